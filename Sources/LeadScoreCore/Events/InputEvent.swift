@@ -1,0 +1,217 @@
+/// One decoded input event (SPEC section 3). Decoding is strict: see `EventDecoder`.
+///
+/// Lead events (`engagement`, `intent`, `profile`) arrive on the lead events topic keyed by account
+/// id (lead id when the lead has no account); rep events on the rep events topic.
+public enum InputEvent: Sendable, Equatable {
+    case engagement(EngagementEvent)
+    case intent(IntentEvent)
+    case profile(ProfileEvent)
+    case repRoster(RepRosterEvent)
+    case repAvailability(RepAvailabilityEvent)
+    case leadAssigned(LeadAssignedEvent)
+    case leadOutcome(LeadOutcomeEvent)
+
+    /// The event's own `event_id`.
+    public var eventID: String {
+        switch self {
+        case .engagement(let e): e.eventID
+        case .intent(let e): e.eventID
+        case .profile(let e): e.eventID
+        case .repRoster(let e): e.eventID
+        case .repAvailability(let e): e.eventID
+        case .leadAssigned(let e): e.eventID
+        case .leadOutcome(let e): e.eventID
+        }
+    }
+
+    /// The event's own `occurred_at`.
+    public var occurredAt: Timestamp {
+        switch self {
+        case .engagement(let e): e.occurredAt
+        case .intent(let e): e.occurredAt
+        case .profile(let e): e.occurredAt
+        case .repRoster(let e): e.occurredAt
+        case .repAvailability(let e): e.occurredAt
+        case .leadAssigned(let e): e.occurredAt
+        case .leadOutcome(let e): e.occurredAt
+        }
+    }
+
+    /// True for the events that change rep state (`rep-events` topic).
+    public var isRepEvent: Bool {
+        switch self {
+        case .engagement, .intent, .profile: false
+        case .repRoster, .repAvailability, .leadAssigned, .leadOutcome: true
+        }
+    }
+}
+
+/// The engagement signals of SPEC section 2, each with a configurable weight and half-life.
+public enum Signal: String, Sendable, CaseIterable, Hashable, Codable {
+    case emailOpen = "email_open"
+    case emailClick = "email_click"
+    case blogVisit = "blog_visit"
+    case webVisit = "web_visit"
+    case pricingPageVisit = "pricing_page_visit"
+    case contentDownload = "content_download"
+    case webinarAttended = "webinar_attended"
+    case formFill = "form_fill"
+    case demoRequest = "demo_request"
+    case rfpSubmitted = "rfp_submitted"
+}
+
+/// `engagement`: one first-party signal from a lead.
+public struct EngagementEvent: Sendable, Equatable {
+    public var eventID: String
+    public var occurredAt: Timestamp
+    public var leadID: String
+    /// Present when the lead belongs to an account; the event is then keyed by it.
+    public var accountID: String?
+    public var signal: Signal
+    /// Scales the signal's configured weight; 1 when absent. Must be finite and in 0...100.
+    public var weightMultiplier: Double
+
+    public init(eventID: String, occurredAt: Timestamp, leadID: String, accountID: String? = nil,
+                signal: Signal, weightMultiplier: Double = 1) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.leadID = leadID
+        self.accountID = accountID
+        self.signal = signal
+        self.weightMultiplier = weightMultiplier
+    }
+}
+
+/// `intent`: third-party intent. With only `account_id` it is account-level and counts toward every
+/// lead of the account; with `lead_id` it counts toward that lead alone.
+public struct IntentEvent: Sendable, Equatable {
+    public var eventID: String
+    public var occurredAt: Timestamp
+    public var leadID: String?
+    public var accountID: String?
+    public var topic: String
+    /// 0...100.
+    public var surge: Double
+    public var source: String
+
+    public init(eventID: String, occurredAt: Timestamp, leadID: String? = nil, accountID: String? = nil,
+                topic: String, surge: Double, source: String) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.leadID = leadID
+        self.accountID = accountID
+        self.topic = topic
+        self.surge = surge
+        self.source = source
+    }
+}
+
+/// `profile`: a partial update of a lead's firmographics. A field that is `nil` keeps its value.
+public struct ProfileEvent: Sendable, Equatable {
+    public var eventID: String
+    public var occurredAt: Timestamp
+    public var leadID: String
+    public var accountID: String?
+    public var industry: String?
+    public var employees: Int?
+    public var country: String?
+    public var region: String?
+    public var seats: Int?
+    public var dealValueUSD: Double?
+    public var technographics: [String]?
+
+    public init(eventID: String, occurredAt: Timestamp, leadID: String, accountID: String? = nil,
+                industry: String? = nil, employees: Int? = nil, country: String? = nil, region: String? = nil,
+                seats: Int? = nil, dealValueUSD: Double? = nil, technographics: [String]? = nil) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.leadID = leadID
+        self.accountID = accountID
+        self.industry = industry
+        self.employees = employees
+        self.country = country
+        self.region = region
+        self.seats = seats
+        self.dealValueUSD = dealValueUSD
+        self.technographics = technographics
+    }
+}
+
+/// `rep_roster`: a rep joins, changes, or leaves (active false) the team.
+public struct RepRosterEvent: Sendable, Equatable {
+    public var eventID: String
+    public var occurredAt: Timestamp
+    public var repID: String
+    public var name: String
+    public var active: Bool
+    public var capacityPerDay: Int
+    /// When non-empty, the rep takes only leads whose region or country is listed.
+    public var territories: [String]?
+
+    public init(eventID: String, occurredAt: Timestamp, repID: String, name: String, active: Bool,
+                capacityPerDay: Int, territories: [String]? = nil) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.repID = repID
+        self.name = name
+        self.active = active
+        self.capacityPerDay = capacityPerDay
+        self.territories = territories
+    }
+}
+
+/// `rep_availability`: out of office (available false), optionally until a moment.
+public struct RepAvailabilityEvent: Sendable, Equatable {
+    public var eventID: String
+    public var occurredAt: Timestamp
+    public var repID: String
+    public var available: Bool
+    public var until: Timestamp?
+
+    public init(eventID: String, occurredAt: Timestamp, repID: String, available: Bool, until: Timestamp? = nil) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.repID = repID
+        self.available = available
+        self.until = until
+    }
+}
+
+/// `lead_assigned`: an assignment made outside leadscore (e.g. in the CRM).
+public struct LeadAssignedEvent: Sendable, Equatable {
+    public var eventID: String
+    public var occurredAt: Timestamp
+    public var leadID: String
+    public var repID: String
+
+    public init(eventID: String, occurredAt: Timestamp, leadID: String, repID: String) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.leadID = leadID
+        self.repID = repID
+    }
+}
+
+/// The outcome a rep reports for a lead.
+public enum LeadOutcome: String, Sendable, CaseIterable, Hashable, Codable {
+    case converted
+    case disqualified
+    case noResponse = "no_response"
+}
+
+/// `lead_outcome`: feeds the rep's conversion windows.
+public struct LeadOutcomeEvent: Sendable, Equatable {
+    public var eventID: String
+    public var occurredAt: Timestamp
+    public var leadID: String
+    public var repID: String
+    public var outcome: LeadOutcome
+
+    public init(eventID: String, occurredAt: Timestamp, leadID: String, repID: String, outcome: LeadOutcome) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.leadID = leadID
+        self.repID = repID
+        self.outcome = outcome
+    }
+}
