@@ -141,22 +141,22 @@ struct EventBuilder {
 
     func requiredID(_ field: EventField) throws(EventDecodingError) -> String {
         guard let v = raw(field) else { throw missing(field) }
-        return try id(v, path: field.key)
+        return try id(v, field: field)
     }
 
     func optionalID(_ field: EventField) throws(EventDecodingError) -> String? {
         guard let v = raw(field) else { return nil }
-        return try id(v, path: field.key)
+        return try id(v, field: field)
     }
 
-    func id(_ v: JSONScanner.Value, path: String) throws(EventDecodingError) -> String {
-        guard v.kind == .string else { throw wrongType(path, v, expected: "a string id") }
+    func id(_ v: JSONScanner.Value, field: EventField) throws(EventDecodingError) -> String {
+        guard v.kind == .string else { throw wrongType(field.key, v, expected: "a string id") }
         let length = scanner.byteLength(v)
         guard length > 0 else {
-            throw EventDecodingError(code: .invalidValue, field: path, message: "an id must not be empty", offset: v.start)
+            throw EventDecodingError(code: .invalidValue, field: field.key, message: "an id must not be empty", offset: v.start)
         }
         guard length <= limits.maxIDBytes else {
-            throw EventDecodingError(code: .invalidValue, field: path,
+            throw EventDecodingError(code: .invalidValue, field: field.key,
                                      message: "id is \(length) bytes; the limit is \(limits.maxIDBytes)", offset: v.start)
         }
         return scanner.string(v)
@@ -180,16 +180,16 @@ struct EventBuilder {
 
     func requiredTimestamp(_ field: EventField) throws(EventDecodingError) -> Timestamp {
         guard let v = raw(field) else { throw missing(field) }
-        return try timestamp(v, path: field.key)
+        return try timestamp(v, field: field)
     }
 
     func optionalTimestamp(_ field: EventField) throws(EventDecodingError) -> Timestamp? {
         guard let v = raw(field) else { return nil }
-        return try timestamp(v, path: field.key)
+        return try timestamp(v, field: field)
     }
 
-    func timestamp(_ v: JSONScanner.Value, path: String) throws(EventDecodingError) -> Timestamp {
-        guard v.kind == .string else { throw wrongType(path, v, expected: "an RFC 3339 time string") }
+    func timestamp(_ v: JSONScanner.Value, field: EventField) throws(EventDecodingError) -> Timestamp {
+        guard v.kind == .string else { throw wrongType(field.key, v, expected: "an RFC 3339 time string") }
         do {
             if !v.flag {
                 return try Timestamp.parseRFC3339(scanner.base + v.start, count: v.end &- v.start)
@@ -200,7 +200,7 @@ struct EventBuilder {
                 return try Timestamp.parseRFC3339(base, count: b.count)
             }
         } catch {
-            throw EventDecodingError(code: .invalidTimestamp, field: path,
+            throw EventDecodingError(code: .invalidTimestamp, field: field.key,
                                      message: "\(error.reason) in \(quoted(v)); expected RFC 3339 like 2026-11-24T10:15:00Z",
                                      offset: v.start)
         }
@@ -216,14 +216,14 @@ struct EventBuilder {
         return try double(v, path: field.key, in: range)
     }
 
-    func double(_ v: JSONScanner.Value, path: String, in range: ClosedRange<Double>) throws(EventDecodingError) -> Double {
-        guard v.kind == .number else { throw wrongType(path, v, expected: "a number") }
+    func double(_ v: JSONScanner.Value, path: @autoclosure () -> String, in range: ClosedRange<Double>) throws(EventDecodingError) -> Double {
+        guard v.kind == .number else { throw wrongType(path(), v, expected: "a number") }
         let d = scanner.double(v)
         guard d.isFinite else {
-            throw EventDecodingError(code: .nonFinite, field: path, message: "\(text(v)) is too large to represent", offset: v.start)
+            throw EventDecodingError(code: .nonFinite, field: path(), message: "\(text(v)) is too large to represent", offset: v.start)
         }
         guard range.contains(d) else {
-            throw EventDecodingError(code: .outOfRange, field: path,
+            throw EventDecodingError(code: .outOfRange, field: path(),
                                      message: "\(text(v)) is outside \(format(range.lowerBound))...\(format(range.upperBound))",
                                      offset: v.start)
         }
@@ -240,27 +240,27 @@ struct EventBuilder {
         return try int(v, path: field.key, in: range)
     }
 
-    func int(_ v: JSONScanner.Value, path: String, in range: ClosedRange<Int>) throws(EventDecodingError) -> Int {
-        guard v.kind == .number else { throw wrongType(path, v, expected: "an integer") }
+    func int(_ v: JSONScanner.Value, path: @autoclosure () -> String, in range: ClosedRange<Int>) throws(EventDecodingError) -> Int {
+        guard v.kind == .number else { throw wrongType(path(), v, expected: "an integer") }
         let n: Int
         if let plain = scanner.plainInteger(v) {
             n = plain
         } else {
             let d = scanner.double(v)
             guard d.isFinite else {
-                throw EventDecodingError(code: .nonFinite, field: path, message: "\(text(v)) is too large to represent", offset: v.start)
+                throw EventDecodingError(code: .nonFinite, field: path(), message: "\(text(v)) is too large to represent", offset: v.start)
             }
             guard d == d.rounded(.towardZero) else {
-                throw EventDecodingError(code: .outOfRange, field: path, message: "\(text(v)) is not an integer", offset: v.start)
+                throw EventDecodingError(code: .outOfRange, field: path(), message: "\(text(v)) is not an integer", offset: v.start)
             }
             guard d >= Double(range.lowerBound) && d <= Double(range.upperBound) else {
-                throw EventDecodingError(code: .outOfRange, field: path,
+                throw EventDecodingError(code: .outOfRange, field: path(),
                                          message: "\(text(v)) is outside \(range.lowerBound)...\(range.upperBound)", offset: v.start)
             }
             n = Int(d)
         }
         guard range.contains(n) else {
-            throw EventDecodingError(code: .outOfRange, field: path,
+            throw EventDecodingError(code: .outOfRange, field: path(),
                                      message: "\(text(v)) is outside \(range.lowerBound)...\(range.upperBound)", offset: v.start)
         }
         return n
@@ -318,7 +318,7 @@ struct EventBuilder {
     func signal() throws(EventDecodingError) -> Signal {
         guard let v = raw(.signal) else { throw missing(.signal) }
         guard v.kind == .string else { throw wrongType("signal", v, expected: "a string") }
-        guard let signal = Signal(rawValue: scanner.string(v)) else {
+        guard let signal = scanner.withBytes(v, { Signal.match($0) }) else {
             throw EventDecodingError(code: .unknownSignal, field: "signal",
                                      message: "unknown signal \(quoted(v)); expected one of \(Signal.allCases.map(\.rawValue).joined(separator: ", "))",
                                      offset: v.start)
@@ -329,7 +329,7 @@ struct EventBuilder {
     func outcome() throws(EventDecodingError) -> LeadOutcome {
         guard let v = raw(.outcome) else { throw missing(.outcome) }
         guard v.kind == .string else { throw wrongType("outcome", v, expected: "a string") }
-        guard let outcome = LeadOutcome(rawValue: scanner.string(v)) else {
+        guard let outcome = scanner.withBytes(v, { LeadOutcome.match($0) }) else {
             throw EventDecodingError(code: .unknownOutcome, field: "outcome",
                                      message: "unknown outcome \(quoted(v)); expected one of converted, disqualified, no_response",
                                      offset: v.start)
@@ -356,19 +356,13 @@ enum EventType {
     static let names = "engagement, intent, profile, rep_roster, rep_availability, lead_assigned, lead_outcome"
 
     static func match(_ k: UnsafeBufferPointer<UInt8>) -> EventType? {
-        @inline(__always) func eq(_ s: StaticString) -> Bool {
-            guard s.utf8CodeUnitCount == k.count else { return false }
-            let l = s.utf8Start
-            for i in 0..<k.count where k[i] != l[i] { return false }
-            return true
-        }
         switch k.count {
-        case 10: return eq("engagement") ? .engagement : eq("rep_roster") ? .repRoster : nil
-        case 6: return eq("intent") ? .intent : nil
-        case 7: return eq("profile") ? .profile : nil
-        case 16: return eq("rep_availability") ? .repAvailability : nil
-        case 13: return eq("lead_assigned") ? .leadAssigned : nil
-        case 12: return eq("lead_outcome") ? .leadOutcome : nil
+        case 10: return k.equals("engagement") ? .engagement : k.equals("rep_roster") ? .repRoster : nil
+        case 6: return k.equals("intent") ? .intent : nil
+        case 7: return k.equals("profile") ? .profile : nil
+        case 16: return k.equals("rep_availability") ? .repAvailability : nil
+        case 13: return k.equals("lead_assigned") ? .leadAssigned : nil
+        case 12: return k.equals("lead_outcome") ? .leadOutcome : nil
         default: return nil
         }
     }

@@ -53,27 +53,28 @@ public struct EventDecoder: Sendable {
         }
         let limits = self.limits
         let fieldCount = EventField.allCases.count
-        let outcome: Result<InputEvent, EventDecodingError> = withUnsafeTemporaryAllocation(of: JSONScanner.Value.self, capacity: fieldCount) { slots in
+        return try withUnsafeTemporaryAllocation(of: JSONScanner.Value.self, capacity: fieldCount) {
+            (slots) throws(EventDecodingError) -> InputEvent in
             var builder = EventBuilder(
                 scanner: JSONScanner(base: base, count: bytes.count, maxDepth: limits.maxDepth),
                 slots: slots, limits: limits
             )
-            do throws(EventDecodingError) {
-                try builder.scanTopLevel()
-                return .success(try builder.build())
-            } catch {
-                return .failure(error)
-            }
+            try builder.scanTopLevel()
+            return try builder.build()
         }
-        return try outcome.get()
     }
 
     /// Decodes one event from a byte array.
     public func decode(_ bytes: [UInt8]) throws(EventDecodingError) -> InputEvent {
-        let outcome: Result<InputEvent, EventDecodingError> = bytes.withUnsafeBytes { raw in
-            do throws(EventDecodingError) { return .success(try decode(raw)) } catch { return .failure(error) }
+        // `withUnsafeBytes` rethrows untyped; only `decode` can throw inside, so the second catch
+        // never runs, but the compiler needs it.
+        do {
+            return try bytes.withUnsafeBytes { raw in try decode(raw) }
+        } catch let error as EventDecodingError {
+            throw error
+        } catch {
+            throw EventDecodingError(code: .syntax, message: "\(error)")
         }
-        return try outcome.get()
     }
 
     /// Decodes one event from a string's UTF-8 bytes.

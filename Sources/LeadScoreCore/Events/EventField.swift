@@ -37,42 +37,37 @@ enum EventField: Int, CaseIterable {
     /// Matches a key's bytes; dispatches on length first so a lookup is one or two comparisons.
     @inline(__always)
     static func match(_ k: UnsafeBufferPointer<UInt8>) -> EventField? {
-        @inline(__always) func eq(_ s: StaticString) -> Bool {
-            let l = s.utf8Start
-            for i in 0..<k.count where k[i] != l[i] { return false }
-            return true
-        }
         switch k.count {
-        case 4: return eq("type") ? .type : eq("name") ? .name : nil
+        case 4: return k.equals("type") ? .type : k.equals("name") ? .name : nil
         case 5:
             switch k[1] {
-            case UInt8(ascii: "o"): return eq("topic") ? .topic : nil
-            case UInt8(ascii: "u"): return eq("surge") ? .surge : nil
-            case UInt8(ascii: "e"): return eq("seats") ? .seats : nil
-            case UInt8(ascii: "n"): return eq("until") ? .until : nil
+            case UInt8(ascii: "o"): return k.equals("topic") ? .topic : nil
+            case UInt8(ascii: "u"): return k.equals("surge") ? .surge : nil
+            case UInt8(ascii: "e"): return k.equals("seats") ? .seats : nil
+            case UInt8(ascii: "n"): return k.equals("until") ? .until : nil
             default: return nil
             }
         case 6:
             switch k[0] {
-            case UInt8(ascii: "s"): return eq("signal") ? .signal : eq("source") ? .source : nil
-            case UInt8(ascii: "r"): return eq("rep_id") ? .repID : nil
-            case UInt8(ascii: "a"): return eq("active") ? .active : nil
+            case UInt8(ascii: "s"): return k.equals("signal") ? .signal : k.equals("source") ? .source : nil
+            case UInt8(ascii: "r"): return k.equals("rep_id") ? .repID : nil
+            case UInt8(ascii: "a"): return k.equals("active") ? .active : nil
             default: return nil
             }
         case 7:
             switch k[0] {
-            case UInt8(ascii: "l"): return eq("lead_id") ? .leadID : nil
-            case UInt8(ascii: "c"): return eq("company") ? .company : nil
-            case UInt8(ascii: "o"): return eq("outcome") ? .outcome : nil
+            case UInt8(ascii: "l"): return k.equals("lead_id") ? .leadID : nil
+            case UInt8(ascii: "c"): return k.equals("company") ? .company : nil
+            case UInt8(ascii: "o"): return k.equals("outcome") ? .outcome : nil
             default: return nil
             }
-        case 8: return eq("event_id") ? .eventID : nil
-        case 9: return eq("available") ? .available : nil
-        case 10: return eq("account_id") ? .accountID : nil
-        case 11: return eq("occurred_at") ? .occurredAt : eq("territories") ? .territories : nil
-        case 14: return eq("deal_value_usd") ? .dealValueUSD : eq("technographics") ? .technographics : nil
-        case 16: return eq("capacity_per_day") ? .capacityPerDay : nil
-        case 17: return eq("weight_multiplier") ? .weightMultiplier : nil
+        case 8: return k.equals("event_id") ? .eventID : nil
+        case 9: return k.equals("available") ? .available : nil
+        case 10: return k.equals("account_id") ? .accountID : nil
+        case 11: return k.equals("occurred_at") ? .occurredAt : k.equals("territories") ? .territories : nil
+        case 14: return k.equals("deal_value_usd") ? .dealValueUSD : k.equals("technographics") ? .technographics : nil
+        case 16: return k.equals("capacity_per_day") ? .capacityPerDay : nil
+        case 17: return k.equals("weight_multiplier") ? .weightMultiplier : nil
         default: return nil
         }
     }
