@@ -1,0 +1,228 @@
+import Crdkafka
+import Foundation
+import Logging
+import Synchronization
+
+/// A Kafka producer: idempotent by default, with delivery reports served on a dedicated thread.
+///
+/// Two ways to send: `produce(...)` is the cheap fire-and-forget path with an optional completion
+/// closure (when librdkafka's local queue is full it waits for deliveries to make room instead of
+/// failing), and `send(...)` is `async` and returns once the broker acknowledged the message.
+/// Transactions are in `KafkaProducer+Transactions.swift`.
+public final class KafkaProducer: Sendable {
+    let client: RDKafkaClient
+    private let state: ProducerState
+    private let thread: DedicatedThread
+    private let queueFullWait: Duration
+
+    /// Creates the producer and starts its delivery thread.
+    public init(configuration: KafkaConfiguration, hooks: KafkaClientHooks = KafkaClientHooks(), logger: Logger) throws(KafkaError) {
+        let client = try RDKafkaClient(
+            type: RD_KAFKA_PRODUCER, properties: configuration.librdkafkaProperties(for: .producer),
+            logger: logger, hooks: hooks, deliveryCallback: rdKafkaDeliveryCallback)
+        let state = ProducerState()
+        self.client = client
+        self.state = state
+        // Messages time out after message.timeout.ms, so the queue cannot stay full longer than that.
+        self.queueFullWait = configuration.messageTimeout + .seconds(5)
+        self.thread = DedicatedThread.start(name: "kafka-producer-delivery") {
+            while !state.isStopping {
+                let served = rd_kafka_poll(client.handle, 100)
+                if served > 0 { state.signalProgress() }
+            }
+            // Serve what is left so every completion is called before the handle goes away.
+            let drainDeadline = ContinuousClock.now.advanced(by: .seconds(5))
+            while rd_kafka_outq_len(client.handle) > 0 && ContinuousClock.now < drainDeadline {
+                rd_kafka_poll(client.handle, 10)
+            }
+        }
+    }
+
+    deinit {
+        // Fail whatever is still queued so every completion runs, then let the thread drain it.
+        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        state.stop()
+    }
+
+    /// Messages not yet delivered (or failed) plus delivery reports not yet served.
+    public var outstandingCount: Int { Int(rd_kafka_outq_len(client.handle)) }
+
+    /// Deliveries that failed for messages produced without a completion.
+    public var unreportedFailureCount: Int { client.context.deliveryFailures.load(ordering: .relaxed) }
+
+    /// Enqueues a message without waiting for the broker. `completion`, if given, is called once on
+    /// the delivery thread with the outcome. Blocks only while the local queue is full.
+    public func produce(
+        topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
+        completion: KafkaDeliveryCompletion? = nil
+    ) throws(KafkaError) {
+        guard !state.isStopping else { throw KafkaError(code: .closed, message: "produce after close") }
+        let rkt = state.topicHandle(topic, client: client)
+        let opaque = completion.map { Unmanaged.passRetained(KafkaDeliveryBox($0)).toOpaque() }
+        var deadline: ContinuousClock.Instant?
+        while true {
+            let progress = state.progress
+            let hdrs = Self.makeHeaders(headers)
+            let err = key.withOptionalBytes { k in
+                value.withOptionalBytes { v in
+                    leadscore_produce(
+                        client.handle, rkt, partition ?? leadscore_partition_ua,
+                        k.baseAddress, k.count, v.baseAddress, v.count, hdrs, opaque)
+                }
+            }
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            if let hdrs { rd_kafka_headers_destroy(hdrs) }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                let now = ContinuousClock.now
+                let limit = deadline ?? now.advanced(by: queueFullWait)
+                deadline = limit
+                if now < limit && !state.isStopping {
+                    state.waitForProgress(since: progress, upTo: .milliseconds(100))
+                    continue
+                }
+            }
+            if let opaque { Unmanaged<KafkaDeliveryBox>.fromOpaque(opaque).release() }
+            throw KafkaError.rdKafka(err, context: "produce to \(topic)", key: err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ? "topic" : nil)
+        }
+    }
+
+    /// Sends a message and waits for the broker's acknowledgement.
+    public func send(
+        topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = []
+    ) async throws(KafkaError) -> KafkaDeliveryReport {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>) in
+            do throws(KafkaError) {
+                try produce(topic: topic, partition: partition, key: key, value: value, headers: headers) {
+                    continuation.resume(returning: $0)
+                }
+            } catch {
+                continuation.resume(returning: .failure(error))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Waits until every message produced so far is delivered or failed (and its completion has
+    /// run), up to `timeout`. Blocks the calling thread; the delivery thread does the work.
+    public func flush(timeout: Duration) throws(KafkaError) {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while outstandingCount > 0 {
+            let now = ContinuousClock.now
+            guard now < deadline else {
+                throw KafkaError(code: .timeout, message: "flush: \(outstandingCount) messages still outstanding after \(timeout)")
+            }
+            let progress = state.progress
+            if outstandingCount == 0 { break }
+            state.waitForProgress(since: progress, upTo: min(.milliseconds(50), deadline - now))
+        }
+    }
+
+    /// Flushes (bounded), then fails what is still queued and stops the delivery thread.
+    public func close(flushTimeout: Duration = .seconds(10)) {
+        do throws(KafkaError) { try flush(timeout: flushTimeout) } catch {
+            client.logger.warning("producer close: flush incomplete", metadata: ["kafka.error": .string(error.description)])
+        }
+        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        state.stop()
+        thread.join()
+    }
+
+    private static func makeHeaders(_ headers: [KafkaHeader]) -> OpaquePointer? {
+        guard !headers.isEmpty, let hdrs = rd_kafka_headers_new(headers.count) else { return nil }
+        for header in headers {
+            header.value.withOptionalBytes { v in
+                _ = rd_kafka_header_add(hdrs, header.name, -1, v.baseAddress, v.count)
+            }
+        }
+        return hdrs
+    }
+}
+
+/// Mutable producer state shared with the delivery thread.
+///
+/// `@unchecked Sendable`: `topics` is guarded by its `Mutex`, `progress`/`stopping` are atomics, and
+/// `condition` is only used to wait for and signal progress. Topic handles are destroyed in
+/// `deinit`, after the delivery thread (which holds the client) can no longer produce to them.
+final class ProducerState: @unchecked Sendable {
+    private let topics = Mutex<[String: OpaquePointer]>([:])
+    private let progressCounter = Atomic<UInt64>(0)
+    private let stopping = Atomic<Bool>(false)
+    private let condition = NSCondition()
+
+    var isStopping: Bool { stopping.load(ordering: .acquiring) }
+    var progress: UInt64 { progressCounter.load(ordering: .acquiring) }
+
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        signalProgress()
+    }
+
+    func signalProgress() {
+        progressCounter.add(1, ordering: .releasing)
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until the delivery thread served something after `since`, or `upTo` passes.
+    func waitForProgress(since: UInt64, upTo: Duration) {
+        let until = Date(timeIntervalSinceNow: Double(upTo.milliseconds) / 1000)
+        condition.lock()
+        while progress == since && !isStopping {
+            if !condition.wait(until: until) { break }
+        }
+        condition.unlock()
+    }
+
+    /// A cached librdkafka topic handle, so producing does not look the topic up per message.
+    func topicHandle(_ topic: String, client: RDKafkaClient) -> OpaquePointer? {
+        topics.withLock { handles in
+            if let handle = handles[topic] { return handle }
+            let handle = rd_kafka_topic_new(client.handle, topic, nil)
+            if let handle { handles[topic] = handle }
+            return handle
+        }
+    }
+
+    deinit {
+        topics.withLock { handles in
+            for handle in handles.values { rd_kafka_topic_destroy(handle) }
+        }
+    }
+}
+
+/// Delivery reports: hands each message's outcome to its completion (if any).
+let rdKafkaDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
+    _, message, contextPointer in
+    guard let message else { return }
+    let m = message.pointee
+    guard let opaque = m._private else {
+        if m.err != RD_KAFKA_RESP_ERR_NO_ERROR, let context = RDKafkaCallbackContext.from(contextPointer) {
+            // No completion to tell: count it so the application can still see failures.
+            if context.deliveryFailures.add(1, ordering: .relaxed).newValue == 1 {
+                context.logger.warning("delivery failed", metadata: ["kafka.error": .string(KafkaError.rdKafka(m.err, context: "delivery").description)])
+            }
+        }
+        return
+    }
+    let box = Unmanaged<KafkaDeliveryBox>.fromOpaque(opaque).takeRetainedValue()
+    let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+    if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+        box.completion(.success(KafkaDeliveryReport(topic: topic, partition: m.partition, offset: m.offset >= 0 ? m.offset : nil)))
+    } else {
+        box.completion(.failure(KafkaError.rdKafka(m.err, context: "delivery to \(topic)[\(m.partition)]")))
+    }
+}
+
+extension Optional where Wrapped == [UInt8] {
+    /// Lends the bytes, or an empty buffer with a nil base address for nil (a Kafka null).
+    func withOptionalBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        switch self {
+        case .some(let bytes) where bytes.isEmpty:
+            // An empty value must not become a null one: lend a valid pointer with length 0.
+            withUnsafeBytes(of: UInt8(0)) { body(UnsafeRawBufferPointer(rebasing: $0[0..<0])) }
+        case .some(let bytes): bytes.withUnsafeBytes(body)
+        case .none: body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+    }
+}
