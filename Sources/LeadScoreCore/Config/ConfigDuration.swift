@@ -1,0 +1,42 @@
+/// Parsing and printing of the configuration's durations (`21d`, `36h`, `90m`, `30s`, `1500ms`).
+///
+/// Durations are kept as whole milliseconds because event times have millisecond resolution;
+/// a finer duration in a scoring model would be meaningless.
+enum ConfigDuration {
+    /// Parses `<integer><unit>` with unit `d`, `h`, `m`, `s` or `ms`; a leading `-` is accepted so
+    /// that validation can say "must be positive, got -3d" instead of "not a duration".
+    static func parse(_ text: String) -> Duration? {
+        var digits = Substring(text)
+        let negative = digits.first == "-"
+        if negative { digits = digits.dropFirst() }
+        let units: [(String, Int64)] = [("ms", 1), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+        for (suffix, factor) in units where digits.hasSuffix(suffix) {
+            let number = digits.dropLast(suffix.count)
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let value = Int64(number) else { return nil }
+            let (ms, overflow) = value.multipliedReportingOverflow(by: factor)
+            if overflow { return nil }
+            return .milliseconds(negative ? -ms : ms)
+        }
+        return nil
+    }
+
+    /// The largest exact unit: `21d`, `36h`, `1500ms`.
+    static func format(_ duration: Duration) -> String {
+        let ms = duration.milliseconds
+        if ms == 0 { return "0s" }
+        for (suffix, factor) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+            where ms % factor == 0 {
+            return "\(ms / factor)\(suffix)"
+        }
+        return "\(ms)ms"
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (truncated toward zero); configuration durations are whole milliseconds.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds &* 1000 &+ attoseconds / 1_000_000_000_000_000
+    }
+}

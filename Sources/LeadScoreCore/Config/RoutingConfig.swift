@@ -1,0 +1,59 @@
+/// Routing policy: cadences and SLAs per bucket, rep score windows, holdout.
+public struct RoutingConfig: Sendable, Equatable {
+    /// What a rep owes a lead of a bucket.
+    public struct Cadence: Sendable, Equatable {
+        /// Calls over the cadence.
+        public var calls: Int
+        /// Emails over the cadence.
+        public var emails: Int
+        /// Length of the cadence in days.
+        public var days: Int
+        /// Time allowed until the first touch.
+        public var firstTouchSLA: Duration
+        /// Priority for task queues, 1 the most urgent.
+        public var priority: Int
+
+        /// Creates a cadence.
+        public init(calls: Int, emails: Int, days: Int, firstTouchSLA: Duration, priority: Int) {
+            self.calls = calls
+            self.emails = emails
+            self.days = days
+            self.firstTouchSLA = firstTouchSLA
+            self.priority = priority
+        }
+    }
+
+    /// Bucket `A`: 7 calls + 4 emails over 30 days, first touch within 1 hour, priority 1.
+    public var cadenceA = Cadence(calls: 7, emails: 4, days: 30, firstTouchSLA: .seconds(3600), priority: 1)
+    /// Bucket `B`: 5 calls + 2 emails over 30 days, first touch within 24 hours, priority 2.
+    public var cadenceB = Cadence(calls: 5, emails: 2, days: 30, firstTouchSLA: .seconds(86_400), priority: 2)
+    /// Bucket `C`: 3 calls + 1 email over 30 days, first touch within 72 hours, priority 3.
+    public var cadenceC = Cadence(calls: 3, emails: 1, days: 30, firstTouchSLA: .seconds(3 * 86_400), priority: 3)
+    /// Share of leads routed round-robin ignoring rep score, to measure uplift. Default 0.05.
+    public var holdoutShare: Double = 0.05
+    /// Long conversion window, whole days. Default 90d.
+    public var longWindow: Duration = .seconds(90 * 86_400)
+    /// Short conversion window, whole days, not longer than the long one. Default 14d.
+    public var shortWindow: Duration = .seconds(14 * 86_400)
+    /// Strength of the Beta prior toward the team rate, in leads. Default 10.
+    public var priorStrength: Double = 10
+    /// Team rate assumed while the team has no outcomes in a window. Default 0.1.
+    public var defaultTeamRate: Double = 0.1
+    /// Weight of the long-window rate in the rep score. Default 0.5.
+    public var longWeight: Double = 0.5
+    /// Weight of the short-window rate in the rep score. Default 0.5.
+    public var shortWeight: Double = 0.5
+
+    /// The SPEC defaults.
+    public init() {}
+
+    /// The cadence of a rep bucket; nil for `nurture` and `self_serve`.
+    public func cadence(for bucket: Bucket) -> Cadence? {
+        switch bucket {
+        case .a: cadenceA
+        case .b: cadenceB
+        case .c: cadenceC
+        case .nurture, .selfServe: nil
+        }
+    }
+}

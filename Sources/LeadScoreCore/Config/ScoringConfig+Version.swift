@@ -1,0 +1,59 @@
+extension ScoringConfig {
+    /// The effective configuration as text with a fixed field order and exact numbers (the bit
+    /// pattern of each double), so equal meanings give equal text and so equal versions.
+    var canonicalForm: String {
+        var out = "leadscore-scoring-v1;"
+        func put(_ key: String, _ value: Double) { out += "\(key)=\(String(value.bitPattern, radix: 16));" }
+        func put(_ key: String, _ value: Int) { out += "\(key)=\(value);" }
+        func put(_ key: String, _ value: Duration) { out += "\(key)=\(value.milliseconds)ms;" }
+        func put(_ key: String, _ values: [String]) { out += "\(key)=[\(values.map { "\($0.utf8.count):\($0)" }.joined(separator: ","))];" }
+        let q = quality
+        put("q.price", q.pricePerSeatUSD)
+        put("q.floor", q.floorUSD)
+        put("q.premium.min", q.premiumMinUSD)
+        put("q.gold.min", q.goldMinUSD)
+        put("q.basic.points", q.basicPoints)
+        put("q.premium.points", q.premiumPoints)
+        put("q.gold.points", q.goldPoints)
+        // Lists that are sets in meaning are sorted so their order in the file does not matter.
+        put("q.industries", Array(Set(q.targetIndustries)).sorted())
+        put("q.industry.points", q.industryPoints)
+        put("q.techno", Array(Set(q.technographics)).sorted())
+        put("q.techno.points", q.technographicPoints)
+        for band in q.employeeBands {
+            put("q.band.\(band.minEmployees)", band.points)
+        }
+        put("q.max", q.maxPoints)
+        for signal in Signal.allCases {
+            let rule = intent.rule(for: signal)
+            put("i.\(signal.rawValue).w", rule.weight)
+            put("i.\(signal.rawValue).h", rule.halfLife)
+        }
+        put("i.tp.w", intent.thirdPartyMaxWeight)
+        put("i.tp.h", intent.thirdPartyHalfLife)
+        put("i.max", intent.maxIntent)
+        let b = buckets
+        put("s.qw", b.qualityWeight)
+        put("s.iw", b.intentWeight)
+        put("b.A", b.thresholdA)
+        put("b.B", b.thresholdB)
+        put("b.C", b.thresholdC)
+        put("b.lift", b.liftIntent)
+        let r = routing
+        for (name, c) in [("A", r.cadenceA), ("B", r.cadenceB), ("C", r.cadenceC)] {
+            put("r.\(name).calls", c.calls)
+            put("r.\(name).emails", c.emails)
+            put("r.\(name).days", c.days)
+            put("r.\(name).sla", c.firstTouchSLA)
+            put("r.\(name).priority", c.priority)
+        }
+        put("r.holdout", r.holdoutShare)
+        put("r.long", r.longWindow)
+        put("r.short", r.shortWindow)
+        put("r.prior", r.priorStrength)
+        put("r.team", r.defaultTeamRate)
+        put("r.lw", r.longWeight)
+        put("r.sw", r.shortWeight)
+        return out
+    }
+}

@@ -1,0 +1,164 @@
+import Yams
+
+extension ScoringConfig {
+    /// Parses one YAML document and reads its `scoring:` and `routing:` sections (other top-level
+    /// keys belong to the daemon and are ignored). Missing fields keep the SPEC defaults; unknown
+    /// fields inside the two sections are errors. Throws every problem found at once.
+    public init(yaml: String) throws(ConfigError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigError(problems: [.init(path: "(document)", reason: "not valid YAML: \(error)")])
+        }
+        guard let root else {
+            self.init()
+            return
+        }
+        var problems: [ConfigError.Problem] = []
+        guard var top = YAMLFields(root, path: "(document)", problems: &problems) else {
+            throw ConfigError(problems: problems)
+        }
+        try self.init(scoring: top.take("scoring"), routing: top.take("routing"))
+    }
+
+    /// Reads the `scoring:` and `routing:` subtrees of a configuration document the caller has
+    /// already parsed (nil: section absent, all defaults). Throws every problem found at once.
+    public init(scoring: Node?, routing: Node?) throws(ConfigError) {
+        var config = ScoringConfig()
+        var problems: [ConfigError.Problem] = []
+        if let scoring, var fields = YAMLFields(scoring, path: "scoring", problems: &problems) {
+            config.readScoring(&fields, &problems)
+        }
+        if let routing, var fields = YAMLFields(routing, path: "routing", problems: &problems) {
+            config.readRouting(&fields, &problems)
+        }
+        problems += config.validate()
+        if !problems.isEmpty { throw ConfigError(problems: problems) }
+        self = config
+    }
+
+    private mutating func readScoring(_ f: inout YAMLFields, _ p: inout [ConfigError.Problem]) {
+        if var q = f.mapping("quality", &p) {
+            q.number("price_per_seat_usd", into: &quality.pricePerSeatUSD, &p)
+            q.number("floor_usd", into: &quality.floorUSD, &p)
+            if var tiers = q.mapping("tiers", &p) {
+                if var gold = tiers.mapping("gold", &p) {
+                    gold.number("min_deal_value_usd", into: &quality.goldMinUSD, &p)
+                    gold.number("points", into: &quality.goldPoints, &p)
+                    gold.reportUnknown(into: &p, known: ["min_deal_value_usd", "points"])
+                }
+                if var premium = tiers.mapping("premium", &p) {
+                    premium.number("min_deal_value_usd", into: &quality.premiumMinUSD, &p)
+                    premium.number("points", into: &quality.premiumPoints, &p)
+                    premium.reportUnknown(into: &p, known: ["min_deal_value_usd", "points"])
+                }
+                if var basic = tiers.mapping("basic", &p) {
+                    basic.number("points", into: &quality.basicPoints, &p)
+                    basic.reportUnknown(into: &p, known: ["points"])
+                }
+                tiers.reportUnknown(into: &p, known: ["gold", "premium", "basic"])
+            }
+            if var industries = q.mapping("target_industries", &p) {
+                industries.number("points", into: &quality.industryPoints, &p)
+                industries.strings("industries", into: &quality.targetIndustries, &p)
+                industries.reportUnknown(into: &p, known: ["points", "industries"])
+            }
+            if var techno = q.mapping("technographics", &p) {
+                techno.number("points", into: &quality.technographicPoints, &p)
+                techno.strings("any_of", into: &quality.technographics, &p)
+                techno.reportUnknown(into: &p, known: ["points", "any_of"])
+            }
+            if let node = q.take("employee_bands") {
+                let path = q.child("employee_bands")
+                if case .sequence(let sequence) = node {
+                    var bands: [QualityConfig.EmployeeBand] = []
+                    for (i, item) in sequence.enumerated() {
+                        guard var band = YAMLFields(item, path: "\(path)[\(i)]", problems: &p) else { continue }
+                        var entry = QualityConfig.EmployeeBand(minEmployees: 0, points: 0)
+                        if !band.keys.contains("min_employees") || !band.keys.contains("points") {
+                            p.append(.init(path: "\(path)[\(i)]", reason: "needs min_employees and points"))
+                        }
+                        band.integer("min_employees", into: &entry.minEmployees, &p)
+                        band.number("points", into: &entry.points, &p)
+                        band.reportUnknown(into: &p, known: ["min_employees", "points"])
+                        bands.append(entry)
+                    }
+                    quality.employeeBands = bands
+                } else {
+                    p.append(.init(path: path, reason: "must be a list of {min_employees, points}"))
+                }
+            }
+            q.number("max_points", into: &quality.maxPoints, &p)
+            q.reportUnknown(into: &p, known: ["price_per_seat_usd", "floor_usd", "tiers", "target_industries",
+                                              "technographics", "employee_bands", "max_points"])
+        }
+        if var i = f.mapping("intent", &p) {
+            i.number("max", into: &intent.maxIntent, &p)
+            if var signals = i.mapping("signals", &p) {
+                for name in signals.keys {
+                    guard let signal = Signal(rawValue: name) else { continue }
+                    guard var rule = signals.mapping(name, &p) else { continue }
+                    var value = intent.rule(for: signal)
+                    rule.number("weight", into: &value.weight, &p)
+                    rule.duration("half_life", into: &value.halfLife, &p)
+                    rule.reportUnknown(into: &p, known: ["weight", "half_life"])
+                    intent.signals[signal] = value
+                }
+                for name in signals.keys where Signal(rawValue: name) == nil {
+                    p.append(.init(path: signals.child(name),
+                                   reason: "unknown signal (known: \(Signal.allCases.map(\.rawValue).joined(separator: ", ")))"))
+                }
+            }
+            if var third = i.mapping("third_party", &p) {
+                third.number("max_weight", into: &intent.thirdPartyMaxWeight, &p)
+                third.duration("half_life", into: &intent.thirdPartyHalfLife, &p)
+                third.reportUnknown(into: &p, known: ["max_weight", "half_life"])
+            }
+            i.reportUnknown(into: &p, known: ["max", "signals", "third_party"])
+        }
+        if var s = f.mapping("score", &p) {
+            s.number("quality_weight", into: &buckets.qualityWeight, &p)
+            s.number("intent_weight", into: &buckets.intentWeight, &p)
+            s.reportUnknown(into: &p, known: ["quality_weight", "intent_weight"])
+        }
+        if var b = f.mapping("buckets", &p) {
+            b.number("A", into: &buckets.thresholdA, &p)
+            b.number("B", into: &buckets.thresholdB, &p)
+            b.number("C", into: &buckets.thresholdC, &p)
+            b.number("lift_intent", into: &buckets.liftIntent, &p)
+            b.reportUnknown(into: &p, known: ["A", "B", "C", "lift_intent"])
+        }
+        f.reportUnknown(into: &p, known: ["quality", "intent", "score", "buckets"])
+    }
+
+    private mutating func readRouting(_ f: inout YAMLFields, _ p: inout [ConfigError.Problem]) {
+        f.number("holdout_share", into: &routing.holdoutShare, &p)
+        if var cadences = f.mapping("cadences", &p) {
+            func read(_ name: String, _ cadence: inout RoutingConfig.Cadence) {
+                guard var c = cadences.mapping(name, &p) else { return }
+                c.integer("calls", into: &cadence.calls, &p)
+                c.integer("emails", into: &cadence.emails, &p)
+                c.integer("days", into: &cadence.days, &p)
+                c.duration("first_touch_sla", into: &cadence.firstTouchSLA, &p)
+                c.integer("priority", into: &cadence.priority, &p)
+                c.reportUnknown(into: &p, known: ["calls", "emails", "days", "first_touch_sla", "priority"])
+            }
+            read("A", &routing.cadenceA)
+            read("B", &routing.cadenceB)
+            read("C", &routing.cadenceC)
+            cadences.reportUnknown(into: &p, known: ["A", "B", "C"])
+        }
+        if var r = f.mapping("rep_score", &p) {
+            r.duration("long_window", into: &routing.longWindow, &p)
+            r.duration("short_window", into: &routing.shortWindow, &p)
+            r.number("prior_strength", into: &routing.priorStrength, &p)
+            r.number("default_team_rate", into: &routing.defaultTeamRate, &p)
+            r.number("long_weight", into: &routing.longWeight, &p)
+            r.number("short_weight", into: &routing.shortWeight, &p)
+            r.reportUnknown(into: &p, known: ["long_window", "short_window", "prior_strength", "default_team_rate",
+                                              "long_weight", "short_weight"])
+        }
+        f.reportUnknown(into: &p, known: ["holdout_share", "cadences", "rep_score"])
+    }
+}

@@ -1,0 +1,120 @@
+import Yams
+
+/// Reads one YAML mapping of the configuration, remembering which keys were used so that unknown
+/// keys (usually typos) are reported instead of silently ignored, and recording every problem with
+/// its field path.
+struct YAMLFields {
+    let path: String
+    private var pairs: [(key: String, value: Node)] = []
+    private var used: Set<String> = []
+
+    /// Nil (with a problem recorded) when the node is not a mapping.
+    init?(_ node: Node, path: String, problems: inout [ConfigError.Problem]) {
+        self.path = path
+        guard case .mapping(let mapping) = node else {
+            problems.append(.init(path: path, reason: "must be a mapping"))
+            return nil
+        }
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                problems.append(.init(path: path, reason: "keys must be plain strings"))
+                continue
+            }
+            pairs.append((scalar.string, value))
+        }
+    }
+
+    /// All keys in document order.
+    var keys: [String] { pairs.map(\.key) }
+
+    func child(_ key: String) -> String { "\(path).\(key)" }
+
+    mutating func take(_ key: String) -> Node? {
+        guard let pair = pairs.first(where: { $0.key == key }) else { return nil }
+        used.insert(key)
+        return pair.value
+    }
+
+    /// Records every key that was not taken.
+    func reportUnknown(into problems: inout [ConfigError.Problem], known: [String]) {
+        for (key, _) in pairs where !used.contains(key) {
+            problems.append(.init(path: child(key), reason: "unknown key (known: \(known.joined(separator: ", ")))"))
+        }
+    }
+
+    mutating func mapping(_ key: String, _ problems: inout [ConfigError.Problem]) -> YAMLFields? {
+        guard let node = take(key) else { return nil }
+        return YAMLFields(node, path: child(key), problems: &problems)
+    }
+
+    mutating func number(_ key: String, into value: inout Double, _ problems: inout [ConfigError.Problem]) {
+        guard let node = take(key) else { return }
+        guard case .scalar(let scalar) = node, let parsed = YAMLFields.parseNumber(scalar.string) else {
+            problems.append(.init(path: child(key), reason: "must be a number, got \(YAMLFields.describe(node))"))
+            return
+        }
+        value = parsed
+    }
+
+    mutating func integer(_ key: String, into value: inout Int, _ problems: inout [ConfigError.Problem]) {
+        guard let node = take(key) else { return }
+        guard case .scalar(let scalar) = node, let parsed = Int(scalar.string) else {
+            problems.append(.init(path: child(key), reason: "must be an integer, got \(YAMLFields.describe(node))"))
+            return
+        }
+        value = parsed
+    }
+
+    mutating func duration(_ key: String, into value: inout Duration, _ problems: inout [ConfigError.Problem]) {
+        guard let node = take(key) else { return }
+        guard case .scalar(let scalar) = node, let parsed = ConfigDuration.parse(scalar.string) else {
+            problems.append(.init(path: child(key),
+                                  reason: "must be a duration such as 21d, 36h, 90m, 30s or 1500ms, got \(YAMLFields.describe(node))"))
+            return
+        }
+        value = parsed
+    }
+
+    mutating func strings(_ key: String, into value: inout [String], _ problems: inout [ConfigError.Problem]) {
+        guard let node = take(key) else { return }
+        guard case .sequence(let sequence) = node else {
+            problems.append(.init(path: child(key), reason: "must be a list of strings"))
+            return
+        }
+        var result: [String] = []
+        for (i, item) in sequence.enumerated() {
+            guard case .scalar(let scalar) = item else {
+                problems.append(.init(path: "\(child(key))[\(i)]", reason: "must be a string"))
+                continue
+            }
+            result.append(scalar.string)
+        }
+        value = result
+    }
+
+    /// Decimal numbers (YAML's `.inf`/`.nan` spellings included, so validation can name them).
+    static func parseNumber(_ text: String) -> Double? {
+        switch text {
+        case ".inf", ".Inf", ".INF", "+.inf": return .infinity
+        case "-.inf", "-.Inf", "-.INF": return -.infinity
+        case ".nan", ".NaN", ".NAN": return .nan
+        default: return Double(text.replacingUnderscores())
+        }
+    }
+
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): "'\(scalar.string)'"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+}
+
+extension String {
+    /// YAML allows `50_000`; Swift's `Double(_:)` does not.
+    fileprivate func replacingUnderscores() -> String {
+        contains("_") ? String(filter { $0 != "_" }) : self
+    }
+}

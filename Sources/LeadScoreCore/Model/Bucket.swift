@@ -1,0 +1,42 @@
+/// Where a lead stands. `A` to `nurture` are ordered by `rank`; `self_serve` is apart (below the
+/// deal-value floor, never routed) and decay cannot move a lead into or out of it.
+public enum Bucket: UInt8, Sendable, CaseIterable, Hashable, Codable, Comparable {
+    case nurture = 0
+    case c = 1
+    case b = 2
+    case a = 3
+    case selfServe = 4
+
+    /// The name used in outputs and configuration: `A`, `B`, `C`, `nurture`, `self_serve`.
+    public var name: String {
+        switch self {
+        case .a: "A"
+        case .b: "B"
+        case .c: "C"
+        case .nurture: "nurture"
+        case .selfServe: "self_serve"
+        }
+    }
+
+    /// True for the buckets that get a rep (`A`, `B`, `C`).
+    public var isRepBucket: Bool { self == .a || self == .b || self == .c }
+
+    /// Orders by raw value; only meaningful among `nurture`...`A`.
+    public static func < (lhs: Bucket, rhs: Bucket) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Encodes as `name`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+
+    /// Decodes from `name`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let bucket = Bucket.allCases.first(where: { $0.name == text }) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown bucket \(text)")
+        }
+        self = bucket
+    }
+}

@@ -1,0 +1,201 @@
+extension LeadBook {
+    /// Quality points and whether the lead is below the floor (SPEC section 2). A lead with no
+    /// profile has quality 0 and is not self-serve.
+    @inline(__always)
+    func quality(_ i: Int) -> (points: Double, selfServe: Bool) {
+        let lead = leads[i]
+        guard lead.hasProfile else { return (0, false) }
+        let parts = qualityParts(lead)
+        return (parts.total, parts.selfServe)
+    }
+
+    struct QualityParts {
+        var dealValue: Double?
+        var tier: String?
+        var tierPoints: Double = 0
+        var industryPoints: Double = 0
+        var technographicPoints: Double = 0
+        var employeePoints: Double = 0
+        var selfServe = false
+        var total: Double = 0
+    }
+
+    func qualityParts(_ lead: LeadRecord) -> QualityParts {
+        let q = model.config.quality
+        var parts = QualityParts()
+        if !lead.dealValue.isNaN {
+            parts.dealValue = lead.dealValue
+        } else if lead.seats >= 0 {
+            parts.dealValue = Double(lead.seats) * q.pricePerSeatUSD
+        }
+        if let deal = parts.dealValue {
+            if deal < q.floorUSD {
+                parts.selfServe = true
+            } else if deal >= q.goldMinUSD {
+                parts.tier = "gold"; parts.tierPoints = q.goldPoints
+            } else if deal >= q.premiumMinUSD {
+                parts.tier = "premium"; parts.tierPoints = q.premiumPoints
+            } else {
+                parts.tier = "basic"; parts.tierPoints = q.basicPoints
+            }
+        }
+        if lead.industry >= 0 && model.targetIndustries.contains(strings[Int(lead.industry)]) {
+            parts.industryPoints = q.industryPoints
+        }
+        if lead.technographics != 0 { parts.technographicPoints = q.technographicPoints }
+        if lead.employees >= 0 {
+            for band in q.employeeBands where Int(lead.employees) >= band.minEmployees {
+                parts.employeePoints = band.points
+            }
+        }
+        let sum = parts.tierPoints + parts.industryPoints + parts.technographicPoints + parts.employeePoints
+        parts.total = Swift.min(q.maxPoints, sum)
+        return parts
+    }
+
+    /// Uncapped intent of a lead at `t` (>= its clock) from the current state, without changing it.
+    @inline(__always)
+    func rawIntent(_ i: Int, at t: Int64) -> Double {
+        let dt = Double(t - leads[i].clock)
+        let base = i * Signal.slotCount
+        var sum = 0.0
+        for k in 0..<Signal.slotCount {
+            let value = intent[base + k]
+            if value != 0 {
+                sum += dt == 0 ? Double(value) : Double(value) * power2(-dt * model.inverseHalfLife[k])
+            }
+        }
+        let a = leads[i].account
+        if a >= 0 {
+            let account = accounts[Int(a)]
+            if account.intent != 0 {
+                sum += account.intent * power2(-Double(t - account.clock) * model.thirdPartyInverseHalfLife)
+            }
+        }
+        return sum
+    }
+
+    /// The bucket a lead is in at `t` with no new event.
+    @inline(__always)
+    func bucketAt(_ i: Int, _ t: Int64, quality: (points: Double, selfServe: Bool)) -> Bucket {
+        model.bucket(selfServe: quality.selfServe, quality: quality.points, intent: model.cappedIntent(rawIntent(i, at: t)))
+    }
+
+    /// After an event changed lead `i` (already rebased to `t`): emit a transition if its bucket
+    /// changed, and keep its decay bound valid.
+    mutating func evaluate(_ i: Int, at t: Int64, qualityChanged: Bool, reps: inout RepBook, into out: inout [OutputEvent]) {
+        let q = quality(i)
+        let bucket = bucketAt(i, t, quality: q)
+        let old = leads[i].currentBucket
+        if old != bucket {
+            emitTransition(i, from: old, to: bucket, at: t, cause: .event, reps: &reps, into: &out)
+            reschedule(i)
+        } else if qualityChanged {
+            reschedule(i)
+        }
+        // Otherwise only intent grew: the drop can only come later, the current bound stays valid.
+    }
+
+    /// Computes the exact next drop and makes it the lead's timer.
+    mutating func reschedule(_ i: Int) {
+        let due = nextDrop(i)
+        guard due != leads[i].timerDue else { return }
+        leads[i].timerDue = due
+        if due != Int64.max { timers.insert(TimerEntry(due: due, lead: Int32(i))) }
+    }
+
+    /// A due decay transition: the bucket at `t` is computed from the state before rebasing (the
+    /// state the crossing was computed from), then the lead moves to `t`.
+    mutating func fireDecay(_ i: Int, at t: Int64, reps: inout RepBook, into out: inout [OutputEvent]) {
+        let q = quality(i)
+        let bucket = bucketAt(i, t, quality: q)
+        let old = leads[i].currentBucket
+        if old != bucket {
+            emitTransition(i, from: old, to: bucket, at: t, cause: .decay, reps: &reps, into: &out)
+        }
+        rebase(i, to: t)
+        leads[i].timerDue = Int64.max
+        reschedule(i)
+    }
+
+    /// Per-class decayed contributions at `t`, in `Signal` order, then third-party and account.
+    func contributions(_ i: Int, at t: Int64) -> [ScoreBreakdown.SignalContribution] {
+        let dt = Double(t - leads[i].clock)
+        let base = i * Signal.slotCount
+        var result: [ScoreBreakdown.SignalContribution] = []
+        for signal in Signal.allCases {
+            let value = intent[base + signal.slot]
+            if value != 0 {
+                result.append(.init(signal: signal.rawValue,
+                                    points: Double(value) * power2(-dt * model.inverseHalfLife[signal.slot])))
+            }
+        }
+        let tp = intent[base + Signal.thirdPartySlot]
+        if tp != 0 {
+            result.append(.init(signal: "third_party", points: Double(tp) * power2(-dt * model.thirdPartyInverseHalfLife)))
+        }
+        let a = leads[i].account
+        if a >= 0 && accounts[Int(a)].intent != 0 {
+            let account = accounts[Int(a)]
+            result.append(.init(signal: "account_third_party",
+                                points: account.intent * power2(-Double(t - account.clock) * model.thirdPartyInverseHalfLife)))
+        }
+        return result
+    }
+
+    func breakdown(_ i: Int, at t: Int64) -> ScoreBreakdown {
+        let lead = leads[i]
+        let parts = lead.hasProfile ? qualityParts(lead) : QualityParts()
+        return ScoreBreakdown(
+            tier: parts.tier, dealValueUSD: parts.dealValue, profileUnknown: !lead.hasProfile,
+            tierPoints: parts.tierPoints, industryPoints: parts.industryPoints,
+            technographicPoints: parts.technographicPoints, employeePoints: parts.employeePoints,
+            intent: contributions(i, at: t))
+    }
+
+    /// Records a bucket change (seq + 1) and emits `lead_rescored`, then `lead_routed` when the
+    /// lead enters or changes a rep bucket or enters self_serve.
+    mutating func emitTransition(_ i: Int, from old: Bucket?, to new: Bucket, at t: Int64, cause: LeadRescored.Cause,
+                                 reps: inout RepBook, into out: inout [OutputEvent]) {
+        leads[i].seq &+= 1
+        leads[i].bucket = new.rawValue
+        let seq = leads[i].seq
+        let q = quality(i)
+        let intentValue = model.cappedIntent(rawIntent(i, at: t))
+        let score = model.qualityWeight * q.points + model.intentWeight * intentValue
+        let leadID = leadIDs[i]
+        let accountID = accountID(of: i)
+        let time = Timestamp(millisecondsSinceEpoch: t)
+        let version = model.version
+        out.append(.leadRescored(LeadRescored(
+            leadID: leadID, accountID: accountID, seq: seq, oldBucket: old, newBucket: new, occurredAt: time,
+            cause: cause, score: score, quality: q.points, intent: intentValue, breakdown: breakdown(i, at: t),
+            configVersion: version)))
+        if new == .selfServe {
+            leads[i].owner = -1
+            out.append(.leadRouted(LeadRouted(
+                leadID: leadID, accountID: accountID, seq: seq, repID: "self_serve", bucket: new, cadence: nil,
+                slaDueAt: nil, holdout: false, sticky: false, candidates: [], reason: nil, occurredAt: time,
+                configVersion: version)))
+            return
+        }
+        guard new.isRepBucket, let cadence = model.config.routing.cadence(for: new) else { return }
+        if let assigned = reps.takeAssignment(leadID: leadID) {
+            leads[i].owner = internOwner(assigned)
+        }
+        let owner = leads[i].owner >= 0 ? owners[Int(leads[i].owner)] : nil
+        let holdout = model.isHoldout(leadID)
+        let lead = leads[i]
+        let decision = reps.route(
+            bucket: new, at: time,
+            country: lead.country >= 0 ? strings[Int(lead.country)] : nil,
+            region: lead.region >= 0 ? strings[Int(lead.region)] : nil,
+            currentOwner: owner, holdout: holdout)
+        if let rep = decision.repID { leads[i].owner = internOwner(rep) }
+        let sla = cadence.firstTouchSLA.milliseconds
+        out.append(.leadRouted(LeadRouted(
+            leadID: leadID, accountID: accountID, seq: seq, repID: decision.repID, bucket: new, cadence: cadence,
+            slaDueAt: Timestamp(millisecondsSinceEpoch: t &+ sla), holdout: holdout, sticky: decision.sticky,
+            candidates: decision.candidates, reason: decision.reason, occurredAt: time, configVersion: version)))
+    }
+}

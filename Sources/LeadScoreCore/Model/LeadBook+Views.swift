@@ -1,0 +1,49 @@
+extension LeadBook {
+    /// The lead's state at its own clock, or nil for an unknown lead.
+    public func view(leadID: String) -> LeadView? {
+        guard let index = leadIndex[leadID] else { return nil }
+        let i = Int(index)
+        let lead = leads[i]
+        let t = lead.clock
+        let q = quality(i)
+        let intentValue = model.cappedIntent(rawIntent(i, at: t))
+        return LeadView(
+            leadID: leadID, accountID: accountID(of: i), evaluatedAt: Timestamp(millisecondsSinceEpoch: t),
+            bucket: lead.currentBucket, score: model.qualityWeight * q.points + model.intentWeight * intentValue,
+            quality: q.points, intent: intentValue, breakdown: breakdown(i, at: t),
+            owner: lead.owner >= 0 ? owners[Int(lead.owner)] : nil, seq: lead.seq, holdout: model.isHoldout(leadID),
+            nextDecayCheck: lead.timerDue == Int64.max ? nil : Timestamp(millisecondsSinceEpoch: lead.timerDue))
+    }
+
+    /// Bucket of every lead, for replay reports (counts per bucket).
+    public var bucketCounts: [Bucket: Int] {
+        var counts: [Bucket: Int] = [:]
+        for lead in leads {
+            if let bucket = lead.currentBucket { counts[bucket, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    /// The exact second of the lead's next decay transition with no new event, nil when none
+    /// (always computed afresh; for tests and diagnostics).
+    public func nextDecayTransition(leadID: String) -> Timestamp? {
+        guard let index = leadIndex[leadID] else { return nil }
+        let due = nextDrop(Int(index))
+        return due == Int64.max ? nil : Timestamp(millisecondsSinceEpoch: due)
+    }
+
+    /// The bucket the lead would be in at `time` (>= its clock) with no new event; nil for an
+    /// unknown lead (for tests and diagnostics).
+    public func bucket(leadID: String, at time: Timestamp) -> Bucket? {
+        guard let index = leadIndex[leadID] else { return nil }
+        let i = Int(index)
+        return bucketAt(i, Swift.max(time.millisecondsSinceEpoch, leads[i].clock), quality: quality(i))
+    }
+
+    /// The lead's uncapped intent at `time` (>= its clock) with no new event.
+    public func intent(leadID: String, at time: Timestamp) -> Double? {
+        guard let index = leadIndex[leadID] else { return nil }
+        let i = Int(index)
+        return rawIntent(i, at: Swift.max(time.millisecondsSinceEpoch, leads[i].clock))
+    }
+}

@@ -1,0 +1,263 @@
+import Collections
+
+/// All lead and account state of one Kafka partition: quality inputs, intent accumulators, buckets,
+/// owners, decay timers and the partition's stream time.
+///
+/// Intent is exact and incremental: each lead keeps one accumulator per signal class, rebased to
+/// the lead's clock (`value x 2^(-dt/h)`) whenever the lead is evaluated, never the event history.
+/// An account keeps the accumulator of its account-level third-party intent; a lead's intent is
+/// its own plus its account's, capped.
+///
+/// Decay transitions: for each lead in a rep bucket the book keeps a lower bound of the next
+/// moment its bucket drops (exact when computed after a bucket or quality change; new intent only
+/// moves the true moment later, so the old bound stays valid). Bounds sit in a heap; when stream
+/// time passes one, the exact moment is computed again and either the transition is emitted,
+/// stamped with that moment, or the bound is moved. The moment is defined as the first whole
+/// second (epoch milliseconds divisible by 1000) at or after the lead's clock at which the lead,
+/// evaluated with no new event, is in a lower bucket.
+public struct LeadBook: Sendable {
+    let model: ScoringModel
+    var leads: [LeadRecord] = []
+    /// `Signal.slotCount` accumulators per lead, lead `i` at `i * slotCount`.
+    var intent: [Float] = []
+    var leadIDs: [String] = []
+    var leadIndex: [String: Int32] = [:]
+    var accounts: [AccountRecord] = []
+    var accountIDs: [String] = []
+    var accountIndex: [String: Int32] = [:]
+    /// Industries, countries and regions, interned.
+    var strings: [String] = []
+    var stringIndex: [String: Int32] = [:]
+    /// Rep ids that own leads, interned.
+    var owners: [String] = []
+    var ownerIndex: [String: Int32] = [:]
+    var timers = Heap<TimerEntry>()
+    /// Latest `occurred_at` seen on the partition (or passed to `advance(to:)`).
+    public internal(set) var streamTime = Timestamp(millisecondsSinceEpoch: Int64.min)
+
+    /// An empty book scoring with `config`.
+    public init(config: ScoringConfig) {
+        model = ScoringModel(config: config)
+    }
+
+    /// The configuration the book scores with.
+    public var config: ScoringConfig { model.config }
+
+    /// Number of leads known.
+    public var leadCount: Int { leads.count }
+
+    /// Number of accounts known.
+    public var accountCount: Int { accounts.count }
+
+    /// Applies one lead event (`engagement`, `intent`, `profile`), first firing every decay
+    /// transition due by its time, and appends the outputs it causes.
+    ///
+    /// - Parameter notAfter: the future-timestamp policy hook. An event later than this is
+    ///   refused (`.rejectedFuture`) before it can move stream time; the daemon passes
+    ///   `now + 1h`, replay passes nil (event time is all there is).
+    @discardableResult
+    public mutating func apply(_ event: InputEvent, reps: inout RepBook, into out: inout [OutputEvent],
+                               notAfter: Timestamp? = nil) -> ApplyOutcome {
+        let time = event.occurredAt
+        if let notAfter, time > notAfter { return .rejectedFuture }
+        switch event {
+        case .engagement(let e):
+            advance(to: time, reps: &reps, into: &out)
+            let i = lead(e.leadID, account: e.accountID, at: time.millisecondsSinceEpoch)
+            let t = evaluationTime(i, event: time.millisecondsSinceEpoch)
+            rebase(i, to: t)
+            let added = model.weights[e.signal.slot] * e.weightMultiplier
+            if added.isFinite && added > 0 {
+                let slot = i * Signal.slotCount + e.signal.slot
+                intent[slot] = Float(Double(intent[slot]) + added)
+            }
+            if leads[i].flags & (LeadRecord.profileKnown | LeadRecord.enrichmentRequested) == 0 {
+                leads[i].flags |= LeadRecord.enrichmentRequested
+                out.append(.enrichmentRequested(EnrichmentRequested(
+                    leadID: e.leadID, accountID: accountID(of: i), missing: LeadBook.profileFields, occurredAt: time)))
+            }
+            evaluate(i, at: t, qualityChanged: false, reps: &reps, into: &out)
+        case .intent(let e):
+            let weight = model.thirdPartyMaxWeight * min(100, max(0, e.surge)) / 100
+            if let leadID = e.leadID {
+                advance(to: time, reps: &reps, into: &out)
+                let i = lead(leadID, account: e.accountID, at: time.millisecondsSinceEpoch)
+                let t = evaluationTime(i, event: time.millisecondsSinceEpoch)
+                rebase(i, to: t)
+                if weight.isFinite && weight > 0 {
+                    let slot = i * Signal.slotCount + Signal.thirdPartySlot
+                    intent[slot] = Float(Double(intent[slot]) + weight)
+                }
+                evaluate(i, at: t, qualityChanged: false, reps: &reps, into: &out)
+            } else if let accountID = e.accountID {
+                advance(to: time, reps: &reps, into: &out)
+                applyAccountIntent(accountID, weight: weight, at: time.millisecondsSinceEpoch, reps: &reps, into: &out)
+            } else {
+                return .rejectedMissingKey
+            }
+        case .profile(let e):
+            advance(to: time, reps: &reps, into: &out)
+            let i = lead(e.leadID, account: e.accountID, at: time.millisecondsSinceEpoch)
+            let t = evaluationTime(i, event: time.millisecondsSinceEpoch)
+            rebase(i, to: t)
+            applyProfile(e, to: i)
+            evaluate(i, at: t, qualityChanged: true, reps: &reps, into: &out)
+        case .repRoster, .repAvailability, .leadAssigned, .leadOutcome:
+            return .ignored
+        }
+        return .applied
+    }
+
+    /// Moves stream time forward to `streamTime` (never back) and emits every decay transition due
+    /// by then, in order of their moments (ties by lead index).
+    public mutating func advance(to streamTime: Timestamp, reps: inout RepBook, into out: inout [OutputEvent]) {
+        if streamTime > self.streamTime { self.streamTime = streamTime }
+        let now = self.streamTime.millisecondsSinceEpoch
+        while let top = timers.min, top.due <= now {
+            timers.removeMin()
+            let i = Int(top.lead)
+            guard leads[i].timerDue == top.due else { continue }
+            let due = nextDrop(i)
+            if due <= top.due {
+                fireDecay(i, at: Swift.max(due, leads[i].clock), reps: &reps, into: &out)
+            } else {
+                leads[i].timerDue = due
+                if due != Int64.max { timers.insert(TimerEntry(due: due, lead: top.lead)) }
+            }
+        }
+    }
+
+    /// The profile fields an enrichment request asks for.
+    static let profileFields = ["industry", "employees", "country", "region", "seats", "deal_value_usd", "technographics"]
+
+    func accountID(of i: Int) -> String? {
+        let a = leads[i].account
+        return a >= 0 ? accountIDs[Int(a)] : nil
+    }
+
+    /// SPEC: a lead is evaluated at the latest of the event's time, its own clock and its
+    /// account's last intent update.
+    @inline(__always)
+    func evaluationTime(_ i: Int, event: Int64) -> Int64 {
+        var t = Swift.max(event, leads[i].clock)
+        let a = leads[i].account
+        if a >= 0 { t = Swift.max(t, accounts[Int(a)].clock) }
+        return t
+    }
+
+    /// The index of a lead, adding it (and linking it into its account in lead id order) when new.
+    /// An account given for a lead that has none is attached; a lead never changes account.
+    mutating func lead(_ id: String, account accountID: String?, at time: Int64) -> Int {
+        let i: Int
+        if let known = leadIndex[id] {
+            i = Int(known)
+            if leads[i].account >= 0 || accountID == nil { return i }
+        } else {
+            i = leads.count
+            leads.append(LeadRecord(clock: time))
+            intent.append(contentsOf: repeatElement(0, count: Signal.slotCount))
+            leadIDs.append(id)
+            leadIndex[id] = Int32(i)
+        }
+        if let accountID {
+            let a = account(accountID)
+            leads[i].account = Int32(a)
+            // Sorted insertion: account events re-evaluate leads in lead id order.
+            var previous: Int32 = -1
+            var next = accounts[a].firstLead
+            while next >= 0 && leadIDs[Int(next)] < id {
+                previous = next
+                next = leads[Int(next)].nextInAccount
+            }
+            leads[i].nextInAccount = next
+            if previous >= 0 {
+                leads[Int(previous)].nextInAccount = Int32(i)
+            } else {
+                accounts[a].firstLead = Int32(i)
+            }
+        }
+        return i
+    }
+
+    mutating func account(_ id: String) -> Int {
+        if let known = accountIndex[id] { return Int(known) }
+        let a = accounts.count
+        accounts.append(AccountRecord())
+        accountIDs.append(id)
+        accountIndex[id] = Int32(a)
+        return a
+    }
+
+    mutating func intern(_ text: String) -> Int32 {
+        if let known = stringIndex[text] { return known }
+        let s = Int32(strings.count)
+        strings.append(text)
+        stringIndex[text] = s
+        return s
+    }
+
+    mutating func internOwner(_ repID: String) -> Int32 {
+        if let known = ownerIndex[repID] { return known }
+        let o = Int32(owners.count)
+        owners.append(repID)
+        ownerIndex[repID] = o
+        return o
+    }
+
+    mutating func applyProfile(_ e: ProfileEvent, to i: Int) {
+        leads[i].flags |= LeadRecord.profileKnown
+        if let industry = e.industry { leads[i].industry = intern(industry) }
+        if let employees = e.employees { leads[i].employees = Int32(clamping: Swift.max(0, employees)) }
+        if let country = e.country { leads[i].country = intern(country) }
+        if let region = e.region { leads[i].region = intern(region) }
+        if let seats = e.seats { leads[i].seats = Int32(clamping: Swift.max(0, seats)) }
+        if let deal = e.dealValueUSD, deal.isFinite, deal >= 0 { leads[i].dealValue = deal }
+        if let technographics = e.technographics {
+            var mask: UInt32 = 0
+            for name in technographics { mask |= model.technographicBits[name] ?? 0 }
+            leads[i].technographics = mask
+        }
+    }
+
+    /// Account-level third-party intent: rebase the account, add, then re-evaluate every known
+    /// lead of the account in lead id order.
+    mutating func applyAccountIntent(_ accountID: String, weight: Double, at time: Int64,
+                                     reps: inout RepBook, into out: inout [OutputEvent]) {
+        let a = account(accountID)
+        let t = Swift.max(time, accounts[a].clock)
+        if accounts[a].clock != Int64.min && t > accounts[a].clock && accounts[a].intent != 0 {
+            accounts[a].intent *= power2(-Double(t - accounts[a].clock) * model.thirdPartyInverseHalfLife)
+        }
+        accounts[a].clock = t
+        if weight.isFinite && weight > 0 { accounts[a].intent += weight }
+        var next = accounts[a].firstLead
+        while next >= 0 {
+            let i = Int(next)
+            let lt = Swift.max(t, leads[i].clock)
+            rebase(i, to: lt)
+            evaluate(i, at: lt, qualityChanged: false, reps: &reps, into: &out)
+            next = leads[i].nextInAccount
+        }
+    }
+
+    /// Decays a lead's accumulators to `t` and makes `t` its clock. Rounds toward zero so that a
+    /// rebased lead is never scored higher than the same lead evaluated without rebasing: a decay
+    /// transition, once due, cannot be undone by rounding.
+    @inline(__always)
+    mutating func rebase(_ i: Int, to t: Int64) {
+        let clock = leads[i].clock
+        guard t > clock else { return }
+        let dt = Double(t - clock)
+        let base = i * Signal.slotCount
+        for k in 0..<Signal.slotCount {
+            let value = intent[base + k]
+            if value != 0 {
+                let exact = Double(value) * power2(-dt * model.inverseHalfLife[k])
+                var rounded = Float(exact)
+                if Double(rounded) > exact { rounded = rounded.nextDown }
+                intent[base + k] = rounded
+            }
+        }
+        leads[i].clock = t
+    }
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The configuration flattened into the numbers the hot path needs (reciprocal half-lives in
+/// milliseconds, weights by slot), and the pure functions of SPEC section 2 over them.
+struct ScoringModel: Sendable {
+    let config: ScoringConfig
+    let version: String
+    /// Per slot (`Signal.slot`, then third-party): 1 / half-life in ms.
+    let inverseHalfLife: [Double]
+    /// Per signal slot: weight.
+    let weights: [Double]
+    let thirdPartyMaxWeight: Double
+    let thirdPartyInverseHalfLife: Double
+    let maxIntent: Double
+    let qualityWeight: Double
+    let intentWeight: Double
+    let thresholdA: Double
+    let thresholdB: Double
+    let thresholdC: Double
+    let liftIntent: Double
+    let targetIndustries: Set<String>
+    /// Technographic name -> bit in a lead's mask.
+    let technographicBits: [String: UInt32]
+    let holdoutThreshold: UInt64
+
+    init(config: ScoringConfig) {
+        self.config = config
+        version = config.version
+        var inverse = [Double](repeating: 0, count: Signal.slotCount)
+        var weights = [Double](repeating: 0, count: Signal.slotCount - 1)
+        for signal in Signal.allCases {
+            let rule = config.intent.rule(for: signal)
+            inverse[signal.slot] = 1 / Double(max(1, rule.halfLife.milliseconds))
+            weights[signal.slot] = rule.weight
+        }
+        thirdPartyInverseHalfLife = 1 / Double(max(1, config.intent.thirdPartyHalfLife.milliseconds))
+        inverse[Signal.thirdPartySlot] = thirdPartyInverseHalfLife
+        inverseHalfLife = inverse
+        self.weights = weights
+        thirdPartyMaxWeight = config.intent.thirdPartyMaxWeight
+        maxIntent = config.intent.maxIntent
+        qualityWeight = config.buckets.qualityWeight
+        intentWeight = config.buckets.intentWeight
+        thresholdA = config.buckets.thresholdA
+        thresholdB = config.buckets.thresholdB
+        thresholdC = config.buckets.thresholdC
+        liftIntent = config.buckets.liftIntent
+        targetIndustries = Set(config.quality.targetIndustries)
+        var bits: [String: UInt32] = [:]
+        for (i, name) in config.quality.technographics.prefix(32).enumerated() where bits[name] == nil {
+            bits[name] = 1 << UInt32(i)
+        }
+        technographicBits = bits
+        let share = min(1, max(0, config.routing.holdoutShare))
+        holdoutThreshold = share >= 1 ? UInt64.max : UInt64(share * 1_000_000)
+    }
+
+    /// SPEC: `score = qw x quality + iw x intent`; A/B/C by threshold, intent at or above the lift
+    /// threshold lifts to at least B; self_serve below the floor.
+    @inline(__always)
+    func bucket(selfServe: Bool, quality: Double, intent: Double) -> Bucket {
+        if selfServe { return .selfServe }
+        let score = qualityWeight * quality + intentWeight * intent
+        var bucket: Bucket = score >= thresholdA ? .a : score >= thresholdB ? .b : score >= thresholdC ? .c : .nurture
+        if intent >= liftIntent && bucket < .b { bucket = .b }
+        return bucket
+    }
+
+    /// `min(maxIntent, raw)`.
+    @inline(__always)
+    func cappedIntent(_ raw: Double) -> Double { raw < maxIntent ? raw : maxIntent }
+
+    /// Stable holdout membership: FNV-1a 64 of the lead id, mod 10^6, below share x 10^6.
+    func isHoldout(_ leadID: String) -> Bool {
+        holdoutThreshold == UInt64.max || FNV1a64.hash(leadID) % 1_000_000 < holdoutThreshold
+    }
+}
+
+/// 2^x (Glibc/Darwin `exp2`; the only libm function the model needs).
+@inline(__always)
+func power2(_ x: Double) -> Double { exp2(x) }

@@ -1,0 +1,20 @@
+/// `enrichment_requested`: a lead engaged before any profile was seen (sent once per lead).
+public struct EnrichmentRequested: Sendable, Equatable {
+    /// The lead.
+    public var leadID: String
+    /// Its account, if any.
+    public var accountID: String?
+    /// Profile fields still unknown (`industry`, `employees`, `country`, `region`, `seats`,
+    /// `deal_value_usd`, `technographics`).
+    public var missing: [String]
+    /// Time of the engagement that triggered it.
+    public var occurredAt: Timestamp
+
+    /// Creates the event.
+    public init(leadID: String, accountID: String?, missing: [String], occurredAt: Timestamp) {
+        self.leadID = leadID
+        self.accountID = accountID
+        self.missing = missing
+        self.occurredAt = occurredAt
+    }
+}

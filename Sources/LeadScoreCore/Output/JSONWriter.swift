@@ -1,0 +1,155 @@
+/// A minimal JSON writer over a byte buffer: correct string escaping and number text that is the
+/// same on every run and platform (Foundation's encoder is too slow for the output path).
+public struct JSONWriter {
+    /// The bytes written so far.
+    public var bytes: [UInt8]
+    private var needsComma: [Bool] = []
+
+    /// Appends to an existing buffer.
+    public init(bytes: [UInt8] = []) {
+        self.bytes = bytes
+    }
+
+    /// `{`
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+    }
+
+    /// `}`
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma.removeLast()
+    }
+
+    /// `[`
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
+
+    /// `]`
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma.removeLast()
+    }
+
+    /// `"name":` inside an object; the value follows.
+    public mutating func key(_ name: String) {
+        separate()
+        JSONWriter.appendString(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+    }
+
+    /// A string value.
+    public mutating func string(_ value: String) {
+        separate()
+        JSONWriter.appendString(value, to: &bytes)
+    }
+
+    /// A string value or `null`.
+    public mutating func string(_ value: String?) {
+        if let value { string(value) } else { null() }
+    }
+
+    /// An integer value.
+    public mutating func integer<T: BinaryInteger>(_ value: T) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// A number rounded to `decimals` places, trailing zeros dropped (`74.2`, `75`); non-finite
+    /// numbers (which the engine never produces) are written as `null` to keep the JSON valid.
+    public mutating func number(_ value: Double, decimals: Int = 2) {
+        separate()
+        JSONWriter.appendNumber(value, decimals: decimals, to: &bytes)
+    }
+
+    /// `true`/`false`.
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    /// `null`.
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+    }
+
+    /// An RFC 3339 timestamp string, or `null`.
+    public mutating func timestamp(_ value: Timestamp?) {
+        separate()
+        guard let value else {
+            bytes.append(contentsOf: Array("null".utf8))
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        value.appendRFC3339(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func separate() {
+        guard !needsComma.isEmpty else { return }
+        if needsComma[needsComma.count - 1] {
+            bytes.append(UInt8(ascii: ","))
+        } else {
+            needsComma[needsComma.count - 1] = true
+        }
+    }
+
+    /// Appends a JSON string literal: `"`, `\` and control characters escaped, the rest as UTF-8.
+    public static func appendString(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xf)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `value` rounded half away from zero to `decimals` places (at most 9), without
+    /// trailing zeros. Works on integers so the text never depends on the platform's printf.
+    public static func appendNumber(_ value: Double, decimals: Int, to out: inout [UInt8]) {
+        let places = max(0, min(9, decimals))
+        var scale: Int64 = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (value * Double(scale)).rounded(.toNearestOrAwayFromZero)
+        guard value.isFinite, abs(scaled) < 9.0e18 else {
+            out.append(contentsOf: Array("null".utf8))
+            return
+        }
+        var units = Int64(scaled)
+        if units < 0 {
+            out.append(UInt8(ascii: "-"))
+            units = -units
+        }
+        let whole = units / scale
+        var fraction = units % scale
+        out.append(contentsOf: String(whole).utf8)
+        guard fraction != 0 else { return }
+        var width = places
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        out.append(UInt8(ascii: "."))
+        let digits = String(fraction)
+        for _ in 0..<(width - digits.utf8.count) { out.append(UInt8(ascii: "0")) }
+        out.append(contentsOf: digits.utf8)
+    }
+}

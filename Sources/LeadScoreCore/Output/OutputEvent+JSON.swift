@@ -1,0 +1,125 @@
+extension OutputEvent {
+    /// Appends the event as one JSON object with SPEC section 3's field names. Scores, quality and
+    /// intent are rounded to 2 decimals, rep scores to 4; nothing else is lost.
+    public func appendJSON(to out: inout [UInt8]) {
+        var w = JSONWriter(bytes: out)
+        out = []
+        switch self {
+        case .leadRescored(let e): e.write(to: &w)
+        case .leadRouted(let e): e.write(to: &w)
+        case .enrichmentRequested(let e): e.write(to: &w)
+        }
+        out = w.bytes
+    }
+
+    /// The JSON of `appendJSON` as a string.
+    public var jsonString: String {
+        var bytes: [UInt8] = []
+        appendJSON(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension LeadRescored {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("type"); w.string("lead_rescored")
+        w.key("lead_id"); w.string(leadID)
+        w.key("account_id"); w.string(accountID)
+        w.key("seq"); w.integer(seq)
+        w.key("old_bucket"); w.string(oldBucket?.name)
+        w.key("new_bucket"); w.string(newBucket.name)
+        w.key("occurred_at"); w.timestamp(occurredAt)
+        w.key("cause"); w.string(cause.rawValue)
+        w.key("score"); w.number(score)
+        w.key("quality"); w.number(quality)
+        w.key("intent"); w.number(intent)
+        w.key("breakdown"); breakdown.write(to: &w)
+        w.key("config_version"); w.string(configVersion)
+        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.endObject()
+    }
+}
+
+extension ScoreBreakdown {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("quality")
+        w.beginObject()
+        w.key("profile_known"); w.bool(!profileUnknown)
+        w.key("deal_value_usd")
+        if let dealValueUSD { w.number(dealValueUSD) } else { w.null() }
+        w.key("tier"); w.string(tier)
+        w.key("tier_points"); w.number(tierPoints)
+        w.key("industry_points"); w.number(industryPoints)
+        w.key("technographic_points"); w.number(technographicPoints)
+        w.key("employee_points"); w.number(employeePoints)
+        w.endObject()
+        w.key("intent")
+        w.beginObject()
+        for contribution in intent {
+            w.key(contribution.signal); w.number(contribution.points)
+        }
+        w.endObject()
+        w.endObject()
+    }
+}
+
+extension LeadRouted {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("type"); w.string("lead_routed")
+        w.key("lead_id"); w.string(leadID)
+        w.key("account_id"); w.string(accountID)
+        w.key("seq"); w.integer(seq)
+        w.key("rep_id"); w.string(repID)
+        w.key("bucket"); w.string(bucket.name)
+        w.key("cadence")
+        if let cadence {
+            w.beginObject()
+            w.key("calls"); w.integer(cadence.calls)
+            w.key("emails"); w.integer(cadence.emails)
+            w.key("days"); w.integer(cadence.days)
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.key("priority")
+        if let cadence { w.integer(cadence.priority) } else { w.null() }
+        w.key("sla_due_at"); w.timestamp(slaDueAt)
+        w.key("holdout"); w.bool(holdout)
+        w.key("sticky"); w.bool(sticky)
+        w.key("candidates")
+        w.beginArray()
+        for candidate in candidates {
+            w.beginObject()
+            w.key("rep_id"); w.string(candidate.repID)
+            w.key("status"); w.string(candidate.status.rawValue)
+            w.key("rep_score"); w.number(candidate.repScore, decimals: 4)
+            w.key("tier"); w.integer(candidate.tier)
+            w.key("load_today"); w.integer(candidate.loadToday)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("reason"); w.string(reason)
+        w.key("occurred_at"); w.timestamp(occurredAt)
+        w.key("config_version"); w.string(configVersion)
+        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.endObject()
+    }
+}
+
+extension EnrichmentRequested {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("type"); w.string("enrichment_requested")
+        w.key("lead_id"); w.string(leadID)
+        w.key("account_id"); w.string(accountID)
+        w.key("missing")
+        w.beginArray()
+        for field in missing { w.string(field) }
+        w.endArray()
+        w.key("occurred_at"); w.timestamp(occurredAt)
+        w.endObject()
+    }
+}

@@ -1,0 +1,43 @@
+/// One rep considered for a lead and what became of it.
+public struct RoutingCandidate: Sendable, Equatable, Codable {
+    /// Why a rep was or was not chosen.
+    public enum Status: String, Sendable, Equatable, Codable, CaseIterable {
+        /// The rep got the lead.
+        case chosen
+        /// Roster says inactive.
+        case inactive
+        /// Out of office.
+        case unavailable
+        /// Today's capacity used up.
+        case atCapacity = "at_capacity"
+        /// The lead's region and country are not among the rep's territories.
+        case territory
+        /// Eligible, but in a rep-score tier below the one the bucket went to.
+        case lowerTier = "lower_tier"
+        /// Eligible and in the tier, but another rep scored higher relative to load (or, for a
+        /// holdout lead, came first in the round-robin).
+        case lowerScore = "lower_score"
+        /// Eligible, but the lead kept the rep that already owned it (sticky ownership).
+        case ownerKept = "owner_kept"
+    }
+
+    /// The rep.
+    public var repID: String
+    /// What became of it.
+    public var status: Status
+    /// Rep score at routing time.
+    public var repScore: Double
+    /// Tier 0 (top third), 1 (middle), 2 (bottom); among active reps.
+    public var tier: Int
+    /// Leads routed to the rep today before this one.
+    public var loadToday: Int
+
+    /// Creates a candidate.
+    public init(repID: String, status: Status, repScore: Double, tier: Int, loadToday: Int) {
+        self.repID = repID
+        self.status = status
+        self.repScore = repScore
+        self.tier = tier
+        self.loadToday = loadToday
+    }
+}

@@ -1,0 +1,137 @@
+/// Global rep state: roster, availability, conversion windows, today's load, and assignments made
+/// outside leadscore. One per process, fed from the rep events topic and shared by all lead
+/// partitions (`LeadBook`s) of the process.
+///
+/// Load counting and double counting: a `LeadBook` records its own routing decisions here as it
+/// makes them. When the daemon also reads the routing topic to learn other instances' decisions,
+/// it must call `recordRouting(repID:at:)` only for records of lead partitions this instance does
+/// not own (its own decisions were already counted when they were made).
+public struct RepBook: Sendable {
+    /// Rates and tiers come from this policy.
+    public private(set) var routing: RoutingConfig
+    var reps: [RepRecord] = []
+    var index: [String: Int32] = [:]
+    /// Rep indexes in rep id order: candidate lists and tie-breaks follow it.
+    var sorted: [Int32] = []
+    /// `lead_assigned` events not yet taken by the lead's `LeadBook`: lead id -> rep id.
+    var assignments: [String: String] = [:]
+    /// Position in `sorted` where the next holdout round-robin search starts.
+    var holdoutCursor: Int = 0
+    /// Latest moment seen on rep events or routing (the rep windows' "now").
+    public internal(set) var clock: Timestamp = Timestamp(millisecondsSinceEpoch: Int64.min)
+
+    /// An empty roster.
+    public init(config: ScoringConfig) {
+        routing = config.routing
+    }
+
+    var ringDays: Int { Int(routing.longWindow.milliseconds / 86_400_000) }
+    var shortDays: Int { Int(routing.shortWindow.milliseconds / 86_400_000) }
+
+    /// Number of reps known (on the roster or seen in outcomes).
+    public var count: Int { reps.count }
+
+    /// Applies a rep event (`rep_roster`, `rep_availability`, `lead_assigned`, `lead_outcome`);
+    /// lead events are ignored and return false.
+    @discardableResult
+    public mutating func apply(_ event: InputEvent) -> Bool {
+        switch event {
+        case .repRoster(let e):
+            let i = Int(intern(e.repID))
+            reps[i].name = e.name
+            reps[i].active = e.active
+            reps[i].onRoster = true
+            reps[i].capacityPerDay = Int32(clamping: max(0, e.capacityPerDay))
+            reps[i].territories = (e.territories ?? []).sorted()
+        case .repAvailability(let e):
+            let i = Int(intern(e.repID))
+            reps[i].available = e.available
+            reps[i].unavailableUntil = e.available ? nil : e.until?.millisecondsSinceEpoch
+        case .leadAssigned(let e):
+            assignments[e.leadID] = e.repID
+        case .leadOutcome(let e):
+            let i = Int(intern(e.repID))
+            let day = floorDiv(e.occurredAt.millisecondsSinceEpoch, 86_400_000)
+            reps[i].record(success: e.outcome == .converted, day: day, shortDays: shortDays)
+        case .engagement, .intent, .profile:
+            return false
+        }
+        clock = Timestamp.latest(clock, event.occurredAt)
+        return true
+    }
+
+    /// Counts one lead routed to a rep on the UTC day of `at` (for decisions made elsewhere; see
+    /// the type's documentation on double counting). Unknown reps are added as off-roster.
+    public mutating func recordRouting(repID: String, at: Timestamp) {
+        let i = Int(intern(repID))
+        countLoad(i, at: at.millisecondsSinceEpoch)
+    }
+
+    /// Removes and returns an outside assignment of a lead (`lead_assigned`) not yet applied.
+    public mutating func takeAssignment(leadID: String) -> String? {
+        assignments.removeValue(forKey: leadID)
+    }
+
+    /// The index of a rep id, adding an off-roster record for a new one.
+    mutating func intern(_ id: String) -> Int32 {
+        if let i = index[id] { return i }
+        let i = Int32(reps.count)
+        reps.append(RepRecord(id: id, ringDays: ringDays))
+        index[id] = i
+        let position = sorted.firstIndex { reps[Int($0)].id > id } ?? sorted.count
+        sorted.insert(i, at: position)
+        if position < holdoutCursor { holdoutCursor += 1 }
+        return i
+    }
+
+    mutating func countLoad(_ i: Int, at ms: Int64) {
+        let day = floorDiv(ms, 86_400_000)
+        if day > reps[i].loadDay {
+            reps[i].loadDay = day
+            reps[i].loadCount = 0
+        }
+        reps[i].loadCount &+= 1
+    }
+
+    /// Slides every rep's windows so `at` is inside today (never backwards).
+    mutating func slideAll(to at: Timestamp) {
+        clock = Timestamp.latest(clock, at)
+        let day = floorDiv(clock.millisecondsSinceEpoch, 86_400_000)
+        for i in reps.indices where reps[i].headDay < day {
+            reps[i].slide(to: day, shortDays: shortDays)
+        }
+    }
+
+    /// Rep scores (by rep index) and tiers (0 top third, 1 middle, 2 bottom) from the current
+    /// window sums. Tiers rank active roster reps by score, best first, ties by rep id; rank `r`
+    /// of `n` gets tier `3r / n` (integer division), so with 1 rep it is top, with 2 top and middle.
+    func scoresAndTiers() -> (scores: [Double], tiers: [Int]) {
+        var teamLongS: UInt64 = 0, teamLongN: UInt64 = 0, teamShortS: UInt64 = 0, teamShortN: UInt64 = 0
+        for rep in reps {
+            teamLongS += rep.longSuccesses; teamLongN += rep.longTrials
+            teamShortS += rep.shortSuccesses; teamShortN += rep.shortTrials
+        }
+        let prior = routing.priorStrength
+        let teamLong = teamLongN == 0 ? routing.defaultTeamRate : Double(teamLongS) / Double(teamLongN)
+        let teamShort = teamShortN == 0 ? routing.defaultTeamRate : Double(teamShortS) / Double(teamShortN)
+        var scores = [Double](repeating: 0, count: reps.count)
+        for (i, rep) in reps.enumerated() {
+            let long = (Double(rep.longSuccesses) + prior * teamLong) / (Double(rep.longTrials) + prior)
+            let short = (Double(rep.shortSuccesses) + prior * teamShort) / (Double(rep.shortTrials) + prior)
+            scores[i] = routing.longWeight * (prior + Double(rep.longTrials) > 0 ? long : teamLong)
+                + routing.shortWeight * (prior + Double(rep.shortTrials) > 0 ? short : teamShort)
+        }
+        // Rank in rep id order first so the stable sort breaks score ties by rep id.
+        let ranked = sorted.filter { reps[Int($0)].active && reps[Int($0)].onRoster }
+            .enumerated()
+            .sorted { lhs, rhs in
+                let a = scores[Int(lhs.element)], b = scores[Int(rhs.element)]
+                return a != b ? a > b : lhs.offset < rhs.offset
+            }
+        var tiers = [Int](repeating: 2, count: reps.count)
+        for (rank, entry) in ranked.enumerated() {
+            tiers[Int(entry.element)] = 3 * rank / ranked.count
+        }
+        return (scores, tiers)
+    }
+}

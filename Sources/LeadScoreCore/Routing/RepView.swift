@@ -1,0 +1,31 @@
+/// One row of the rep leaderboard (`/reps`).
+public struct RepView: Sendable, Equatable, Codable {
+    /// Rep id.
+    public var repID: String
+    /// Name from the roster.
+    public var name: String
+    /// Roster says active.
+    public var active: Bool
+    /// Available (not out of office) at the leaderboard's moment.
+    public var available: Bool
+    /// End of the current out-of-office, if known.
+    public var unavailableUntil: Timestamp?
+    /// Rep score (weighted long and short rates).
+    public var repScore: Double
+    /// Smoothed long-window conversion rate.
+    public var longRate: Double
+    /// Smoothed short-window conversion rate.
+    public var shortRate: Double
+    /// Outcomes (trials) in the long window.
+    public var longTrials: Int
+    /// Conversions in the long window.
+    public var longConversions: Int
+    /// Tier 0 top, 1 middle, 2 bottom.
+    public var tier: Int
+    /// Leads routed today.
+    public var loadToday: Int
+    /// Capacity per day.
+    public var capacityPerDay: Int
+    /// Territories (empty: any).
+    public var territories: [String]
+}

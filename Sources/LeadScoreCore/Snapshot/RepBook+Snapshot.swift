@@ -1,0 +1,94 @@
+extension RepBook {
+    /// Format version of `serialize(into:)`.
+    public static let snapshotVersion: UInt32 = 1
+
+    /// Appends the rep state: tag `LSREPS`, format version, window sizes, every rep with its
+    /// ring, outside assignments not yet taken, the holdout cursor and the clock.
+    public func serialize(into out: inout [UInt8]) {
+        var w = SnapshotWriter(bytes: out)
+        out = []
+        w.tag("LSREPS")
+        w.u32(RepBook.snapshotVersion)
+        w.u32(UInt32(ringDays))
+        w.i64(clock.millisecondsSinceEpoch)
+        w.u64(UInt64(holdoutCursor))
+        w.u32(UInt32(reps.count))
+        for rep in reps {
+            w.string(rep.id)
+            w.string(rep.name)
+            w.u8((rep.active ? 1 : 0) | (rep.onRoster ? 2 : 0) | (rep.available ? 4 : 0) | (rep.unavailableUntil != nil ? 8 : 0))
+            w.i32(rep.capacityPerDay)
+            w.strings(rep.territories)
+            w.i64(rep.unavailableUntil ?? 0)
+            w.i64(rep.loadDay)
+            w.i32(rep.loadCount)
+            w.i64(rep.headDay)
+            for k in 0..<rep.successes.count {
+                w.u32(rep.successes[k])
+                w.u32(rep.trials[k])
+            }
+            w.u64(rep.longSuccesses); w.u64(rep.longTrials); w.u64(rep.shortSuccesses); w.u64(rep.shortTrials)
+        }
+        let pairs = assignments.sorted { $0.key < $1.key }
+        w.u32(UInt32(pairs.count))
+        for (lead, rep) in pairs {
+            w.string(lead)
+            w.string(rep)
+        }
+        out = w.bytes
+    }
+
+    /// Restores rep state written by `serialize(into:)`. The long window of `config` must match
+    /// the snapshot's (the ring has one slot per day).
+    public init(deserializing bytes: [UInt8], config: ScoringConfig) throws(SnapshotError) {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(SnapshotError) in try RepBook(deserializing: buffer, config: config) }
+        }
+        self = try result.get()
+    }
+
+    /// Restores rep state from raw bytes (see `init(deserializing:config:)`).
+    public init(deserializing buffer: UnsafeRawBufferPointer, config: ScoringConfig) throws(SnapshotError) {
+        self.init(config: config)
+        var r = SnapshotReader(buffer)
+        try r.expectTag("LSREPS", version: RepBook.snapshotVersion, field: "header")
+        let days = Int(try r.u32("ring_days"))
+        guard days == ringDays else { throw SnapshotError(code: .corrupt, field: "ring_days (long_window changed)") }
+        clock = Timestamp(millisecondsSinceEpoch: try r.i64("clock"))
+        let cursor = try r.u64("holdout_cursor")
+        let n = try r.count("reps", minBytesEach: 40 + 8 * days)
+        for _ in 0..<n {
+            var rep = RepRecord(id: try r.string("rep_id"), ringDays: days)
+            rep.name = try r.string("rep_name")
+            let flags = try r.u8("rep_flags")
+            rep.active = flags & 1 != 0
+            rep.onRoster = flags & 2 != 0
+            rep.available = flags & 4 != 0
+            rep.capacityPerDay = try r.i32("capacity")
+            rep.territories = try r.strings("territories")
+            let until = try r.i64("unavailable_until")
+            rep.unavailableUntil = flags & 8 != 0 ? until : nil
+            rep.loadDay = try r.i64("load_day")
+            rep.loadCount = try r.i32("load_count")
+            rep.headDay = try r.i64("head_day")
+            for k in 0..<days {
+                rep.successes[k] = try r.u32("ring")
+                rep.trials[k] = try r.u32("ring")
+            }
+            rep.longSuccesses = try r.u64("sums"); rep.longTrials = try r.u64("sums")
+            rep.shortSuccesses = try r.u64("sums"); rep.shortTrials = try r.u64("sums")
+            guard index[rep.id] == nil else { throw SnapshotError(code: .corrupt, field: "duplicate rep id") }
+            index[rep.id] = Int32(reps.count)
+            reps.append(rep)
+        }
+        sorted = (0..<Int32(reps.count)).sorted { reps[Int($0)].id < reps[Int($1)].id }
+        guard cursor <= UInt64(max(reps.count, 1)) else { throw SnapshotError(code: .corrupt, field: "holdout_cursor") }
+        holdoutCursor = Int(cursor)
+        let pairs = try r.count("assignments", minBytesEach: 8)
+        for _ in 0..<pairs {
+            let lead = try r.string("assignments")
+            assignments[lead] = try r.string("assignments")
+        }
+        guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
+    }
+}
