@@ -3,9 +3,16 @@ import ArgumentParser
 /// The `leadscore` command-line tool.
 @main
 struct LeadScoreCommand: AsyncParsableCommand {
+    /// Subcommands, one type each; a new one (e.g. `run`) is added to this list.
+    static let subcommandTypes: [any ParsableCommand.Type] = [
+        ReplayCommand.self,
+        ConfigCommand.self,
+        GenerateCommand.self,
+    ]
+
     static let configuration = CommandConfiguration(
         commandName: "leadscore",
         abstract: "Live B2B lead scores, buckets and routing from a Kafka event stream.",
-        subcommands: []
+        subcommands: subcommandTypes
     )
 }

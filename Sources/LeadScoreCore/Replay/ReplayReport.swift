@@ -1,0 +1,92 @@
+/// Renders replay summaries and configuration diffs as plain text for a terminal (stderr), aligned
+/// and in a fixed order so two reports can be compared with `diff`.
+public enum ReplayReport {
+    /// The end-of-run summary: events by type, bad lines, outputs, transitions by bucket pair,
+    /// final bucket counts.
+    public static func summary(_ s: ReplayRunner.Summary, buckets: [Bucket: Int], title: String = "replay") -> String {
+        var out = "\(title): \(s.lines) lines, \(s.events) events, \(s.badLines) bad lines, \(s.rejectedEvents) rejected events\n"
+        if let first = s.firstEventAt, let last = s.lastEventAt {
+            out += "  event time: \(first) .. \(last)\n"
+        }
+        out += "  events by type:\n"
+        for name in InputEvent.typeNames {
+            if let n = s.eventsByType[name] { out += row(name, n) }
+        }
+        if !s.badLinesByCode.isEmpty {
+            out += "  bad lines by error:\n"
+            for (code, n) in s.badLinesByCode.sorted(by: { $0.key < $1.key }) { out += row(code, n) }
+        }
+        out += "  outputs:\n"
+        for kind in OutputEvent.Kind.allCases {
+            out += row(kind.rawValue, s.outputsByType[kind.rawValue] ?? 0)
+        }
+        out += "  transitions (old -> new), \(s.decayTransitions) by decay:\n"
+        for (t, n) in s.transitions.sorted(by: { $0.key < $1.key }) { out += row(t.description, n) }
+        out += "  final buckets:\n"
+        for bucket in Bucket.reportOrder { out += row(bucket.name, buckets[bucket] ?? 0) }
+        return out
+    }
+
+    /// The comparison report: bucket counts side by side, moves between buckets, and the first
+    /// `listLimit` moved leads.
+    public static func comparison(_ d: ConfigComparison.Diff, primaryName: String, candidateName: String, listLimit: Int = 20) -> String {
+        var out = "compare: \(d.leads) leads; \(d.unchanged) keep their bucket, \(d.changes.count) move "
+        out += "(\(d.upgraded) up, \(d.downgraded) down)\n"
+        out += "  final buckets:" + pad("", 4) + pad(primaryName, 14) + pad(candidateName, 14) + pad("change", 10) + "\n"
+        for bucket in Bucket.reportOrder {
+            let a = d.primaryBuckets[bucket] ?? 0
+            let b = d.candidateBuckets[bucket] ?? 0
+            let delta = b - a
+            out += "    " + pad(bucket.name, 14) + pad(String(a), 14) + pad(String(b), 14) + pad((delta > 0 ? "+" : "") + String(delta), 10) + "\n"
+        }
+        let routedA = [Bucket.a, .b, .c].reduce(0) { $0 + (d.primaryBuckets[$1] ?? 0) }
+        let routedB = [Bucket.a, .b, .c].reduce(0) { $0 + (d.candidateBuckets[$1] ?? 0) }
+        out += "  leads in rep buckets (A+B+C): \(routedA) -> \(routedB)\n"
+        if !d.moves.isEmpty {
+            out += "  moves (\(primaryName) -> \(candidateName)):\n"
+            for (t, n) in d.moves.sorted(by: { $0.key < $1.key }) { out += row(t.description, n) }
+        }
+        if !d.changes.isEmpty {
+            let shown = d.changes.prefix(listLimit)
+            out += "  moved leads" + (d.changes.count > shown.count ? " (first \(shown.count) of \(d.changes.count))" : "") + ":\n"
+            for c in shown {
+                out += "    \(c.leadID): \(c.primary?.name ?? "null") (\(score(c.primaryScore))) -> "
+                out += "\(c.candidate?.name ?? "null") (\(score(c.candidateScore)))\n"
+            }
+        }
+        return out
+    }
+
+    /// One JSON object per moved lead, for spreadsheets and scripts.
+    public static func appendChangesJSONL(_ d: ConfigComparison.Diff, to out: inout [UInt8]) {
+        for c in d.changes {
+            var w = JSONWriter(bytes: out)
+            out = [] // keep the buffer uniquely referenced so appends do not copy it
+            w.beginObject()
+            w.key("lead_id"); w.string(c.leadID)
+            w.key("bucket"); w.string(c.primary?.name)
+            w.key("compare_bucket"); w.string(c.candidate?.name)
+            w.key("score"); if let s = c.primaryScore { w.number(s) } else { w.null() }
+            w.key("compare_score"); if let s = c.candidateScore { w.number(s) } else { w.null() }
+            w.endObject()
+            out = w.bytes
+            out.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    static func row(_ name: String, _ n: Int) -> String {
+        "    " + pad(name, 24) + String(n) + "\n"
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+
+    static func score(_ s: Double?) -> String {
+        guard let s else { return "-" }
+        let hundredths = (s * 100).rounded()
+        let whole = Int(hundredths / 100)
+        let frac = Int(abs(hundredths).truncatingRemainder(dividingBy: 100))
+        return "\(whole).\(frac < 10 ? "0" : "")\(frac)"
+    }
+}

@@ -1,0 +1,158 @@
+/// Runs a scoring configuration over recorded input events, as `leadscore replay` does.
+///
+/// Pure: lines go in as bytes, output events come out as JSON Lines bytes (the same JSON the
+/// daemon writes to its output topics, via `OutputEvent.appendJSON`), and nothing here does I/O,
+/// so tests drive exactly what the command runs. Stream time is the latest `occurred_at` seen
+/// (the engine keeps it); there is no wall clock and no future-time bound in a replay.
+public struct ReplayRunner: Sendable {
+    /// A bucket change, `from` nil for a lead's first bucket.
+    public struct Transition: Hashable, Sendable, Comparable, CustomStringConvertible {
+        /// Bucket before, nil for the first one.
+        public var from: Bucket?
+        /// Bucket after.
+        public var to: Bucket
+
+        /// Creates a transition.
+        public init(from: Bucket?, to: Bucket) {
+            self.from = from
+            self.to = to
+        }
+
+        /// `null -> C`, `B -> A`.
+        public var description: String { "\(from?.name ?? "null") -> \(to.name)" }
+
+        /// Orders by the `from` bucket (null first), then by `to`, best bucket first.
+        public static func < (l: Transition, r: Transition) -> Bool {
+            let lf = l.from.map { Int($0.order) } ?? -1
+            let rf = r.from.map { Int($0.order) } ?? -1
+            return lf != rf ? lf < rf : l.to.order < r.to.order
+        }
+    }
+
+    /// Counters for the end-of-run report.
+    public struct Summary: Sendable, Equatable {
+        /// Non-blank lines read.
+        public var lines = 0
+        /// Events decoded, by `type`.
+        public var eventsByType: [String: Int] = [:]
+        /// Lines that could not be decoded.
+        public var badLines = 0
+        /// Bad lines by error code.
+        public var badLinesByCode: [String: Int] = [:]
+        /// Decoded events the engine refused (e.g. intent with neither lead nor account).
+        public var rejectedEvents = 0
+        /// Output events written, by `type`.
+        public var outputsByType: [String: Int] = [:]
+        /// `lead_rescored` events by bucket pair.
+        public var transitions: [Transition: Int] = [:]
+        /// `lead_rescored` events caused by decay alone.
+        public var decayTransitions = 0
+        /// Earliest and latest `occurred_at` among decoded events.
+        public var firstEventAt: Timestamp?
+        /// Latest `occurred_at` among decoded events.
+        public var lastEventAt: Timestamp?
+
+        /// Total decoded events.
+        public var events: Int { eventsByType.values.reduce(0, +) }
+    }
+
+    /// The engine the events drive.
+    public private(set) var engine: ScoringEngine
+    /// Counters so far.
+    public private(set) var summary = Summary()
+    /// Each lead's latest bucket, from the `lead_rescored` events (kept only when
+    /// `tracksFinalBuckets`; used by config comparison).
+    public private(set) var finalBuckets: [String: Bucket] = [:]
+    /// Whether `finalBuckets` is kept.
+    public let tracksFinalBuckets: Bool
+    /// Whether output events are rendered to JSON (off for a comparison's second config).
+    public let writesOutput: Bool
+    let decoder: EventDecoder
+    private var pending: [OutputEvent] = []
+
+    /// A runner with an empty engine.
+    public init(config: ScoringConfig, decoder: EventDecoder = EventDecoder(),
+                tracksFinalBuckets: Bool = false, writesOutput: Bool = true) {
+        engine = ScoringEngine(config: config)
+        self.decoder = decoder
+        self.tracksFinalBuckets = tracksFinalBuckets
+        self.writesOutput = writesOutput
+    }
+
+    /// Decodes and applies one line (without its newline). Blank lines are skipped. Outputs are
+    /// appended to `output` as JSON Lines.
+    ///
+    /// - Returns: the decoding error for a bad line (counted; the caller reports it with file and
+    ///   line number), nil otherwise.
+    @discardableResult
+    public mutating func feed(line: UnsafeRawBufferPointer, output: inout [UInt8]) -> EventDecodingError? {
+        if ReplayRunner.isBlank(line) { return nil }
+        summary.lines += 1
+        do {
+            let event = try decoder.decode(line)
+            apply(event, output: &output)
+            return nil
+        } catch {
+            summary.badLines += 1
+            summary.badLinesByCode[error.code.name, default: 0] += 1
+            return error
+        }
+    }
+
+    /// Applies an already decoded event (config comparison decodes once for both runners). The
+    /// event counts as one line read.
+    public mutating func feed(event: InputEvent, output: inout [UInt8]) {
+        summary.lines += 1
+        apply(event, output: &output)
+    }
+
+    /// Counts a line that failed to decode elsewhere (config comparison decodes once).
+    public mutating func countBadLine(_ error: EventDecodingError) {
+        summary.lines += 1
+        summary.badLines += 1
+        summary.badLinesByCode[error.code.name, default: 0] += 1
+    }
+
+    private mutating func apply(_ event: InputEvent, output: inout [UInt8]) {
+        summary.eventsByType[event.typeName, default: 0] += 1
+        let t = event.occurredAt
+        if summary.firstEventAt.map({ t < $0 }) ?? true { summary.firstEventAt = t }
+        if summary.lastEventAt.map({ t > $0 }) ?? true { summary.lastEventAt = t }
+        switch engine.apply(event, into: &pending) {
+        case .applied, .ignored: break
+        case .rejectedFuture, .rejectedMissingKey: summary.rejectedEvents += 1
+        }
+        flush(output: &output)
+    }
+
+    /// Ends the run: with `until`, fires the decay transitions due by then (stream time moves to
+    /// `until` if that is later than the last event).
+    public mutating func finish(until: Timestamp?, output: inout [UInt8]) {
+        if let until {
+            engine.advance(to: until, into: &pending)
+            flush(output: &output)
+        }
+    }
+
+    private mutating func flush(output: inout [UInt8]) {
+        guard !pending.isEmpty else { return }
+        for event in pending {
+            summary.outputsByType[event.kind.rawValue, default: 0] += 1
+            if case .leadRescored(let r) = event {
+                summary.transitions[Transition(from: r.oldBucket, to: r.newBucket), default: 0] += 1
+                if r.cause == .decay { summary.decayTransitions += 1 }
+                if tracksFinalBuckets { finalBuckets[r.leadID] = r.newBucket }
+            }
+            if writesOutput {
+                event.appendJSON(to: &output)
+                output.append(UInt8(ascii: "\n"))
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+        for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+        return true
+    }
+}
