@@ -2,10 +2,10 @@
 ///
 /// Durations are kept as whole milliseconds because event times have millisecond resolution;
 /// a finer duration in a scoring model would be meaningless.
-enum ConfigDuration {
+package enum ConfigDuration {
     /// Parses `<integer><unit>` with unit `d`, `h`, `m`, `s` or `ms`; a leading `-` is accepted so
     /// that validation can say "must be positive, got -3d" instead of "not a duration".
-    static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         var digits = Substring(text)
         let negative = digits.first == "-"
         if negative { digits = digits.dropFirst() }
@@ -22,7 +22,7 @@ enum ConfigDuration {
     }
 
     /// The largest exact unit: `21d`, `36h`, `1500ms`.
-    static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let ms = duration.milliseconds
         if ms == 0 { return "0s" }
         for (suffix, factor) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
@@ -35,7 +35,7 @@ enum ConfigDuration {
 
 extension Duration {
     /// Whole milliseconds (truncated toward zero); configuration durations are whole milliseconds.
-    var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds &* 1000 &+ attoseconds / 1_000_000_000_000_000
     }

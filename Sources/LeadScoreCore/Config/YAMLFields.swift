@@ -3,13 +3,13 @@ import Yams
 /// Reads one YAML mapping of the configuration, remembering which keys were used so that unknown
 /// keys (usually typos) are reported instead of silently ignored, and recording every problem with
 /// its field path.
-struct YAMLFields {
-    let path: String
+package struct YAMLFields {
+    package let path: String
     private var pairs: [(key: String, value: Node)] = []
     private var used: Set<String> = []
 
     /// Nil (with a problem recorded) when the node is not a mapping.
-    init?(_ node: Node, path: String, problems: inout [ConfigError.Problem]) {
+    package init?(_ node: Node, path: String, problems: inout [ConfigError.Problem]) {
         self.path = path
         guard case .mapping(let mapping) = node else {
             problems.append(.init(path: path, reason: "must be a mapping"))
@@ -25,29 +25,29 @@ struct YAMLFields {
     }
 
     /// All keys in document order.
-    var keys: [String] { pairs.map(\.key) }
+    package var keys: [String] { pairs.map(\.key) }
 
-    func child(_ key: String) -> String { "\(path).\(key)" }
+    package func child(_ key: String) -> String { "\(path).\(key)" }
 
-    mutating func take(_ key: String) -> Node? {
+    package mutating func take(_ key: String) -> Node? {
         guard let pair = pairs.first(where: { $0.key == key }) else { return nil }
         used.insert(key)
         return pair.value
     }
 
     /// Records every key that was not taken.
-    func reportUnknown(into problems: inout [ConfigError.Problem], known: [String]) {
+    package func reportUnknown(into problems: inout [ConfigError.Problem], known: [String]) {
         for (key, _) in pairs where !used.contains(key) {
             problems.append(.init(path: child(key), reason: "unknown key (known: \(known.joined(separator: ", ")))"))
         }
     }
 
-    mutating func mapping(_ key: String, _ problems: inout [ConfigError.Problem]) -> YAMLFields? {
+    package mutating func mapping(_ key: String, _ problems: inout [ConfigError.Problem]) -> YAMLFields? {
         guard let node = take(key) else { return nil }
         return YAMLFields(node, path: child(key), problems: &problems)
     }
 
-    mutating func number(_ key: String, into value: inout Double, _ problems: inout [ConfigError.Problem]) {
+    package mutating func number(_ key: String, into value: inout Double, _ problems: inout [ConfigError.Problem]) {
         guard let node = take(key) else { return }
         guard case .scalar(let scalar) = node, let parsed = YAMLFields.parseNumber(scalar.string) else {
             problems.append(.init(path: child(key), reason: "must be a number, got \(YAMLFields.describe(node))"))
@@ -56,7 +56,7 @@ struct YAMLFields {
         value = parsed
     }
 
-    mutating func integer(_ key: String, into value: inout Int, _ problems: inout [ConfigError.Problem]) {
+    package mutating func integer(_ key: String, into value: inout Int, _ problems: inout [ConfigError.Problem]) {
         guard let node = take(key) else { return }
         guard case .scalar(let scalar) = node, let parsed = Int(scalar.string) else {
             problems.append(.init(path: child(key), reason: "must be an integer, got \(YAMLFields.describe(node))"))
@@ -65,7 +65,7 @@ struct YAMLFields {
         value = parsed
     }
 
-    mutating func duration(_ key: String, into value: inout Duration, _ problems: inout [ConfigError.Problem]) {
+    package mutating func duration(_ key: String, into value: inout Duration, _ problems: inout [ConfigError.Problem]) {
         guard let node = take(key) else { return }
         guard case .scalar(let scalar) = node, let parsed = ConfigDuration.parse(scalar.string) else {
             problems.append(.init(path: child(key),
@@ -75,7 +75,7 @@ struct YAMLFields {
         value = parsed
     }
 
-    mutating func strings(_ key: String, into value: inout [String], _ problems: inout [ConfigError.Problem]) {
+    package mutating func strings(_ key: String, into value: inout [String], _ problems: inout [ConfigError.Problem]) {
         guard let node = take(key) else { return }
         guard case .sequence(let sequence) = node else {
             problems.append(.init(path: child(key), reason: "must be a list of strings"))
@@ -93,7 +93,7 @@ struct YAMLFields {
     }
 
     /// Decimal numbers (YAML's `.inf`/`.nan` spellings included, so validation can name them).
-    static func parseNumber(_ text: String) -> Double? {
+    package static func parseNumber(_ text: String) -> Double? {
         switch text {
         case ".inf", ".Inf", ".INF", "+.inf": return .infinity
         case "-.inf", "-.Inf", "-.INF": return -.infinity
@@ -102,7 +102,7 @@ struct YAMLFields {
         }
     }
 
-    static func describe(_ node: Node) -> String {
+    package static func describe(_ node: Node) -> String {
         switch node {
         case .scalar(let scalar): "'\(scalar.string)'"
         case .mapping: "a mapping"

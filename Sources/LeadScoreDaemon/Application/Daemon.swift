@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import LeadScoreCore
+import LeadScoreKafka
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// The assembled daemon: configuration, Kafka clients, pipeline, HTTP, and their lifecycle.
+///
+/// `build` does everything that can fail fast (configuration, librdkafka version, topics), so a
+/// misconfigured daemon exits with a clear message before it joins the group; `run` then runs the
+/// service group until SIGTERM/SIGINT, reloading the configuration on SIGHUP.
+public struct Daemon: Sendable {
+    /// The configuration it started with.
+    public let configuration: LeadScoreConfiguration
+    let pipeline: Pipeline
+    let registry: PrometheusCollectorRegistry
+    let logger: Logger
+    let configPath: String?
+    let environment: [String: String]
+    let arguments: any DaemonArguments
+
+    /// Loads and validates everything, creates missing topics, and wires the services.
+    public static func build(_ arguments: some DaemonArguments, environment: [String: String], logger: Logger) throws -> Daemon {
+        let configuration = try arguments.configuration(environment: environment)
+        let settings = configuration.daemon
+        guard LibrdkafkaVersion.check(logger: logger) else {
+            throw DaemonError("librdkafka \(LibrdkafkaVersion.current) is too old: run scripts/ensure-librdkafka.sh (installs 2.8.0)")
+        }
+        if settings.kafka.transactions {
+            throw DaemonError("kafka.transactions: Kafka transactions are not available in this build; the default mode "
+                + "(snapshots + replay + output de-duplication) gives exactly-once outputs without them")
+        }
+        logger.info("starting leadscore", metadata: [
+            "leadscore.config_version": "\(configuration.scoring.version)",
+            "kafka.brokers": "\(settings.kafka.brokers)", "kafka.group": "\(settings.kafka.group)",
+            "snapshot.dir": "\(settings.snapshots.directory)", "http.listen": "\(settings.http.listen)",
+            "kafka.librdkafka": "\(settings.kafka.redactedLibrdkafka)",
+        ])
+
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+            .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+        ]
+        let metrics = DaemonMetrics(factory: factory)
+
+        let kafka = settings.kafka.clientConfiguration()
+        if settings.kafka.createTopics {
+            try ensureTopics(settings.kafka, kafka: kafka, logger: logger)
+        }
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let repFeed = try RepFeed(configuration: kafka, topic: settings.kafka.topics.repEvents, logger: logger, metrics: metrics)
+        let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, producer: producer,
+                                repFeed: repFeed, instanceID: UUID().uuidString, logger: logger, metrics: metrics)
+        return Daemon(configuration: configuration, pipeline: pipeline, registry: registry, logger: logger,
+                      configPath: arguments.configPath, environment: environment, arguments: arguments)
+    }
+
+    /// The HTTP surface over this daemon's live state.
+    public var liveState: some LiveState { DaemonLiveState(pipeline: pipeline, registry: registry) }
+
+    /// Runs until SIGTERM or SIGINT (graceful: snapshot, flush, commit, exit) or a fatal error.
+    public func run() async throws {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: PipelineService(pipeline: pipeline, logger: logger)),
+        ]
+        let listen = configuration.daemon.http.listen
+        if let hostPort = HostPort(listen) {
+            let app = Application(
+                router: HTTPEndpoints.router(state: liveState),
+                configuration: .init(address: .hostname(hostPort.host, port: hostPort.port), serverName: "leadscore"),
+                logger: logger)
+            services.append(.init(service: app, successTerminationBehavior: .gracefullyShutdownGroup,
+                                  failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        services.append(.init(service: ReloadService(daemon: self), successTerminationBehavior: .ignore,
+                              failureTerminationBehavior: .ignore))
+        var group = ServiceGroupConfiguration(services: services, logger: logger)
+        group.gracefulShutdownSignals = [.sigterm, .sigint]
+        group.maximumGracefulShutdownDuration = .seconds(9)
+        try await ServiceGroup(configuration: group).run()
+    }
+
+    /// Re-reads the configuration (SIGHUP). A valid file takes effect and is logged with its
+    /// version; an invalid one is rejected with every problem and the running one stays.
+    func reload() {
+        do {
+            let fresh = try arguments.configuration(environment: environment)
+            if fresh.daemon != configuration.daemon {
+                logger.warning("reload: kafka/snapshots/http/stream settings changed; they take effect at the next restart")
+            }
+            pipeline.reload(fresh.scoring)
+            logger.info("reload: configuration accepted", metadata: ["leadscore.config_version": "\(fresh.scoring.version)"])
+        } catch {
+            logger.error("reload: configuration rejected, keeping the running one", metadata: ["leadscore.error": "\(error)"])
+        }
+    }
+
+    private static func ensureTopics(_ settings: DaemonConfiguration.KafkaSettings, kafka: KafkaConfiguration, logger: Logger) throws {
+        let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        let specs = settings.topics.all.map {
+            KafkaTopicSpecification(name: $0, partitions: settings.partitions, replicationFactor: settings.replicationFactor,
+                                    configs: ["retention.ms": "-1"])
+        }
+        do {
+            try admin.createTopics(specs, ignoreExisting: true)
+        } catch {
+            throw DaemonError("cannot create topics \(settings.topics.all.joined(separator: ", ")): \(error) "
+                + "(create them yourself, or check kafka.brokers and the client's permissions)")
+        }
+    }
+}
+
+/// Reloads the configuration on SIGHUP for as long as the daemon runs.
+struct ReloadService: Service {
+    let daemon: Daemon
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            daemon.reload()
+        }
+    }
+}
+
+/// A start-up failure with a message meant for the operator.
+public struct DaemonError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+}
+
+extension DaemonConfiguration.KafkaSettings {
+    /// The Kafka layer's configuration for these settings.
+    func clientConfiguration() -> KafkaConfiguration {
+        var config = KafkaConfiguration(bootstrap: brokers, clientID: clientID)
+        config.sessionTimeout = sessionTimeout
+        config.librdkafka = librdkafka
+        return config
+    }
+}

@@ -1,0 +1,101 @@
+import LeadScoreCore
+import Yams
+
+extension DaemonConfiguration {
+    /// Reads the daemon's sections (`kafka`, `snapshots`, `http`, `stream`) of a parsed YAML
+    /// document, collecting every problem. Unknown keys in these sections are errors, so a typo
+    /// never silently falls back to a default. Other top-level keys are left to their owners
+    /// (`scoring`, `routing`: the scoring core).
+    public init(yaml root: Node?) throws(ConfigError) {
+        self.init()
+        guard let root else { return }
+        var p: [ConfigError.Problem] = []
+        guard var top = YAMLFields(root, path: "(document)", problems: &p) else { throw ConfigError(problems: p) }
+        // The scoring core reads these two; they are taken here only so they do not count as unknown.
+        _ = top.take("scoring")
+        _ = top.take("routing")
+        if let node = top.take("kafka"), var k = YAMLFields(node, path: "kafka", problems: &p) {
+            k.string("brokers", into: &kafka.brokers, nonEmpty: true, &p)
+            k.string("group", into: &kafka.group, nonEmpty: true, &p)
+            k.string("client_id", into: &kafka.clientID, nonEmpty: true, &p)
+            k.bool("create_topics", into: &kafka.createTopics, &p)
+            k.integer("partitions", into: &kafka.partitions, in: 1...10_000, &p)
+            k.integer("replication_factor", into: &kafka.replicationFactor, in: 1...100, &p)
+            k.duration("session_timeout", into: &kafka.sessionTimeout, atLeast: .seconds(1), &p)
+            k.bool("transactions", into: &kafka.transactions, &p)
+            k.stringMap("librdkafka", into: &kafka.librdkafka, &p)
+            if var t = k.mapping("topics", &p) {
+                t.topic("lead_events", into: &kafka.topics.leadEvents, &p)
+                t.topic("rep_events", into: &kafka.topics.repEvents, &p)
+                t.topic("scores", into: &kafka.topics.scores, &p)
+                t.topic("routing", into: &kafka.topics.routing, &p)
+                t.topic("enrichment", into: &kafka.topics.enrichment, &p)
+                t.topic("dead_letter", into: &kafka.topics.deadLetter, &p)
+                t.reportUnknown(into: &p, known: ["lead_events", "rep_events", "scores", "routing", "enrichment", "dead_letter"])
+            }
+            k.reportUnknown(into: &p, known: ["brokers", "group", "client_id", "topics", "create_topics", "partitions",
+                                              "replication_factor", "session_timeout", "transactions", "librdkafka"])
+        }
+        if let node = top.take("snapshots"), var s = YAMLFields(node, path: "snapshots", problems: &p) {
+            s.string("dir", into: &snapshots.directory, nonEmpty: true, &p)
+            s.duration("interval", into: &snapshots.interval, atLeast: .seconds(1), &p)
+            s.integer("keep", into: &snapshots.keep, in: 1...1000, &p)
+            s.reportUnknown(into: &p, known: ["dir", "interval", "keep"])
+        }
+        if let node = top.take("http"), var h = YAMLFields(node, path: "http", problems: &p) {
+            h.string("listen", into: &http.listen, nonEmpty: false, &p)
+            if !http.listen.isEmpty && HostPort(http.listen) == nil {
+                p.append(.init(path: "http.listen", reason: "must be host:port (or empty to disable HTTP), got \(http.listen)"))
+            }
+            h.reportUnknown(into: &p, known: ["listen"])
+        }
+        if let node = top.take("stream"), var s = YAMLFields(node, path: "stream", problems: &p) {
+            s.bool("idle_clock", into: &stream.idleClock, &p)
+            s.duration("idle_after", into: &stream.idleAfter, atLeast: .milliseconds(100), &p)
+            s.duration("max_future_skew", into: &stream.maxFutureSkew, atLeast: .zero, &p)
+            s.reportUnknown(into: &p, known: ["idle_clock", "idle_after", "max_future_skew"])
+        }
+        for key in top.keys where !["scoring", "routing", "kafka", "snapshots", "http", "stream"].contains(key) {
+            p.append(.init(path: key, reason: "unknown section (known: scoring, routing, kafka, snapshots, http, stream)"))
+        }
+        let names = kafka.topics.all
+        if Set(names).count != names.count {
+            p.append(.init(path: "kafka.topics", reason: "every topic needs its own name, got \(names.joined(separator: ", "))"))
+        }
+        if !p.isEmpty { throw ConfigError(problems: p) }
+    }
+
+    /// Applies `LEADSCORE_*` environment overrides: `LEADSCORE_BROKERS`, `LEADSCORE_GROUP`,
+    /// `LEADSCORE_SNAPSHOT_DIR`, `LEADSCORE_HTTP`, and `LEADSCORE_RDKAFKA_<PROPERTY>` for any
+    /// librdkafka property (upper case, dots as underscores: `LEADSCORE_RDKAFKA_SASL_PASSWORD`
+    /// sets `sasl.password`), which keeps secrets out of the file.
+    public mutating func applyEnvironment(_ environment: [String: String]) {
+        if let v = environment["LEADSCORE_BROKERS"], !v.isEmpty { kafka.brokers = v }
+        if let v = environment["LEADSCORE_GROUP"], !v.isEmpty { kafka.group = v }
+        if let v = environment["LEADSCORE_SNAPSHOT_DIR"], !v.isEmpty { snapshots.directory = v }
+        if let v = environment["LEADSCORE_HTTP"] { http.listen = v }
+        let prefix = "LEADSCORE_RDKAFKA_"
+        for (key, value) in environment where key.hasPrefix(prefix) && key.count > prefix.count {
+            let property = String(key.dropFirst(prefix.count).lowercased().map { $0 == "_" ? "." : $0 })
+            kafka.librdkafka[property] = value
+        }
+    }
+}
+
+/// `host:port`, as given to `--http` or `http.listen`.
+public struct HostPort: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    /// Parses `host:port` (IPv6 hosts in brackets: `[::1]:8080`); nil when malformed.
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,0 +1,106 @@
+/// The daemon's own settings: Kafka, snapshots, HTTP and stream time. The scoring model lives in
+/// the same YAML file under `scoring:`/`routing:` and is read by `LeadScoreCore`.
+///
+/// Every default here is what a single-node development setup wants; production overrides come
+/// from the file, the environment (`LEADSCORE_*`) and `run`'s flags, in that order of precedence
+/// from lowest to highest.
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// Kafka connection, topics and librdkafka passthrough.
+    public var kafka = KafkaSettings()
+    /// Snapshot directory and schedule.
+    public var snapshots = SnapshotSettings()
+    /// The HTTP listener.
+    public var http = HTTPSettings()
+    /// Stream-time policy.
+    public var stream = StreamSettings()
+
+    public init() {}
+
+    /// Topic names, defaulting to SPEC section 3's.
+    public struct Topics: Sendable, Equatable {
+        public var leadEvents = "lead-events"
+        public var repEvents = "rep-events"
+        public var scores = "lead-scores"
+        public var routing = "lead-routing"
+        public var enrichment = "lead-enrichment-requests"
+        public var deadLetter = "leadscore-deadletter"
+
+        public init() {}
+
+        /// Every topic the daemon reads or writes.
+        public var all: [String] { [leadEvents, repEvents, scores, routing, enrichment, deadLetter] }
+    }
+
+    /// `kafka:` section.
+    public struct KafkaSettings: Sendable, Equatable {
+        /// Bootstrap servers, `host:port[,host:port...]`.
+        public var brokers = "127.0.0.1:9092"
+        /// Consumer group shared by all instances that split the lead partitions.
+        public var group = "leadscore"
+        /// `client.id` prefix.
+        public var clientID = "leadscore"
+        /// Topic names.
+        public var topics = Topics()
+        /// Create missing topics at start.
+        public var createTopics = true
+        /// Partitions of topics created at start.
+        public var partitions = 8
+        /// Replication factor of topics created at start.
+        public var replicationFactor = 1
+        /// Consumer group session timeout.
+        public var sessionTimeout: Duration = .seconds(10)
+        /// Use Kafka transactions for outputs + offsets (only for clusters that implement them).
+        public var transactions = false
+        /// Extra librdkafka properties (SASL/SSL, tuning), passed through unchanged.
+        public var librdkafka: [String: String] = [:]
+
+        public init() {}
+    }
+
+    /// `snapshots:` section.
+    public struct SnapshotSettings: Sendable, Equatable {
+        /// Directory for snapshot files; may be shared by instances of one group.
+        public var directory = "snapshots"
+        /// How often each partition is snapshotted (also on revoke and shutdown).
+        public var interval: Duration = .seconds(30)
+        /// Snapshots kept per partition.
+        public var keep = 3
+
+        public init() {}
+    }
+
+    /// `http:` section.
+    public struct HTTPSettings: Sendable, Equatable {
+        /// `host:port` to listen on; loopback by default. Empty disables HTTP.
+        public var listen = "127.0.0.1:8080"
+
+        public init() {}
+    }
+
+    /// `stream:` section.
+    public struct StreamSettings: Sendable, Equatable {
+        /// When a partition has had no input for `idleAfter`, its stream time follows the wall
+        /// clock (minus `idleAfter`), so decay downgrades are not held back by a quiet partition.
+        public var idleClock = true
+        /// How long a partition must be quiet before its stream time follows the wall clock.
+        public var idleAfter: Duration = .seconds(10)
+        /// Events stamped later than now + this are rejected as bad input (dead-lettered).
+        public var maxFutureSkew: Duration = .seconds(3600)
+
+        public init() {}
+    }
+}
+
+extension DaemonConfiguration.KafkaSettings {
+    /// Names of librdkafka properties whose values must never be printed.
+    static func isSecret(_ key: String) -> Bool {
+        let k = key.lowercased()
+        return k.contains("password") || k.contains("secret") || k.hasSuffix(".key") || k.contains("key.pem")
+            || k.contains("sasl.oauthbearer.config") || k.contains("token")
+    }
+
+    /// The librdkafka passthrough with secret values replaced, for logs and `config check`.
+    public var redactedLibrdkafka: [String: String] {
+        librdkafka.reduce(into: [:]) { out, pair in out[pair.key] = Self.isSecret(pair.key) ? "<redacted>" : pair.value }
+    }
+}

@@ -1,0 +1,18 @@
+/// What the HTTP endpoints read from a running daemon.
+///
+/// The pipeline owns the scoring state on its own thread; this protocol is the narrow, thread-safe
+/// window the HTTP layer gets onto it, which also lets the endpoints be tested without Kafka.
+public protocol LiveState: Sendable {
+    /// True once every assigned partition's state is restored and rep events are caught up.
+    var isReady: Bool { get }
+    /// A reason when the daemon is not healthy (e.g. the producer hit a fatal error); nil if healthy.
+    var unhealthyReason: String? { get }
+    /// The live breakdown of one lead as JSON, or nil when no assigned partition knows it.
+    func leadJSON(id: String) -> [UInt8]?
+    /// The rep leaderboard as JSON.
+    func repsJSON() -> [UInt8]
+    /// Summary for the dashboard: buckets, recent routing decisions, throughput, as JSON.
+    func summaryJSON() -> [UInt8]
+    /// The Prometheus text exposition of every metric.
+    func metricsText() -> [UInt8]
+}

@@ -1,0 +1,67 @@
+import LeadScoreKafka
+import Logging
+
+/// Reads the output topics back from the positions recorded in snapshots and collects, per input
+/// partition being restored, which outputs are already there.
+///
+/// This is how the daemon keeps "exactly once" without Kafka transactions: a restored partition
+/// replays its input from the snapshot's offset, producing the same outputs again
+/// (deterministically), and every output whose dedupe key this scan found is suppressed.
+struct RecoveryScan {
+    /// What the scan found for one input partition.
+    struct Found: Sendable {
+        /// `"<topic>|<dedupe key>"` of outputs already written.
+        var written: Set<String> = []
+        /// The highest input offset among them (-1: none).
+        var lastSourceOffset: Int64 = -1
+    }
+
+    /// Scans `startOffsets` (output partition -> first offset to read) to the end of each
+    /// partition and returns what belongs to `sources` (input partitions, as `topic/partition`).
+    static func run(
+        configuration: KafkaConfiguration, outputTopics: [String], startOffsets: [KafkaTopicPartition: Int64],
+        sources: Set<String>, timeout: Duration, logger: Logger
+    ) throws(KafkaError) -> [String: Found] {
+        var found: [String: Found] = [:]
+        for source in sources { found[source] = Found() }
+        let starts = startOffsets.mapValues { KafkaStartOffset.offset($0) }
+        let reader = try KafkaPartitionReader(
+            configuration: configuration, topics: outputTopics, defaultStart: .beginning, startOffsets: starts, logger: logger)
+        defer {
+            do throws(KafkaError) { try reader.close() } catch {
+                logger.debug("recovery reader close failed", metadata: ["kafka.error": "\(error)"])
+            }
+        }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var scanned = 0
+        while !reader.isAtEnd {
+            guard ContinuousClock.now < deadline else {
+                throw KafkaError(code: .timeout, message: "recovery scan of \(outputTopics.joined(separator: ",")) "
+                    + "did not reach the end within \(timeout) (\(scanned) records read)")
+            }
+            for message in try reader.poll(maxMessages: 10_000, timeout: .milliseconds(200)) {
+                scanned += 1
+                var source: String?
+                var sourceOffset: Int64 = -1
+                var dedupe: String?
+                for header in message.headers {
+                    guard let value = header.value else { continue }
+                    switch header.name {
+                    case OutputPublisher.Header.source: source = String(decoding: value, as: UTF8.self)
+                    case OutputPublisher.Header.sourceOffset: sourceOffset = Int64(String(decoding: value, as: UTF8.self)) ?? -1
+                    case OutputPublisher.Header.dedupe: dedupe = String(decoding: value, as: UTF8.self)
+                    default: break
+                    }
+                }
+                guard let source, let dedupe, found[source] != nil else { continue }
+                found[source]!.written.insert("\(message.topic)|\(dedupe)")
+                found[source]!.lastSourceOffset = max(found[source]!.lastSourceOffset, sourceOffset)
+            }
+        }
+        logger.info("recovery scan done", metadata: [
+            "leadscore.scanned": "\(scanned)",
+            "leadscore.already_written": "\(found.values.reduce(0) { $0 + $1.written.count })",
+        ])
+        return found
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the daemon for a newcomer: uses $BROKERS when given; otherwise reuses a broker already
+# listening on 127.0.0.1:9092, or starts a local Tansu broker there (in-memory storage) for the
+# lifetime of this script. Extra arguments go to `leadscore run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PKG_CONFIG_PATH="/usr/local/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+CONFIG="${CONFIG:-deploy/leadscore.yaml}"
+BIN="${LEADSCORE_BIN:-.build/release/leadscore}"
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+tansu_pid=""
+cleanup() { [ -n "$tansu_pid" ] && kill "$tansu_pid" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+if [ -z "${BROKERS:-}" ]; then
+  BROKERS="127.0.0.1:9092"
+  if port_open 9092; then
+    echo "run-local: using the broker already listening on $BROKERS"
+  else
+    bash scripts/ensure-tansu.sh >/dev/null
+    echo "run-local: starting a Tansu broker on $BROKERS (in-memory: its data goes when it stops)"
+    tansu broker --cluster-id leadscore-dev --listener-url tcp://127.0.0.1:9092 \
+      --advertised-listener-url tcp://127.0.0.1:9092 --storage-engine memory://tansu/ >/tmp/leadscore-tansu.log 2>&1 &
+    tansu_pid=$!
+    for _ in $(seq 1 100); do port_open 9092 && break; sleep 0.1; done
+    port_open 9092 || { echo "run-local: Tansu did not start; see /tmp/leadscore-tansu.log" >&2; exit 1; }
+  fi
+fi
+
+"$BIN" run --config "$CONFIG" --brokers "$BROKERS" "$@"
