@@ -8,6 +8,8 @@ struct LeadScoreCommand: AsyncParsableCommand {
         ReplayCommand.self,
         ConfigCommand.self,
         GenerateCommand.self,
+        RunCommand.self,
+        SnapshotCommand.self,
     ]
 
     static let configuration = CommandConfiguration(
