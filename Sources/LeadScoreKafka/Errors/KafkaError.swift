@@ -140,3 +140,10 @@ extension KafkaError {
         }
     }
 }
+
+extension KafkaError {
+    /// An error for a raw librdkafka response code (as found in `librdkafkaCode`).
+    static func fromResponseCode(_ raw: Int32, context: String) -> KafkaError {
+        rdKafka(rd_kafka_resp_err_t(rawValue: raw), context: context)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import LeadScoreKafka
+import Logging
+import Synchronization
+import Testing
+
+/// Fault injection against librdkafka's in-process mock cluster.
+@Suite("Kafka layer against the mock cluster", .serialized, .timeLimit(.minutes(2)))
+struct MockClusterTests {
+    @Test func producerAndConsumerSurviveABrokerOutage() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: KafkaTest.logger)
+        try cluster.createTopic("outage", partitions: 2)
+        var producerConfig = KafkaTest.producerConfig(cluster.bootstrap)
+        producerConfig.messageTimeout = .seconds(60)
+        let producer = try KafkaProducer(configuration: producerConfig, logger: KafkaTest.logger)
+        let consumer = try KafkaConsumer(
+            configuration: KafkaTest.consumerConfig(cluster.bootstrap, group: "outage"), topics: ["outage"], logger: KafkaTest.logger)
+        var values = Set<String>()
+        func take() throws {
+            for m in try consumer.poll(maxMessages: 500, timeout: .milliseconds(50)) { values.insert(KafkaTest.text(m.value)) }
+        }
+
+        #expect(try KafkaTest.produce(producer, topic: "outage", range: 0..<200, prefix: "o", partitions: 2) == 0)
+        #expect(try KafkaTest.pollUntil(timeout: .seconds(30), take) { values.count == 200 })
+
+        // Broker down: messages produced now wait in the producer's queue.
+        try cluster.setBrokerDown(1)
+        let delivered = Atomic<Int>(0)
+        let failed = Atomic<Int>(0)
+        for i in 200..<400 {
+            try producer.produce(topic: "outage", partition: Int32(i % 2), key: nil, value: KafkaTest.bytes("o-\(i)")) { result in
+                switch result {
+                case .success: delivered.add(1, ordering: .relaxed)
+                case .failure: failed.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        _ = try KafkaTest.pollUntil(timeout: .seconds(1), take) { false }
+        #expect(delivered.load(ordering: .relaxed) == 0)
+        #expect(values.count == 200)
+
+        // Back up: everything is delivered and consumed.
+        try cluster.setBrokerUp(1)
+        try producer.flush(timeout: .seconds(30))
+        #expect(delivered.load(ordering: .relaxed) == 200)
+        #expect(failed.load(ordering: .relaxed) == 0)
+        #expect(try KafkaTest.pollUntil(timeout: .seconds(30), take) { values.count == 400 })
+        #expect(values == Set((0..<400).map { "o-\($0)" }))
+        try consumer.close()
+        producer.close()
+    }
+
+    @Test func messagesSequenceDeliversAndStopsOnClose() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: KafkaTest.logger)
+        try cluster.createTopic("seq", partitions: 3)
+        let producer = try KafkaProducer(configuration: KafkaTest.producerConfig(cluster.bootstrap), logger: KafkaTest.logger)
+        #expect(try KafkaTest.produce(producer, topic: "seq", range: 0..<3000, prefix: "q", partitions: 3) == 0)
+        producer.close()
+        let consumer = try KafkaConsumer(
+            configuration: KafkaTest.consumerConfig(cluster.bootstrap, group: "seq"), topics: ["seq"], logger: KafkaTest.logger)
+        var seen = Set<String>()
+        for try await message in consumer.messages {
+            seen.insert(KafkaTest.text(message.value))
+            if seen.count == 3000 { break }
+        }
+        #expect(seen == Set((0..<3000).map { "q-\($0)" }))
+        try consumer.close()
+        // After close the loop has ended: a new iteration finishes at once.
+        var after = 0
+        for try await _ in consumer.messages { after += 1 }
+        #expect(after == 0)
+    }
+
+    @Test func requestErrorsAreRetriedByTheProducer() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: KafkaTest.logger)
+        try cluster.createTopic("flaky", partitions: 1)
+        let producer = try KafkaProducer(configuration: KafkaTest.producerConfig(cluster.bootstrap), logger: KafkaTest.logger)
+        // Produce (api key 0) fails twice with NOT_LEADER_OR_FOLLOWER (6), a retriable error.
+        cluster.pushRequestErrors(apiKey: 0, errors: [6, 6])
+        let report = try await producer.send(topic: "flaky", partition: 0, key: nil, value: KafkaTest.bytes("once"))
+        #expect(report.partition == 0)
+        #expect(report.offset == 0)
+        producer.close()
+    }
+}
