@@ -1,0 +1,92 @@
+import Foundation
+import LeadScoreKafka
+import LeadScoreTestSupport
+import Testing
+
+/// SPEC section 4, on a real broker: `kill -9` at any moment, restart, and every transition is in
+/// the output topics exactly once, equal to an uninterrupted run.
+@Suite("Crash safety (Tansu, real daemon processes)", .serialized)
+struct CrashSafetyTests {
+    @Test("200k events, SIGKILL at random moments at least 10 times: outputs exactly once, as if uninterrupted",
+          .timeLimit(.minutes(10)))
+    func survivesRepeatedSigkill() async throws {
+        try await TansuBroker.withBroker { broker in
+            let harness = try await DaemonHarness.make(broker: broker, partitions: 4)
+            let config = try harness.writeConfig(name: "crash")
+            var events = DaemonHarness.leadEvents(count: 200_000, leads: 20_000, seed: 42)
+            // A few inputs that must be dead-lettered exactly once each, crashes or not.
+            for (i, bad) in ["not json", #"{"event_id":"x","type":"engagement"}"#, #"{"type":"meeting"}"#].enumerated() {
+                events.insert((Array("bad-\(i)".utf8), Array(bad.utf8)), at: 1_000 + i * 50_000)
+            }
+            let producer = try harness.producer()
+            let port = try LoopbackPort.free()
+
+            // The input streams in while the daemon is being killed and restarted.
+            let input = events
+            let feeding = Task.detached {
+                var start = 0
+                while start < input.count {
+                    let end = min(input.count, start + 5_000)
+                    try DaemonHarness.produce(input[start..<end], with: producer)
+                    start = end
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+
+            var rng = SystemRandomNumberGenerator()
+            var kills = 0
+            var killedWhileReady = 0
+            for round in 0..<11 {
+                let daemon = try harness.startDaemon(config: config, name: "crash-\(round)", httpPort: port)
+                if round % 2 == 0 {
+                    // Any moment after start: during restore, the recovery scan or a rebalance.
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 300...6_000, using: &rng)))
+                } else {
+                    // Any moment while processing.
+                    let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+                    while ContinuousClock.now < deadline, await DaemonHarness.get(port: port, "/readyz")?.status != 200 {
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    if await DaemonHarness.get(port: port, "/readyz")?.status == 200 { killedWhileReady += 1 }
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 100...2_500, using: &rng)))
+                }
+                #expect(daemon.isRunning, "daemon \(round) exited by itself:\n\(daemon.output().suffix(3_000))")
+                daemon.kill(SIGKILL)
+                #expect(await daemon.wait(timeout: .seconds(10)))
+                kills += 1
+            }
+            try await feeding.value
+            #expect(kills >= 10)
+            #expect(killedWhileReady >= 3, "too few kills happened while the daemon was processing")
+
+            // The last run goes to the end of the input and stops gracefully.
+            let ends = try harness.inputEnds()
+            #expect(ends.values.reduce(0, +) == Int64(events.count))
+            let last = try harness.startDaemon(config: config, name: "crash-final", httpPort: port)
+            let deadline = ContinuousClock.now.advanced(by: .seconds(240))
+            var caughtUp = false
+            while ContinuousClock.now < deadline {
+                if let progress = await DaemonHarness.progress(port: port), progress.count == ends.count,
+                   ends.allSatisfy({ progress[$0.key] == $0.value }) {
+                    caughtUp = true
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(caughtUp, "the final daemon did not reach the end of the input:\n\(last.output().suffix(4_000))")
+            last.kill(SIGTERM)
+            #expect(await last.wait(timeout: .seconds(10)), "SIGTERM did not stop the daemon within 10 s")
+            #expect(last.terminationStatus == 0)
+
+            let expected = try harness.expectedOutputs()
+            let (problems, records) = try harness.verifyExactlyOnce(expected: expected)
+            #expect(records > 10_000, "too few outputs to mean anything: \(records)")
+            #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(10).joined(separator: "\n"))")
+
+            let letters = try harness.readAll(["leadscore-deadletter"])
+            let sources = letters.compactMap { $0.headers.first { $0.name == "leadscore-dedupe" }?.value }
+            #expect(letters.count == 3, "dead letters: \(letters.count)")
+            #expect(Set(sources.map { String(decoding: $0, as: UTF8.self) }).count == 3)
+        }
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LeadScoreCore
+import LeadScoreKafka
+import LeadScoreTestSupport
+import Logging
+
+/// Runs real `leadscore run` processes against a real broker, feeds them lead events, reads the
+/// output topics back, and computes what an uninterrupted run must produce.
+struct DaemonHarness {
+    static let logger: Logger = {
+        var logger = Logger(label: "daemon-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["DAEMON_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        return logger
+    }()
+
+    static let leadTopic = "lead-events"
+    static let outputTopics = ["lead-scores", "lead-routing", "lead-enrichment-requests", "leadscore-deadletter"]
+
+    let broker: TansuBroker
+    let directory: URL
+    let partitions: Int
+
+    /// Creates every topic and a scratch directory for configs, snapshots and logs.
+    static func make(broker: TansuBroker, partitions: Int) async throws -> DaemonHarness {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-daemon-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for topic in [leadTopic, "rep-events"] + outputTopics {
+            try await broker.createTopic(topic, partitions: topic == "rep-events" ? 1 : partitions, retention: .seconds(30 * 86_400))
+        }
+        return DaemonHarness(broker: broker, directory: directory, partitions: partitions)
+    }
+
+    /// The daemon binary: `LEADSCORE_BIN`, else next to the test bundle, else the package's
+    /// debug build.
+    static func binary() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["LEADSCORE_BIN"] { return path }
+        var candidates: [String] = []
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        candidates.append(runner.appendingPathComponent("leadscore").path)
+        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("leadscore").path)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/leadscore").path)
+        for path in candidates where FileManager.default.isExecutableFile(atPath: path) { return path }
+        throw HarnessError("leadscore binary not found (tried \(candidates)); run `swift build` first or set LEADSCORE_BIN")
+    }
+
+    /// Writes a configuration for a test daemon: short session timeout, frequent snapshots, no
+    /// idle clock (so outputs depend on the input alone).
+    func writeConfig(name: String, snapshotInterval: String = "2s") throws -> URL {
+        let url = directory.appendingPathComponent("\(name).yaml")
+        let yaml = """
+        kafka:
+          brokers: \(broker.bootstrap)
+          group: leadscore-test
+          partitions: \(partitions)
+          session_timeout: 6s
+        snapshots:
+          dir: \(directory.appendingPathComponent("snapshots").path)
+          interval: \(snapshotInterval)
+        stream:
+          idle_clock: false
+        """
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Starts a daemon; its log goes to `<name>.log` in the scratch directory.
+    func startDaemon(config: URL, name: String, httpPort: Int) throws -> ChildProcess {
+        return try ChildProcess.start(
+            try Self.binary(),
+            arguments: ["run", "--config", config.path, "--http", "127.0.0.1:\(httpPort)", "--log-level", "info"],
+            outputFile: directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6)).log"))
+    }
+
+    // MARK: Input
+
+    /// `count` lead events (engagement, intent, profile) from the synthetic generator, with the
+    /// Kafka key each must have (account id, else lead id).
+    static func leadEvents(count: Int, leads: Int, seed: UInt64) -> [(key: [UInt8], value: [UInt8])] {
+        var stream = SyntheticStream(.init(events: count * 2, leads: leads, reps: 5, seed: seed))
+        let decoder = EventDecoder()
+        var out: [(key: [UInt8], value: [UInt8])] = []
+        out.reserveCapacity(count)
+        var line: [UInt8] = []
+        while out.count < count, stream.next(into: &line) {
+            defer { line.removeAll(keepingCapacity: true) }
+            let value = Array(line.dropLast())
+            guard let event = try? decoder.decode(value) else { continue }
+            let key: String
+            switch event {
+            case .engagement(let e): key = e.accountID ?? e.leadID
+            case .intent(let e): key = e.accountID ?? e.leadID ?? ""
+            case .profile(let e): key = e.accountID ?? e.leadID
+            default: continue
+            }
+            out.append((Array(key.utf8), value))
+        }
+        return out
+    }
+
+    func producer() throws -> KafkaProducer {
+        var config = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "test-input")
+        config.messageTimeout = .seconds(60)
+        return try KafkaProducer(configuration: config, logger: Self.logger)
+    }
+
+    /// Produces events and waits until all are delivered.
+    static func produce(_ events: ArraySlice<(key: [UInt8], value: [UInt8])>, with producer: KafkaProducer) throws {
+        for e in events {
+            try producer.produce(topic: leadTopic, key: e.key, value: e.value)
+        }
+        try producer.flush(timeout: .seconds(120))
+    }
+
+    // MARK: Reading topics
+
+    /// Every record of the given topics, read from the beginning to the end.
+    func readAll(_ topics: [String]) throws -> [KafkaMessage] {
+        let config = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "test-reader")
+        let reader = try KafkaPartitionReader(configuration: config, topics: topics, defaultStart: .beginning, logger: Self.logger)
+        defer { try? reader.close() }
+        var all: [KafkaMessage] = []
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
+        while !reader.isAtEnd {
+            guard ContinuousClock.now < deadline else { throw HarnessError("reading \(topics) did not reach the end in 120 s") }
+            all += try reader.poll(maxMessages: 10_000, timeout: .milliseconds(200))
+        }
+        return all
+    }
+
+    /// The end offset of each lead-events partition.
+    func inputEnds() throws -> [Int32: Int64] {
+        var ends: [Int32: Int64] = [:]
+        for m in try readAll([Self.leadTopic]) { ends[m.partition] = max(ends[m.partition] ?? 0, m.offset + 1) }
+        return ends
+    }
+
+    /// What an uninterrupted run must write, per output topic and dedupe key, computed by running
+    /// the scoring core over each input partition in offset order (no rep events: routing then
+    /// depends on the lead stream alone).
+    func expectedOutputs() throws -> [String: [String: [UInt8]]] {
+        let byPartition = Dictionary(grouping: try readAll([Self.leadTopic]), by: \.partition)
+        let decoder = EventDecoder()
+        var expected: [String: [String: [UInt8]]] = [:]
+        for (_, messages) in byPartition {
+            var book = LeadBook(config: ScoringConfig())
+            var reps = RepBook(config: ScoringConfig())
+            var outputs: [OutputEvent] = []
+            for m in messages.sorted(by: { $0.offset < $1.offset }) {
+                guard let value = m.value, let event = try? decoder.decode(value) else { continue }
+                outputs.removeAll(keepingCapacity: true)
+                book.apply(event, reps: &reps, into: &outputs)
+                for output in outputs {
+                    var json: [UInt8] = []
+                    output.appendJSON(to: &json)
+                    let topic: String = switch output.kind {
+                    case .scores: "lead-scores"
+                    case .routing: "lead-routing"
+                    case .enrichment: "lead-enrichment-requests"
+                    }
+                    expected[topic, default: [:]][Self.dedupeKey(output)] = json
+                }
+            }
+        }
+        return expected
+    }
+
+    /// Checks the output topics against an uninterrupted run: every expected output exactly once,
+    /// byte for byte, nothing else, and each lead's `seq` contiguous from 1. Returns a list of
+    /// problems (empty when all holds) and the number of records checked.
+    func verifyExactlyOnce(expected: [String: [String: [UInt8]]]) throws -> (problems: [String], records: Int) {
+        var problems: [String] = []
+        var seen: [String: [String: Int]] = [:]
+        var records = 0
+        for m in try readAll(["lead-scores", "lead-routing", "lead-enrichment-requests"]) {
+            records += 1
+            guard let key = m.headers.first(where: { $0.name == "leadscore-dedupe" })?.value.map({ String(decoding: $0, as: UTF8.self) }) else {
+                problems.append("\(m.topic)[\(m.partition)]@\(m.offset) has no dedupe header")
+                continue
+            }
+            seen[m.topic, default: [:]][key, default: 0] += 1
+            guard let want = expected[m.topic]?[key] else {
+                problems.append("\(m.topic): unexpected output \(key)")
+                continue
+            }
+            if m.value != want {
+                problems.append("\(m.topic) \(key): differs from an uninterrupted run:\n  got  \(String(decoding: m.value ?? [], as: UTF8.self))\n  want \(String(decoding: want, as: UTF8.self))")
+            }
+        }
+        for (topic, keys) in expected {
+            for key in keys.keys {
+                let n = seen[topic]?[key] ?? 0
+                if n != 1 { problems.append("\(topic) \(key): written \(n) times") }
+            }
+        }
+        // Per-lead seq contiguity, from the idempotency keys of lead-scores.
+        var seqs: [String: [Int]] = [:]
+        for key in (seen["lead-scores"] ?? [:]).keys {
+            guard let colon = key.lastIndex(of: ":"), let seq = Int(key[key.index(after: colon)...]) else { continue }
+            seqs[String(key[..<colon]), default: []].append(seq)
+        }
+        for (lead, list) in seqs where list.sorted() != Array(1...list.count) {
+            problems.append("lead \(lead): seq not contiguous: \(list.sorted().prefix(20))")
+        }
+        return (problems, records)
+    }
+
+    static func dedupeKey(_ output: OutputEvent) -> String {
+        switch output {
+        case .leadRescored(let e): e.idempotencyKey
+        case .leadRouted(let e): e.idempotencyKey
+        case .enrichmentRequested(let e): "enrichment:\(e.leadID)"
+        }
+    }
+
+    // MARK: HTTP
+
+    /// GET a path of a daemon's HTTP server; nil when it does not answer.
+    static func get(port: Int, _ path: String) async -> (status: Int, body: Data)? {
+        guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 2
+        guard let (data, response) = try? await URLSession.shared.data(for: request),
+              let http = response as? HTTPURLResponse else { return nil }
+        return (http.statusCode, data)
+    }
+
+    /// The daemon's view of how far each partition got (`/summary`), nil when it does not answer.
+    static func progress(port: Int) async -> [Int32: Int64]? {
+        guard let (status, body) = await get(port: port, "/summary"), status == 200,
+              let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let partitions = json["partitions"] as? [[String: Any]] else { return nil }
+        var out: [Int32: Int64] = [:]
+        for p in partitions {
+            if let id = p["partition"] as? Int, let next = p["next_offset"] as? Int { out[Int32(id)] = Int64(next) }
+        }
+        return out
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
