@@ -1,6 +1,7 @@
 import Foundation
 import LeadScoreKafka
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -81,5 +82,56 @@ struct MockClusterTests {
         #expect(report.partition == 0)
         #expect(report.offset == 0)
         producer.close()
+    }
+
+    @Test func statisticsAreDeliveredToTheHook() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: KafkaTest.logger)
+        let statistics = Mutex<[String]>([])
+        var config = KafkaTest.producerConfig(cluster.bootstrap)
+        config.statisticsInterval = .milliseconds(100)
+        let producer = try KafkaProducer(
+            configuration: config, hooks: KafkaClientHooks(onStatistics: { json in statistics.withLock { $0.append(json) } }),
+            logger: KafkaTest.logger)
+        _ = try await producer.send(topic: "stats", key: nil, value: KafkaTest.bytes("s"))
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while statistics.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let first = statistics.withLock { $0.first } ?? ""
+        let object = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any]
+        #expect(object?["type"] as? String == "producer")
+        #expect(object?["client_id"] as? String == "test-producer")
+        producer.close()
+    }
+
+    @Test func consumerRunsAsAServiceUntilCancelled() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: KafkaTest.logger)
+        try cluster.createTopic("svc", partitions: 2)
+        let producer = try KafkaProducer(configuration: KafkaTest.producerConfig(cluster.bootstrap), logger: KafkaTest.logger)
+        #expect(try KafkaTest.produce(producer, topic: "svc", range: 0..<500, prefix: "p", partitions: 2) == 0)
+        producer.close()
+        let consumer = try KafkaConsumer(
+            configuration: KafkaTest.consumerConfig(cluster.bootstrap, group: "svc"), topics: ["svc"], logger: KafkaTest.logger)
+        let seen = try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                try await consumer.run()
+                return -1
+            }
+            group.addTask {
+                var count = 0
+                for try await _ in consumer.messages {
+                    count += 1
+                    if count == 500 { break }
+                }
+                return count
+            }
+            let first = try await group.next()
+            group.cancelAll()
+            // run() returns once cancelled: the loop stops and leaves the group.
+            let second = try await group.next()
+            return [first, second].compactMap { $0 }.max() ?? 0
+        }
+        #expect(seen == 500)
+        #expect(throws: KafkaError.self) { try consumer.poll(maxMessages: 1, timeout: .zero) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LeadScoreKafka
 import LeadScoreTestSupport
 import Logging
+import Synchronization
 import Testing
 
 /// Against a real broker (Tansu over TCP), started per test by the harness.
@@ -222,7 +223,10 @@ struct TansuIntegrationTests {
 
         var config = KafkaTest.producerConfig(bootstrap)
         config.messageTimeout = .seconds(1)
-        let producer = try KafkaProducer(configuration: config, logger: KafkaTest.logger)
+        let reported = Mutex<[KafkaError]>([])
+        let producer = try KafkaProducer(
+            configuration: config, hooks: KafkaClientHooks(onError: { error in reported.withLock { $0.append(error) } }),
+            logger: KafkaTest.logger)
         let start = clock.now
         await #expect {
             _ = try await producer.send(topic: "t", key: nil, value: KafkaTest.bytes("x"))
@@ -230,6 +234,32 @@ struct TansuIntegrationTests {
             (error as? KafkaError)?.code == .timeout
         }
         #expect(clock.now - start < .seconds(6))
+        // The error hook heard that no broker can be reached.
+        #expect(reported.withLock { $0 }.contains { $0.code == .brokerUnavailable })
         producer.close(flushTimeout: .seconds(1))
+    }
+
+    @Test func transactionalProducerCommitsAndConsumerSeesTheMessages() async throws {
+        try await TansuBroker.withBroker(logger: KafkaTest.logger) { broker in
+            try await broker.createTopic("txn", partitions: 2)
+            var config = KafkaTest.producerConfig(broker.bootstrap)
+            config.transactionalID = "leadscore-test-txn"
+            let producer = try KafkaProducer(configuration: config, logger: KafkaTest.logger)
+            try producer.initTransactions(timeout: .seconds(20))
+            try producer.beginTransaction()
+            for i in 0..<100 {
+                try producer.produce(topic: "txn", partition: Int32(i % 2), key: nil, value: KafkaTest.bytes("t-\(i)"))
+            }
+            try producer.commitTransaction(timeout: .seconds(20))
+            producer.close()
+
+            let reader = try KafkaPartitionReader(
+                configuration: KafkaConfiguration(bootstrap: broker.bootstrap), topics: ["txn"], logger: KafkaTest.logger)
+            var values = Set<String>()
+            #expect(try KafkaTest.pollUntil(timeout: .seconds(30)) {
+                for m in try reader.poll(maxMessages: 1000, timeout: .milliseconds(100)) { values.insert(KafkaTest.text(m.value)) }
+            } done: { values.count == 100 && reader.isAtEnd })
+            #expect(values == Set((0..<100).map { "t-\($0)" }))
+        }
     }
 }
