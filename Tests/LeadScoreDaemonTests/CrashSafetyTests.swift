@@ -12,7 +12,7 @@ struct CrashSafetyTests {
     func survivesRepeatedSigkill() async throws {
         try await TansuBroker.withBroker { broker in
             let harness = try await DaemonHarness.make(broker: broker, partitions: 4)
-            let config = try harness.writeConfig(name: "crash")
+            let config = try harness.writeConfig(name: "crash", snapshotInterval: "1s")
             var events = DaemonHarness.leadEvents(count: 200_000, leads: 20_000, seed: 42)
             // A few inputs that must be dead-lettered exactly once each, crashes or not.
             for (i, bad) in ["not json", #"{"event_id":"x","type":"engagement"}"#, #"{"type":"meeting"}"#].enumerated() {
@@ -21,34 +21,37 @@ struct CrashSafetyTests {
             let producer = try harness.producer()
             let port = try LoopbackPort.free()
 
-            // The input streams in while the daemon is being killed and restarted.
+            // The input streams in (about 5k events/s) while the daemon is killed and restarted.
             let input = events
             let feeding = Task.detached {
                 var start = 0
                 while start < input.count {
-                    let end = min(input.count, start + 5_000)
+                    let end = min(input.count, start + 2_500)
                     try DaemonHarness.produce(input[start..<end], with: producer)
                     start = end
-                    try await Task.sleep(for: .milliseconds(250))
+                    try await Task.sleep(for: .milliseconds(500))
                 }
             }
 
             var rng = SystemRandomNumberGenerator()
             var kills = 0
-            var killedWhileReady = 0
-            for round in 0..<11 {
+            var killedMidStream = 0
+            for round in 0..<12 {
                 let daemon = try harness.startDaemon(config: config, name: "crash-\(round)", httpPort: port)
-                if round % 2 == 0 {
-                    // Any moment after start: during restore, the recovery scan or a rebalance.
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 300...6_000, using: &rng)))
+                if round % 4 == 0 {
+                    // Any moment after start: while joining, restoring, scanning outputs.
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 300...5_000, using: &rng)))
                 } else {
                     // Any moment while processing.
-                    let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+                    let deadline = ContinuousClock.now.advanced(by: .seconds(40))
                     while ContinuousClock.now < deadline, await DaemonHarness.get(port: port, "/readyz")?.status != 200 {
                         try await Task.sleep(for: .milliseconds(100))
                     }
-                    if await DaemonHarness.get(port: port, "/readyz")?.status == 200 { killedWhileReady += 1 }
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 100...2_500, using: &rng)))
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 200...3_000, using: &rng)))
+                    if let progress = await DaemonHarness.progress(port: port) {
+                        let done = progress.values.reduce(0, +)
+                        if !progress.isEmpty && done > 0 && done < Int64(events.count) { killedMidStream += 1 }
+                    }
                 }
                 #expect(daemon.isRunning, "daemon \(round) exited by itself:\n\(daemon.output().suffix(3_000))")
                 daemon.kill(SIGKILL)
@@ -57,7 +60,7 @@ struct CrashSafetyTests {
             }
             try await feeding.value
             #expect(kills >= 10)
-            #expect(killedWhileReady >= 3, "too few kills happened while the daemon was processing")
+            #expect(killedMidStream >= 5, "only \(killedMidStream) kills happened while the daemon was working through the input")
 
             // The last run goes to the end of the input and stops gracefully.
             let ends = try harness.inputEnds()

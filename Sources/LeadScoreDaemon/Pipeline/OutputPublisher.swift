@@ -24,13 +24,15 @@ final class OutputPublisher: Sendable {
     private let topics: DaemonConfiguration.Topics
     private let instanceID: String
     private let logger: Logger
+    private let metrics: DaemonMetrics
     /// Next offset after the highest delivered one, per output partition.
     private let delivered = Mutex<[KafkaTopicPartition: Int64]>([:])
     /// The first fatal delivery failure; once set, the daemon stops (fail-stop, then recover).
     private let failure = Mutex<KafkaError?>(nil)
 
-    init(producer: KafkaProducer, topics: DaemonConfiguration.Topics, instanceID: String, logger: Logger) {
+    init(producer: KafkaProducer, topics: DaemonConfiguration.Topics, instanceID: String, logger: Logger, metrics: DaemonMetrics) {
         self.producer = producer
+        self.metrics = metrics
         self.topics = topics
         self.instanceID = instanceID
         self.logger = logger
@@ -54,13 +56,16 @@ final class OutputPublisher: Sendable {
         }
     }
 
-    /// Enqueues one output produced by input `source` at `sourceOffset`.
-    func publish(_ output: OutputEvent, source: KafkaTopicPartition, sourceOffset: Int64) throws(KafkaError) {
+    /// Enqueues one output produced by input `source` at `sourceOffset`. For a routing decision,
+    /// `inputTimestamp` (the input record's broker timestamp, epoch milliseconds) feeds the
+    /// input-to-routing latency histogram when the broker acknowledges the output.
+    func publish(_ output: OutputEvent, source: KafkaTopicPartition, sourceOffset: Int64, inputTimestamp: Int64? = nil) throws(KafkaError) {
         var value: [UInt8] = []
         value.reserveCapacity(512)
         output.appendJSON(to: &value)
         try send(topic: topic(for: output.kind), key: Array(output.partitionKey.utf8), value: value,
-                 dedupe: Self.dedupeKey(output), source: source, sourceOffset: sourceOffset)
+                 dedupe: Self.dedupeKey(output), source: source, sourceOffset: sourceOffset,
+                 latencyFrom: output.kind == .routing ? inputTimestamp : nil)
     }
 
     /// Enqueues a dead letter.
@@ -70,7 +75,7 @@ final class OutputPublisher: Sendable {
     }
 
     private func send(topic: String, key: [UInt8]?, value: [UInt8], dedupe: String,
-                      source: KafkaTopicPartition, sourceOffset: Int64) throws(KafkaError) {
+                      source: KafkaTopicPartition, sourceOffset: Int64, latencyFrom: Int64? = nil) throws(KafkaError) {
         let headers = [
             KafkaHeader(name: Header.source, string: "\(source.topic)/\(source.partition)"),
             KafkaHeader(name: Header.sourceOffset, string: String(sourceOffset)),
@@ -80,6 +85,10 @@ final class OutputPublisher: Sendable {
         try producer.produce(topic: topic, key: key, value: value, headers: headers) { [self] result in
             switch result {
             case .success(let report):
+                if let latencyFrom {
+                    let millis = Pipeline.wallMillis() - latencyFrom
+                    if millis >= 0 { metrics.routingLatency.recordNanoseconds(millis * 1_000_000) }
+                }
                 guard let offset = report.offset else { return }
                 let tp = KafkaTopicPartition(topic: report.topic, partition: report.partition)
                 delivered.withLock { map in

@@ -19,6 +19,9 @@ struct PartitionState: Sendable {
     var lastInputAt: ContinuousClock.Instant
     /// Stream time when the partition went idle, the base of the idle clock.
     var streamTimeAtLastInput: Timestamp
+    /// `nextOffset` and stream time of the newest snapshot on disk (nil: none yet), so an
+    /// unchanged partition is not written again and the older snapshots kept stay distinct.
+    var snapshotted: (offset: Int64, streamTime: Timestamp)?
 
     init(book: LeadBook, nextOffset: Int64, restoredPositions: [Snapshot.OutputPosition], written: Set<String>,
          catchUpUntil: Int64, now: ContinuousClock.Instant) {
@@ -29,6 +32,12 @@ struct PartitionState: Sendable {
         self.catchUpUntil = catchUpUntil
         self.lastInputAt = now
         self.streamTimeAtLastInput = book.streamTime
+    }
+
+    /// True when the state differs from the newest snapshot on disk.
+    var changedSinceSnapshot: Bool {
+        guard let snapshotted else { return true }
+        return snapshotted.offset != nextOffset || snapshotted.streamTime != book.streamTime
     }
 
     /// True while the replay after a restore has not yet passed the last output written before it.

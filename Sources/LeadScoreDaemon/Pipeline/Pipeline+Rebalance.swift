@@ -56,6 +56,7 @@ extension Pipeline: KafkaRebalanceHandler {
                 let next = snapshot?.nextOffset ?? 0
                 s.partitions[id] = PartitionState(book: book, nextOffset: next, restoredPositions: snapshot?.outputPositions ?? [],
                                                   written: f.written, catchUpUntil: f.lastSourceOffset, now: now)
+                s.partitions[id]!.snapshotted = snapshot.map { ($0.nextOffset, book.streamTime) }
                 starts[KafkaTopicPartition(topic: configuration.kafka.topics.leadEvents, partition: id)] =
                     snapshot.map { .offset($0.nextOffset) } ?? .beginning
                 logger.info("partition restored", metadata: [

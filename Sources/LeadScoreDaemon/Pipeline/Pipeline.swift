@@ -51,7 +51,7 @@ final class Pipeline: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.store = SnapshotStore(directory: configuration.snapshots.directory, keep: configuration.snapshots.keep, logger: logger)
-        self.publisher = OutputPublisher(producer: producer, topics: configuration.kafka.topics, instanceID: instanceID, logger: logger)
+        self.publisher = OutputPublisher(producer: producer, topics: configuration.kafka.topics, instanceID: instanceID, logger: logger, metrics: metrics)
         self.repFeed = repFeed
         self.shared = Mutex(Shared(reps: RepBook(config: scoring), scoring: scoring))
     }
@@ -165,7 +165,7 @@ final class Pipeline: Sendable {
                         suppressed += 1
                         continue
                     }
-                    try publisher.publish(output, source: source, sourceOffset: message.offset)
+                    try publisher.publish(output, source: source, sourceOffset: message.offset, inputTimestamp: message.timestampMilliseconds)
                     outputCounts[output.kind, default: 0] += 1
                     if case .leadRouted(let routed) = output {
                         s.recentRouting.append(routed)
@@ -294,6 +294,7 @@ final class Pipeline: Sendable {
             for id in s.partitions.keys.sorted() where only?.contains(id) ?? true {
                 let started = ContinuousClock.now
                 let p = s.partitions[id]!
+                guard p.changedSinceSnapshot else { continue }
                 let positions: [Snapshot.OutputPosition]
                 if p.isCatchingUp {
                     positions = p.restoredPositions
@@ -309,6 +310,7 @@ final class Pipeline: Sendable {
                 let file = try store.write(snapshot)
                 metrics.snapshotDuration.record(ContinuousClock.now - started)
                 s.lastSnapshotMillis = snapshot.writtenAtMillis
+                s.partitions[id]!.snapshotted = (p.nextOffset, p.book.streamTime)
                 commits[KafkaTopicPartition(topic: leadTopic, partition: id)] = p.nextOffset
                 logger.debug("snapshot written", metadata: [
                     "snapshot.file": "\(file)", "snapshot.reason": "\(reason)", "kafka.partition": "\(id)",
