@@ -134,4 +134,47 @@ struct MockClusterTests {
         #expect(seen == 500)
         #expect(throws: KafkaError.self) { try consumer.poll(maxMessages: 1, timeout: .zero) }
     }
+
+    /// Starts partition 0 at offset 50 (as from a snapshot), with the cooperative and the eager protocol.
+    @Test(arguments: ["cooperative-sticky", "range"])
+    func rebalanceHandlerChoosesStartOffsets(strategy: String) async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: KafkaTest.logger)
+        try cluster.createTopic("start", partitions: 2)
+        let producer = try KafkaProducer(configuration: KafkaTest.producerConfig(cluster.bootstrap), logger: KafkaTest.logger)
+        #expect(try KafkaTest.produce(producer, topic: "start", range: 0..<200, prefix: "s", partitions: 2) == 0)
+        producer.close()
+
+        let handler = StartAtHandler(starts: [KafkaTopicPartition(topic: "start", partition: 0): .offset(50)])
+        var config = KafkaTest.consumerConfig(cluster.bootstrap, group: "start-\(strategy)")
+        config.librdkafka["partition.assignment.strategy"] = strategy
+        let consumer = try KafkaConsumer(configuration: config, topics: ["start"], rebalanceHandler: handler, logger: KafkaTest.logger)
+        var offsets: [Int32: [Int64]] = [:]
+        #expect(try KafkaTest.pollUntil(timeout: .seconds(30)) {
+            for m in try consumer.poll(maxMessages: 500, timeout: .milliseconds(50)) { offsets[m.partition, default: []].append(m.offset) }
+        } done: { offsets.values.map(\.count).reduce(0, +) == 150 })
+        #expect(offsets[0] == Array(50..<100))
+        #expect(offsets[1] == Array(0..<100))
+        #expect(handler.assignedPartitions.withLock { $0 } == [KafkaTopicPartition(topic: "start", partition: 0), KafkaTopicPartition(topic: "start", partition: 1)])
+        try consumer.close()
+        // Leaving the group revokes everything through the handler.
+        #expect(handler.revokedPartitions.withLock { $0 }.count == 2)
+    }
+}
+
+/// Returns fixed start offsets and records what it was told.
+final class StartAtHandler: KafkaRebalanceHandler {
+    let starts: [KafkaTopicPartition: KafkaStartOffset]
+    let assignedPartitions = Mutex<[KafkaTopicPartition]>([])
+    let revokedPartitions = Mutex<[KafkaTopicPartition]>([])
+
+    init(starts: [KafkaTopicPartition: KafkaStartOffset]) { self.starts = starts }
+
+    func assigned(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: KafkaStartOffset] {
+        assignedPartitions.withLock { $0 += partitions; $0.sort() }
+        return starts.filter { partitions.contains($0.key) }
+    }
+
+    func revoked(_ partitions: [KafkaTopicPartition]) {
+        revokedPartitions.withLock { $0 += partitions }
+    }
 }
