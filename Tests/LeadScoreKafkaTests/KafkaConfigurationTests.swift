@@ -95,6 +95,17 @@ struct KafkaConfigurationTests {
         }
     }
 
+    @Test func validateChecksPassthroughWithoutConnecting() throws {
+        var config = KafkaConfiguration(bootstrap: "127.0.0.1:1", groupID: "g")
+        try config.validate(for: .groupConsumer)
+        config.librdkafka["fetch.wait.max.ms"] = "-5"
+        #expect {
+            try config.validate(for: .groupConsumer)
+        } throws: { error in
+            (error as? KafkaError)?.key == "fetch.wait.max.ms"
+        }
+    }
+
     @Test func groupConsumerNeedsGroupID() {
         #expect {
             try KafkaConsumer(configuration: KafkaConfiguration(bootstrap: "127.0.0.1:1"), topics: ["t"], logger: Logger(label: "test"))

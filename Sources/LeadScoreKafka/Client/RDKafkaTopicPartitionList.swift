@@ -7,6 +7,8 @@ enum RDKafkaTopicPartitionList {
         _ entries: [(KafkaTopicPartition, Int64)],
         _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws(E) -> T
     ) throws(E) -> T {
+        // librdkafka aborts the process when it cannot allocate, so this is never nil in practice;
+        // the force unwrap depends on no input.
         let list = rd_kafka_topic_partition_list_new(Int32(max(1, entries.count)))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for (tp, offset) in entries {

@@ -67,6 +67,15 @@ extension KafkaConfiguration {
     }
 }
 
+extension KafkaConfiguration {
+    /// Checks every property a client of `role` would get (passthrough included) with librdkafka
+    /// itself, without creating a client or connecting. Throws a `.configuration` error naming the
+    /// first rejected key and librdkafka's reason; secret values are never echoed.
+    public func validate(for role: ClientRole) throws(KafkaError) {
+        try RDKafkaClient.validate(librdkafkaProperties(for: role))
+    }
+}
+
 extension Duration {
     /// Whole milliseconds, rounded down, saturating; librdkafka takes `int` milliseconds everywhere.
     var milliseconds: Int {
