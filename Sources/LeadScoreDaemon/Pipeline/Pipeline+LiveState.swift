@@ -30,6 +30,7 @@ extension Pipeline {
 
     func summaryJSON() -> [UInt8] {
         struct Summary: Encodable {
+            var pid: Int32
             var configVersion: String
             var ready: Bool
             var eventsIn: Int
@@ -67,7 +68,7 @@ extension Pipeline {
                 Routed(occurredAt: r.occurredAt.rfc3339, leadId: r.leadID, bucket: r.bucket.name, repId: r.repID,
                        priority: r.cadence?.priority, slaDueAt: r.slaDueAt?.rfc3339, holdout: r.holdout)
             }
-            return Summary(configVersion: s.scoring.version, ready: ready, eventsIn: s.eventsIn, partitions: partitions,
+            return Summary(pid: ProcessInfo.processInfo.processIdentifier, configVersion: s.scoring.version, ready: ready, eventsIn: s.eventsIn, partitions: partitions,
                            buckets: buckets, recentRouting: recent)
         }
         return (try? Self.encoder.encode(summary)).map { Array($0) } ?? Array("{}".utf8)
