@@ -39,7 +39,7 @@ extension LeadBook {
                 parts.tier = "basic"; parts.tierPoints = q.basicPoints
             }
         }
-        if lead.industry >= 0 && model.targetIndustries.contains(strings[Int(lead.industry)]) {
+        if lead.industry >= 0 && isTargetIndustry[Int(lead.industry)] {
             parts.industryPoints = q.industryPoints
         }
         if lead.technographics != 0 { parts.technographicPoints = q.technographicPoints }
@@ -101,7 +101,10 @@ extension LeadBook {
         let due = nextDrop(i)
         guard due != leads[i].timerDue else { return }
         leads[i].timerDue = due
-        if due != Int64.max { timers.insert(TimerEntry(due: due, lead: Int32(i))) }
+        if due != Int64.max {
+            timers.insert(TimerEntry(due: due, lead: Int32(i)))
+            compactTimersIfNeeded()
+        }
     }
 
     /// A due decay transition: the bucket at `t` is computed from the state before rebasing (the

@@ -27,6 +27,8 @@ public struct LeadBook: Sendable {
     var accountIndex: [String: Int32] = [:]
     /// Industries, countries and regions, interned.
     var strings: [String] = []
+    /// Per interned string: is it a target industry (spares a string hash per evaluation).
+    var isTargetIndustry: [Bool] = []
     var stringIndex: [String: Int32] = [:]
     /// Rep ids that own leads, interned.
     var owners: [String] = []
@@ -127,6 +129,17 @@ public struct LeadBook: Sendable {
         }
     }
 
+    /// Drops stale heap entries once they outnumber the live ones, so the heap stays within
+    /// about two entries per lead however often bounds move.
+    mutating func compactTimersIfNeeded() {
+        guard timers.count > 2 * leads.count + 1024 else { return }
+        var live: [TimerEntry] = []
+        for (i, lead) in leads.enumerated() where lead.timerDue != Int64.max {
+            live.append(TimerEntry(due: lead.timerDue, lead: Int32(i)))
+        }
+        timers = Heap(live)
+    }
+
     /// The profile fields an enrichment request asks for.
     static let profileFields = ["industry", "employees", "country", "region", "seats", "deal_value_usd", "technographics"]
 
@@ -192,6 +205,7 @@ public struct LeadBook: Sendable {
         if let known = stringIndex[text] { return known }
         let s = Int32(strings.count)
         strings.append(text)
+        isTargetIndustry.append(model.targetIndustries.contains(text))
         stringIndex[text] = s
         return s
     }

@@ -127,6 +127,7 @@ extension LeadBook {
         for (i, id) in leadIDs.enumerated() { leadIndex[id] = Int32(i) }
         for (a, id) in accountIDs.enumerated() { accountIndex[id] = Int32(a) }
         for (s, text) in strings.enumerated() { stringIndex[text] = Int32(s) }
+        isTargetIndustry = strings.map { model.targetIndustries.contains($0) }
         for (o, id) in owners.enumerated() { ownerIndex[id] = Int32(o) }
         guard leadIndex.count == n, accountIndex.count == accounts.count else {
             throw SnapshotError(code: .corrupt, field: "duplicate ids")

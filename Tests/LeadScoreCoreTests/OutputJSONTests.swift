@@ -1,0 +1,41 @@
+import Testing
+@testable import LeadScoreCore
+
+@Suite("Output JSON")
+struct OutputJSONTests {
+    @Test("numbers: rounded, trailing zeros dropped, stable text", arguments: [
+        (74.2, 2, "74.2"), (75.0, 2, "75"), (72.75, 2, "72.75"), (0.005, 2, "0.01"), (-1.5, 0, "-2"),
+        (0.1 + 0.2, 2, "0.3"), (0.6, 4, "0.6"), (1e-7, 2, "0"), (0.0412, 4, "0.0412"), (Double.nan, 2, "null"),
+    ])
+    func numbers(value: Double, decimals: Int, expected: String) {
+        var bytes: [UInt8] = []
+        JSONWriter.appendNumber(value, decimals: decimals, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+    }
+
+    @Test("strings are escaped")
+    func strings() {
+        var bytes: [UInt8] = []
+        JSONWriter.appendString("a\"b\\c\nd\u{1}é", to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001é""#)
+    }
+
+    @Test("lead_rescored carries SPEC section 3's fields")
+    func rescoredFields() throws {
+        var engine = ScoringEngine(config: ScoringConfig())
+        var out: [OutputEvent] = []
+        engine.apply(Fixture.engagement("L-42", .demoRequest, at: Fixture.t0, account: "A-7"), into: &out)
+        let rescored = try #require(out.first { $0.kind == .scores })
+        #expect(rescored.partitionKey == "A-7")
+        let json = rescored.jsonString
+        let version = ScoringConfig().version
+        #expect(json.hasPrefix(#"{"type":"lead_rescored","lead_id":"L-42","account_id":"A-7","seq":1,"old_bucket":null,"new_bucket":"C","occurred_at":"2026-06-01T00:00:00Z","cause":"event","score":20,"quality":0,"intent":50,"breakdown":{"quality":{"profile_known":false,"#))
+        #expect(json.contains(#""intent":{"demo_request":50}}"#))
+        #expect(json.hasSuffix(#","config_version":"\#(version)","idempotency_key":"L-42:1"}"#))
+        let routed = try #require(out.first { $0.kind == .routing })
+        #expect(routed.jsonString.contains(#""rep_id":null,"bucket":"C","cadence":{"calls":3,"emails":1,"days":30},"priority":3,"sla_due_at":"2026-06-04T00:00:00Z","holdout":false"#))
+        #expect(routed.jsonString.contains(#""reason":"no reps on the roster""#))
+        let enrichment = try #require(out.first { $0.kind == .enrichment })
+        #expect(enrichment.jsonString.hasPrefix(#"{"type":"enrichment_requested","lead_id":"L-42","account_id":"A-7","missing":["industry","#))
+    }
+}

@@ -1,0 +1,157 @@
+import Testing
+@testable import LeadScoreCore
+
+@Suite("Scoring configuration")
+struct ScoringConfigTests {
+    @Test("the defaults are the SPEC's")
+    func defaults() {
+        let config = ScoringConfig()
+        #expect(config.validate().isEmpty)
+        #expect(config.intent.rule(for: .demoRequest) == .init(weight: 50, halfLife: .seconds(21 * 86_400)))
+        #expect(config.intent.rule(for: .emailOpen) == .init(weight: 1, halfLife: .seconds(3 * 86_400)))
+        #expect(config.quality.floorUSD == 5_000)
+        #expect(config.buckets.thresholdA == 70)
+        #expect(config.routing.holdoutShare == 0.05)
+        #expect(config.routing.cadenceB.firstTouchSLA == .seconds(86_400))
+        #expect(config.version.utf8.count == 16)
+    }
+
+    @Test("an empty document and one with only daemon sections give the defaults")
+    func emptyAndForeignSections() throws {
+        #expect(try ScoringConfig(yaml: "") == ScoringConfig())
+        let yaml = """
+        kafka:
+          brokers: localhost:9092
+          anything: [goes, here]
+        http: {listen: "127.0.0.1:8080"}
+        """
+        #expect(try ScoringConfig(yaml: yaml) == ScoringConfig())
+    }
+
+    @Test("durations parse in every unit", arguments: [
+        ("21d", 21 * 86_400_000), ("36h", 36 * 3_600_000), ("90m", 90 * 60_000), ("30s", 30_000), ("1500ms", 1500),
+    ] as [(String, Int64)])
+    func durations(text: String, ms: Int64) {
+        #expect(ConfigDuration.parse(text)?.milliseconds == ms)
+        #expect(ConfigDuration.parse(ConfigDuration.format(.milliseconds(ms)))?.milliseconds == ms)
+    }
+
+    @Test("overrides are read from YAML")
+    func overrides() throws {
+        let config = try ScoringConfig(yaml: """
+        scoring:
+          intent:
+            signals:
+              demo_request: {weight: 40, half_life: 36h}
+          buckets: {A: 80}
+        routing:
+          holdout_share: 0.1
+          cadences:
+            A: {first_touch_sla: 30m}
+        """)
+        #expect(config.intent.rule(for: .demoRequest) == .init(weight: 40, halfLife: .seconds(36 * 3600)))
+        #expect(config.intent.rule(for: .formFill).weight == 30)
+        #expect(config.buckets.thresholdA == 80)
+        #expect(config.routing.holdoutShare == 0.1)
+        #expect(config.routing.cadenceA.firstTouchSLA == .seconds(1800))
+        #expect(config.routing.cadenceA.calls == 7)
+    }
+
+    @Test("every problem is reported with its field path", arguments: [
+        ("scoring:\n  intent:\n    signals:\n      demo_request: {half_life: -3d}",
+         "scoring.intent.signals.demo_request.half_life: must be positive, got -3d"),
+        ("scoring:\n  buckets: {A: 40, B: 45}",
+         "scoring.buckets: thresholds must be strictly decreasing A > B > C > 0, got A 40, B 45, C 20"),
+        ("scoring:\n  intent:\n    signals:\n      demo_requets: {weight: 3}",
+         "scoring.intent.signals.demo_requets: unknown signal"),
+        ("scoring:\n  quality:\n    floor_usd: 20000",
+         "scoring.quality.floor_usd: floor must not be above the tier thresholds"),
+        ("routing:\n  holdout_share: 1.5", "routing.holdout_share: must be within 0...1, got 1.5"),
+        ("scoring:\n  intent:\n    signals:\n      web_visit: {weight: .nan}",
+         "scoring.intent.signals.web_visit.weight: must be a finite number"),
+        ("scoring:\n  buckts: {A: 80}", "scoring.buckts: unknown key"),
+        ("routing:\n  cadences:\n    A: {calls: seven}", "routing.cadences.A.calls: must be an integer, got 'seven'"),
+        ("scoring:\n  intent:\n    third_party: {half_life: 2 weeks}", "scoring.intent.third_party.half_life: must be a duration"),
+        ("routing:\n  rep_score: {short_window: 120d}", "routing.rep_score.short_window: must be a positive whole number of days not longer than long_window"),
+    ])
+    func validationErrors(yaml: String, expected: String) {
+        #expect {
+            try ScoringConfig(yaml: yaml)
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.problems.contains { $0.description.hasPrefix(expected) }
+        }
+    }
+
+    @Test("all problems are collected, not just the first")
+    func collectsAll() {
+        do {
+            _ = try ScoringConfig(yaml: """
+            scoring:
+              intent:
+                signals:
+                  email_open: {weight: -1, half_life: 0s}
+              typo: 1
+            routing:
+              holdout_share: -0.1
+            """)
+            Issue.record("expected an error")
+        } catch {
+            let paths = Set(error.problems.map(\.path))
+            #expect(paths.isSuperset(of: ["scoring.intent.signals.email_open.weight", "scoring.intent.signals.email_open.half_life",
+                                          "scoring.typo", "routing.holdout_share"]))
+        }
+    }
+
+    @Test("the version hashes the effective configuration")
+    func version() throws {
+        let defaults = ScoringConfig().version
+        // Spelling out defaults, in another order, changes nothing.
+        let spelled = try ScoringConfig(yaml: """
+        routing: {holdout_share: 0.05}
+        scoring:
+          quality:
+            target_industries: {industries: [healthcare, software, financial_services]}
+          intent:
+            signals:
+              demo_request: {half_life: 504h, weight: 50.0}
+        """)
+        #expect(spelled.version == defaults)
+        #expect(try ScoringConfig(yaml: "scoring: {buckets: {A: 71}}").version != defaults)
+        #expect(try ScoringConfig(yaml: "routing: {cadences: {C: {priority: 4}}}").version != defaults)
+    }
+
+    @Test("the example configuration spells out exactly the defaults")
+    func exampleFile() throws {
+        // The test runs from the package root (swift test) or elsewhere; look upward for deploy/.
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+        let file = path + "/deploy/leadscore.yaml"
+        let yaml = try readFile(file)
+        #expect(try ScoringConfig(yaml: yaml) == ScoringConfig())
+    }
+}
+
+/// Reads a small text file with the C library (the core avoids Foundation; tests follow suit).
+func readFile(_ path: String) throws -> String {
+    guard let handle = fopen(path, "r") else { throw ReadError(path: path) }
+    defer { fclose(handle) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, handle)
+        if n <= 0 { break }
+        bytes.append(contentsOf: buffer[0..<n])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+struct ReadError: Error {
+    var path: String
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
