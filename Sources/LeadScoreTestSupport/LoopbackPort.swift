@@ -8,6 +8,12 @@ import Musl
 import Darwin
 #endif
 
+#if canImport(Glibc)
+private let streamSocketType = Int32(SOCK_STREAM.rawValue)
+#else
+private let streamSocketType = SOCK_STREAM
+#endif
+
 /// Loopback TCP port helpers for tests that start servers.
 public enum LoopbackPort {
     /// Why no port could be had.
@@ -18,7 +24,7 @@ public enum LoopbackPort {
 
     /// A port that was free a moment ago (bound to 127.0.0.1:0, then released).
     public static func free() throws(Failure) -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocketType, 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         defer { close(fd) }
         var address = loopback(port: 0)
@@ -36,7 +42,7 @@ public enum LoopbackPort {
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port` right now.
     public static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocketType, 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = loopback(port: port)

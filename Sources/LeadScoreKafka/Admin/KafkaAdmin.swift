@@ -55,7 +55,8 @@ public final class KafkaAdmin: Sendable {
     /// The partition count of a topic, from cluster metadata. Throws (key `topic`) if it does not
     /// exist; asking never auto-creates it.
     public func partitionCount(topic: String, timeout: Duration = .seconds(10)) throws(KafkaError) -> Int {
-        try client.partitions(of: topic, timeout: timeout).count
+        defer { rd_kafka_poll(client.handle, 0) }
+        return try client.partitions(of: topic, timeout: timeout).count
     }
 
     /// Names of all topics in the cluster, sorted (internal topics included).
@@ -83,6 +84,8 @@ public final class KafkaAdmin: Sendable {
         let ms = Int32(timeout.timeoutMilliseconds)
         _ = rd_kafka_AdminOptions_set_request_timeout(options, ms, &errstr, errstr.count)
         _ = rd_kafka_AdminOptions_set_operation_timeout(options, ms, &errstr, errstr.count)
+        // Nothing else polls an admin handle: serve its error and log events here.
+        defer { rd_kafka_poll(client.handle, 0) }
         try start(options, queue)
         // librdkafka enforces the request timeout itself; the extra second only guards against a
         // result event that never comes.
