@@ -1,11 +1,13 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Throughput of the Swift Kafka layer (LeadScoreKafka) against a real broker, side by side with
-// the bare librdkafka tools in ../BareKafka. Kept out of the main package so the main build never
-// compiles it. Run ./run.sh from this folder (see ../README.md, "Kafka layer throughput").
+// Benchmarks against a real broker, side by side with the bare librdkafka tools in ../BareKafka:
+//   kafka-throughput  the Swift Kafka layer (./throughput.sh; ../README.md, "Kafka layer throughput")
+//   end-to-end        the daemon's rate and input-to-routing latency (./end-to-end.sh; ../README.md,
+//                     "Daemon end to end")
+// Kept out of the main package so the main build never compiles them.
 let package = Package(
-    name: "kafka-throughput",
+    name: "kafka-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "leadscore", path: "../.."),
@@ -18,7 +20,15 @@ let package = Package(
                 .product(name: "LeadScoreKafka", package: "leadscore"),
                 .product(name: "Logging", package: "swift-log"),
             ]
-        )
+        ),
+        .executableTarget(
+            name: "end-to-end",
+            dependencies: [
+                .product(name: "LeadScoreKafka", package: "leadscore"),
+                .product(name: "LeadScoreCore", package: "leadscore"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

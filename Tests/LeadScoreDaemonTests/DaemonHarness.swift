@@ -88,14 +88,7 @@ struct DaemonHarness {
         while out.count < count, stream.next(into: &line) {
             defer { line.removeAll(keepingCapacity: true) }
             let value = Array(line.dropLast())
-            guard let event = try? decoder.decode(value) else { continue }
-            let key: String
-            switch event {
-            case .engagement(let e): key = e.accountID ?? e.leadID
-            case .intent(let e): key = e.accountID ?? e.leadID ?? ""
-            case .profile(let e): key = e.accountID ?? e.leadID
-            default: continue
-            }
+            guard let event = try? decoder.decode(value), !event.isRepEvent, let key = event.partitionKey else { continue }
             out.append((Array(key.utf8), value))
         }
         return out

@@ -55,9 +55,11 @@ public struct Daemon: Sendable {
             try ensureTopics(settings.kafka, kafka: kafka, logger: logger)
         }
         let producer = try KafkaProducer(configuration: kafka, logger: logger)
-        let repFeed = try RepFeed(configuration: kafka, topic: settings.kafka.topics.repEvents, logger: logger, metrics: metrics)
+        let instanceID = UUID().uuidString
+        let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
+                                  instanceID: instanceID, logger: logger, metrics: metrics)
         let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, producer: producer,
-                                repFeed: repFeed, instanceID: UUID().uuidString, logger: logger, metrics: metrics)
+                                repFeed: repFeed, instanceID: instanceID, logger: logger, metrics: metrics)
         return Daemon(configuration: configuration, pipeline: pipeline, registry: registry, logger: logger,
                       configPath: arguments.configPath, environment: environment, arguments: arguments)
     }

@@ -195,7 +195,12 @@ final class Pipeline: Sendable {
         let events = repFeed.drain()
         guard !events.isEmpty else { return }
         shared.withLock { s in
-            for event in events { s.reps.apply(event) }
+            for item in events {
+                switch item {
+                case .event(let event): s.reps.apply(event)
+                case .routedElsewhere(let repID, let at): s.reps.recordRouting(repID: repID, at: at)
+                }
+            }
         }
     }
 

@@ -4,23 +4,38 @@ import LeadScoreKafka
 import Logging
 import Synchronization
 
-/// Reads every partition of the rep events topic, on its own thread, from the beginning, and hands
-/// decoded events to the pipeline.
+/// Reads every partition of the rep events topic and of the routing topic, on its own thread,
+/// from the beginning, and hands what it reads to the pipeline.
 ///
 /// Rep state is global: every instance reads all of it, so rep windows, availability and tiers are
-/// the same everywhere. The pipeline drains the inbox between batches, so the rep book is only ever
-/// touched by the pipeline thread.
+/// the same everywhere, and every instance counts the routing decisions of the others toward each
+/// rep's load today (its own it counts as it makes them). The pipeline drains the inbox between
+/// batches, so the rep book is only ever touched by the pipeline thread.
 final class RepFeed: Sendable {
+    /// What the pipeline applies to its rep book.
+    enum Item: Sendable {
+        /// A rep event.
+        case event(InputEvent)
+        /// Another instance routed a lead to this rep at this moment.
+        case routedElsewhere(repID: String, at: Timestamp)
+    }
+
     private let reader: KafkaPartitionReader
+    private let routingTopic: String
+    private let instanceID: String
     private let decoder = EventDecoder()
     private let logger: Logger
     private let metrics: DaemonMetrics
-    private let inbox = Mutex<[InputEvent]>([])
+    private let inbox = Mutex<[Item]>([])
     private let caughtUpOnce = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
 
-    init(configuration: KafkaConfiguration, topic: String, logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
-        self.reader = try KafkaPartitionReader(configuration: configuration, topics: [topic], defaultStart: .beginning, logger: logger)
+    init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String,
+         logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
+        self.reader = try KafkaPartitionReader(configuration: configuration, topics: [repTopic, routingTopic],
+                                               defaultStart: .beginning, logger: logger)
+        self.routingTopic = routingTopic
+        self.instanceID = instanceID
         self.logger = logger
         self.metrics = metrics
     }
@@ -28,8 +43,8 @@ final class RepFeed: Sendable {
     /// True once every partition of the topic has been read to its end at least once.
     var isCaughtUp: Bool { caughtUpOnce.load(ordering: .acquiring) }
 
-    /// Takes the events received since the last call.
-    func drain() -> [InputEvent] {
+    /// Takes what was received since the last call.
+    func drain() -> [Item] {
         inbox.withLock { events in
             defer { events.removeAll(keepingCapacity: true) }
             return events
@@ -57,10 +72,14 @@ final class RepFeed: Sendable {
                 logger.warning("rep events poll failed", metadata: ["kafka.error": "\(error)"])
                 continue
             }
-            var decoded: [InputEvent] = []
+            var decoded: [Item] = []
             decoded.reserveCapacity(messages.count)
             for message in messages {
                 guard let value = message.value else { continue }
+                if message.topic == routingTopic {
+                    if let item = routedElsewhere(message, value: value) { decoded.append(item) }
+                    continue
+                }
                 do {
                     let event = try decoder.decode(value)
                     guard event.isRepEvent else {
@@ -71,7 +90,7 @@ final class RepFeed: Sendable {
                         continue
                     }
                     metrics.eventsIn.increment(event.typeName)
-                    decoded.append(event)
+                    decoded.append(.event(event))
                 } catch {
                     // Every instance reads every rep event, so a bad one is logged and counted here
                     // rather than dead-lettered once per instance.
@@ -91,5 +110,15 @@ final class RepFeed: Sendable {
         do throws(KafkaError) { try reader.close() } catch {
             logger.debug("rep reader close failed", metadata: ["kafka.error": "\(error)"])
         }
+    }
+
+    /// A routing decision made by another instance (own decisions are counted when made).
+    private func routedElsewhere(_ message: KafkaMessage, value: [UInt8]) -> Item? {
+        let origin = message.headers.first { $0.name == OutputPublisher.Header.instance }?.value
+        if let origin, String(decoding: origin, as: UTF8.self) == instanceID { return nil }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+              let repID = json["rep_id"] as? String, repID != "self_serve",
+              let when = json["occurred_at"] as? String, let at = try? Timestamp(rfc3339: when) else { return nil }
+        return .routedElsewhere(repID: repID, at: at)
     }
 }
