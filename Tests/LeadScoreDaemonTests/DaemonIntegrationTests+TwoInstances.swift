@@ -5,8 +5,7 @@ import Testing
 
 /// SPEC section 4 "scale out": two instances in one group split the lead partitions and hand them
 /// over (on join and on graceful leave) with nothing lost or duplicated.
-@Suite("Two instances (Tansu, real daemon processes)", .serialized)
-struct TwoInstanceTests {
+extension DaemonIntegrationTests {
     @Test("a second instance joins and the first leaves: partitions move, outputs exactly once", .timeLimit(.minutes(6)))
     func splitAndHandOver() async throws {
         try await TansuBroker.withBroker { broker in

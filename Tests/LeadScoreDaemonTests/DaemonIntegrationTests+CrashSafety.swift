@@ -5,8 +5,7 @@ import Testing
 
 /// SPEC section 4, on a real broker: `kill -9` at any moment, restart, and every transition is in
 /// the output topics exactly once, equal to an uninterrupted run.
-@Suite("Crash safety (Tansu, real daemon processes)", .serialized)
-struct CrashSafetyTests {
+extension DaemonIntegrationTests {
     @Test("200k events, SIGKILL at random moments at least 10 times: outputs exactly once, as if uninterrupted",
           .timeLimit(.minutes(10)))
     func survivesRepeatedSigkill() async throws {
