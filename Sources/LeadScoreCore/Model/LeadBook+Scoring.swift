@@ -4,9 +4,23 @@ extension LeadBook {
     @inline(__always)
     func quality(_ i: Int) -> (points: Double, selfServe: Bool) {
         let lead = leads[i]
-        guard lead.hasProfile else { return (0, false) }
-        let parts = qualityParts(lead)
-        return (parts.total, parts.selfServe)
+        return (Double(lead.quality), lead.flags & LeadRecord.belowFloor != 0)
+    }
+
+    /// Recomputes the cached quality of a lead from its profile fields.
+    mutating func refreshQuality(_ i: Int) {
+        guard leads[i].hasProfile else {
+            leads[i].quality = 0
+            leads[i].flags &= ~LeadRecord.belowFloor
+            return
+        }
+        let parts = qualityParts(leads[i])
+        leads[i].quality = Float(parts.total)
+        if parts.selfServe {
+            leads[i].flags |= LeadRecord.belowFloor
+        } else {
+            leads[i].flags &= ~LeadRecord.belowFloor
+        }
     }
 
     struct QualityParts {

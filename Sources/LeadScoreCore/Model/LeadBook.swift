@@ -103,6 +103,7 @@ public struct LeadBook: Sendable {
             let t = evaluationTime(i, event: time.millisecondsSinceEpoch)
             rebase(i, to: t)
             applyProfile(e, to: i)
+            refreshQuality(i)
             evaluate(i, at: t, qualityChanged: true, reps: &reps, into: &out)
         case .repRoster, .repAvailability, .leadAssigned, .leadOutcome:
             return .ignored

@@ -1,4 +1,4 @@
-/// One lead's live state in a `LeadBook`, kept small (64 bytes; its 11 intent accumulators live in
+/// One lead's live state in a `LeadBook`, kept small (72 bytes; its 11 intent accumulators live in
 /// the book's flat `Float` array) so a million leads stay well under 200 bytes each.
 struct LeadRecord: Sendable, Equatable {
     /// Last evaluation moment (ms) and the reference time of the lead's intent accumulators.
@@ -22,6 +22,9 @@ struct LeadRecord: Sendable, Equatable {
     var region: Int32 = -1
     /// Bits of the configured technographics the lead uses.
     var technographics: UInt32 = 0
+    /// Quality points, computed when the profile changes (single precision is exact for the sums
+    /// of point values a configuration uses, and the same value is used everywhere).
+    var quality: Float = 0
     /// `Bucket.rawValue`, `LeadRecord.noBucket` before the first evaluation.
     var bucket: UInt8 = LeadRecord.noBucket
     var flags: UInt8 = 0
@@ -29,6 +32,7 @@ struct LeadRecord: Sendable, Equatable {
     static let noBucket: UInt8 = 0xff
     static let profileKnown: UInt8 = 1
     static let enrichmentRequested: UInt8 = 2
+    static let belowFloor: UInt8 = 4
 
     init(clock: Int64) {
         self.clock = clock

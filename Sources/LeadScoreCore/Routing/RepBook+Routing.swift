@@ -16,7 +16,7 @@ extension RepBook {
         slideAll(to: at)
         let ms = at.millisecondsSinceEpoch
         let day = floorDiv(ms, 86_400_000)
-        let (scores, tiers) = scoresAndTiers()
+        let (scores, tiers) = cachedScoresAndTiers()
         var status = [RoutingCandidate.Status](repeating: .lowerScore, count: reps.count)
         func allowed(_ rep: RepRecord) -> Bool {
             rep.territories.isEmpty

@@ -17,6 +17,11 @@ public struct RepBook: Sendable {
     var assignments: [String: String] = [:]
     /// Position in `sorted` where the next holdout round-robin search starts.
     var holdoutCursor: Int = 0
+    /// Rep scores and tiers depend only on window sums and the roster; they are kept between
+    /// routings until one of those changes (`scoresStale`).
+    var cachedScores: [Double] = []
+    var cachedTiers: [Int] = []
+    var scoresStale = true
     /// Latest moment seen on rep events or routing (the rep windows' "now").
     public internal(set) var clock: Timestamp = Timestamp(millisecondsSinceEpoch: Int64.min)
 
@@ -43,6 +48,7 @@ public struct RepBook: Sendable {
             reps[i].onRoster = true
             reps[i].capacityPerDay = Int32(clamping: max(0, e.capacityPerDay))
             reps[i].territories = (e.territories ?? []).sorted()
+            scoresStale = true
         case .repAvailability(let e):
             let i = Int(intern(e.repID))
             reps[i].available = e.available
@@ -53,6 +59,7 @@ public struct RepBook: Sendable {
             let i = Int(intern(e.repID))
             let day = floorDiv(e.occurredAt.millisecondsSinceEpoch, 86_400_000)
             reps[i].record(success: e.outcome == .converted, day: day, shortDays: shortDays)
+            scoresStale = true
         case .engagement, .intent, .profile:
             return false
         }
@@ -69,7 +76,8 @@ public struct RepBook: Sendable {
 
     /// Removes and returns an outside assignment of a lead (`lead_assigned`) not yet applied.
     public mutating func takeAssignment(leadID: String) -> String? {
-        assignments.removeValue(forKey: leadID)
+        if assignments.isEmpty { return nil }
+        return assignments.removeValue(forKey: leadID)
     }
 
     /// The index of a rep id, adding an off-roster record for a new one.
@@ -77,6 +85,7 @@ public struct RepBook: Sendable {
         if let i = index[id] { return i }
         let i = Int32(reps.count)
         reps.append(RepRecord(id: id, ringDays: ringDays))
+        scoresStale = true
         index[id] = i
         let position = sorted.firstIndex { reps[Int($0)].id > id } ?? sorted.count
         sorted.insert(i, at: position)
@@ -99,12 +108,21 @@ public struct RepBook: Sendable {
         let day = floorDiv(clock.millisecondsSinceEpoch, 86_400_000)
         for i in reps.indices where reps[i].headDay < day {
             reps[i].slide(to: day, shortDays: shortDays)
+            scoresStale = true
         }
     }
 
     /// Rep scores (by rep index) and tiers (0 top third, 1 middle, 2 bottom) from the current
     /// window sums. Tiers rank active roster reps by score, best first, ties by rep id; rank `r`
     /// of `n` gets tier `3r / n` (integer division), so with 1 rep it is top, with 2 top and middle.
+    mutating func cachedScoresAndTiers() -> (scores: [Double], tiers: [Int]) {
+        if scoresStale || cachedScores.count != reps.count {
+            (cachedScores, cachedTiers) = scoresAndTiers()
+            scoresStale = false
+        }
+        return (cachedScores, cachedTiers)
+    }
+
     func scoresAndTiers() -> (scores: [Double], tiers: [Int]) {
         var teamLongS: UInt64 = 0, teamLongN: UInt64 = 0, teamShortS: UInt64 = 0, teamShortN: UInt64 = 0
         for rep in reps {

@@ -128,6 +128,8 @@ extension LeadBook {
         for (a, id) in accountIDs.enumerated() { accountIndex[id] = Int32(a) }
         for (s, text) in strings.enumerated() { stringIndex[text] = Int32(s) }
         isTargetIndustry = strings.map { model.targetIndustries.contains($0) }
+        // Quality is derived state: recomputed under the configuration now in force.
+        for i in 0..<n { refreshQuality(i) }
         for (o, id) in owners.enumerated() { ownerIndex[id] = Int32(o) }
         guard leadIndex.count == n, accountIndex.count == accounts.count else {
             throw SnapshotError(code: .corrupt, field: "duplicate ids")
