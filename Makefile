@@ -1,13 +1,12 @@
 # leadscore: the commands a newcomer needs.
 #   make test   installs what the tests need (librdkafka >= 2.2, the Tansu broker) and runs every test
 #   make run    starts a local Tansu broker if none is given and runs the daemon with deploy/leadscore.yaml
-#   make demo   embedded broker + synthetic traffic + live view
 #   make bench  the benchmarks (see Benchmarks/README.md)
 
 SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: setup test build release run demo bench clean
+.PHONY: setup test build release run bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -24,9 +23,6 @@ test: setup
 
 run: release
 	@BROKERS="$(BROKERS)" bash scripts/run-local.sh
-
-demo: release
-	$(SWIFT) run -c release leadscore demo
 
 bench: setup
 	@bash Benchmarks/run.sh

@@ -158,20 +158,8 @@ final class Pipeline: Sendable {
                         try publisher.publish(letter, source: source)
                     }
                 }
-                for output in outputs {
-                    let topic = publisher.topic(for: output.kind)
-                    if !s.partitions[message.partition]!.written.isEmpty,
-                       s.partitions[message.partition]!.written.contains("\(topic)|\(OutputPublisher.dedupeKey(output))") {
-                        suppressed += 1
-                        continue
-                    }
-                    try publisher.publish(output, source: source, sourceOffset: message.offset, inputTimestamp: message.timestampMilliseconds)
-                    outputCounts[output.kind, default: 0] += 1
-                    if case .leadRouted(let routed) = output {
-                        s.recentRouting.append(routed)
-                        if s.recentRouting.count > Self.recentLimit { s.recentRouting.removeFirst(s.recentRouting.count - Self.recentLimit) }
-                    }
-                }
+                try emit(outputs, partition: message.partition, sourceOffset: message.offset,
+                         inputTimestamp: message.timestampMilliseconds, into: &s, counts: &outputCounts, suppressed: &suppressed)
                 s.partitions[message.partition]!.nextOffset = message.offset + 1
                 s.partitions[message.partition]!.lastInputAt = started
                 s.partitions[message.partition]!.streamTimeAtLastInput = s.partitions[message.partition]!.book.streamTime
@@ -244,23 +232,41 @@ final class Pipeline: Sendable {
         guard configuration.stream.idleClock else { return }
         let idleAfter = configuration.stream.idleAfter
         var outputs: [OutputEvent] = []
+        var counts: [OutputEvent.Kind: Int] = [:]
+        var suppressed = 0
         try shared.withLock { (s: inout Shared) throws(KafkaError) in
             for id in Array(s.partitions.keys) {
-                let p = s.partitions[id]!
-                let idle = now - p.lastInputAt
-                guard idle >= idleAfter, p.streamTimeAtLastInput.millisecondsSinceEpoch != Int64.min else { continue }
-                let target = Timestamp(millisecondsSinceEpoch: p.streamTimeAtLastInput.millisecondsSinceEpoch + idle.milliseconds)
+                // Scalars only: holding a copy of the partition state while its book is mutated
+                // would make that mutation copy the whole book.
+                let idle = now - s.partitions[id]!.lastInputAt
+                let base = s.partitions[id]!.streamTimeAtLastInput.millisecondsSinceEpoch
+                guard idle >= idleAfter, base != Int64.min else { continue }
                 outputs.removeAll(keepingCapacity: true)
-                s.partitions[id]!.book.advance(to: target, reps: &s.reps, into: &outputs)
-                let source = KafkaTopicPartition(topic: leadTopic, partition: id)
-                for output in outputs {
-                    try publisher.publish(output, source: source, sourceOffset: p.nextOffset - 1)
-                    metrics.outputs.increment(output.kind.rawValue)
-                    if case .leadRouted(let routed) = output {
-                        s.recentRouting.append(routed)
-                        if s.recentRouting.count > Self.recentLimit { s.recentRouting.removeFirst() }
-                    }
-                }
+                s.partitions[id]!.book.advance(to: Timestamp(millisecondsSinceEpoch: base + idle.milliseconds), reps: &s.reps, into: &outputs)
+                try emit(outputs, partition: id, sourceOffset: s.partitions[id]!.nextOffset - 1, inputTimestamp: nil, into: &s,
+                         counts: &counts, suppressed: &suppressed)
+            }
+        }
+        for (kind, n) in counts { metrics.outputs.increment(kind.rawValue, by: n) }
+        if suppressed > 0 { metrics.suppressedDuplicates.increment(by: suppressed) }
+    }
+
+    /// Publishes the outputs one input (or an idle-clock advance) caused, except those the
+    /// recovery scan found already written, and keeps the dashboard's recent routing list.
+    private func emit(_ outputs: [OutputEvent], partition id: Int32, sourceOffset: Int64, inputTimestamp: Int64?,
+                      into s: inout Shared, counts: inout [OutputEvent.Kind: Int], suppressed: inout Int) throws(KafkaError) {
+        let source = KafkaTopicPartition(topic: leadTopic, partition: id)
+        for output in outputs {
+            if !s.partitions[id]!.written.isEmpty,
+               s.partitions[id]!.written.contains("\(publisher.topic(for: output.kind))|\(OutputPublisher.dedupeKey(output))") {
+                suppressed += 1
+                continue
+            }
+            try publisher.publish(output, source: source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp)
+            counts[output.kind, default: 0] += 1
+            if case .leadRouted(let routed) = output {
+                s.recentRouting.append(routed)
+                if s.recentRouting.count > Self.recentLimit { s.recentRouting.removeFirst(s.recentRouting.count - Self.recentLimit) }
             }
         }
     }
