@@ -1,7 +1,7 @@
 extension LeadBook {
     /// The lead's state at its own clock, or nil for an unknown lead.
     public func view(leadID: String) -> LeadView? {
-        guard let index = leadIndex[leadID] else { return nil }
+        guard let index = leadIndex.find(leadID, in: leadIDs) else { return nil }
         let i = Int(index)
         let lead = leads[i]
         let t = lead.clock
@@ -27,7 +27,7 @@ extension LeadBook {
     /// The exact second of the lead's next decay transition with no new event, nil when none
     /// (always computed afresh; for tests and diagnostics).
     public func nextDecayTransition(leadID: String) -> Timestamp? {
-        guard let index = leadIndex[leadID] else { return nil }
+        guard let index = leadIndex.find(leadID, in: leadIDs) else { return nil }
         let due = nextDrop(Int(index))
         return due == Int64.max ? nil : Timestamp(millisecondsSinceEpoch: due)
     }
@@ -35,14 +35,14 @@ extension LeadBook {
     /// The bucket the lead would be in at `time` (>= its clock) with no new event; nil for an
     /// unknown lead (for tests and diagnostics).
     public func bucket(leadID: String, at time: Timestamp) -> Bucket? {
-        guard let index = leadIndex[leadID] else { return nil }
+        guard let index = leadIndex.find(leadID, in: leadIDs) else { return nil }
         let i = Int(index)
         return bucketAt(i, Swift.max(time.millisecondsSinceEpoch, leads[i].clock), quality: quality(i))
     }
 
     /// The lead's uncapped intent at `time` (>= its clock) with no new event.
     public func intent(leadID: String, at time: Timestamp) -> Double? {
-        guard let index = leadIndex[leadID] else { return nil }
+        guard let index = leadIndex.find(leadID, in: leadIDs) else { return nil }
         let i = Int(index)
         return rawIntent(i, at: Swift.max(time.millisecondsSinceEpoch, leads[i].clock))
     }

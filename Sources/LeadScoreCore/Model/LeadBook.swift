@@ -21,7 +21,7 @@ public struct LeadBook: Sendable {
     /// `Signal.slotCount` accumulators per lead, lead `i` at `i * slotCount`.
     var intent: [Float] = []
     var leadIDs: [String] = []
-    var leadIndex: [String: Int32] = [:]
+    var leadIndex = LeadIDTable()
     var accounts: [AccountRecord] = []
     var accountIDs: [String] = []
     var accountIndex: [String: Int32] = [:]
@@ -163,7 +163,7 @@ public struct LeadBook: Sendable {
     /// An account given for a lead that has none is attached; a lead never changes account.
     mutating func lead(_ id: String, account accountID: String?, at time: Int64) -> Int {
         let i: Int
-        if let known = leadIndex[id] {
+        if let known = leadIndex.find(id, in: leadIDs) {
             i = Int(known)
             if leads[i].account >= 0 || accountID == nil { return i }
         } else {
@@ -171,7 +171,7 @@ public struct LeadBook: Sendable {
             leads.append(LeadRecord(clock: time))
             intent.append(contentsOf: repeatElement(0, count: Signal.slotCount))
             leadIDs.append(id)
-            leadIndex[id] = Int32(i)
+            leadIndex.insert(Int32(i), in: leadIDs)
         }
         if let accountID {
             let a = account(accountID)

@@ -123,15 +123,21 @@ extension LeadBook {
         guard intent.count == n * Signal.slotCount else { throw SnapshotError(code: .corrupt, field: "intent") }
         guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
         timers = Heap(pending)
-        leadIndex.reserveCapacity(n)
-        for (i, id) in leadIDs.enumerated() { leadIndex[id] = Int32(i) }
+        leadIndex = LeadIDTable(capacity: n)
+        for i in 0..<n {
+            // A duplicate id would make two leads share one identity: refuse the snapshot.
+            guard leadIndex.find(leadIDs[i], in: leadIDs) == nil else {
+                throw SnapshotError(code: .corrupt, field: "duplicate lead id")
+            }
+            leadIndex.insert(Int32(i), in: leadIDs)
+        }
         for (a, id) in accountIDs.enumerated() { accountIndex[id] = Int32(a) }
         for (s, text) in strings.enumerated() { stringIndex[text] = Int32(s) }
         isTargetIndustry = strings.map { model.targetIndustries.contains($0) }
         // Quality is derived state: recomputed under the configuration now in force.
         for i in 0..<n { refreshQuality(i) }
         for (o, id) in owners.enumerated() { ownerIndex[id] = Int32(o) }
-        guard leadIndex.count == n, accountIndex.count == accounts.count else {
+        guard accountIndex.count == accounts.count else {
             throw SnapshotError(code: .corrupt, field: "duplicate ids")
         }
     }

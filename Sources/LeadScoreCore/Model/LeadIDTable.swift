@@ -1,0 +1,60 @@
+/// Maps lead ids to lead indexes with 4 bytes per slot: an open-addressing table (linear probing,
+/// at most half full) of indexes into the book's id array, which already holds the strings.
+///
+/// A `[String: Int32]` would store every id a second time plus its value (about 40 bytes per
+/// lead at a million leads); this keeps the per-lead budget of SPEC section 6. The hash is
+/// FNV-1a 64 of the UTF-8 bytes: stable, seedless and cheap for short ids.
+struct LeadIDTable: Sendable {
+    private var slots: [Int32] = [Int32](repeating: -1, count: 16)
+    private(set) var count = 0
+
+    init() {}
+
+    /// A table sized for `capacity` ids.
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+    }
+
+    @inline(__always)
+    static func hash(_ id: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        // FNV's low bits are weak for short keys; fold the high half in before masking.
+        return h ^ (h >> 29)
+    }
+
+    /// The index of `id`, looking ids up in `ids`.
+    @inline(__always)
+    func find(_ id: String, in ids: [String]) -> Int32? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask
+        while true {
+            let index = slots[slot]
+            if index < 0 { return nil }
+            if ids[Int(index)] == id { return index }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds `index` for `ids[index]` (which must not be present yet).
+    mutating func insert(_ index: Int32, in ids: [String]) {
+        if (count + 1) * 2 > slots.count { grow(ids) }
+        place(index, ids[Int(index)])
+        count += 1
+    }
+
+    private mutating func place(_ index: Int32, _ id: String) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = index
+    }
+
+    private mutating func grow(_ ids: [String]) {
+        let old = slots
+        slots = [Int32](repeating: -1, count: old.count * 2)
+        for index in old where index >= 0 { place(index, ids[Int(index)]) }
+    }
+}
