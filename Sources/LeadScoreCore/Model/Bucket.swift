@@ -1,10 +1,15 @@
 /// Where a lead stands. `A` to `nurture` are ordered by `rank`; `self_serve` is apart (below the
 /// deal-value floor, never routed) and decay cannot move a lead into or out of it.
 public enum Bucket: UInt8, Sendable, CaseIterable, Hashable, Codable, Comparable {
+    /// Below C: no rep, no routing event.
     case nurture = 0
+    /// `C`: 3 calls + 1 email over 30 days by default.
     case c = 1
+    /// `B`: 5 calls + 2 emails over 30 days by default.
     case b = 2
+    /// `A`: 7 calls + 4 emails over 30 days by default.
     case a = 3
+    /// Known deal value below the floor: routed to `self_serve`, never to a rep.
     case selfServe = 4
 
     /// The name used in outputs and configuration: `A`, `B`, `C`, `nurture`, `self_serve`.

@@ -1,8 +1,11 @@
 /// Everything the engine emits. Outputs are rare (bucket changes, first engagements without a
 /// profile), so they are plain values that may allocate.
 public enum OutputEvent: Sendable, Equatable {
+    /// A bucket change (`lead-scores`).
     case leadRescored(LeadRescored)
+    /// A routing decision for a bucket change (`lead-routing`).
     case leadRouted(LeadRouted)
+    /// A lead engaged before its profile was known (`lead-enrichment-requests`).
     case enrichmentRequested(EnrichmentRequested)
 
     /// Which output topic an event belongs to.
