@@ -11,17 +11,17 @@ final class DaemonMetrics: Sendable {
     private let factory: any MetricsFactory
 
     /// Input events by `type` (`engagement`, `rep_roster`, ...).
-    let eventsIn: LabelledCounters
+    let eventsIn: Labelled<Counter>
     /// Outputs by `type` (`lead_rescored`, `lead_routed`, `enrichment_requested`, `dead_letter`).
-    let outputs: LabelledCounters
+    let outputs: Labelled<Counter>
     /// Dead letters by `reason` (the decoding error code or `future_timestamp`).
-    let deadLetters: LabelledCounters
+    let deadLetters: Labelled<Counter>
     /// Outputs not written again during recovery because the output topic already had them.
     let suppressedDuplicates: Counter
     /// Live leads by bucket.
-    let leadsByBucket: LabelledGauges
+    let leadsByBucket: Labelled<Gauge>
     /// Consumer lag in messages, by input partition.
-    let consumerLag: LabelledGauges
+    let consumerLag: Labelled<Gauge>
     /// Time from reading an input event to handing its outputs to the producer.
     let processingLatency: Timer
     /// Time from an input event's broker timestamp to the delivery report of its routing event.
@@ -35,12 +35,12 @@ final class DaemonMetrics: Sendable {
 
     init(factory: any MetricsFactory) {
         self.factory = factory
-        eventsIn = LabelledCounters(label: "leadscore_events_in_total", dimension: "type", factory: factory)
-        outputs = LabelledCounters(label: "leadscore_outputs_total", dimension: "type", factory: factory)
-        deadLetters = LabelledCounters(label: "leadscore_dead_letters_total", dimension: "reason", factory: factory)
+        eventsIn = Labelled { Counter(label: "leadscore_events_in_total", dimensions: [("type", $0)], factory: factory) }
+        outputs = Labelled { Counter(label: "leadscore_outputs_total", dimensions: [("type", $0)], factory: factory) }
+        deadLetters = Labelled { Counter(label: "leadscore_dead_letters_total", dimensions: [("reason", $0)], factory: factory) }
         suppressedDuplicates = Counter(label: "leadscore_recovery_suppressed_outputs_total", dimensions: [], factory: factory)
-        leadsByBucket = LabelledGauges(label: "leadscore_leads", dimension: "bucket", factory: factory)
-        consumerLag = LabelledGauges(label: "leadscore_consumer_lag_messages", dimension: "partition", factory: factory)
+        leadsByBucket = Labelled { Gauge(label: "leadscore_leads", dimensions: [("bucket", $0)], factory: factory) }
+        consumerLag = Labelled { Gauge(label: "leadscore_consumer_lag_messages", dimensions: [("partition", $0)], factory: factory) }
         processingLatency = Timer(label: "leadscore_processing_latency_seconds", dimensions: [], factory: factory)
         routingLatency = Timer(label: "leadscore_routing_latency_seconds", dimensions: [], factory: factory)
         snapshotDuration = Timer(label: "leadscore_snapshot_duration_seconds", dimensions: [], factory: factory)
@@ -49,45 +49,19 @@ final class DaemonMetrics: Sendable {
     }
 }
 
-/// Counters of one metric split by one label, created on first use and cached.
-final class LabelledCounters: Sendable {
-    private let label: String
-    private let dimension: String
-    private let factory: any MetricsFactory
-    private let cache: LockedDictionary<String, Counter>
+/// One metric split by one label (an event type, a bucket, a partition), each value's handle
+/// created on first use and cached: the label values form small closed sets.
+final class Labelled<Metric: Sendable>: Sendable {
+    private let make: @Sendable (String) -> Metric
+    private let cache = LockedDictionary<String, Metric>()
 
-    init(label: String, dimension: String, factory: any MetricsFactory) {
-        self.label = label
-        self.dimension = dimension
-        self.factory = factory
-        self.cache = LockedDictionary()
+    init(_ make: @escaping @Sendable (String) -> Metric) {
+        self.make = make
     }
 
-    /// Adds `amount` to the counter for `value`.
-    func increment(_ value: String, by amount: Int = 1) {
-        cache.value(for: value, orMake: { Counter(label: label, dimensions: [(dimension, value)], factory: factory) })
-            .increment(by: amount)
-    }
-}
-
-/// Gauges of one metric split by one label, created on first use and cached.
-final class LabelledGauges: Sendable {
-    private let label: String
-    private let dimension: String
-    private let factory: any MetricsFactory
-    private let cache: LockedDictionary<String, Gauge>
-
-    init(label: String, dimension: String, factory: any MetricsFactory) {
-        self.label = label
-        self.dimension = dimension
-        self.factory = factory
-        self.cache = LockedDictionary()
-    }
-
-    /// Sets the gauge for `value`.
-    func record(_ value: String, _ amount: Double) {
-        cache.value(for: value, orMake: { Gauge(label: label, dimensions: [(dimension, value)], factory: factory) })
-            .record(amount)
+    /// The handle for one label value.
+    subscript(_ value: String) -> Metric {
+        cache.value(for: value, orMake: { make(value) })
     }
 }
 

@@ -169,11 +169,11 @@ final class Pipeline: Sendable {
                 s.eventsIn += 1
             }
         }
-        for (type, n) in inCounts { metrics.eventsIn.increment(type, by: n) }
-        for (kind, n) in outputCounts { metrics.outputs.increment(kind.rawValue, by: n) }
+        for (type, n) in inCounts { metrics.eventsIn[type].increment(by: n) }
+        for (kind, n) in outputCounts { metrics.outputs[kind.rawValue].increment(by: n) }
         for (reason, n) in letters {
-            metrics.deadLetters.increment(reason, by: n)
-            metrics.outputs.increment("dead_letter", by: n)
+            metrics.deadLetters[reason].increment(by: n)
+            metrics.outputs["dead_letter"].increment(by: n)
         }
         if suppressed > 0 { metrics.suppressedDuplicates.increment(by: suppressed) }
         metrics.processingLatency.record(ContinuousClock.now - started)
@@ -247,7 +247,7 @@ final class Pipeline: Sendable {
                          counts: &counts, suppressed: &suppressed)
             }
         }
-        for (kind, n) in counts { metrics.outputs.increment(kind.rawValue, by: n) }
+        for (kind, n) in counts { metrics.outputs[kind.rawValue].increment(by: n) }
         if suppressed > 0 { metrics.suppressedDuplicates.increment(by: suppressed) }
     }
 
@@ -283,8 +283,8 @@ final class Pipeline: Sendable {
             }
             return (lags, buckets, s.lastSnapshotMillis)
         }
-        for (id, lag) in lags { metrics.consumerLag.record(String(id), Double(lag)) }
-        for bucket in Bucket.allCases { metrics.leadsByBucket.record(bucket.name, Double(buckets[bucket] ?? 0)) }
+        for (id, lag) in lags { metrics.consumerLag[String(id)].record(Double(lag)) }
+        for bucket in Bucket.allCases { metrics.leadsByBucket[bucket.name].record(Double(buckets[bucket] ?? 0)) }
         if let snapshotMillis { metrics.snapshotAge.record(Double(Self.wallMillis() - snapshotMillis) / 1000) }
         metrics.ready.record(isReady ? 1 : 0)
     }

@@ -83,18 +83,18 @@ final class RepFeed: Sendable {
                 do {
                     let event = try decoder.decode(value)
                     guard event.isRepEvent else {
-                        metrics.deadLetters.increment(DeadLetter.Reason.wrongTopic)
+                        metrics.deadLetters[DeadLetter.Reason.wrongTopic].increment()
                         logger.warning("lead event on the rep events topic ignored", metadata: [
                             "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
                         ])
                         continue
                     }
-                    metrics.eventsIn.increment(event.typeName)
+                    metrics.eventsIn[event.typeName].increment()
                     decoded.append(.event(event))
                 } catch {
                     // Every instance reads every rep event, so a bad one is logged and counted here
                     // rather than dead-lettered once per instance.
-                    metrics.deadLetters.increment(error.code.name)
+                    metrics.deadLetters[error.code.name].increment()
                     logger.warning("bad rep event skipped", metadata: [
                         "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
                         "kafka.offset": "\(message.offset)", "leadscore.error": "\(error)",
