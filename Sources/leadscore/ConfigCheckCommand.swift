@@ -10,7 +10,18 @@ struct ConfigCheckCommand: ParsableCommand {
     )
 
     @Argument(help: "The YAML configuration file.")
-    var file: String
+    var path: String?
+
+    @Option(name: .long, help: "The YAML configuration file (same as the argument, as `run` spells it).")
+    var config: String?
+
+    func validate() throws {
+        guard (path == nil) != (config == nil) else {
+            throw ValidationError("give the configuration file once: leadscore config check FILE")
+        }
+    }
+
+    private var file: String { path ?? config ?? "" }
 
     /// One section's check over the whole document text: the problems found, and a line to print
     /// when it passes. The scoring model and routing policy are checked here; other sections (the
