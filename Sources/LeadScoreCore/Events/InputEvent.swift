@@ -62,15 +62,20 @@ public enum Signal: String, Sendable, CaseIterable, Hashable, Codable {
 
 /// `engagement`: one first-party signal from a lead.
 public struct EngagementEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
     public var eventID: String
+    /// `occurred_at`: when it happened (event time).
     public var occurredAt: Timestamp
+    /// The lead (`lead_id`).
     public var leadID: String
     /// Present when the lead belongs to an account; the event is then keyed by it.
     public var accountID: String?
+    /// Which engagement signal.
     public var signal: Signal
     /// Scales the signal's configured weight; 1 when absent. Must be finite and in 0...100.
     public var weightMultiplier: Double
 
+    /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, leadID: String, accountID: String? = nil,
                 signal: Signal, weightMultiplier: Double = 1) {
         self.eventID = eventID
@@ -85,15 +90,22 @@ public struct EngagementEvent: Sendable, Equatable {
 /// `intent`: third-party intent. With only `account_id` it is account-level and counts toward every
 /// lead of the account; with `lead_id` it counts toward that lead alone.
 public struct IntentEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
     public var eventID: String
+    /// `occurred_at`: when it happened (event time).
     public var occurredAt: Timestamp
+    /// The lead (`lead_id`).
     public var leadID: String?
+    /// The account (`account_id`), if any.
     public var accountID: String?
+    /// The intent topic.
     public var topic: String
     /// 0...100.
     public var surge: Double
+    /// The intent provider.
     public var source: String
 
+    /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, leadID: String? = nil, accountID: String? = nil,
                 topic: String, surge: Double, source: String) {
         self.eventID = eventID
@@ -108,18 +120,30 @@ public struct IntentEvent: Sendable, Equatable {
 
 /// `profile`: a partial update of a lead's firmographics. A field that is `nil` keeps its value.
 public struct ProfileEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
     public var eventID: String
+    /// `occurred_at`: when it happened (event time).
     public var occurredAt: Timestamp
+    /// The lead (`lead_id`).
     public var leadID: String
+    /// The account (`account_id`), if any.
     public var accountID: String?
+    /// `company.industry`.
     public var industry: String?
+    /// `company.employees`, 0...10,000,000.
     public var employees: Int?
+    /// `company.country`.
     public var country: String?
+    /// `company.region`.
     public var region: String?
+    /// Expected seats, 0...1,000,000.
     public var seats: Int?
+    /// Estimated deal value in USD, 0...1e10.
     public var dealValueUSD: Double?
+    /// Technologies the company uses.
     public var technographics: [String]?
 
+    /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, leadID: String, accountID: String? = nil,
                 industry: String? = nil, employees: Int? = nil, country: String? = nil, region: String? = nil,
                 seats: Int? = nil, dealValueUSD: Double? = nil, technographics: [String]? = nil) {
@@ -139,15 +163,22 @@ public struct ProfileEvent: Sendable, Equatable {
 
 /// `rep_roster`: a rep joins, changes, or leaves (active false) the team.
 public struct RepRosterEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
     public var eventID: String
+    /// `occurred_at`: when it happened (event time).
     public var occurredAt: Timestamp
+    /// The rep (`rep_id`).
     public var repID: String
+    /// The rep's display name.
     public var name: String
+    /// False when the rep left the team.
     public var active: Bool
+    /// Leads the rep can take per day, 0...10,000.
     public var capacityPerDay: Int
     /// When non-empty, the rep takes only leads whose region or country is listed.
     public var territories: [String]?
 
+    /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, repID: String, name: String, active: Bool,
                 capacityPerDay: Int, territories: [String]? = nil) {
         self.eventID = eventID
@@ -162,12 +193,18 @@ public struct RepRosterEvent: Sendable, Equatable {
 
 /// `rep_availability`: out of office (available false), optionally until a moment.
 public struct RepAvailabilityEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
     public var eventID: String
+    /// `occurred_at`: when it happened (event time).
     public var occurredAt: Timestamp
+    /// The rep (`rep_id`).
     public var repID: String
+    /// False while out of office.
     public var available: Bool
+    /// End of the absence, if known.
     public var until: Timestamp?
 
+    /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, repID: String, available: Bool, until: Timestamp? = nil) {
         self.eventID = eventID
         self.occurredAt = occurredAt
@@ -179,11 +216,16 @@ public struct RepAvailabilityEvent: Sendable, Equatable {
 
 /// `lead_assigned`: an assignment made outside leadscore (e.g. in the CRM).
 public struct LeadAssignedEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
     public var eventID: String
+    /// `occurred_at`: when it happened (event time).
     public var occurredAt: Timestamp
+    /// The lead (`lead_id`).
     public var leadID: String
+    /// The rep (`rep_id`).
     public var repID: String
 
+    /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, leadID: String, repID: String) {
         self.eventID = eventID
         self.occurredAt = occurredAt
@@ -201,12 +243,18 @@ public enum LeadOutcome: String, Sendable, CaseIterable, Hashable, Codable {
 
 /// `lead_outcome`: feeds the rep's conversion windows.
 public struct LeadOutcomeEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
     public var eventID: String
+    /// `occurred_at`: when it happened (event time).
     public var occurredAt: Timestamp
+    /// The lead (`lead_id`).
     public var leadID: String
+    /// The rep (`rep_id`).
     public var repID: String
+    /// What happened to the lead.
     public var outcome: LeadOutcome
 
+    /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, leadID: String, repID: String, outcome: LeadOutcome) {
         self.eventID = eventID
         self.occurredAt = occurredAt
