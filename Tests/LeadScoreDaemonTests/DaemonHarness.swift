@@ -49,7 +49,7 @@ struct DaemonHarness {
 
     /// Writes a configuration for a test daemon: short session timeout, frequent snapshots, no
     /// idle clock (so outputs depend on the input alone).
-    func writeConfig(name: String, snapshotInterval: String = "2s") throws -> URL {
+    func writeConfig(name: String, snapshotInterval: String = "2s", transactions: Bool = false) throws -> URL {
         let url = directory.appendingPathComponent("\(name).yaml")
         let yaml = """
         kafka:
@@ -57,6 +57,7 @@ struct DaemonHarness {
           group: leadscore-test
           partitions: \(partitions)
           session_timeout: 6s
+          transactions: \(transactions)
         snapshots:
           dir: \(directory.appendingPathComponent("snapshots").path)
           interval: \(snapshotInterval)
@@ -72,6 +73,7 @@ struct DaemonHarness {
         return try ChildProcess.start(
             try Self.binary(),
             arguments: ["run", "--config", config.path, "--http", "127.0.0.1:\(httpPort)", "--log-level", "info"],
+            environment: ["LEADSCORE_TRANSACTIONAL_ID": "leadscore-test-\(name)"],
             outputFile: directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6)).log"))
     }
 

@@ -6,11 +6,12 @@ import Testing
 /// SPEC section 4 "scale out": two instances in one group split the lead partitions and hand them
 /// over (on join and on graceful leave) with nothing lost or duplicated.
 extension DaemonIntegrationTests {
-    @Test("a second instance joins and the first leaves: partitions move, outputs exactly once", .timeLimit(.minutes(6)))
-    func splitAndHandOver() async throws {
+    @Test("a second instance joins and the first leaves: partitions move, outputs exactly once",
+          .timeLimit(.minutes(6)), arguments: [false, true])
+    func splitAndHandOver(transactions: Bool) async throws {
         try await TansuBroker.withBroker { broker in
             let harness = try await DaemonHarness.make(broker: broker, partitions: 8)
-            let config = try harness.writeConfig(name: "pair", snapshotInterval: "30s")
+            let config = try harness.writeConfig(name: "pair", snapshotInterval: "30s", transactions: transactions)
             let events = DaemonHarness.leadEvents(count: 60_000, leads: 8_000, seed: 7)
             let producer = try harness.producer()
             let portA = try LoopbackPort.free()

@@ -30,10 +30,6 @@ public struct Daemon: Sendable {
         guard LibrdkafkaVersion.check(logger: logger) else {
             throw DaemonError("librdkafka \(LibrdkafkaVersion.current) is too old: run scripts/ensure-librdkafka.sh (installs 2.8.0)")
         }
-        if settings.kafka.transactions {
-            throw DaemonError("kafka.transactions: Kafka transactions are not available in this build; the default mode "
-                + "(snapshots + replay + output de-duplication) gives exactly-once outputs without them")
-        }
         logger.info("starting leadscore", metadata: [
             "leadscore.config_version": "\(configuration.scoring.version)",
             "kafka.brokers": "\(settings.kafka.brokers)", "kafka.group": "\(settings.kafka.group)",
@@ -54,7 +50,23 @@ public struct Daemon: Sendable {
         if settings.kafka.createTopics {
             try ensureTopics(settings.kafka, kafka: kafka, logger: logger)
         }
-        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        var producerConfig = kafka
+        if settings.kafka.transactions {
+            producerConfig.transactionalID = settings.kafka.transactionalID
+                ?? "\(settings.kafka.clientID)-\(ProcessInfo.processInfo.hostName)"
+            // librdkafka requires message.timeout.ms <= transaction.timeout.ms (60 s by default).
+            producerConfig.messageTimeout = min(producerConfig.messageTimeout, .seconds(60))
+        }
+        let producer = try KafkaProducer(configuration: producerConfig, logger: logger)
+        if settings.kafka.transactions {
+            do {
+                try producer.initTransactions()
+            } catch {
+                throw DaemonError("kafka.transactions: the broker refused to start transactions for transactional.id "
+                    + "\(producerConfig.transactionalID ?? ""): \(error)")
+            }
+            logger.info("transactional outputs", metadata: ["kafka.transactional_id": "\(producerConfig.transactionalID ?? "")"])
+        }
         let instanceID = UUID().uuidString
         let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
                                   instanceID: instanceID, logger: logger, metrics: metrics)

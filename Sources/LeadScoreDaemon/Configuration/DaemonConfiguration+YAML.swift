@@ -23,6 +23,9 @@ extension DaemonConfiguration {
             k.integer("replication_factor", into: &kafka.replicationFactor, in: 1...100, &p)
             k.duration("session_timeout", into: &kafka.sessionTimeout, atLeast: .seconds(1), &p)
             k.bool("transactions", into: &kafka.transactions, &p)
+            var transactionalID = kafka.transactionalID ?? ""
+            k.string("transactional_id", into: &transactionalID, nonEmpty: true, &p)
+            if !transactionalID.isEmpty { kafka.transactionalID = transactionalID }
             k.stringMap("librdkafka", into: &kafka.librdkafka, &p)
             if var t = k.mapping("topics", &p) {
                 t.topic("lead_events", into: &kafka.topics.leadEvents, &p)
@@ -34,7 +37,7 @@ extension DaemonConfiguration {
                 t.reportUnknown(into: &p, known: ["lead_events", "rep_events", "scores", "routing", "enrichment", "dead_letter"])
             }
             k.reportUnknown(into: &p, known: ["brokers", "group", "client_id", "topics", "create_topics", "partitions",
-                                              "replication_factor", "session_timeout", "transactions", "librdkafka"])
+                                              "replication_factor", "session_timeout", "transactions", "transactional_id", "librdkafka"])
         }
         if let node = top.take("snapshots"), var s = YAMLFields(node, path: "snapshots", problems: &p) {
             s.string("dir", into: &snapshots.directory, nonEmpty: true, &p)
@@ -66,7 +69,7 @@ extension DaemonConfiguration {
     }
 
     /// Applies `LEADSCORE_*` environment overrides: `LEADSCORE_BROKERS`, `LEADSCORE_GROUP`,
-    /// `LEADSCORE_SNAPSHOT_DIR`, `LEADSCORE_HTTP`, and `LEADSCORE_RDKAFKA_<PROPERTY>` for any
+    /// `LEADSCORE_SNAPSHOT_DIR`, `LEADSCORE_HTTP`, `LEADSCORE_TRANSACTIONAL_ID` (e.g. the pod name), and `LEADSCORE_RDKAFKA_<PROPERTY>` for any
     /// librdkafka property (upper case, dots as underscores: `LEADSCORE_RDKAFKA_SASL_PASSWORD`
     /// sets `sasl.password`), which keeps secrets out of the file.
     public mutating func applyEnvironment(_ environment: [String: String]) {
@@ -74,6 +77,7 @@ extension DaemonConfiguration {
         if let v = environment["LEADSCORE_GROUP"], !v.isEmpty { kafka.group = v }
         if let v = environment["LEADSCORE_SNAPSHOT_DIR"], !v.isEmpty { snapshots.directory = v }
         if let v = environment["LEADSCORE_HTTP"] { http.listen = v }
+        if let v = environment["LEADSCORE_TRANSACTIONAL_ID"], !v.isEmpty { kafka.transactionalID = v }
         let prefix = "LEADSCORE_RDKAFKA_"
         for (key, value) in environment where key.hasPrefix(prefix) && key.count > prefix.count {
             let property = String(key.dropFirst(prefix.count).lowercased().map { $0 == "_" ? "." : $0 })

@@ -49,8 +49,13 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var replicationFactor = 1
         /// Consumer group session timeout.
         public var sessionTimeout: Duration = .seconds(10)
-        /// Use Kafka transactions for outputs + offsets (only for clusters that implement them).
+        /// Use Kafka transactions: each batch's outputs and input offsets are committed atomically,
+        /// so `read_committed` readers never see the outputs of a batch a crash interrupted. Only
+        /// for clusters whose brokers implement transactions fully (aborts included).
         public var transactions = false
+        /// `transactional.id` in transactional mode: unique per instance and stable across its
+        /// restarts (so a restarted instance fences its zombie). Default `<client_id>-<hostname>`.
+        public var transactionalID: String?
         /// Extra librdkafka properties (SASL/SSL, tuning), passed through unchanged.
         public var librdkafka: [String: String] = [:]
 

@@ -20,7 +20,8 @@ final class OutputPublisher: Sendable {
         static let instance = "leadscore-instance"
     }
 
-    private let producer: KafkaProducer
+    /// The producer (the pipeline drives its transactions in transactional mode).
+    let producer: KafkaProducer
     private let topics: DaemonConfiguration.Topics
     private let instanceID: String
     private let logger: Logger

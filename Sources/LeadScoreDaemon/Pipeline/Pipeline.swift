@@ -87,14 +87,16 @@ final class Pipeline: Sendable {
             applyRepEvents()
             applyPendingScoring()
             let batch = try consumer.poll(maxMessages: 2_000, timeout: .milliseconds(50))
-            if !batch.isEmpty { try process(batch, outputs: &outputs) }
+            if !batch.isEmpty {
+                try inTransaction(consumer) { () throws in try process(batch, outputs: &outputs) }
+            }
             if let failure = publisher.deliveryFailure {
                 throw failure
             }
             let now = ContinuousClock.now
             if now - lastHousekeeping >= .milliseconds(500) {
                 lastHousekeeping = now
-                try advanceIdlePartitions(now: now)
+                try inTransaction(consumer) { () throws in try advanceIdlePartitions(now: now) }
                 updateGauges(consumer)
             }
             if now - lastSnapshot >= configuration.snapshots.interval {
@@ -106,6 +108,30 @@ final class Pipeline: Sendable {
         try snapshotAll(consumer: consumer, reason: "shutdown")
         try consumer.close()
         consumerSlot.withLock { $0 = nil }
+    }
+
+    /// In transactional mode, runs `body` (which produces outputs) in a Kafka transaction that also
+    /// commits the input offsets it reached; any transaction error stops the daemon, and the restart
+    /// recovers from the snapshots (the aborted outputs are invisible to `read_committed` readers,
+    /// the recovery scan included). Otherwise just runs `body`.
+    private func inTransaction(_ consumer: KafkaConsumer, _ body: () throws -> Void) throws {
+        guard configuration.kafka.transactions else { return try body() }
+        try publisher.producer.beginTransaction()
+        do {
+            try body()
+            let offsets = shared.withLock { s in
+                s.partitions.reduce(into: [KafkaTopicPartition: Int64]()) { out, entry in
+                    out[KafkaTopicPartition(topic: leadTopic, partition: entry.key)] = entry.value.nextOffset
+                }
+            }
+            try publisher.producer.sendOffsetsToTransaction(offsets, consumer: consumer)
+            try publisher.producer.commitTransaction()
+        } catch {
+            do throws(KafkaError) { try publisher.producer.abortTransaction() } catch {
+                logger.error("transaction abort failed", metadata: ["kafka.error": "\(error)"])
+            }
+            throw error
+        }
     }
 
     /// Decodes, scores and publishes one batch.
