@@ -112,129 +112,139 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
     return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
 }
 
-let options = Options(CommandLine.arguments)
-var logger = Logger(label: "end-to-end")
-logger.logLevel = .error
-
-// 1. Fill the topic.
-var producerConfig = KafkaConfiguration(bootstrap: options.bootstrap, clientID: "e2e-input")
-producerConfig.linger = .zero
-producerConfig.messageTimeout = .seconds(120)
-let producer = try KafkaProducer(configuration: producerConfig, logger: logger)
-var source = LeadEventSource(events: options.events + options.rate * options.latencySeconds + 10_000)
-for _ in 0..<options.events {
-    guard let e = source.next() else { fail("the generator ran dry") }
-    try producer.produce(topic: "lead-events", key: e.key, value: e.value)
+/// The generator, shared by the filling phase and the feeder thread.
+final class SourceBox: Sendable {
+    private let source: Mutex<LeadEventSource>
+    init(_ source: LeadEventSource) { self.source = Mutex(source) }
+    func next() -> (key: [UInt8], value: [UInt8])? { source.withLock { $0.next() } }
 }
-try producer.flush(timeout: .seconds(300))
 
-// 2. The bare librdkafka consumer on the same topic.
-let bare = Process()
-bare.executableURL = URL(fileURLWithPath: options.bareConsumer)
-bare.arguments = ["-b", options.bootstrap, "-t", "lead-events"]
-let barePipe = Pipe()
-bare.standardOutput = barePipe
-try bare.run()
-bare.waitUntilExit()
-let bareOutput = String(decoding: barePipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-let bareRate = bareOutput.split(separator: " ").first { $0.hasPrefix("msgs_per_sec=") }
-    .flatMap { Double($0.dropFirst("msgs_per_sec=".count).trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .nan
-print("bare_consumer \(bareOutput.trimmingCharacters(in: .whitespacesAndNewlines))")
+func runBenchmark(_ options: Options) throws {
+    var logger = Logger(label: "end-to-end")
+    logger.logLevel = .error
 
-// 3. The daemon on the same topic.
-let port = freePort()
-let config = "\(options.work)/e2e.yaml"
-try """
-kafka:
-  brokers: \(options.bootstrap)
-  group: e2e
-  create_topics: false
-  session_timeout: 6s
-snapshots:
-  dir: \(options.work)/snapshots
-  interval: 30s
-stream:
-  idle_clock: false
-""".write(toFile: config, atomically: true, encoding: .utf8)
-let daemon = Process()
-daemon.executableURL = URL(fileURLWithPath: options.leadscore)
-daemon.arguments = ["run", "--config", config, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
-FileManager.default.createFile(atPath: "\(options.work)/daemon.log", contents: nil)
-let daemonLog = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(options.work)/daemon.log"))
-daemon.standardOutput = daemonLog
-daemon.standardError = daemonLog
-try daemon.run()
-defer { if daemon.isRunning { daemon.terminate() } }
-
-var first: (instant: ContinuousClock.Instant, done: Int64)?
-let startDeadline = ContinuousClock.now.advanced(by: .seconds(120))
-while true {
-    guard ContinuousClock.now < startDeadline else { fail("the daemon did not catch up within 120 s; see \(options.work)/daemon.log") }
-    if let done = daemonProgress(port: port) {
-        if first == nil && done > 0 { first = (.now, done) }
-        if done >= Int64(options.events) { break }
+    // 1. Fill the topic.
+    var producerConfig = KafkaConfiguration(bootstrap: options.bootstrap, clientID: "e2e-input")
+    producerConfig.linger = .zero
+    producerConfig.messageTimeout = .seconds(120)
+    let producer = try KafkaProducer(configuration: producerConfig, logger: logger)
+    let source = SourceBox(LeadEventSource(events: options.events + options.rate * options.latencySeconds + 10_000))
+    for _ in 0..<options.events {
+        guard let e = source.next() else { fail("the generator ran dry") }
+        try producer.produce(topic: "lead-events", key: e.key, value: e.value)
     }
-    usleep(20_000)
-}
-let elapsed = ContinuousClock.now - first!.instant
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-let daemonRate = Double(Int64(options.events) - first!.done) / seconds
-print(String(format: "daemon messages=%d seconds=%.3f msgs_per_sec=%.0f", Int64(options.events) - first!.done, seconds, daemonRate))
-print(String(format: "daemon_vs_bare %.1f%% (target >= 80%%)", 100 * daemonRate / bareRate))
+    try producer.flush(timeout: .seconds(300))
 
-// 4. Latency at a steady input rate.
-var readerConfig = KafkaConfiguration(bootstrap: options.bootstrap, clientID: "e2e-routing-reader")
-readerConfig.librdkafka = ["fetch.wait.max.ms": "5"]
-let reader = try KafkaPartitionReader(configuration: readerConfig, topics: ["lead-routing"], defaultStart: .end, logger: logger)
-let sent = Mutex<[String: ContinuousClock.Instant]>([:])
-let producing = Atomic<Bool>(true)
-let feeder = Thread {
-    let perTick = max(1, options.rate / 100)
-    let start = ContinuousClock.now
-    var tick = 0
-    while ContinuousClock.now - start < .seconds(options.latencySeconds) {
-        for _ in 0..<perTick {
-            guard let e = source.next() else { break }
-            let at = ContinuousClock.now
-            try? producer.produce(topic: "lead-events", key: e.key, value: e.value) { result in
-                if case .success(let report) = result, let offset = report.offset {
-                    sent.withLock { $0["lead-events/\(report.partition)/\(offset)"] = at }
+    // 2. The bare librdkafka consumer on the same topic.
+    let bare = Process()
+    bare.executableURL = URL(fileURLWithPath: options.bareConsumer)
+    bare.arguments = ["-b", options.bootstrap, "-t", "lead-events"]
+    let barePipe = Pipe()
+    bare.standardOutput = barePipe
+    try bare.run()
+    bare.waitUntilExit()
+    let bareOutput = String(decoding: barePipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let bareRate = bareOutput.split(separator: " ").first { $0.hasPrefix("msgs_per_sec=") }
+        .flatMap { Double($0.dropFirst("msgs_per_sec=".count).trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .nan
+    print("bare_consumer \(bareOutput.trimmingCharacters(in: .whitespacesAndNewlines))")
+
+    // 3. The daemon on the same topic.
+    let port = freePort()
+    let config = "\(options.work)/e2e.yaml"
+    try """
+    kafka:
+      brokers: \(options.bootstrap)
+      group: e2e
+      create_topics: false
+      session_timeout: 6s
+    snapshots:
+      dir: \(options.work)/snapshots
+      interval: 30s
+    stream:
+      idle_clock: false
+    """.write(toFile: config, atomically: true, encoding: .utf8)
+    let daemon = Process()
+    daemon.executableURL = URL(fileURLWithPath: options.leadscore)
+    daemon.arguments = ["run", "--config", config, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
+    FileManager.default.createFile(atPath: "\(options.work)/daemon.log", contents: nil)
+    let daemonLog = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(options.work)/daemon.log"))
+    daemon.standardOutput = daemonLog
+    daemon.standardError = daemonLog
+    try daemon.run()
+    defer { if daemon.isRunning { daemon.terminate() } }
+
+    var first: (instant: ContinuousClock.Instant, done: Int64)?
+    let startDeadline = ContinuousClock.now.advanced(by: .seconds(120))
+    while true {
+        guard ContinuousClock.now < startDeadline else { fail("the daemon did not catch up within 120 s; see \(options.work)/daemon.log") }
+        if let done = daemonProgress(port: port) {
+            if first == nil && done > 0 { first = (.now, done) }
+            if done >= Int64(options.events) { break }
+        }
+        usleep(20_000)
+    }
+    let elapsed = ContinuousClock.now - first!.instant
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let daemonRate = Double(Int64(options.events) - first!.done) / seconds
+    print(String(format: "daemon messages=%d seconds=%.3f msgs_per_sec=%.0f", Int64(options.events) - first!.done, seconds, daemonRate))
+    print(String(format: "daemon_vs_bare %.1f%% (target >= 80%%)", 100 * daemonRate / bareRate))
+
+    // 4. Latency at a steady input rate.
+    var readerConfig = KafkaConfiguration(bootstrap: options.bootstrap, clientID: "e2e-routing-reader")
+    readerConfig.librdkafka = ["fetch.wait.max.ms": "5"]
+    let reader = try KafkaPartitionReader(configuration: readerConfig, topics: ["lead-routing"], defaultStart: .end, logger: logger)
+    let sent = Mutex<[String: ContinuousClock.Instant]>([:])
+    let producing = Atomic<Bool>(true)
+    let feeder = Thread {
+        let perTick = max(1, options.rate / 100)
+        let start = ContinuousClock.now
+        var tick = 0
+        while ContinuousClock.now - start < .seconds(options.latencySeconds) {
+            for _ in 0..<perTick {
+                guard let e = source.next() else { break }
+                let at = ContinuousClock.now
+                try? producer.produce(topic: "lead-events", key: e.key, value: e.value) { result in
+                    if case .success(let report) = result, let offset = report.offset {
+                        sent.withLock { $0["lead-events/\(report.partition)/\(offset)"] = at }
+                    }
                 }
             }
+            tick += 1
+            let next = start.advanced(by: .milliseconds(10 * tick))
+            let wait = next - ContinuousClock.now
+            if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
         }
-        tick += 1
-        let next = start.advanced(by: .milliseconds(10 * tick))
-        let wait = next - ContinuousClock.now
-        if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
+        producing.store(false, ordering: .releasing)
     }
-    producing.store(false, ordering: .releasing)
-}
-feeder.start()
-var received: [(key: String, at: ContinuousClock.Instant)] = []
-var drainUntil: ContinuousClock.Instant?
-while true {
-    if drainUntil == nil && !producing.load(ordering: .acquiring) { drainUntil = .now.advanced(by: .seconds(3)) }
-    if let drainUntil, ContinuousClock.now > drainUntil { break }
-    for m in try reader.poll(maxMessages: 1_000, timeout: .milliseconds(5)) {
-        let at = ContinuousClock.now
-        var src: String?
-        var off: String?
-        for h in m.headers {
-            if h.name == "leadscore-source" { src = h.value.map { String(decoding: $0, as: UTF8.self) } }
-            if h.name == "leadscore-source-offset" { off = h.value.map { String(decoding: $0, as: UTF8.self) } }
+    feeder.start()
+    var received: [(key: String, at: ContinuousClock.Instant)] = []
+    var drainUntil: ContinuousClock.Instant?
+    while true {
+        if drainUntil == nil && !producing.load(ordering: .acquiring) { drainUntil = .now.advanced(by: .seconds(3)) }
+        if let drainUntil, ContinuousClock.now > drainUntil { break }
+        for m in try reader.poll(maxMessages: 1_000, timeout: .milliseconds(5)) {
+            let at = ContinuousClock.now
+            var src: String?
+            var off: String?
+            for h in m.headers {
+                if h.name == "leadscore-source" { src = h.value.map { String(decoding: $0, as: UTF8.self) } }
+                if h.name == "leadscore-source-offset" { off = h.value.map { String(decoding: $0, as: UTF8.self) } }
+            }
+            if let src, let off { received.append(("\(src)/\(off)", at)) }
         }
-        if let src, let off { received.append(("\(src)/\(off)", at)) }
     }
+    let sentTimes = sent.withLock { $0 }
+    var latencies: [Double] = []
+    for r in received {
+        guard let s = sentTimes[r.key] else { continue }
+        let d = r.at - s
+        latencies.append((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) * 1000)
+    }
+    latencies.sort()
+    print(String(format: "latency input_rate=%d/s routed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f (target p99 <= 20 ms)",
+                 options.rate, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.last ?? .nan))
+    daemon.terminate()
+    daemon.waitUntilExit()
 }
-let sentTimes = sent.withLock { $0 }
-var latencies: [Double] = []
-for r in received {
-    guard let s = sentTimes[r.key] else { continue }
-    let d = r.at - s
-    latencies.append((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) * 1000)
-}
-latencies.sort()
-print(String(format: "latency input_rate=%d/s routed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f (target p99 <= 20 ms)",
-             options.rate, latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.last ?? .nan))
-daemon.terminate()
-daemon.waitUntilExit()
+
+try runBenchmark(Options(CommandLine.arguments))
