@@ -1,8 +1,11 @@
 import ArgumentParser
+import Foundation
 import LeadScoreCore
+import LeadScoreDaemon
 
-/// `leadscore config check FILE`: loads a configuration file the way the daemon would and prints
-/// every problem with its field path, or `ok` and the config version.
+/// `leadscore config check FILE`: loads a configuration file the way the daemon would (scoring
+/// model and daemon sections, environment overrides applied) and prints every problem with its
+/// field path, or `ok`, the config version and the daemon settings (secrets redacted).
 struct ConfigCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -23,30 +26,6 @@ struct ConfigCheckCommand: ParsableCommand {
 
     private var file: String { path ?? config ?? "" }
 
-    /// One section's check over the whole document text: the problems found, and a line to print
-    /// when it passes. The scoring model and routing policy are checked here; other sections (the
-    /// daemon's Kafka, HTTP and snapshot settings) add their own entry to `checks`.
-    struct SectionCheck {
-        var name: String
-        var run: (String) -> (problems: [ConfigError.Problem], okLine: String?)
-    }
-
-    static var checks: [SectionCheck] {
-        [
-            SectionCheck(name: "scoring") { text in
-                do {
-                    let config = try ScoringConfig(yaml: text)
-                    let problems = config.validate()
-                    return (problems, problems.isEmpty ? "config version \(config.version)" : nil)
-                } catch let error as ConfigError {
-                    return (error.problems, nil)
-                } catch {
-                    return ([.init(path: "(document)", reason: "\(error)")], nil)
-                }
-            },
-        ]
-    }
-
     func run() throws {
         let text: String
         do {
@@ -55,19 +34,25 @@ struct ConfigCheckCommand: ParsableCommand {
             printError("leadscore config check: \(error)")
             throw ExitCode(2)
         }
-        var problems: [ConfigError.Problem] = []
-        var okLines: [String] = []
-        for check in ConfigCheckCommand.checks {
-            let result = check.run(text)
-            for p in result.problems where !problems.contains(p) { problems.append(p) }
-            if let line = result.okLine { okLines.append(line) }
-        }
-        if !problems.isEmpty {
-            for p in problems { printError("\(file): \(p)") }
-            printError("\(problems.count) problem\(problems.count == 1 ? "" : "s") found")
+        // The whole file, as `leadscore run` reads it: the scoring model and the daemon's
+        // sections, with LEADSCORE_* environment overrides applied.
+        let loaded: LeadScoreConfiguration
+        do {
+            loaded = try LeadScoreConfiguration.parse(yaml: text, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            for p in error.problems { printError("\(file): \(p)") }
+            printError("\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") found")
             throw ExitCode(1)
         }
+        let d = loaded.daemon
         print("ok")
-        for line in okLines { print(line) }
+        print("config version \(loaded.scoring.version)")
+        print("kafka: brokers \(d.kafka.brokers), group \(d.kafka.group), transactions \(d.kafka.transactions), "
+            + "topics \(d.kafka.topics.all.joined(separator: ", "))")
+        if !d.kafka.librdkafka.isEmpty {
+            print("librdkafka: " + d.kafka.redactedLibrdkafka.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        print("snapshots: \(d.snapshots.directory) every \(ConfigDuration.format(d.snapshots.interval)), keep \(d.snapshots.keep)")
+        print("http: \(d.http.listen.isEmpty ? "off" : d.http.listen)")
     }
 }
