@@ -104,7 +104,12 @@ public struct JSONWriter {
     /// Appends a JSON string literal: `"`, `\` and control characters escaped, the rest as UTF-8.
     public static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
+        // Ids and names almost never need escaping: copy them in one go.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: value.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
@@ -113,13 +118,41 @@ public struct JSONWriter {
             case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
             case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
             case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xf)])
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                out.append(hexDigit(byte >> 4))
+                out.append(hexDigit(byte & 0xf))
             default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+
+    /// Appends the decimal digits of a non-negative integer, at least `width` of them (zero
+    /// padded), without going through `String`.
+    @inline(__always)
+    private static func appendDigits(_ value: Int64, width: Int = 1, to out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                count += 1
+            } while n > 0 && count < 20
+            while count < width && count < 20 {
+                buffer[19 - count] = UInt8(ascii: "0")
+                count += 1
+            }
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     /// Appends `value` rounded half away from zero to `decimals` places (at most 9), without
@@ -140,7 +173,7 @@ public struct JSONWriter {
         }
         let whole = units / scale
         var fraction = units % scale
-        out.append(contentsOf: String(whole).utf8)
+        appendDigits(whole, to: &out)
         guard fraction != 0 else { return }
         var width = places
         while fraction % 10 == 0 {
@@ -148,8 +181,6 @@ public struct JSONWriter {
             width -= 1
         }
         out.append(UInt8(ascii: "."))
-        let digits = String(fraction)
-        for _ in 0..<(width - digits.utf8.count) { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: digits.utf8)
+        appendDigits(fraction, width: width, to: &out)
     }
 }
