@@ -157,6 +157,7 @@ func runBenchmark(_ options: Options) throws {
       group: e2e
       create_topics: false
       session_timeout: 6s
+      librdkafka: {\(ProcessInfo.processInfo.environment["E2E_LIBRDKAFKA"] ?? "")}
     snapshots:
       dir: \(options.work)/snapshots
       interval: 30s
