@@ -136,6 +136,27 @@ struct RouterTests {
         #expect(engine.leads.view(leadID: "L")?.owner == "r1")
     }
 
+    @Test("an adopted owner (a decision written before a crash) is the one sticky routing keeps")
+    func adoptedOwner() throws {
+        var engine = rankedReps(capacity: 10)
+        var out: [OutputEvent] = []
+        engine.apply(Fixture.profile("L", at: Fixture.t0, deal: 15_000), into: &out)
+        #expect(engine.leads.owner(leadID: "L") == "r1")
+        let adopted = engine.leads.adoptOwner(leadID: "L", repID: "r3")
+        #expect(adopted)
+        #expect(engine.leads.owner(leadID: "L") == "r3")
+        out.removeAll()
+        engine.apply(Fixture.profile("L", at: Fixture.at(hours: 1), deal: 80_000, industry: "software", techno: ["segment"]), into: &out)
+        let routed = try #require(Fixture.routed(out).first)
+        #expect(routed.repID == "r3")
+        #expect(routed.sticky)
+        let cleared = engine.leads.adoptOwner(leadID: "L", repID: "self_serve")
+        #expect(cleared)
+        #expect(engine.leads.owner(leadID: "L") == nil)
+        let unknown = engine.leads.adoptOwner(leadID: "nobody", repID: "r1")
+        #expect(!unknown)
+    }
+
     @Test("lead_assigned sets the owner from outside")
     func outsideAssignment() throws {
         var engine = rankedReps()

@@ -11,6 +11,8 @@ struct PartitionState: Sendable {
     /// Outputs already present in the output topics past the restored snapshot, as
     /// `"<topic>|<dedupe key>"`: a replay must not write them again.
     var written: Set<String>
+    /// For routing decisions among `written`: dedupe key -> the rep they named.
+    var writtenOwners: [String: String?] = [:]
     /// The highest input offset that produced any of `written` (-1 when none): until the replay
     /// passes it, a new snapshot must keep the restored output positions, or a second crash would
     /// scan too little.

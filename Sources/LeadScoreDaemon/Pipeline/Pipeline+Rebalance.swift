@@ -39,7 +39,7 @@ extension Pipeline: KafkaRebalanceHandler {
         var found: [String: RecoveryScan.Found] = [:]
         do {
             found = try RecoveryScan.run(configuration: kafka, outputTopics: publisher.outputTopics, startOffsets: scanStarts,
-                                         sources: sources, timeout: .seconds(300), logger: logger)
+                                         routingTopic: configuration.kafka.topics.routing, sources: sources, timeout: .seconds(300), logger: logger)
         } catch {
             // Without the scan a replay could write duplicates; stop and let a restart try again.
             logger.critical("recovery scan failed; stopping", metadata: ["kafka.error": "\(error)"])
@@ -57,6 +57,7 @@ extension Pipeline: KafkaRebalanceHandler {
                 s.partitions[id] = PartitionState(book: book, nextOffset: next, restoredPositions: snapshot?.outputPositions ?? [],
                                                   written: f.written, catchUpUntil: f.lastSourceOffset, now: now)
                 s.partitions[id]!.snapshotted = snapshot.map { ($0.nextOffset, book.streamTime) }
+                s.partitions[id]!.writtenOwners = f.writtenOwners
                 starts[KafkaTopicPartition(topic: configuration.kafka.topics.leadEvents, partition: id)] =
                     snapshot.map { .offset($0.nextOffset) } ?? .beginning
                 logger.info("partition restored", metadata: [

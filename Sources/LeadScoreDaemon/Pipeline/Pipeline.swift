@@ -195,6 +195,7 @@ final class Pipeline: Sendable {
                 s.partitions[message.partition]!.streamTimeAtLastInput = s.partitions[message.partition]!.book.streamTime
                 if !s.partitions[message.partition]!.isCatchingUp && !s.partitions[message.partition]!.written.isEmpty {
                     s.partitions[message.partition]!.written = []
+                    s.partitions[message.partition]!.writtenOwners = [:]
                 }
                 s.eventsIn += 1
             }
@@ -290,6 +291,12 @@ final class Pipeline: Sendable {
             if !s.partitions[id]!.written.isEmpty,
                s.partitions[id]!.written.contains("\(publisher.topic(for: output.kind))|\(OutputPublisher.dedupeKey(output))") {
                 suppressed += 1
+                // The decision already written is the one downstream acted on: keep its rep even
+                // if the replay, seeing other rep load, chose another.
+                if case .leadRouted(let routed) = output,
+                   let written = s.partitions[id]!.writtenOwners[routed.idempotencyKey], written != routed.repID {
+                    s.partitions[id]!.book.adoptOwner(leadID: routed.leadID, repID: written)
+                }
                 continue
             }
             try publisher.publish(output, source: source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp)

@@ -1,3 +1,4 @@
+import Foundation
 import LeadScoreKafka
 import Logging
 
@@ -14,13 +15,15 @@ struct RecoveryScan {
         var written: Set<String> = []
         /// The highest input offset among them (-1: none).
         var lastSourceOffset: Int64 = -1
+        /// For routing decisions already written: dedupe key -> the rep they named (nil: none).
+        var writtenOwners: [String: String?] = [:]
     }
 
     /// Scans `startOffsets` (output partition -> first offset to read) to the end of each
     /// partition and returns what belongs to `sources` (input partitions, as `topic/partition`).
     static func run(
         configuration: KafkaConfiguration, outputTopics: [String], startOffsets: [KafkaTopicPartition: Int64],
-        sources: Set<String>, timeout: Duration, logger: Logger
+        routingTopic: String, sources: Set<String>, timeout: Duration, logger: Logger
     ) throws(KafkaError) -> [String: Found] {
         var found: [String: Found] = [:]
         for source in sources { found[source] = Found() }
@@ -56,6 +59,9 @@ struct RecoveryScan {
                 guard let source, let dedupe, found[source] != nil else { continue }
                 found[source]!.written.insert("\(message.topic)|\(dedupe)")
                 found[source]!.lastSourceOffset = max(found[source]!.lastSourceOffset, sourceOffset)
+                if message.topic == routingTopic, let value = message.value {
+                    found[source]!.writtenOwners[dedupe] = routedRep(value)
+                }
             }
         }
         logger.info("recovery scan done", metadata: [
@@ -63,5 +69,11 @@ struct RecoveryScan {
             "leadscore.already_written": "\(found.values.reduce(0) { $0 + $1.written.count })",
         ])
         return found
+    }
+
+    /// The `rep_id` of a `lead_routed` record (nil when null or unreadable).
+    private static func routedRep(_ value: [UInt8]) -> String? {
+        guard let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any] else { return nil }
+        return json["rep_id"] as? String
     }
 }
