@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import LeadScoreCore
+@testable import LeadScoreDaemon
 import LeadScoreKafka
 import LeadScoreTestSupport
 import Logging
@@ -156,7 +157,7 @@ struct DaemonHarness {
                     case .routing: "lead-routing"
                     case .enrichment: "lead-enrichment-requests"
                     }
-                    expected[topic, default: [:]][Self.dedupeKey(output)] = json
+                    expected[topic, default: [:]][OutputPublisher.dedupeKey(output)] = json
                 }
             }
         }
@@ -201,14 +202,6 @@ struct DaemonHarness {
             problems.append("lead \(lead): seq not contiguous: \(list.sorted().prefix(20))")
         }
         return (problems, records)
-    }
-
-    static func dedupeKey(_ output: OutputEvent) -> String {
-        switch output {
-        case .leadRescored(let e): e.idempotencyKey
-        case .leadRouted(let e): e.idempotencyKey
-        case .enrichmentRequested(let e): "enrichment:\(e.leadID)"
-        }
     }
 
     // MARK: HTTP

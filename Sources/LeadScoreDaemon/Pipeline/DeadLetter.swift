@@ -1,5 +1,6 @@
 import Foundation
 import LeadScoreCore
+import LeadScoreKafka
 
 /// A dead-letter record: an input that could not be used, with everything needed to understand
 /// and re-inject it (SPEC section 3). The original bytes travel base64-encoded, since they may not
@@ -39,9 +40,15 @@ struct DeadLetter: Sendable, Equatable {
         self.original = original
     }
 
-    init(decodingError error: EventDecodingError, message m: (topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8])) {
-        self.init(reason: error.code.name, field: error.field, message: error.description, topic: m.topic,
-                  partition: m.partition, offset: m.offset, key: m.key, original: m.value)
+    /// A dead letter for an input record, which it quotes whole (key, value, position).
+    init(reason: String, field: String?, message: String, input: KafkaMessage) {
+        self.init(reason: reason, field: field, message: message, topic: input.topic, partition: input.partition,
+                  offset: input.offset, key: input.key, original: input.value ?? [])
+    }
+
+    /// A dead letter for an input record that did not decode.
+    init(decodingError error: EventDecodingError, input: KafkaMessage) {
+        self.init(reason: error.code.name, field: error.field, message: error.description, input: input)
     }
 
     /// The key that makes a replayed dead letter recognisable in the topic after a crash.

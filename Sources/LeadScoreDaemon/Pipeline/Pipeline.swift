@@ -162,23 +162,19 @@ final class Pipeline: Sendable {
                         case .applied: break
                         case .rejectedFuture:
                             letter = DeadLetter(reason: DeadLetter.Reason.futureTimestamp, field: "occurred_at",
-                                                message: "occurred_at \(event.occurredAt) is later than now + \(ConfigDuration.format(configuration.stream.maxFutureSkew))",
-                                                topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, original: value)
+                                                message: "occurred_at \(event.occurredAt) is later than now + \(ConfigDuration.format(configuration.stream.maxFutureSkew))", input: message)
                         case .ignored:
                             letter = DeadLetter(reason: DeadLetter.Reason.wrongTopic, field: "type",
-                                                message: "\(event.typeName) belongs on the rep events topic",
-                                                topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, original: value)
+                                                message: "\(event.typeName) belongs on the rep events topic", input: message)
                         case .rejectedMissingKey:
                             letter = DeadLetter(reason: "missing_field", field: "lead_id",
-                                                message: "the event names neither a lead nor an account",
-                                                topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, original: value)
+                                                message: "the event names neither a lead nor an account", input: message)
                         }
                     } catch {
-                        letter = DeadLetter(decodingError: error, message: (message.topic, message.partition, message.offset, message.key, value))
+                        letter = DeadLetter(decodingError: error, input: message)
                     }
                 } else {
-                    letter = DeadLetter(reason: DeadLetter.Reason.tombstone, field: nil, message: "a record with no value",
-                                        topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, original: [])
+                    letter = DeadLetter(reason: DeadLetter.Reason.tombstone, field: nil, message: "a record with no value", input: message)
                 }
                 if let letter {
                     letters[letter.reason, default: 0] += 1
