@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LeadScoreCore
 import LeadScoreDaemon
 
 /// `leadscore snapshot`: tools for snapshot files.
@@ -18,8 +20,20 @@ struct SnapshotCommand: ParsableCommand {
         @Argument(help: "A snapshot file or a snapshot directory.")
         var path: String
 
+        @Option(name: .long, help: "The configuration the daemon runs with (its states are opened under it; default: the built-in defaults).")
+        var config: String?
+
         func run() throws {
-            let (lines, allValid) = SnapshotInspector.inspect(path: path)
+            var scoring = ScoringConfig()
+            if let config {
+                do {
+                    scoring = try LeadScoreConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment).scoring
+                } catch {
+                    for p in error.problems { printError("\(config): \(p)") }
+                    throw ExitCode(2)
+                }
+            }
+            let (lines, allValid) = SnapshotInspector.inspect(path: path, scoring: scoring)
             for line in lines { print(line) }
             if !allValid { throw ExitCode(1) }
         }

@@ -37,5 +37,6 @@ struct OutputJSONTests {
         #expect(routed.jsonString.contains(#""reason":"no reps on the roster""#))
         let enrichment = try #require(out.first { $0.kind == .enrichment })
         #expect(enrichment.jsonString.hasPrefix(#"{"type":"enrichment_requested","lead_id":"L-42","account_id":"A-7","missing":["industry","#))
+        #expect(enrichment.jsonString.hasSuffix(#","idempotency_key":"enrichment:L-42"}"#))
     }
 }

@@ -1,5 +1,7 @@
+import Foundation
 import LeadScoreCore
 @testable import LeadScoreDaemon
+import LeadScoreKafka
 import Testing
 
 @Suite("Daemon configuration")
@@ -58,7 +60,7 @@ struct DaemonConfigurationTests {
         #expect(loaded.daemon.kafka.librdkafka["security.protocol"] == "SASL_SSL")
         #expect(loaded.daemon.snapshots.directory == "/var/lib/x")
         #expect(loaded.daemon.http.listen == "")
-        #expect(loaded.daemon.kafka.redactedLibrdkafka["sasl.password"] == "<redacted>")
+        #expect(loaded.daemon.kafka.redactedLibrdkafka["sasl.password"] == Redaction.placeholder)
         #expect(!"\(loaded.daemon.kafka.redactedLibrdkafka)".contains("hunter2"))
     }
 
@@ -82,5 +84,71 @@ struct DaemonConfigurationTests {
         case .failure:
             #expect(!valid)
         }
+    }
+
+    @Test("secret-like keys from the file and every environment value are hidden, in every printed form")
+    func redactionCoversFileAndEnvironment() throws {
+        let yaml = """
+        kafka:
+          librdkafka:
+            sasl.username: file-user-7
+            sasl.password: file-pass-7
+            ssl.key.password: file-keypass-7
+            compression.type: lz4
+        """
+        let loaded = try LeadScoreConfiguration.parse(yaml: yaml, environment: ["LEADSCORE_RDKAFKA_CLIENT_RACK": "env-rack-7"])
+        let kafka = loaded.daemon.kafka
+        #expect(kafka.librdkafka["client.rack"] == "env-rack-7")
+        #expect(kafka.redactedLibrdkafka["compression.type"] == "lz4")
+        for printed in ["\(kafka.redactedLibrdkafka)", "\(kafka)", "\(loaded.daemon)", "\(kafka.clientConfiguration())"] {
+            for secret in ["file-user-7", "file-pass-7", "file-keypass-7", "env-rack-7"] {
+                #expect(!printed.contains(secret), "\(secret) printed in \(printed)")
+            }
+        }
+    }
+
+    @Test("a misspelt librdkafka property is refused at load, naming the key and never the value",
+          arguments: [("sasl.pasword", "file"), ("sasl.passwrd", "environment")])
+    func misspeltPropertyRefused(key: String, origin: String) {
+        let secret = "misspelt-secret-9"
+        let yaml = origin == "file" ? "kafka: {librdkafka: {\(key): \(secret)}}\n" : "kafka: {}\n"
+        let environment = origin == "file" ? [:] : ["LEADSCORE_RDKAFKA_" + key.uppercased().replacingOccurrences(of: ".", with: "_"): secret]
+        do {
+            _ = try LeadScoreConfiguration.parse(yaml: yaml, environment: environment)
+            Issue.record("\(key) was accepted")
+        } catch {
+            #expect(error.problems.contains { $0.path == "kafka.librdkafka.\(key)" }, "\(error)")
+            #expect(!error.description.contains(secret))
+        }
+    }
+
+    @Test("a YAML syntax error names line and column and never quotes the file")
+    func syntaxErrorQuotesNothing() {
+        let yaml = """
+        kafka:
+          librdkafka:
+            sasl.password: "hunter2-syntax
+          brokers: [a:1
+        """
+        do {
+            _ = try LeadScoreConfiguration.parse(yaml: yaml)
+            Issue.record("a broken file was accepted")
+        } catch {
+            #expect(error.description.contains("line "), "\(error)")
+            #expect(error.description.contains("column "), "\(error)")
+            #expect(!error.description.contains("hunter2"), "\(error)")
+        }
+        #expect(throws: ConfigError.self) { try ScoringConfig(yaml: "scoring: {buckets: [\n") }
+    }
+
+    @Test("the built-in defaults match deploy/leadscore.yaml's documented ones")
+    func defaultsMatchTheExampleFile() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("deploy/leadscore.yaml"), encoding: .utf8)
+        let file = try LeadScoreConfiguration.parse(yaml: text)
+        let builtIn = DaemonConfiguration()
+        #expect(file.daemon.snapshots.directory == builtIn.snapshots.directory)
+        #expect(file.daemon.stream == builtIn.stream)
+        #expect(file.daemon.http == builtIn.http)
     }
 }

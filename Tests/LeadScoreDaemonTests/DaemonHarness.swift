@@ -50,7 +50,8 @@ struct DaemonHarness {
 
     /// Writes a configuration for a test daemon: short session timeout, frequent snapshots, no
     /// idle clock (so outputs depend on the input alone).
-    func writeConfig(name: String, snapshotInterval: String = "2s", transactions: Bool = false) throws -> URL {
+    func writeConfig(name: String, snapshotInterval: String = "2s", transactions: Bool = false,
+                     librdkafka: [String: String] = [:]) throws -> URL {
         let url = directory.appendingPathComponent("\(name).yaml")
         let yaml = """
         kafka:
@@ -59,6 +60,7 @@ struct DaemonHarness {
           partitions: \(partitions)
           session_timeout: 6s
           transactions: \(transactions)
+          librdkafka: {\(librdkafka.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))}
         snapshots:
           dir: \(directory.appendingPathComponent("snapshots").path)
           interval: \(snapshotInterval)
@@ -70,11 +72,12 @@ struct DaemonHarness {
     }
 
     /// Starts a daemon; its log goes to `<name>.log` in the scratch directory.
-    func startDaemon(config: URL, name: String, httpPort: Int) throws -> ChildProcess {
+    func startDaemon(config: URL, name: String, httpPort: Int, logLevel: String = "info",
+                     environment: [String: String] = [:]) throws -> ChildProcess {
         return try ChildProcess.start(
             try Self.binary(),
-            arguments: ["run", "--config", config.path, "--http", "127.0.0.1:\(httpPort)", "--log-level", "info"],
-            environment: ["LEADSCORE_TRANSACTIONAL_ID": "leadscore-test-\(name)"],
+            arguments: ["run", "--config", config.path, "--http", "127.0.0.1:\(httpPort)", "--log-level", logLevel],
+            environment: environment.merging(["LEADSCORE_TRANSACTIONAL_ID": "leadscore-test-\(name)"]) { a, _ in a },
             outputFile: directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6)).log"))
     }
 

@@ -43,9 +43,13 @@ struct KafkaConfigurationTests {
         ("sasl.oauthbearer.client.secret", true), ("ssl.key.password", true), ("ssl.key.pem", true),
         ("ssl.keystore.location", true), ("some.api.secret", true), ("sasl.mechanism", false),
         ("security.protocol", false), ("ssl.ca.location", false), ("bootstrap.servers", false),
+        // Misspelt and unusual secret-like keys stay hidden; so do environment-style spellings.
+        ("sasl.pasword", true), ("sasl.passwrd", true), ("ssl_key_password", true), ("sasl.kerberos.keytab", true),
+        ("sasl.oauthbearer.token.endpoint.url", true), ("my.private.cert", true), ("fetch.wait.max.ms", false),
+        ("compression.type", false), ("sasl.kerberos.service.name", false),
     ])
     func secretKeys(key: String, secret: Bool) {
-        #expect(KafkaConfiguration.isSecret(key) == secret)
+        #expect(Redaction.isSecret(key) == secret)
     }
 
     @Test func descriptionRedactsSecrets() {
@@ -57,6 +61,11 @@ struct KafkaConfigurationTests {
         #expect(text.contains("sasl.password=[REDACTED]"))
         #expect(text.contains("sasl.mechanism=PLAIN"))
         #expect(text.contains("bootstrap.servers=x:1"))
+    }
+
+    @Test func environmentValuesAreAlwaysHidden() {
+        let shown = Redaction.redacted(["compression.type": "lz4", "client.rack": "rack-7"], environmentKeys: ["client.rack"])
+        #expect(shown == ["compression.type": "lz4", "client.rack": Redaction.placeholder])
     }
 
     @Test(arguments: [

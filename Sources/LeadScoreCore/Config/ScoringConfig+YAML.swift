@@ -5,12 +5,7 @@ extension ScoringConfig {
     /// keys belong to the daemon and are ignored). Missing fields keep the SPEC defaults; unknown
     /// fields inside the two sections are errors. Throws every problem found at once.
     public init(yaml: String) throws(ConfigError) {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            throw ConfigError(problems: [.init(path: "(document)", reason: "not valid YAML: \(error)")])
-        }
+        let root = try ConfigError.composeYAML(yaml)
         guard let root else {
             self.init()
             return

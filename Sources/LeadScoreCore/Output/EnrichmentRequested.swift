@@ -17,4 +17,8 @@ public struct EnrichmentRequested: Sendable, Equatable {
         self.missing = missing
         self.occurredAt = occurredAt
     }
+
+    /// Stable across replays: a lead gets at most one enrichment request. Also the record's
+    /// `leadscore-dedupe` header, so the daemon's recovery recognises it.
+    public var idempotencyKey: String { "enrichment:\(leadID)" }
 }

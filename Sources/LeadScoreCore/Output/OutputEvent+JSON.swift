@@ -120,6 +120,7 @@ extension EnrichmentRequested {
         for field in missing { w.string(field) }
         w.endArray()
         w.key("occurred_at"); w.timestamp(occurredAt)
+        w.key("idempotency_key"); w.string(idempotencyKey)
         w.endObject()
     }
 }

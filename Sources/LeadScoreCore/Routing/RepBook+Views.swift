@@ -22,7 +22,7 @@ extension RepBook {
             let longDen = Double(rep.longTrials) + prior
             let shortDen = Double(rep.shortTrials) + prior
             rows.append(RepView(
-                repID: rep.id, name: rep.name, active: rep.active && rep.onRoster, available: rep.isAvailable(at: ms),
+                repID: rep.id, name: rep.name, active: rep.active && rep.onRoster, onRoster: rep.onRoster, available: rep.isAvailable(at: ms),
                 unavailableUntil: rep.available ? nil : rep.unavailableUntil.map(Timestamp.init(millisecondsSinceEpoch:)),
                 repScore: scores[i],
                 longRate: longDen > 0 ? (Double(rep.longSuccesses) + prior * teamLong) / longDen : teamLong,

@@ -6,6 +6,9 @@ public struct RepView: Sendable, Equatable, Codable {
     public var name: String
     /// Roster says active.
     public var active: Bool
+    /// On the roster (a `rep_roster` event named it). Outcomes and assignments for a rep not yet
+    /// on the roster still count, so such a rep is listed, marked false, and never routed to.
+    public var onRoster: Bool
     /// Available (not out of office) at the leaderboard's moment.
     public var available: Bool
     /// End of the current out-of-office, if known.

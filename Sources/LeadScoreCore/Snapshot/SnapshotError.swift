@@ -23,6 +23,14 @@ public struct SnapshotError: Error, Sendable, Equatable, CustomStringConvertible
         self.field = field
     }
 
-    /// `code at field`.
-    public var description: String { "snapshot \(code.rawValue) at \(field)" }
+    /// What went wrong in words, with the code and the field for searching logs.
+    public var description: String {
+        let what = switch code {
+        case .wrongTag: "the state is not of the expected kind (another program's data, or damaged)"
+        case .unsupportedVersion: "the state was written in a format version this build does not read"
+        case .truncated: "the state ends before the data it announces"
+        case .corrupt: "a value in the state is out of range"
+        }
+        return "\(what) (\(code.rawValue) at \(field))"
+    }
 }

@@ -13,7 +13,7 @@ import UnixSignals
 /// `build` does everything that can fail fast (configuration, librdkafka version, topics), so a
 /// misconfigured daemon exits with a clear message before it joins the group; `run` then runs the
 /// service group until SIGTERM/SIGINT, reloading the configuration on SIGHUP.
-public struct Daemon: Sendable {
+public struct Daemon: Sendable, CustomStringConvertible {
     /// The configuration it started with.
     public let configuration: LeadScoreConfiguration
     let pipeline: Pipeline
@@ -69,12 +69,15 @@ public struct Daemon: Sendable {
         }
         let instanceID = UUID().uuidString
         let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
-                                  instanceID: instanceID, logger: logger, metrics: metrics)
+                                  instanceID: instanceID, maxFutureSkew: settings.stream.maxFutureSkew, logger: logger, metrics: metrics)
         let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, producer: producer,
                                 repFeed: repFeed, instanceID: instanceID, logger: logger, metrics: metrics)
         return Daemon(configuration: configuration, pipeline: pipeline, registry: registry, logger: logger,
                       configPath: arguments.configPath, environment: environment, arguments: arguments)
     }
+
+    /// Names the daemon only: its configuration and environment hold secrets.
+    public var description: String { "Daemon(config_version: \(configuration.scoring.version))" }
 
     /// The HTTP surface over this daemon's live state.
     public var liveState: some LiveState { DaemonLiveState(pipeline: pipeline, registry: registry) }
@@ -132,8 +135,12 @@ public struct Daemon: Sendable {
 }
 
 /// Reloads the configuration on SIGHUP for as long as the daemon runs.
-struct ReloadService: Service {
+struct ReloadService: Service, CustomStringConvertible {
     let daemon: Daemon
+
+    /// The service group logs each service's description: a name only, never the configuration
+    /// or the environment the daemon holds.
+    var description: String { "ReloadService" }
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
@@ -147,14 +154,4 @@ public struct DaemonError: Error, CustomStringConvertible, Sendable {
     public var description: String
 
     public init(_ description: String) { self.description = description }
-}
-
-extension DaemonConfiguration.KafkaSettings {
-    /// The Kafka layer's configuration for these settings.
-    func clientConfiguration() -> KafkaConfiguration {
-        var config = KafkaConfiguration(bootstrap: brokers, clientID: clientID)
-        config.sessionTimeout = sessionTimeout
-        config.librdkafka = librdkafka
-        return config
-    }
 }

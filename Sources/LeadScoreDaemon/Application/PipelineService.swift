@@ -8,9 +8,12 @@ import Synchronization
 /// Graceful shutdown (SIGTERM, SIGINT) asks the loop to stop; it then snapshots, flushes, commits
 /// and leaves the group before `run()` returns. A failure in the loop ends `run()` with the error,
 /// which takes the whole service group (and the process) down so a restart recovers cleanly.
-struct PipelineService: Service {
+struct PipelineService: Service, CustomStringConvertible {
     let pipeline: Pipeline
     let logger: Logger
+
+    /// A name only (the service group logs it; the pipeline holds the configuration).
+    var description: String { "PipelineService" }
 
     func run() async throws {
         let pipeline = self.pipeline

@@ -56,7 +56,8 @@ extension DaemonConfiguration {
             s.bool("idle_clock", into: &stream.idleClock, &p)
             s.duration("idle_after", into: &stream.idleAfter, atLeast: .milliseconds(100), &p)
             s.duration("max_future_skew", into: &stream.maxFutureSkew, atLeast: .zero, &p)
-            s.reportUnknown(into: &p, known: ["idle_clock", "idle_after", "max_future_skew"])
+            s.integer("max_event_bytes", into: &stream.maxEventBytes, in: 1_024...1_000_000_000, &p)
+            s.reportUnknown(into: &p, known: ["idle_clock", "idle_after", "max_future_skew", "max_event_bytes"])
         }
         for key in top.keys where !["scoring", "routing", "kafka", "snapshots", "http", "stream"].contains(key) {
             p.append(.init(path: key, reason: "unknown section (known: scoring, routing, kafka, snapshots, http, stream)"))
@@ -82,6 +83,7 @@ extension DaemonConfiguration {
         for (key, value) in environment where key.hasPrefix(prefix) && key.count > prefix.count {
             let property = String(key.dropFirst(prefix.count).lowercased().map { $0 == "_" ? "." : $0 })
             kafka.librdkafka[property] = value
+            kafka.environmentKeys.insert(property)
         }
     }
 }

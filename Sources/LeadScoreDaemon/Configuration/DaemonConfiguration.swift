@@ -1,3 +1,5 @@
+import LeadScoreKafka
+
 /// The daemon's own settings: Kafka, snapshots, HTTP and stream time. The scoring model lives in
 /// the same YAML file under `scoring:`/`routing:` and is read by `LeadScoreCore`.
 ///
@@ -58,6 +60,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var transactionalID: String?
         /// Extra librdkafka properties (SASL/SSL, tuning), passed through unchanged.
         public var librdkafka: [String: String] = [:]
+        /// The `librdkafka` keys whose values came from the environment (`LEADSCORE_RDKAFKA_*`):
+        /// never shown, whatever their name.
+        public var environmentKeys: Set<String> = []
 
         public init() {}
     }
@@ -65,7 +70,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// `snapshots:` section.
     public struct SnapshotSettings: Sendable, Equatable {
         /// Directory for snapshot files; may be shared by instances of one group.
-        public var directory = "snapshots"
+        public var directory = ".leadscore/snapshots"
         /// How often each partition is snapshotted (also on revoke and shutdown).
         public var interval: Duration = .seconds(30)
         /// Snapshots kept per partition.
@@ -89,23 +94,29 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var idleClock = true
         /// How long a partition must be quiet before its stream time follows the wall clock.
         public var idleAfter: Duration = .seconds(10)
-        /// Events stamped later than now + this are rejected as bad input (dead-lettered).
+        /// Events stamped later than now + this are rejected as bad input (dead-lettered; rep
+        /// events, which every instance reads, are skipped with a log line and a count).
         public var maxFutureSkew: Duration = .seconds(3600)
+        /// Input records larger than this are not decoded: they are dead-lettered by reference
+        /// (topic, partition, offset, size and hash, without their bytes).
+        public var maxEventBytes = 1 << 20
 
         public init() {}
     }
 }
 
 extension DaemonConfiguration.KafkaSettings {
-    /// Names of librdkafka properties whose values must never be printed.
-    static func isSecret(_ key: String) -> Bool {
-        let k = key.lowercased()
-        return k.contains("password") || k.contains("secret") || k.hasSuffix(".key") || k.contains("key.pem")
-            || k.contains("sasl.oauthbearer.config") || k.contains("token")
-    }
-
-    /// The librdkafka passthrough with secret values replaced, for logs and `config check`.
+    /// The librdkafka passthrough as it may be shown (logs, `config check`): `Redaction`'s rule,
+    /// plus every value that came from the environment.
     public var redactedLibrdkafka: [String: String] {
-        librdkafka.reduce(into: [:]) { out, pair in out[pair.key] = Self.isSecret(pair.key) ? "<redacted>" : pair.value }
+        Redaction.redacted(librdkafka, environmentKeys: environmentKeys)
+    }
+}
+
+extension DaemonConfiguration.KafkaSettings: CustomStringConvertible {
+    /// The settings with the passthrough redacted, so interpolating them anywhere is safe.
+    public var description: String {
+        "KafkaSettings(brokers: \(brokers), group: \(group), client_id: \(clientID), transactions: \(transactions), "
+            + "librdkafka: \(redactedLibrdkafka.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")))"
     }
 }

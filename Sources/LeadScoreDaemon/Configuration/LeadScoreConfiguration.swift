@@ -1,5 +1,6 @@
 import Foundation
 import LeadScoreCore
+import LeadScoreKafka
 import Yams
 
 /// The whole configuration file: the scoring model (`scoring:`, `routing:`) and the daemon's own
@@ -17,12 +18,7 @@ public struct LeadScoreConfiguration: Sendable {
 
     /// Parses YAML text, applies environment overrides, and validates everything.
     public static func parse(yaml: String, environment: [String: String] = [:]) throws(ConfigError) -> LeadScoreConfiguration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            throw ConfigError(problems: [.init(path: "(document)", reason: "not valid YAML: \(error)")])
-        }
+        let root = try ConfigError.composeYAML(yaml)
         var problems: [ConfigError.Problem] = []
         var daemon = DaemonConfiguration()
         do {
@@ -31,6 +27,7 @@ public struct LeadScoreConfiguration: Sendable {
             problems += error.problems
         }
         daemon.applyEnvironment(environment)
+        problems += daemon.kafka.librdkafkaProblems()
         var scoring = ScoringConfig()
         var scoringNode: Node?
         var routingNode: Node?

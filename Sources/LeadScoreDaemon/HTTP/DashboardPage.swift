@@ -44,7 +44,7 @@ enum DashboardPage {
           `<div class="card"><span class="${b}">${b}</span><b>${s.buckets[b] ?? 0}</b></div>`).join("");
         const reps = r.reps ?? r;
         document.getElementById("reps").innerHTML = reps.map(p =>
-          `<tr><td>${esc(p.rep_id)} <span class="muted">${esc(p.name)}</span></td><td>${esc(p.tier)}</td><td>${num(p.score)}</td>` +
+          `<tr><td>${esc(p.rep_id)} <span class="muted">${p.on_roster ? esc(p.name) : "not on the roster"}</span></td><td>${esc(p.tier)}</td><td>${num(p.rep_score)}</td>` +
           `<td>${num(p.long_rate)}</td><td>${num(p.short_rate)}</td><td>${esc(p.load_today)}</td><td>${esc(p.capacity_per_day)}</td><td>${p.available ? "yes" : "no"}</td></tr>`).join("");
         document.getElementById("routed").innerHTML = (s.recent_routing ?? []).map(e =>
           `<tr><td>${esc(e.occurred_at)}</td><td><a href="leads/${encodeURIComponent(e.lead_id)}">${esc(e.lead_id)}</a></td>` +

@@ -14,8 +14,15 @@ final class DaemonMetrics: Sendable {
     let eventsIn: Labelled<Counter>
     /// Outputs by `type` (`lead_rescored`, `lead_routed`, `enrichment_requested`, `dead_letter`).
     let outputs: Labelled<Counter>
-    /// Dead letters by `reason` (the decoding error code or `future_timestamp`).
+    /// Dead letters written, by `reason` (the decoding error code or `future_timestamp`).
     let deadLetters: Labelled<Counter>
+    /// Rep events not applied, by `reason` (a decoding error code, `future_timestamp`,
+    /// `tombstone`, `wrong_topic`). Every instance reads every rep event, so these are logged and
+    /// counted, not dead-lettered.
+    let repEventsSkipped: Labelled<Counter>
+    /// Output records refused by the producer or the broker for themselves (too large, invalid)
+    /// and dropped, by `topic`.
+    let outputErrors: Labelled<Counter>
     /// Outputs not written again during recovery because the output topic already had them.
     let suppressedDuplicates: Counter
     /// Live leads by bucket.
@@ -38,6 +45,8 @@ final class DaemonMetrics: Sendable {
         eventsIn = Labelled { Counter(label: "leadscore_events_in_total", dimensions: [("type", $0)], factory: factory) }
         outputs = Labelled { Counter(label: "leadscore_outputs_total", dimensions: [("type", $0)], factory: factory) }
         deadLetters = Labelled { Counter(label: "leadscore_dead_letters_total", dimensions: [("reason", $0)], factory: factory) }
+        repEventsSkipped = Labelled { Counter(label: "leadscore_rep_events_skipped_total", dimensions: [("reason", $0)], factory: factory) }
+        outputErrors = Labelled { Counter(label: "leadscore_output_errors_total", dimensions: [("topic", $0)], factory: factory) }
         suppressedDuplicates = Counter(label: "leadscore_recovery_suppressed_outputs_total", dimensions: [], factory: factory)
         leadsByBucket = Labelled { Gauge(label: "leadscore_leads", dimensions: [("bucket", $0)], factory: factory) }
         consumerLag = Labelled { Gauge(label: "leadscore_consumer_lag_messages", dimensions: [("partition", $0)], factory: factory) }

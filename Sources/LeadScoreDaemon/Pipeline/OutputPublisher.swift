@@ -24,6 +24,8 @@ final class OutputPublisher: Sendable {
     let producer: KafkaProducer
     private let topics: DaemonConfiguration.Topics
     private let instanceID: String
+    /// The producer's record size limit; dead letters are cut to fit it.
+    let maxRecordBytes: Int
     private let logger: Logger
     private let metrics: DaemonMetrics
     /// Next offset after the highest delivered one, per output partition.
@@ -31,8 +33,10 @@ final class OutputPublisher: Sendable {
     /// The first fatal delivery failure; once set, the daemon stops (fail-stop, then recover).
     private let failure = Mutex<KafkaError?>(nil)
 
-    init(producer: KafkaProducer, topics: DaemonConfiguration.Topics, instanceID: String, logger: Logger, metrics: DaemonMetrics) {
+    init(producer: KafkaProducer, topics: DaemonConfiguration.Topics, instanceID: String, maxRecordBytes: Int = 1_000_000,
+         logger: Logger, metrics: DaemonMetrics) {
         self.producer = producer
+        self.maxRecordBytes = maxRecordBytes
         self.metrics = metrics
         self.topics = topics
         self.instanceID = instanceID
@@ -53,7 +57,7 @@ final class OutputPublisher: Sendable {
         switch output {
         case .leadRescored(let e): e.idempotencyKey
         case .leadRouted(let e): e.idempotencyKey
-        case .enrichmentRequested(let e): "enrichment:\(e.leadID)"
+        case .enrichmentRequested(let e): e.idempotencyKey
         }
     }
 
@@ -69,14 +73,35 @@ final class OutputPublisher: Sendable {
                  latencyFrom: output.kind == .routing ? inputTimestamp : nil)
     }
 
-    /// Enqueues a dead letter.
+    /// Enqueues a dead letter, cut to fit in one record.
     func publish(_ letter: DeadLetter, source: KafkaTopicPartition) throws(KafkaError) {
+        let letter = letter.fitted(maxRecordBytes: maxRecordBytes)
         try send(topic: topics.deadLetter, key: letter.key, value: letter.json(), dedupe: letter.dedupeKey,
                  source: source, sourceOffset: letter.offset)
     }
 
+    /// Enqueues one record. An error that concerns this record alone (too large, invalid) is
+    /// logged and counted and the record dropped: it can never be written, and stopping would
+    /// stop the partition for good. Any other error is the caller's (fail-stop, then recovery).
     private func send(topic: String, key: [UInt8]?, value: [UInt8], dedupe: String,
                       source: KafkaTopicPartition, sourceOffset: Int64, latencyFrom: Int64? = nil) throws(KafkaError) {
+        do {
+            try enqueue(topic: topic, key: key, value: value, dedupe: dedupe, source: source, sourceOffset: sourceOffset,
+                        latencyFrom: latencyFrom)
+        } catch where error.isRecordError {
+            dropped(topic: topic, dedupe: dedupe, bytes: value.count, error: error)
+        }
+    }
+
+    private func dropped(topic: String, dedupe: String, bytes: Int, error: KafkaError) {
+        metrics.outputErrors[topic].increment()
+        logger.error("output record refused and dropped", metadata: [
+            "kafka.topic": "\(topic)", "leadscore.dedupe": "\(dedupe)", "leadscore.bytes": "\(bytes)", "kafka.error": "\(error)",
+        ])
+    }
+
+    private func enqueue(topic: String, key: [UInt8]?, value: [UInt8], dedupe: String,
+                         source: KafkaTopicPartition, sourceOffset: Int64, latencyFrom: Int64?) throws(KafkaError) {
         let headers = [
             KafkaHeader(name: Header.source, string: "\(source.topic)/\(source.partition)"),
             KafkaHeader(name: Header.sourceOffset, string: String(sourceOffset)),
@@ -95,6 +120,8 @@ final class OutputPublisher: Sendable {
                 delivered.withLock { map in
                     if offset + 1 > map[tp, default: 0] { map[tp] = offset + 1 }
                 }
+            case .failure(let error) where error.isRecordError:
+                dropped(topic: topic, dedupe: dedupe, bytes: value.count, error: error)
             case .failure(let error):
                 logger.error("output delivery failed", metadata: ["kafka.topic": "\(topic)", "kafka.error": "\(error)"])
                 failure.withLock { if $0 == nil { $0 = error } }

@@ -51,7 +51,8 @@ final class Pipeline: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.store = SnapshotStore(directory: configuration.snapshots.directory, keep: configuration.snapshots.keep, logger: logger)
-        self.publisher = OutputPublisher(producer: producer, topics: configuration.kafka.topics, instanceID: instanceID, logger: logger, metrics: metrics)
+        self.publisher = OutputPublisher(producer: producer, topics: configuration.kafka.topics, instanceID: instanceID,
+                                         maxRecordBytes: configuration.kafka.maxRecordBytes, logger: logger, metrics: metrics)
         self.repFeed = repFeed
         self.shared = Mutex(Shared(reps: RepBook(config: scoring), scoring: scoring))
     }
@@ -153,13 +154,14 @@ final class Pipeline: Sendable {
                 if message.offset < s.partitions[message.partition]!.nextOffset { continue }
                 outputs.removeAll(keepingCapacity: true)
                 var letter: DeadLetter?
-                if let value = message.value {
+                if let value = message.value, value.count > configuration.stream.maxEventBytes {
+                    letter = DeadLetter(tooLarge: message, limit: configuration.stream.maxEventBytes)
+                } else if let value = message.value {
                     do throws(EventDecodingError) {
                         let event = try decoder.decode(value)
-                        inCounts[event.typeName, default: 0] += 1
                         let outcome = s.partitions[message.partition]!.book.apply(event, reps: &s.reps, into: &outputs, notAfter: notAfter)
                         switch outcome {
-                        case .applied: break
+                        case .applied: inCounts[event.typeName, default: 0] += 1
                         case .rejectedFuture:
                             letter = DeadLetter(reason: DeadLetter.Reason.futureTimestamp, field: "occurred_at",
                                                 message: "occurred_at \(event.occurredAt) is later than now + \(ConfigDuration.format(configuration.stream.maxFutureSkew))", input: message)
@@ -177,10 +179,10 @@ final class Pipeline: Sendable {
                     letter = DeadLetter(reason: DeadLetter.Reason.tombstone, field: nil, message: "a record with no value", input: message)
                 }
                 if let letter {
-                    letters[letter.reason, default: 0] += 1
                     if s.partitions[message.partition]!.written.contains("\(configuration.kafka.topics.deadLetter)|\(letter.dedupeKey)") {
                         suppressed += 1
                     } else {
+                        letters[letter.reason, default: 0] += 1
                         try publisher.publish(letter, source: source)
                     }
                 }

@@ -23,6 +23,9 @@ final class RepFeed: Sendable {
     private let reader: KafkaPartitionReader
     private let routingTopic: String
     private let instanceID: String
+    /// Rep events stamped later than now + this are skipped: applied, one would slide every
+    /// rep's windows past its outcomes, and the topic is re-read at every start.
+    private let maxFutureSkew: Duration
     private let decoder = EventDecoder()
     private let logger: Logger
     private let metrics: DaemonMetrics
@@ -31,7 +34,7 @@ final class RepFeed: Sendable {
     private let stopRequested = Atomic<Bool>(false)
 
     init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String,
-         logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
+         maxFutureSkew: Duration = .seconds(3600), logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
         // A roster change should reach routing as soon as the lead events after it do.
         var readerConfig = configuration
         if readerConfig.librdkafka["fetch.wait.max.ms"] == nil { readerConfig.librdkafka["fetch.wait.max.ms"] = "10" }
@@ -39,6 +42,7 @@ final class RepFeed: Sendable {
                                                defaultStart: .beginning, logger: logger)
         self.routingTopic = routingTopic
         self.instanceID = instanceID
+        self.maxFutureSkew = maxFutureSkew
         self.logger = logger
         self.metrics = metrics
     }
@@ -77,32 +81,13 @@ final class RepFeed: Sendable {
             }
             var decoded: [Item] = []
             decoded.reserveCapacity(messages.count)
+            let notAfter = Timestamp(millisecondsSinceEpoch: Pipeline.wallMillis() + maxFutureSkew.milliseconds)
             for message in messages {
-                guard let value = message.value else { continue }
                 if message.topic == routingTopic {
-                    if let item = routedElsewhere(message, value: value) { decoded.append(item) }
+                    if let value = message.value, let item = routedElsewhere(message, value: value) { decoded.append(item) }
                     continue
                 }
-                do {
-                    let event = try decoder.decode(value)
-                    guard event.isRepEvent else {
-                        metrics.deadLetters[DeadLetter.Reason.wrongTopic].increment()
-                        logger.warning("lead event on the rep events topic ignored", metadata: [
-                            "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
-                        ])
-                        continue
-                    }
-                    metrics.eventsIn[event.typeName].increment()
-                    decoded.append(.event(event))
-                } catch {
-                    // Every instance reads every rep event, so a bad one is logged and counted here
-                    // rather than dead-lettered once per instance.
-                    metrics.deadLetters[error.code.name].increment()
-                    logger.warning("bad rep event skipped", metadata: [
-                        "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
-                        "kafka.offset": "\(message.offset)", "leadscore.error": "\(error)",
-                    ])
-                }
+                if let item = repItem(message, notAfter: notAfter) { decoded.append(item) }
             }
             if !decoded.isEmpty { inbox.withLock { $0.append(contentsOf: decoded) } }
             if !isCaughtUp && reader.isAtEnd {
@@ -112,6 +97,52 @@ final class RepFeed: Sendable {
         }
         do throws(KafkaError) { try reader.close() } catch {
             logger.debug("rep reader close failed", metadata: ["kafka.error": "\(error)"])
+        }
+    }
+
+    /// Why a record on the rep events topic is not applied.
+    struct Skip: Error, Equatable {
+        /// Metric label and log field: a decoding error code, `tombstone`, `wrong_topic`, `future_timestamp`.
+        var reason: String
+        /// What is wrong, for the log.
+        var message: String
+    }
+
+    /// Decides what a record of the rep events topic is: a rep event to apply, or a skip. Every
+    /// instance reads every rep event, so a bad one is logged and counted rather than
+    /// dead-lettered once per instance.
+    static func classify(_ message: KafkaMessage, decoder: EventDecoder, notAfter: Timestamp, maxFutureSkew: Duration) -> Result<InputEvent, Skip> {
+        guard let value = message.value else {
+            return .failure(Skip(reason: DeadLetter.Reason.tombstone, message: "a record with no value"))
+        }
+        let event: InputEvent
+        do {
+            event = try decoder.decode(value)
+        } catch {
+            return .failure(Skip(reason: error.code.name, message: "\(error)"))
+        }
+        guard event.isRepEvent else {
+            return .failure(Skip(reason: DeadLetter.Reason.wrongTopic, message: "\(event.typeName) belongs on the lead events topic"))
+        }
+        guard event.occurredAt <= notAfter else {
+            return .failure(Skip(reason: DeadLetter.Reason.futureTimestamp,
+                                 message: "occurred_at \(event.occurredAt) is later than now + \(ConfigDuration.format(maxFutureSkew))"))
+        }
+        return .success(event)
+    }
+
+    private func repItem(_ message: KafkaMessage, notAfter: Timestamp) -> Item? {
+        switch Self.classify(message, decoder: decoder, notAfter: notAfter, maxFutureSkew: maxFutureSkew) {
+        case .success(let event):
+            metrics.eventsIn[event.typeName].increment()
+            return .event(event)
+        case .failure(let skip):
+            metrics.repEventsSkipped[skip.reason].increment()
+            logger.log(level: skip.reason == DeadLetter.Reason.tombstone ? .info : .warning, "rep event skipped", metadata: [
+                "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
+                "leadscore.reason": "\(skip.reason)", "leadscore.error": "\(skip.message)",
+            ])
+            return nil
         }
     }
 

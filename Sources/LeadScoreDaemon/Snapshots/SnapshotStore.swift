@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Logging
+import Synchronization
 
 /// Writes and reads partition snapshots in one directory.
 ///
@@ -15,12 +16,17 @@ import Logging
 /// `keep` snapshots of each partition are kept, so a damaged newest file still leaves a fallback.
 /// Files are named after the input topic and partition only (never the instance), so instances that
 /// share the directory hand partitions over through it.
-struct SnapshotStore: Sendable {
+///
+/// Files found damaged while loading are remembered and pruned first, so after a fallback the
+/// valid older snapshots are kept and the damaged one goes.
+final class SnapshotStore: Sendable {
     /// The directory holding the snapshots.
     let directory: String
     /// How many snapshots of each partition are kept.
     let keep: Int
     private let logger: Logger
+    /// File names found damaged (not merely refused) since start.
+    private let damaged = Mutex<Set<String>>([])
 
     init(directory: String, keep: Int = 3, logger: Logger) {
         self.directory = directory
@@ -75,10 +81,30 @@ struct SnapshotStore: Sendable {
             throw SnapshotFileError(.io, "cannot rename \(temp): \(text)")
         }
         try syncDirectory()
-        for old in (existing + [(generation, name)]).dropLast(keep) {
-            unlink("\(directory)/\(old.name)")
+        for old in Self.pruned(existing.map(\.name) + [name], keep: keep, damaged: damaged.withLock { $0 }) {
+            unlink("\(directory)/\(old)")
+            damaged.withLock { _ = $0.remove(old) }
         }
         return name
+    }
+
+    /// Which of a partition's files (oldest first, the newest just written and valid) to delete
+    /// to keep `keep`: damaged ones first, then the oldest; never the newest.
+    static func pruned(_ names: [String], keep: Int, damaged: Set<String>) -> [String] {
+        guard names.count > keep, let newest = names.last else { return [] }
+        let excess = names.count - keep
+        let order = names.filter { damaged.contains($0) && $0 != newest } + names.filter { !damaged.contains($0) && $0 != newest }
+        return Array(order.prefix(excess))
+    }
+
+    /// Reads and checks one snapshot file: intact (magic, checksum, header) and naming the
+    /// partition its file name says. The daemon and `snapshot inspect` both use this.
+    func readSnapshot(_ path: String, topic: String, partition: Int32) throws(SnapshotFileError) -> Snapshot {
+        let snapshot = try SnapshotCodec.decode(try readFile(path))
+        guard snapshot.topic == topic, snapshot.partition == partition else {
+            throw SnapshotFileError(.corrupt, "holds \(snapshot.topic)/\(snapshot.partition), but its file name says \(topic)/\(partition)")
+        }
+        return snapshot
     }
 
     /// The newest snapshot of a partition that reads back intact and that `open` accepts (it
@@ -89,10 +115,11 @@ struct SnapshotStore: Sendable {
         for file in files(topic: topic, partition: partition).reversed() {
             let path = "\(directory)/\(file.name)"
             do {
-                let snapshot = try SnapshotCodec.decode(try readFile(path))
-                guard snapshot.topic == topic, snapshot.partition == partition else {
-                    throw SnapshotFileError(.corrupt, "holds \(snapshot.topic)/\(snapshot.partition), not \(topic)/\(partition)")
+                let read = Result { () throws(SnapshotFileError) in try readSnapshot(path, topic: topic, partition: partition) }
+                if case .failure(let error) = read, error.code == .corrupt {
+                    damaged.withLock { _ = $0.insert(file.name) }
                 }
+                let snapshot = try read.get()
                 return (snapshot, try open(snapshot))
             } catch {
                 logger.warning("skipping unusable snapshot", metadata: [
@@ -101,6 +128,15 @@ struct SnapshotStore: Sendable {
             }
         }
         return nil
+    }
+
+    /// The topic and partition a snapshot file name says, nil for another kind of name.
+    static func parseFileName(_ name: String) -> (topic: String, partition: Int32)? {
+        guard name.hasSuffix(".snap") else { return nil }
+        let parts = name.dropLast(".snap".count).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3, Int(parts[parts.count - 1]) != nil, parts[parts.count - 2].hasPrefix("p"),
+              let partition = Int32(parts[parts.count - 2].dropFirst()) else { return nil }
+        return (parts[..<(parts.count - 2)].joined(separator: "."), partition)
     }
 
     /// Snapshot files of one partition, oldest first.

@@ -55,10 +55,14 @@ final class RDKafkaClient: @unchecked Sendable {
             let value = properties[key] ?? ""
             if rd_kafka_conf_set(conf, key, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                let shown = KafkaConfiguration.isSecret(key) ? "[REDACTED]" : "\"\(value)\""
+                let secret = Redaction.isSecret(key)
+                let shown = secret ? Redaction.placeholder : "\"\(value)\""
+                // librdkafka's reason may quote the value.
+                var reason = String(cBuffer: errstr)
+                if secret && !value.isEmpty { reason = reason.replacing(value, with: Redaction.placeholder) }
                 throw KafkaError(
                     code: .configuration,
-                    message: "invalid value \(shown) for \(key): \(String(cBuffer: errstr))", key: key)
+                    message: "invalid value \(shown) for \(key): \(reason)", key: key)
             }
         }
         return conf

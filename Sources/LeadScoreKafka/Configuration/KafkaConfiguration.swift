@@ -103,6 +103,10 @@ public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
         self.librdkafka = librdkafka
     }
 
+    /// Passthrough keys whose values are never shown whatever their name (e.g. those that came
+    /// from the environment); `Redaction` hides secret-like keys on its own.
+    public var hiddenKeys: Set<String> = []
+
     /// Convenience for a comma-separated bootstrap string such as `"host1:9092,host2:9092"`.
     public init(bootstrap: String, clientID: String = "leadscore", groupID: String? = nil) {
         self.init(
@@ -115,23 +119,11 @@ public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
         let properties = librdkafkaProperties(for: .producer)
             .merging(librdkafkaProperties(for: .groupConsumer)) { first, _ in first }
         let text = properties.keys.sorted().map { key in
-            "\(key)=\(Self.isSecret(key) ? "[REDACTED]" : properties[key] ?? "")"
+            "\(key)=\(Redaction.shown(key, properties[key] ?? "", fromEnvironment: hiddenKeys.contains(key)))"
         }
         return "KafkaConfiguration(\(text.joined(separator: ", ")))"
     }
 
-    /// Whether the value of a librdkafka property must never be printed.
-    ///
-    /// Covers passwords and secrets of any kind, private key material (`ssl.key.*`,
-    /// `ssl.keystore.*`), and SASL credentials (`sasl.username`, `sasl.jaas.config`,
-    /// `sasl.oauthbearer.*`); `sasl.mechanism(s)` stays visible since it helps debugging.
-    public static func isSecret(_ key: String) -> Bool {
-        let key = key.lowercased()
-        if key.contains("password") || key.contains("secret") || key.contains("token") { return true }
-        if key.hasPrefix("ssl.key") || key.hasPrefix("ssl_key") || key.hasPrefix("ssl.keystore") { return true }
-        if key.hasPrefix("sasl.") && key != "sasl.mechanism" && key != "sasl.mechanisms" { return true }
-        return false
-    }
 }
 
 extension Substring {

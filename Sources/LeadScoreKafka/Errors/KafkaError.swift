@@ -142,6 +142,19 @@ extension KafkaError {
 }
 
 extension KafkaError {
+    /// The error concerns one record alone and retrying it can never succeed (too large for the
+    /// producer or the broker, rejected as invalid): the caller may drop that record and go on.
+    /// Transport, timeout and fatal errors are not record errors.
+    public var isRecordError: Bool {
+        guard !isFatal, let raw = librdkafkaCode else { return false }
+        let err = rd_kafka_resp_err_t(rawValue: raw)
+        return err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE || err == RD_KAFKA_RESP_ERR_INVALID_MSG
+            || err == RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE || err == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE
+            || err == RD_KAFKA_RESP_ERR_INVALID_RECORD || err == RD_KAFKA_RESP_ERR__BAD_MSG
+    }
+}
+
+extension KafkaError {
     /// An error for a raw librdkafka response code (as found in `librdkafkaCode`).
     static func fromResponseCode(_ raw: Int32, context: String) -> KafkaError {
         rdKafka(rd_kafka_resp_err_t(rawValue: raw), context: context)
