@@ -24,6 +24,9 @@ if [ -z "${BROKERS:-}" ]; then
     tansu broker --cluster-id leadscore-dev --listener-url tcp://127.0.0.1:9092 \
       --advertised-listener-url tcp://127.0.0.1:9092 --storage-engine memory://tansu/ >/tmp/leadscore-tansu.log 2>&1 &
     tansu_pid=$!
+    # Tansu holds a waiting fetch for all of fetch.wait.max.ms (Kafka answers at once), so a
+    # local Tansu gets a short wait; a real cluster keeps the configured one.
+    export LEADSCORE_FETCH_WAIT_MAX="${LEADSCORE_FETCH_WAIT_MAX:-10ms}"
     for _ in $(seq 1 100); do port_open 9092 && break; sleep 0.1; done
     port_open 9092 || { echo "run-local: Tansu did not start; see /tmp/leadscore-tansu.log" >&2; exit 1; }
   fi

@@ -151,4 +151,18 @@ struct DaemonConfigurationTests {
         #expect(file.daemon.stream == builtIn.stream)
         #expect(file.daemon.http == builtIn.http)
     }
+
+    @Test("fetch_wait_max: absent keeps librdkafka's default, given reaches every consumer")
+    func fetchWaitMax() throws {
+        let absent = try LeadScoreConfiguration.parse(yaml: "kafka: {}\n")
+        #expect(absent.daemon.kafka.fetchWaitMax == nil)
+        #expect(absent.daemon.kafka.clientConfiguration().librdkafkaProperties(for: .groupConsumer)["fetch.wait.max.ms"] == nil)
+        let given = try LeadScoreConfiguration.parse(yaml: "kafka: {fetch_wait_max: 10ms}\n")
+        for role in [KafkaConfiguration.ClientRole.groupConsumer, .partitionReader] {
+            #expect(given.daemon.kafka.clientConfiguration().librdkafkaProperties(for: role)["fetch.wait.max.ms"] == "10")
+        }
+        let fromEnvironment = try LeadScoreConfiguration.parse(yaml: "kafka: {}\n", environment: ["LEADSCORE_FETCH_WAIT_MAX": "5ms"])
+        #expect(fromEnvironment.daemon.kafka.fetchWaitMax == .milliseconds(5))
+        #expect(throws: ConfigError.self) { try LeadScoreConfiguration.parse(yaml: "kafka: {fetch_wait_max: -3ms}\n") }
+    }
 }

@@ -59,6 +59,7 @@ struct DaemonHarness {
           group: leadscore-test
           partitions: \(partitions)
           session_timeout: 6s
+          fetch_wait_max: 10ms      # Tansu holds a waiting fetch to its end
           transactions: \(transactions)
           librdkafka: {\(librdkafka.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))}
         snapshots:

@@ -6,6 +6,7 @@ extension DaemonConfiguration.KafkaSettings {
     func clientConfiguration() -> KafkaConfiguration {
         var config = KafkaConfiguration(bootstrap: brokers, clientID: clientID)
         config.sessionTimeout = sessionTimeout
+        config.fetchWaitMax = fetchWaitMax
         config.librdkafka = librdkafka
         config.hiddenKeys = environmentKeys
         return config

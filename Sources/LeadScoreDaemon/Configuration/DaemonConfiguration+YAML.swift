@@ -22,6 +22,11 @@ extension DaemonConfiguration {
             k.integer("partitions", into: &kafka.partitions, in: 1...10_000, &p)
             k.integer("replication_factor", into: &kafka.replicationFactor, in: 1...100, &p)
             k.duration("session_timeout", into: &kafka.sessionTimeout, atLeast: .seconds(1), &p)
+            if k.keys.contains("fetch_wait_max") {  // absent keeps librdkafka's default
+                var fetchWait: Duration = .zero
+                k.duration("fetch_wait_max", into: &fetchWait, atLeast: .zero, &p)
+                kafka.fetchWaitMax = fetchWait
+            }
             k.bool("transactions", into: &kafka.transactions, &p)
             var transactionalID = kafka.transactionalID ?? ""
             k.string("transactional_id", into: &transactionalID, nonEmpty: true, &p)
@@ -37,7 +42,7 @@ extension DaemonConfiguration {
                 t.reportUnknown(into: &p, known: ["lead_events", "rep_events", "scores", "routing", "enrichment", "dead_letter"])
             }
             k.reportUnknown(into: &p, known: ["brokers", "group", "client_id", "topics", "create_topics", "partitions",
-                                              "replication_factor", "session_timeout", "transactions", "transactional_id", "librdkafka"])
+                                              "replication_factor", "session_timeout", "fetch_wait_max", "transactions", "transactional_id", "librdkafka"])
         }
         if let node = top.take("snapshots"), var s = YAMLFields(node, path: "snapshots", problems: &p) {
             s.string("dir", into: &snapshots.directory, nonEmpty: true, &p)
@@ -79,6 +84,7 @@ extension DaemonConfiguration {
         if let v = environment["LEADSCORE_SNAPSHOT_DIR"], !v.isEmpty { snapshots.directory = v }
         if let v = environment["LEADSCORE_HTTP"] { http.listen = v }
         if let v = environment["LEADSCORE_TRANSACTIONAL_ID"], !v.isEmpty { kafka.transactionalID = v }
+        if let v = environment["LEADSCORE_FETCH_WAIT_MAX"], let d = ConfigDuration.parse(v) { kafka.fetchWaitMax = d }
         let prefix = "LEADSCORE_RDKAFKA_"
         for (key, value) in environment where key.hasPrefix(prefix) && key.count > prefix.count {
             let property = String(key.dropFirst(prefix.count).lowercased().map { $0 == "_" ? "." : $0 })

@@ -51,6 +51,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var replicationFactor = 1
         /// Consumer group session timeout.
         public var sessionTimeout: Duration = .seconds(10)
+        /// `fetch.wait.max.ms` of the daemon's consumers; nil keeps librdkafka's 500 ms, right for
+        /// Kafka (it answers a waiting fetch as soon as data arrives). Brokers that hold a fetch to
+        /// its end (Tansu) want a few milliseconds here when latency matters.
+        public var fetchWaitMax: Duration?
         /// Use Kafka transactions: each batch's outputs and input offsets are committed atomically,
         /// so `read_committed` readers never see the outputs of a batch a crash interrupted. Only
         /// for clusters whose brokers implement transactions fully (aborts included).

@@ -75,10 +75,6 @@ final class Pipeline: Sendable {
         try store.prepare()
         var groupConfig = kafka
         groupConfig.groupID = configuration.kafka.group
-        // Latency over idle-fetch economy: a broker holds an empty fetch for up to
-        // fetch.wait.max.ms (librdkafka's default 500 ms), which sets the floor of how soon a new
-        // event is scored. An explicit setting in kafka.librdkafka still wins.
-        if groupConfig.librdkafka["fetch.wait.max.ms"] == nil { groupConfig.librdkafka["fetch.wait.max.ms"] = "10" }
         let consumer = try KafkaConsumer(configuration: groupConfig, topics: [leadTopic], rebalanceHandler: self, logger: logger)
         consumerSlot.withLock { $0 = consumer }
         recordStartPositions(consumer)

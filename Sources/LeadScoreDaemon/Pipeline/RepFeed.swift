@@ -35,10 +35,7 @@ final class RepFeed: Sendable {
 
     init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String,
          maxFutureSkew: Duration = .seconds(3600), logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
-        // A roster change should reach routing as soon as the lead events after it do.
-        var readerConfig = configuration
-        if readerConfig.librdkafka["fetch.wait.max.ms"] == nil { readerConfig.librdkafka["fetch.wait.max.ms"] = "10" }
-        self.reader = try KafkaPartitionReader(configuration: readerConfig, topics: [repTopic, routingTopic],
+        self.reader = try KafkaPartitionReader(configuration: configuration, topics: [repTopic, routingTopic],
                                                defaultStart: .beginning, logger: logger)
         self.routingTopic = routingTopic
         self.instanceID = instanceID

@@ -27,6 +27,7 @@ extension KafkaConfiguration {
         case .groupConsumer, .partitionReader:
             p["auto.offset.reset"] = autoOffsetReset.rawValue
             p["isolation.level"] = isolationLevel.rawValue
+            if let fetchWaitMax { p["fetch.wait.max.ms"] = String(fetchWaitMax.milliseconds) }
             if role == .groupConsumer {
                 if let groupID { p["group.id"] = groupID }
                 p["partition.assignment.strategy"] = "cooperative-sticky"

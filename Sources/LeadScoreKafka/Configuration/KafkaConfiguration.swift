@@ -41,6 +41,11 @@ public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var socketTimeout: Duration
     /// `statistics.interval.ms`; nil disables statistics. See `KafkaClientHooks.onStatistics`.
     public var statisticsInterval: Duration?
+    /// `fetch.wait.max.ms` for consumers: how long the broker may hold a fetch that has no data
+    /// yet. nil keeps librdkafka's default (500 ms), right for Kafka, which answers a waiting
+    /// fetch as soon as data arrives. Brokers that hold it to the end (Tansu) need a small value
+    /// where latency matters; that belongs in their deployment's configuration.
+    public var fetchWaitMax: Duration?
     /// Raw librdkafka properties, applied last (they override typed fields).
     public var librdkafka: [String: String]
 
@@ -81,8 +86,10 @@ public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
         producerQueueMaxMessages: Int = 1_000_000,
         socketTimeout: Duration = .seconds(60),
         statisticsInterval: Duration? = nil,
+        fetchWaitMax: Duration? = nil,
         librdkafka: [String: String] = [:]
     ) {
+        self.fetchWaitMax = fetchWaitMax
         self.bootstrapServers = bootstrapServers
         self.clientID = clientID
         self.groupID = groupID
