@@ -11,13 +11,17 @@ final class RDKafkaCallbackContext: Sendable {
     let hooks: KafkaClientHooks
     /// Producers: failed deliveries of messages sent without a completion.
     let deliveryFailures = Atomic<Int>(0)
+    /// Producers: the handler of records produced with a token (`KafkaTokenDelivery`).
+    let tokenDelivery: (@Sendable (KafkaTokenDelivery) -> Void)?
     /// Set for group consumers only; called on the polling thread from inside `poll`/`close`.
     let rebalance: (@Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
 
     init(
         logger: Logger, hooks: KafkaClientHooks,
-        rebalance: (@Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
+        rebalance: (@Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?,
+        tokenDelivery: (@Sendable (KafkaTokenDelivery) -> Void)? = nil
     ) {
+        self.tokenDelivery = tokenDelivery
         self.logger = logger
         self.hooks = hooks
         self.rebalance = rebalance

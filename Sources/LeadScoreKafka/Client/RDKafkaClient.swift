@@ -15,10 +15,11 @@ final class RDKafkaClient: @unchecked Sendable {
     init(
         type: rd_kafka_type_t, properties: [String: String], logger: Logger, hooks: KafkaClientHooks,
         rebalance: (@Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)? = nil,
-        deliveryCallback: (@convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void)? = nil
+        deliveryCallback: (@convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void)? = nil,
+        tokenDelivery: (@Sendable (KafkaTokenDelivery) -> Void)? = nil
     ) throws(KafkaError) {
         let conf = try Self.makeConf(properties)
-        let context = RDKafkaCallbackContext(logger: logger, hooks: hooks, rebalance: rebalance)
+        let context = RDKafkaCallbackContext(logger: logger, hooks: hooks, rebalance: rebalance, tokenDelivery: tokenDelivery)
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
         rd_kafka_conf_set_log_cb(conf, rdKafkaLogCallback)
         rd_kafka_conf_set_error_cb(conf, rdKafkaErrorCallback)

@@ -61,6 +61,12 @@ public final class KafkaConsumer: Sendable {
         try core.poll(maxMessages: maxMessages, timeout: timeout)
     }
 
+    /// Like `poll`, but the records stay in librdkafka's buffers until the batch is released:
+    /// the hot path of a consumer that reads bytes in place (see `KafkaRecordBatch`).
+    public func pollRecords(maxMessages: Int, timeout: Duration) throws(KafkaError) -> KafkaRecordBatch {
+        try core.pollRecords(maxMessages: maxMessages, timeout: timeout)
+    }
+
     /// Stores the next offset to read for a partition (the processed message's offset + 1); the
     /// next commit (explicit or automatic) sends it.
     public func storeOffset(topic: String, partition: Int32, offset: Int64) throws(KafkaError) {

@@ -73,6 +73,53 @@ final class RDKafkaConsumerCore: Sendable {
         }
     }
 
+    /// Like `poll`, but the records stay in librdkafka's buffers (`KafkaRecordBatch`): no copy of
+    /// keys, values or headers, and no String per record.
+    func pollRecords(maxMessages: Int, timeout: Duration) throws(KafkaError) -> KafkaRecordBatch {
+        guard !isClosed else { throw KafkaError(code: .closed, message: "poll after close") }
+        let handle = client.handle
+        pollLock.lock()
+        defer { pollLock.unlock() }
+        var kept: [UnsafeMutablePointer<rd_kafka_message_t>] = []
+        var topics: [String] = []
+        kept.reserveCapacity(min(maxMessages, 4096))
+        topics.reserveCapacity(min(maxMessages, 4096))
+        var failure: KafkaError?
+        var wait = Int32(timeout.timeoutMilliseconds)
+        while kept.count < maxMessages {
+            guard let m = rd_kafka_consumer_poll(handle, wait) else { break }
+            wait = 0
+            let err = m.pointee.err
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let topic = Self.topicName(m.pointee.rkt, cache: &pollState.topicNames)
+                if !pollState.atEnd.isEmpty { pollState.atEnd.remove(KafkaTopicPartition(topic: topic, partition: m.pointee.partition)) }
+                kept.append(m)
+                topics.append(topic)
+                continue
+            }
+            defer { rd_kafka_message_destroy(m) }
+            if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                let topic = Self.topicName(m.pointee.rkt, cache: &pollState.topicNames)
+                pollState.atEnd.insert(KafkaTopicPartition(topic: topic, partition: m.pointee.partition))
+                break
+            }
+            let text = m.pointee.payload.map {
+                String(decoding: UnsafeRawBufferPointer(start: $0, count: m.pointee.len), as: UTF8.self)
+            } ?? ""
+            var error = KafkaError.rdKafka(err, context: text.isEmpty ? "consumer error" : text)
+            if err == RD_KAFKA_RESP_ERR__FATAL {
+                error.isFatal = true
+                failure = error
+                break
+            }
+            client.logger.warning("consumer error", metadata: ["kafka.error": .string(error.description)])
+            client.context.hooks.onError?(error)
+        }
+        let batch = KafkaRecordBatch(messages: kept, topics: topics)
+        if let failure { throw failure }
+        return batch
+    }
+
     private static func topicName(_ rkt: OpaquePointer?, cache: inout [UnsafeMutableRawPointer: String]) -> String {
         guard let rkt else { return "" }
         let key = UnsafeMutableRawPointer(rkt)
@@ -85,6 +132,11 @@ final class RDKafkaConsumerCore: Sendable {
     private static func makeMessage(
         _ m: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [UnsafeMutableRawPointer: String]
     ) -> KafkaMessage {
+        makeMessage(m, topic: topicName(m.pointee.rkt, cache: &topicNames))
+    }
+
+    /// Copies a message whole (key, value, headers) into Swift values.
+    static func makeMessage(_ m: UnsafeMutablePointer<rd_kafka_message_t>, topic: String) -> KafkaMessage {
         let msg = m.pointee
         let key = msg.key.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: msg.key_len)) }
         let value = msg.payload.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: msg.len)) }
@@ -106,7 +158,7 @@ final class RDKafkaConsumerCore: Sendable {
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(m, &timestampType)
         return KafkaMessage(
-            topic: topicName(msg.rkt, cache: &topicNames), partition: msg.partition, offset: msg.offset,
+            topic: topic, partition: msg.partition, offset: msg.offset,
             key: key, value: value, headers: headers,
             timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp)
     }

@@ -15,11 +15,13 @@ public final class KafkaProducer: Sendable {
     private let thread: DedicatedThread
     private let queueFullWait: Duration
 
-    /// Creates the producer and starts its delivery thread.
-    public init(configuration: KafkaConfiguration, hooks: KafkaClientHooks = KafkaClientHooks(), logger: Logger) throws(KafkaError) {
+    /// Creates the producer and starts its delivery thread. `onDelivery` receives the outcome of
+    /// every record produced with a token, on the delivery thread.
+    public init(configuration: KafkaConfiguration, hooks: KafkaClientHooks = KafkaClientHooks(), logger: Logger,
+                onDelivery: (@Sendable (KafkaTokenDelivery) -> Void)? = nil) throws(KafkaError) {
         let client = try RDKafkaClient(
             type: RD_KAFKA_PRODUCER, properties: configuration.librdkafkaProperties(for: .producer),
-            logger: logger, hooks: hooks, deliveryCallback: rdKafkaDeliveryCallback)
+            logger: logger, hooks: hooks, deliveryCallback: rdKafkaDeliveryCallback, tokenDelivery: onDelivery)
         let state = ProducerState()
         self.client = client
         self.state = state
@@ -83,6 +85,49 @@ public final class KafkaProducer: Sendable {
             }
             if let opaque { Unmanaged<KafkaDeliveryBox>.fromOpaque(opaque).release() }
             throw KafkaError.rdKafka(err, context: "produce to \(topic)", key: err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ? "topic" : nil)
+        }
+    }
+
+    /// A topic to produce to with `produce(to:key:value:headers:token:)`, resolved once.
+    public func topic(_ name: String) -> KafkaProducerTopic {
+        KafkaProducerTopic(name: name, handle: state.topicHandle(name, client: client))
+    }
+
+    /// The hot path: enqueues one record with no allocation of its own. Key and value are copied by
+    /// librdkafka during the call; `headers` adds the record's headers straight into librdkafka's
+    /// list; the outcome goes to `onDelivery` with `token` (at most `KafkaTokenDelivery.maxToken`).
+    /// Blocks only while the local queue is full.
+    public func produce(
+        to topic: KafkaProducerTopic, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, token: UInt64,
+        headerCapacity: Int = 4, headers build: (inout KafkaOutgoingHeaders) -> Void = { _ in }
+    ) throws(KafkaError) {
+        var headers = KafkaOutgoingHeaders(capacity: headerCapacity)
+        build(&headers)
+        guard !state.isStopping else { throw KafkaError(code: .closed, message: "produce after close") }
+        guard let rkt = topic.handle else {
+            throw KafkaError(code: .invalidArgument, message: "no topic handle for \(topic.name)", key: "topic")
+        }
+        // Tag bit 0: a token, not a completion box (boxes are aligned objects, bit 0 clear).
+        let opaque = UnsafeMutableRawPointer(bitPattern: UInt((token & KafkaTokenDelivery.maxToken) << 1 | 1))
+        let hdrs = headers.take()
+        var deadline: ContinuousClock.Instant?
+        while true {
+            let progress = state.progress
+            let err = leadscore_produce(
+                client.handle, rkt, leadscore_partition_ua, key?.baseAddress, key?.count ?? 0,
+                value.baseAddress ?? UnsafeRawPointer(bitPattern: 1), value.count, hdrs, opaque)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                let now = ContinuousClock.now
+                let limit = deadline ?? now.advanced(by: queueFullWait)
+                deadline = limit
+                if now < limit && !state.isStopping {
+                    state.waitForProgress(since: progress, upTo: .milliseconds(100))
+                    continue
+                }
+            }
+            if let hdrs { rd_kafka_headers_destroy(hdrs) }
+            throw KafkaError.rdKafka(err, context: "produce to \(topic.name)")
         }
     }
 
@@ -196,6 +241,18 @@ let rdKafkaDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_ka
     _, message, contextPointer in
     guard let message else { return }
     let m = message.pointee
+    if let opaque = m._private, UInt(bitPattern: opaque) & 1 == 1 {
+        guard let handler = RDKafkaCallbackContext.from(contextPointer)?.tokenDelivery else { return }
+        let token = UInt64(UInt(bitPattern: opaque) >> 1)
+        if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            handler(KafkaTokenDelivery(token: token, partition: m.partition, offset: m.offset >= 0 ? m.offset : nil, error: nil))
+        } else {
+            let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+            handler(KafkaTokenDelivery(token: token, partition: m.partition, offset: nil,
+                                       error: KafkaError.rdKafka(m.err, context: "delivery to \(topic)[\(m.partition)]")))
+        }
+        return
+    }
     guard let opaque = m._private else {
         if m.err != RD_KAFKA_RESP_ERR_NO_ERROR, let context = RDKafkaCallbackContext.from(contextPointer) {
             // No completion to tell: count it so the application can still see failures.
