@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "LeadScoreCore",
                 "LeadScoreKafka",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -91,6 +92,7 @@ let package = Package(
             dependencies: [
                 "LeadScoreDaemon", "LeadScoreCore", "LeadScoreKafka", "LeadScoreTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
     ],

@@ -57,21 +57,24 @@ public struct Daemon: Sendable, CustomStringConvertible {
             // librdkafka requires message.timeout.ms <= transaction.timeout.ms (60 s by default).
             producerConfig.messageTimeout = min(producerConfig.messageTimeout, .seconds(60))
         }
-        let producer = try KafkaProducer(configuration: producerConfig, logger: logger)
+        let instanceID = UUID().uuidString
+        let publisher = try OutputPublisher(producerConfiguration: producerConfig, topics: settings.kafka.topics, instanceID: instanceID,
+                                            maxRecordBytes: settings.kafka.maxRecordBytes, logger: logger, metrics: metrics)
         if settings.kafka.transactions {
             do {
-                try producer.initTransactions()
+                try publisher.producer.initTransactions()
             } catch {
                 throw DaemonError("kafka.transactions: the broker refused to start transactions for transactional.id "
                     + "\(producerConfig.transactionalID ?? ""): \(error)")
             }
             logger.info("transactional outputs", metadata: ["kafka.transactional_id": "\(producerConfig.transactionalID ?? "")"])
         }
-        let instanceID = UUID().uuidString
+        let reps = RepState(RepBook(config: configuration.scoring))
         let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
-                                  instanceID: instanceID, maxFutureSkew: settings.stream.maxFutureSkew, logger: logger, metrics: metrics)
-        let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, producer: producer,
-                                repFeed: repFeed, instanceID: instanceID, logger: logger, metrics: metrics)
+                                  instanceID: instanceID, reps: reps, maxFutureSkew: settings.stream.maxFutureSkew, logger: logger, metrics: metrics)
+        let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, publisher: publisher,
+                                repFeed: repFeed, reps: reps, logger: logger, metrics: metrics)
+        logger.info("pipeline", metadata: ["leadscore.workers": "\(pipeline.workers.count)"])
         return Daemon(configuration: configuration, pipeline: pipeline, registry: registry, logger: logger,
                       configPath: arguments.configPath, environment: environment, arguments: arguments)
     }

@@ -64,8 +64,12 @@ extension DaemonConfiguration {
             s.integer("max_event_bytes", into: &stream.maxEventBytes, in: 1_024...1_000_000_000, &p)
             s.reportUnknown(into: &p, known: ["idle_clock", "idle_after", "max_future_skew", "max_event_bytes"])
         }
-        for key in top.keys where !["scoring", "routing", "kafka", "snapshots", "http", "stream"].contains(key) {
-            p.append(.init(path: key, reason: "unknown section (known: scoring, routing, kafka, snapshots, http, stream)"))
+        if let node = top.take("pipeline"), var w = YAMLFields(node, path: "pipeline", problems: &p) {
+            w.integer("workers", into: &pipeline.workers, in: 0...256, &p)
+            w.reportUnknown(into: &p, known: ["workers"])
+        }
+        for key in top.keys where !["scoring", "routing", "kafka", "snapshots", "http", "stream", "pipeline"].contains(key) {
+            p.append(.init(path: key, reason: "unknown section (known: scoring, routing, kafka, snapshots, http, stream, pipeline)"))
         }
         let names = kafka.topics.all
         if Set(names).count != names.count {

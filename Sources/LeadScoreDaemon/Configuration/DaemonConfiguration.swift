@@ -1,3 +1,4 @@
+import Foundation
 import LeadScoreKafka
 
 /// The daemon's own settings: Kafka, snapshots, HTTP and stream time. The scoring model lives in
@@ -15,6 +16,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var http = HTTPSettings()
     /// Stream-time policy.
     public var stream = StreamSettings()
+    /// The pipeline's threads.
+    public var pipeline = PipelineSettings()
 
     public init() {}
 
@@ -89,6 +92,20 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var listen = "127.0.0.1:8080"
 
         public init() {}
+    }
+
+    /// `pipeline:` section.
+    public struct PipelineSettings: Sendable, Equatable {
+        /// Partition worker threads; 0 means one per core. Transactional mode uses one (a
+        /// transaction spans a batch of one producer's outputs).
+        public var workers = 0
+
+        public init() {}
+
+        /// The worker count in effect.
+        public var effectiveWorkers: Int {
+            workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        }
     }
 
     /// `stream:` section.

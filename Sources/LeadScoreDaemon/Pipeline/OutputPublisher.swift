@@ -10,46 +10,96 @@ import Synchronization
 /// produced it) and `leadscore-dedupe` (a key stable across replays: the idempotency key for
 /// lead transitions). After a crash, `RecoveryScan` reads these back to suppress outputs that a
 /// replay would write twice. The highest delivered offset per output partition bounds where such
-/// a scan must start (`positions`).
+/// a scan must start (`deliveredPositions`).
+///
+/// The hot path allocates nothing per record of its own: the JSON goes into the caller's reused
+/// buffer, headers are written straight into librdkafka's list, and the delivery outcome comes
+/// back through one handler with a 63-bit token (`Token`) instead of a closure per record.
+/// Safe to call from several partition workers at once.
 final class OutputPublisher: Sendable {
-    /// Header names, in one place.
+    /// Header names, in one place (read back by `RecoveryScan` and `RepFeed`).
     enum Header {
-        static let source = "leadscore-source"
-        static let sourceOffset = "leadscore-source-offset"
-        static let dedupe = "leadscore-dedupe"
-        static let instance = "leadscore-instance"
+        static let source: StaticString = "leadscore-source"
+        static let sourceOffset: StaticString = "leadscore-source-offset"
+        static let dedupe: StaticString = "leadscore-dedupe"
+        static let instance: StaticString = "leadscore-instance"
+    }
+
+    /// What a delivery report needs to know about its record, packed into the producer's token:
+    /// bits 0-1 the output topic, bits 2-62 the input's broker timestamp + 1 (0: none), which
+    /// feeds the input-to-routing latency histogram.
+    struct Token {
+        var topic: OutputTopic
+        var inputTimestamp: Int64?
+
+        var raw: UInt64 {
+            let stamp = inputTimestamp.map { UInt64(max(0, $0) + 1) & (KafkaTokenDelivery.maxToken >> 2) } ?? 0
+            return stamp << 2 | UInt64(topic.rawValue)
+        }
+
+        init(topic: OutputTopic, inputTimestamp: Int64?) {
+            self.topic = topic
+            self.inputTimestamp = inputTimestamp
+        }
+
+        init(raw: UInt64) {
+            topic = OutputTopic(rawValue: UInt8(raw & 3)) ?? .scores
+            let stamp = raw >> 2
+            inputTimestamp = stamp == 0 ? nil : Int64(stamp) - 1
+        }
+    }
+
+    /// Where an input record came from, rendered once per input partition for the source header.
+    struct Source: Sendable {
+        var partition: Int32
+        /// `"<topic>/<partition>"` as bytes.
+        var label: [UInt8]
+
+        init(topic: String, partition: Int32) {
+            self.partition = partition
+            self.label = Array("\(topic)/\(partition)".utf8)
+        }
+    }
+
+    /// Next offset after the highest delivered one, by output topic and partition; and the first
+    /// fatal delivery failure. Written by the producer's delivery thread.
+    struct DeliveryState {
+        var delivered: [[Int64]] = Array(repeating: [], count: OutputTopic.allCases.count)
+        var failure: KafkaError?
+    }
+
+    /// Holds `DeliveryState` where both the publisher and the delivery handler reach it.
+    final class DeliveryBook: Sendable {
+        let state = Mutex(DeliveryState())
     }
 
     /// The producer (the pipeline drives its transactions in transactional mode).
     let producer: KafkaProducer
-    private let topics: DaemonConfiguration.Topics
-    private let instanceID: String
+    let topics: DaemonConfiguration.Topics
+    private let handles: [KafkaProducerTopic]
+    private let instanceID: [UInt8]
     /// The producer's record size limit; dead letters are cut to fit it.
     let maxRecordBytes: Int
     private let logger: Logger
     private let metrics: DaemonMetrics
-    /// Next offset after the highest delivered one, per output partition.
-    private let delivered = Mutex<[KafkaTopicPartition: Int64]>([:])
-    /// The first fatal delivery failure; once set, the daemon stops (fail-stop, then recover).
-    private let failure = Mutex<KafkaError?>(nil)
+    private let book: DeliveryBook
 
-    init(producer: KafkaProducer, topics: DaemonConfiguration.Topics, instanceID: String, maxRecordBytes: Int = 1_000_000,
-         logger: Logger, metrics: DaemonMetrics) {
-        self.producer = producer
-        self.maxRecordBytes = maxRecordBytes
-        self.metrics = metrics
+    /// Creates the producer too, so its delivery handler can report here.
+    init(producerConfiguration: KafkaConfiguration, topics: DaemonConfiguration.Topics, instanceID: String,
+         maxRecordBytes: Int = 1_000_000, logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
+        let book = DeliveryBook()
+        self.book = book
         self.topics = topics
-        self.instanceID = instanceID
+        self.instanceID = Array(instanceID.utf8)
+        self.maxRecordBytes = maxRecordBytes
         self.logger = logger
-    }
-
-    /// The topic an output kind goes to.
-    func topic(for kind: OutputEvent.Kind) -> String {
-        switch kind {
-        case .scores: topics.scores
-        case .routing: topics.routing
-        case .enrichment: topics.enrichment
+        self.metrics = metrics
+        let log = logger
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger) { delivery in
+            OutputPublisher.delivered(delivery, book: book, metrics: metrics, logger: log, topics: topics)
         }
+        self.producer = producer
+        self.handles = OutputTopic.allCases.map { producer.topic($0.name(in: topics)) }
     }
 
     /// The stable dedupe key of an output.
@@ -61,86 +111,150 @@ final class OutputPublisher: Sendable {
         }
     }
 
-    /// Enqueues one output produced by input `source` at `sourceOffset`. For a routing decision,
-    /// `inputTimestamp` (the input record's broker timestamp, epoch milliseconds) feeds the
-    /// input-to-routing latency histogram when the broker acknowledges the output.
-    func publish(_ output: OutputEvent, source: KafkaTopicPartition, sourceOffset: Int64, inputTimestamp: Int64? = nil) throws(KafkaError) {
-        var value: [UInt8] = []
-        value.reserveCapacity(512)
-        output.appendJSON(to: &value)
-        try send(topic: topic(for: output.kind), key: Array(output.partitionKey.utf8), value: value,
-                 dedupe: Self.dedupeKey(output), source: source, sourceOffset: sourceOffset,
-                 latencyFrom: output.kind == .routing ? inputTimestamp : nil)
+    /// Enqueues one output produced by input `source` at `sourceOffset`, rendering its JSON into
+    /// `buffer` (reused across calls). For a routing decision, `inputTimestamp` (the input record's
+    /// broker timestamp, epoch milliseconds) feeds the input-to-routing latency histogram.
+    func publish(_ output: OutputEvent, source: Source, sourceOffset: Int64, inputTimestamp: Int64?,
+                 buffer: inout [UInt8]) throws(KafkaError) {
+        buffer.removeAll(keepingCapacity: true)
+        output.appendJSON(to: &buffer)
+        let topic = OutputTopic(output.kind)
+        let token = Token(topic: topic, inputTimestamp: topic == .routing ? inputTimestamp : nil)
+        var key = output.partitionKey
+        let result: Result<Void, KafkaError> = key.withUTF8 { k in
+            buffer.withUnsafeBytes { v in
+                Result { () throws(KafkaError) in
+                    try send(topic, key: UnsafeRawBufferPointer(k), value: v, token: token, size: v.count) { headers in
+                        Self.addHeaders(&headers, source: source, sourceOffset: sourceOffset, instanceID: instanceID)
+                        Self.addDedupe(&headers, output)
+                    }
+                }
+            }
+        }
+        try result.get()
     }
 
     /// Enqueues a dead letter, cut to fit in one record.
-    func publish(_ letter: DeadLetter, source: KafkaTopicPartition) throws(KafkaError) {
+    func publish(_ letter: DeadLetter, source: Source) throws(KafkaError) {
         let letter = letter.fitted(maxRecordBytes: maxRecordBytes)
-        try send(topic: topics.deadLetter, key: letter.key, value: letter.json(), dedupe: letter.dedupeKey,
-                 source: source, sourceOffset: letter.offset)
+        let value = letter.json()
+        let key = letter.key ?? []
+        var dedupe = letter.dedupeKey
+        let result: Result<Void, KafkaError> = key.withUnsafeBytes { k in
+            value.withUnsafeBytes { v in
+                Result { () throws(KafkaError) in
+                    try send(.deadLetter, key: letter.key == nil ? nil : k, value: v, token: Token(topic: .deadLetter, inputTimestamp: nil),
+                             size: v.count) { headers in
+                        Self.addHeaders(&headers, source: source, sourceOffset: letter.offset, instanceID: instanceID)
+                        dedupe.withUTF8 { headers.add(Header.dedupe, UnsafeRawBufferPointer($0)) }
+                    }
+                }
+            }
+        }
+        try result.get()
+    }
+
+    private static func addHeaders(_ headers: inout KafkaOutgoingHeaders, source: Source, sourceOffset: Int64, instanceID: [UInt8]) {
+        source.label.withUnsafeBytes { headers.add(Header.source, $0) }
+        headers.add(Header.sourceOffset, decimal: sourceOffset)
+        instanceID.withUnsafeBytes { headers.add(Header.instance, $0) }
+    }
+
+    /// `leadscore-dedupe`: the idempotency key, written without building it as a String.
+    private static func addDedupe(_ headers: inout KafkaOutgoingHeaders, _ output: OutputEvent) {
+        func leadAndSeq(_ leadID: String, _ seq: Int) {
+            var id = leadID
+            id.withUTF8 { idBytes in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: idBytes.count + 21) { out in
+                    _ = out.initialize(fromContentsOf: idBytes)
+                    var n = idBytes.count
+                    out[n] = UInt8(ascii: ":")
+                    n += 1
+                    var digits = 0
+                    var v = UInt64(max(0, seq))
+                    repeat { digits += 1; v /= 10 } while v > 0
+                    v = UInt64(max(0, seq))
+                    for i in stride(from: n + digits - 1, through: n, by: -1) {
+                        out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                        v /= 10
+                    }
+                    headers.add(Header.dedupe, UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[0..<(n + digits)]))
+                }
+            }
+        }
+        switch output {
+        case .leadRescored(let e): leadAndSeq(e.leadID, Int(e.seq))
+        case .leadRouted(let e): leadAndSeq(e.leadID, Int(e.seq))
+        case .enrichmentRequested(let e): headers.add(Header.dedupe, string: e.idempotencyKey)
+        }
     }
 
     /// Enqueues one record. An error that concerns this record alone (too large, invalid) is
     /// logged and counted and the record dropped: it can never be written, and stopping would
     /// stop the partition for good. Any other error is the caller's (fail-stop, then recovery).
-    private func send(topic: String, key: [UInt8]?, value: [UInt8], dedupe: String,
-                      source: KafkaTopicPartition, sourceOffset: Int64, latencyFrom: Int64? = nil) throws(KafkaError) {
+    private func send(_ topic: OutputTopic, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, token: Token, size: Int,
+                      headers: (inout KafkaOutgoingHeaders) -> Void) throws(KafkaError) {
         do {
-            try enqueue(topic: topic, key: key, value: value, dedupe: dedupe, source: source, sourceOffset: sourceOffset,
-                        latencyFrom: latencyFrom)
+            try producer.produce(to: handles[Int(topic.rawValue)], key: key, value: value, token: token.raw, headers: headers)
         } catch where error.isRecordError {
-            dropped(topic: topic, dedupe: dedupe, bytes: value.count, error: error)
+            Self.dropped(topic.name(in: topics), bytes: size, error: error, metrics: metrics, logger: logger)
         }
     }
 
-    private func dropped(topic: String, dedupe: String, bytes: Int, error: KafkaError) {
+    private static func dropped(_ topic: String, bytes: Int, error: KafkaError, metrics: DaemonMetrics, logger: Logger) {
         metrics.outputErrors[topic].increment()
         logger.error("output record refused and dropped", metadata: [
-            "kafka.topic": "\(topic)", "leadscore.dedupe": "\(dedupe)", "leadscore.bytes": "\(bytes)", "kafka.error": "\(error)",
+            "kafka.topic": "\(topic)", "leadscore.bytes": "\(bytes)", "kafka.error": "\(error)",
         ])
     }
 
-    private func enqueue(topic: String, key: [UInt8]?, value: [UInt8], dedupe: String,
-                         source: KafkaTopicPartition, sourceOffset: Int64, latencyFrom: Int64?) throws(KafkaError) {
-        let headers = [
-            KafkaHeader(name: Header.source, string: "\(source.topic)/\(source.partition)"),
-            KafkaHeader(name: Header.sourceOffset, string: String(sourceOffset)),
-            KafkaHeader(name: Header.dedupe, string: dedupe),
-            KafkaHeader(name: Header.instance, string: instanceID),
-        ]
-        try producer.produce(topic: topic, key: key, value: value, headers: headers) { [self] result in
-            switch result {
-            case .success(let report):
-                if let latencyFrom {
-                    let millis = Pipeline.wallMillis() - latencyFrom
-                    if millis >= 0 { metrics.routingLatency.recordNanoseconds(millis * 1_000_000) }
-                }
-                guard let offset = report.offset else { return }
-                let tp = KafkaTopicPartition(topic: report.topic, partition: report.partition)
-                delivered.withLock { map in
-                    if offset + 1 > map[tp, default: 0] { map[tp] = offset + 1 }
-                }
-            case .failure(let error) where error.isRecordError:
-                dropped(topic: topic, dedupe: dedupe, bytes: value.count, error: error)
-            case .failure(let error):
-                logger.error("output delivery failed", metadata: ["kafka.topic": "\(topic)", "kafka.error": "\(error)"])
-                failure.withLock { if $0 == nil { $0 = error } }
+    /// The delivery handler (producer's delivery thread).
+    private static func delivered(_ delivery: KafkaTokenDelivery, book: DeliveryBook, metrics: DaemonMetrics,
+                                  logger: Logger, topics: DaemonConfiguration.Topics) {
+        let token = Token(raw: delivery.token)
+        if let error = delivery.error {
+            if error.isRecordError {
+                dropped(token.topic.name(in: topics), bytes: 0, error: error, metrics: metrics, logger: logger)
+                return
             }
+            logger.error("output delivery failed", metadata: ["kafka.topic": "\(token.topic.name(in: topics))", "kafka.error": "\(error)"])
+            book.state.withLock { if $0.failure == nil { $0.failure = error } }
+            return
+        }
+        if let stamp = token.inputTimestamp {
+            let millis = WallClock.millis() - stamp
+            if millis >= 0 { metrics.routingLatency.recordNanoseconds(millis * 1_000_000) }
+        }
+        guard let offset = delivery.offset, delivery.partition >= 0 else { return }
+        book.state.withLock { s in
+            let t = Int(token.topic.rawValue), p = Int(delivery.partition)
+            if s.delivered[t].count <= p { s.delivered[t] += Array(repeating: 0, count: p + 1 - s.delivered[t].count) }
+            if offset + 1 > s.delivered[t][p] { s.delivered[t][p] = offset + 1 }
         }
     }
 
     /// Waits until everything enqueued so far is delivered; throws the first delivery failure.
     func flush(timeout: Duration) throws(KafkaError) {
         try producer.flush(timeout: timeout)
-        if let error = failure.withLock({ $0 }) { throw error }
+        if let error = deliveryFailure { throw error }
     }
 
     /// The first delivery failure, if any.
-    var deliveryFailure: KafkaError? { failure.withLock { $0 } }
+    var deliveryFailure: KafkaError? { book.state.withLock { $0.failure } }
 
     /// Next offset after the highest delivered output, per output partition this process wrote to.
-    var deliveredPositions: [KafkaTopicPartition: Int64] { delivered.withLock { $0 } }
+    var deliveredPositions: [KafkaTopicPartition: Int64] {
+        book.state.withLock { s in
+            var out: [KafkaTopicPartition: Int64] = [:]
+            for topic in OutputTopic.allCases {
+                for (p, next) in s.delivered[Int(topic.rawValue)].enumerated() where next > 0 {
+                    out[KafkaTopicPartition(topic: topic.name(in: topics), partition: Int32(p))] = next
+                }
+            }
+            return out
+        }
+    }
 
     /// Every output topic (including the dead-letter topic), for recovery scans.
-    var outputTopics: [String] { [topics.scores, topics.routing, topics.enrichment, topics.deadLetter] }
+    var outputTopics: [String] { OutputTopic.allCases.map { $0.name(in: topics) } }
 }

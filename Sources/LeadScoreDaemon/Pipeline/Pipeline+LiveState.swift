@@ -1,30 +1,38 @@
 import Foundation
 import LeadScoreCore
 
-/// What the HTTP endpoints read (see `DaemonLiveState`); each call takes the state lock briefly.
+/// What the HTTP endpoints read (see `DaemonLiveState`): published summaries, the rep state's
+/// leaderboard, and lead lookups answered by the owning worker. Nothing here touches a worker's
+/// state directly.
 extension Pipeline {
     var isReady: Bool {
-        repFeed.isCaughtUp && shared.withLock { $0.joined && $0.fatal == nil }
+        repFeed.isCaughtUp && joined.load(ordering: .acquiring) && fatal == nil
     }
 
     var unhealthyReason: String? {
-        if let fatal = shared.withLock({ $0.fatal }) { return fatal }
+        if let fatal { return fatal }
         if let failure = publisher.deliveryFailure { return "output delivery failed: \(failure)" }
         return nil
     }
 
+    /// Asks every worker (the lead's partition is not known from its id alone); the owner answers
+    /// between two batches.
     func leadJSON(id: String) -> [UInt8]? {
-        let view: LeadView? = shared.withLock { s in
-            for (_, p) in s.partitions {
-                if let view = p.book.view(leadID: id) { return view }
-            }
-            return nil
+        let queries = workers.map { worker -> LeadQuery in
+            let query = LeadQuery(leadID: id)
+            if !worker.inbox.enqueue(.query(query)) { query.reply(nil) }
+            return query
+        }
+        // Each answer is taken once (a lazy compactMap + first would wait twice on the owner).
+        var view: LeadView?
+        for query in queries {
+            if let answer = query.wait(timeout: .seconds(2)) { view = answer }
         }
         return view.flatMap { try? Self.encoder.encode($0) }.map { Array($0) }
     }
 
     func repsJSON() -> [UInt8] {
-        let reps = shared.withLock { s in s.reps.leaderboard(at: s.reps.clock) }
+        let reps = reps.leaderboard()
         return (try? Self.encoder.encode(["reps": reps])).map { Array($0) } ?? Array("{\"reps\":[]}".utf8)
     }
 
@@ -34,11 +42,12 @@ extension Pipeline {
             var configVersion: String
             var ready: Bool
             var eventsIn: Int
-            var partitions: [PartitionSummary]
+            var workers: Int
+            var partitions: [Partition]
             var buckets: [String: Int]
             var recentRouting: [Routed]
         }
-        struct PartitionSummary: Encodable {
+        struct Partition: Encodable {
             var partition: Int32
             var nextOffset: Int64
             var leads: Int
@@ -53,27 +62,27 @@ extension Pipeline {
             var slaDueAt: String?
             var holdout: Bool
         }
-        let ready = isReady
-        let summary: Summary = shared.withLock { s in
-            var buckets: [String: Int] = [:]
-            var partitions: [PartitionSummary] = []
-            for id in s.partitions.keys.sorted() {
-                let p = s.partitions[id]!
-                for (bucket, n) in p.book.bucketCounts { buckets[bucket.name, default: 0] += n }
-                let t = p.book.streamTime
-                partitions.append(PartitionSummary(partition: id, nextOffset: p.nextOffset, leads: p.book.leadCount,
-                                                   streamTime: t.millisecondsSinceEpoch == Int64.min ? nil : t.rfc3339))
-            }
-            let recent = s.recentRouting.reversed().map { r in
-                Routed(occurredAt: r.occurredAt.rfc3339, leadId: r.leadID, bucket: r.bucket.name, repId: r.repID,
-                       priority: r.cadence?.priority, slaDueAt: r.slaDueAt?.rfc3339, holdout: r.holdout)
-            }
-            return Summary(pid: ProcessInfo.processInfo.processIdentifier, configVersion: s.scoring.version, ready: ready, eventsIn: s.eventsIn, partitions: partitions,
-                           buckets: buckets, recentRouting: recent)
+        let published = summaries
+        var buckets: [String: Int] = [:]
+        var partitions: [Partition] = []
+        var eventsIn = 0
+        for id in published.keys.sorted() {
+            guard let p = published[id] else { continue }
+            for bucket in Bucket.allCases { buckets[bucket.name, default: 0] += p.buckets[Int(bucket.rawValue)] }
+            eventsIn += p.eventsIn
+            let t = p.streamTime
+            partitions.append(Partition(partition: id, nextOffset: p.nextOffset, leads: p.leads,
+                                        streamTime: t.millisecondsSinceEpoch == Int64.min ? nil : t.rfc3339))
         }
+        let recentRouting = recent.newestFirst.map { r in
+            Routed(occurredAt: r.occurredAt.rfc3339, leadId: r.leadID, bucket: r.bucket.name, repId: r.repID,
+                   priority: r.cadence?.priority, slaDueAt: r.slaDueAt?.rfc3339, holdout: r.holdout)
+        }
+        let summary = Summary(pid: ProcessInfo.processInfo.processIdentifier, configVersion: currentScoring.version, ready: isReady,
+                              eventsIn: eventsIn, workers: workers.count, partitions: partitions, buckets: buckets,
+                              recentRouting: recentRouting)
         return (try? Self.encoder.encode(summary)).map { Array($0) } ?? Array("{}".utf8)
     }
-
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -2,18 +2,17 @@ import LeadScoreCore
 import LeadScoreKafka
 import Logging
 
-/// Partition hand-over: restore on assignment, snapshot on revocation, drop on loss. librdkafka
-/// calls these on the pipeline thread inside `poll`, before it (un)assigns, so state is always
-/// saved before another instance can take a partition and restored before its first message.
+/// Partition hand-over, on the poll thread (librdkafka calls these inside `poll`, before it
+/// (un)assigns): an assigned partition is restored here (snapshot, recovery scan) and handed to
+/// its worker before its first record; a revoked one is snapshotted by its worker before it is
+/// let go, so another instance never starts from older state than necessary.
 extension Pipeline: KafkaRebalanceHandler {
     func assigned(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: KafkaStartOffset] {
-        let ids = partitions.filter { $0.topic == configuration.kafka.topics.leadEvents }.map(\.partition).sorted()
+        let ids = partitions.filter { $0.topic == leadTopic }.map(\.partition).sorted()
         guard !ids.isEmpty else { return [:] }
         logger.info("partitions assigned", metadata: ["kafka.partitions": "\(ids)"])
-        let scoring = shared.withLock { s in
-            s.joined = true
-            return s.scoring
-        }
+        joined.store(true, ordering: .releasing)
+        let scoring = currentScoring
         var restored: [Int32: (book: LeadBook, snapshot: Snapshot?)] = [:]
         for id in ids {
             restored[id] = restoreNewest(partition: id, scoring: scoring)
@@ -35,63 +34,63 @@ extension Pipeline: KafkaRebalanceHandler {
             // it ever wrote may be in the output topics.
             for key in scanStarts.keys { scanStarts[key] = 0 }
         }
-        let sources = Set(ids.map { "\(configuration.kafka.topics.leadEvents)/\($0)" })
-        var found: [String: RecoveryScan.Found] = [:]
+        var found: [Int32: RecoveryScan.Found] = [:]
         do {
-            found = try RecoveryScan.run(configuration: kafka, outputTopics: publisher.outputTopics, startOffsets: scanStarts,
-                                         routingTopic: configuration.kafka.topics.routing, sources: sources, timeout: .seconds(300), logger: logger)
+            found = try RecoveryScan.run(configuration: kafka, topics: configuration.kafka.topics, startOffsets: scanStarts,
+                                         leadTopic: leadTopic, partitions: Set(ids), timeout: .seconds(300), logger: logger)
         } catch {
             // Without the scan a replay could write duplicates; stop and let a restart try again.
             logger.critical("recovery scan failed; stopping", metadata: ["kafka.error": "\(error)"])
-            shared.withLock { $0.fatal = "recovery scan failed: \(error)" }
-            requestStop()
+            control.fail("recovery scan failed: \(error)")
         }
 
         var starts: [KafkaTopicPartition: KafkaStartOffset] = [:]
-        let now = ContinuousClock.now
-        shared.withLock { s in
-            for id in ids {
-                let (book, snapshot) = restored[id]!
-                let f = found["\(configuration.kafka.topics.leadEvents)/\(id)"] ?? RecoveryScan.Found()
-                let next = snapshot?.nextOffset ?? 0
-                s.partitions[id] = PartitionState(book: book, nextOffset: next, restoredPositions: snapshot?.outputPositions ?? [],
-                                                  written: f.written, catchUpUntil: f.lastSourceOffset, now: now)
-                s.partitions[id]!.snapshotted = snapshot.map { ($0.nextOffset, book.streamTime) }
-                s.partitions[id]!.writtenOwners = f.writtenOwners
-                starts[KafkaTopicPartition(topic: configuration.kafka.topics.leadEvents, partition: id)] =
-                    snapshot.map { .offset($0.nextOffset) } ?? .beginning
-                logger.info("partition restored", metadata: [
-                    "kafka.partition": "\(id)", "kafka.offset": "\(next)", "leadscore.leads": "\(book.leadCount)",
-                    "leadscore.from_snapshot": "\(snapshot != nil)", "leadscore.already_written": "\(f.written.count)",
-                ])
-            }
+        var handOver: [Int: [RestoredPartition]] = [:]
+        for id in ids {
+            guard let (book, snapshot) = restored[id] else { continue }
+            let f = found[id] ?? RecoveryScan.Found()
+            handOver[Int(id.magnitude) % workers.count, default: []].append(
+                RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f))
+            starts[KafkaTopicPartition(topic: leadTopic, partition: id)] = snapshot.map { .offset($0.nextOffset) } ?? .beginning
+            logger.info("partition restored", metadata: [
+                "kafka.partition": "\(id)", "kafka.offset": "\(snapshot?.nextOffset ?? 0)", "leadscore.leads": "\(book.leadCount)",
+                "leadscore.from_snapshot": "\(snapshot != nil)", "leadscore.already_written": "\(f.written.count)",
+            ])
         }
+        for (w, list) in handOver { workers[w].inbox.enqueue(.assign(list)) }
         return starts
     }
 
     func revoked(_ partitions: [KafkaTopicPartition]) {
-        let ids = Set(partitions.filter { $0.topic == configuration.kafka.topics.leadEvents }.map(\.partition))
-        guard !ids.isEmpty else { return }
+        let ids = Set(partitions.filter { $0.topic == leadTopic }.map(\.partition))
+        guard !ids.isEmpty, !workersStopped.load(ordering: .acquiring) else { return }
         logger.info("partitions revoked", metadata: ["kafka.partitions": "\(ids.sorted())"])
-        if let consumer = consumerSlot.withLock({ $0 }) {
-            do {
-                try snapshotAll(consumer: consumer, reason: "revoke", only: ids)
-            } catch {
-                logger.error("snapshot on revoke failed; the next owner replays from an older one", metadata: ["leadscore.error": "\(error)"])
+        var byWorker: [Int: Set<Int32>] = [:]
+        for id in ids { byWorker[Int(id.magnitude) % workers.count, default: []].insert(id) }
+        let signals = byWorker.map { w, set -> WorkDone in
+            let done = WorkDone()
+            if !workers[w].inbox.enqueue(.revoke(set, done)) { done.signal(failure: "worker stopped") }
+            return done
+        }
+        for done in signals {
+            if !done.wait(timeout: .seconds(180)) || done.failureReason != nil {
+                logger.error("snapshot on revoke failed; the next owner replays from an older one",
+                             metadata: ["leadscore.error": "\(done.failureReason ?? "timed out")"])
             }
         }
-        shared.withLock { s in for id in ids { s.partitions[id] = nil } }
     }
 
     func lost(_ partitions: [KafkaTopicPartition]) {
-        let ids = partitions.filter { $0.topic == configuration.kafka.topics.leadEvents }.map(\.partition)
+        let ids = partitions.filter { $0.topic == leadTopic }.map(\.partition)
         logger.warning("partitions lost; dropping their state", metadata: ["kafka.partitions": "\(ids)"])
-        shared.withLock { s in for id in ids { s.partitions[id] = nil } }
+        var byWorker: [Int: Set<Int32>] = [:]
+        for id in ids { byWorker[Int(id.magnitude) % workers.count, default: []].insert(id) }
+        for (w, set) in byWorker { workers[w].inbox.enqueue(.drop(set)) }
     }
 
     /// The newest snapshot of a partition whose state also deserializes, or an empty book.
     private func restoreNewest(partition id: Int32, scoring: ScoringConfig) -> (LeadBook, Snapshot?) {
-        let loaded = store.loadNewest(topic: configuration.kafka.topics.leadEvents, partition: id) { snapshot in
+        let loaded = store.loadNewest(topic: leadTopic, partition: id) { snapshot in
             try LeadBook(deserializing: snapshot.state, config: scoring)
         }
         guard let loaded else { return (LeadBook(config: scoring), nil) }

@@ -11,8 +11,8 @@ import Logging
 struct RecoveryScan {
     /// What the scan found for one input partition.
     struct Found: Sendable {
-        /// `"<topic>|<dedupe key>"` of outputs already written.
-        var written: Set<String> = []
+        /// Outputs already written.
+        var written: Set<OutputKey> = []
         /// The highest input offset among them (-1: none).
         var lastSourceOffset: Int64 = -1
         /// For routing decisions already written: dedupe key -> the rep they named (nil: none).
@@ -20,13 +20,14 @@ struct RecoveryScan {
     }
 
     /// Scans `startOffsets` (output partition -> first offset to read) to the end of each
-    /// partition and returns what belongs to `sources` (input partitions, as `topic/partition`).
+    /// partition and returns what belongs to `partitions` of `leadTopic`, by input partition.
     static func run(
-        configuration: KafkaConfiguration, outputTopics: [String], startOffsets: [KafkaTopicPartition: Int64],
-        routingTopic: String, sources: Set<String>, timeout: Duration, logger: Logger
-    ) throws(KafkaError) -> [String: Found] {
-        var found: [String: Found] = [:]
-        for source in sources { found[source] = Found() }
+        configuration: KafkaConfiguration, topics: DaemonConfiguration.Topics, startOffsets: [KafkaTopicPartition: Int64],
+        leadTopic: String, partitions: Set<Int32>, timeout: Duration, logger: Logger
+    ) throws(KafkaError) -> [Int32: Found] {
+        var found: [Int32: Found] = [:]
+        for id in partitions { found[id] = Found() }
+        let outputTopics = OutputTopic.allCases.map { $0.name(in: topics) }
         let starts = startOffsets.mapValues { KafkaStartOffset.offset($0) }
         let reader = try KafkaPartitionReader(
             configuration: configuration, topics: outputTopics, defaultStart: .beginning, startOffsets: starts, logger: logger)
@@ -35,6 +36,7 @@ struct RecoveryScan {
                 logger.debug("recovery reader close failed", metadata: ["kafka.error": "\(error)"])
             }
         }
+        let sourcePrefix = leadTopic + "/"
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var scanned = 0
         while !reader.isAtEnd {
@@ -50,17 +52,19 @@ struct RecoveryScan {
                 for header in message.headers {
                     guard let value = header.value else { continue }
                     switch header.name {
-                    case OutputPublisher.Header.source: source = String(decoding: value, as: UTF8.self)
-                    case OutputPublisher.Header.sourceOffset: sourceOffset = Int64(String(decoding: value, as: UTF8.self)) ?? -1
-                    case OutputPublisher.Header.dedupe: dedupe = String(decoding: value, as: UTF8.self)
+                    case OutputPublisher.Header.source.description: source = String(decoding: value, as: UTF8.self)
+                    case OutputPublisher.Header.sourceOffset.description: sourceOffset = Int64(String(decoding: value, as: UTF8.self)) ?? -1
+                    case OutputPublisher.Header.dedupe.description: dedupe = String(decoding: value, as: UTF8.self)
                     default: break
                     }
                 }
-                guard let source, let dedupe, found[source] != nil else { continue }
-                found[source]!.written.insert("\(message.topic)|\(dedupe)")
-                found[source]!.lastSourceOffset = max(found[source]!.lastSourceOffset, sourceOffset)
-                if message.topic == routingTopic, let value = message.value {
-                    found[source]!.writtenOwners[dedupe] = routedRep(value)
+                guard let source, source.hasPrefix(sourcePrefix), let id = Int32(source.dropFirst(sourcePrefix.count)),
+                      let dedupe, found[id] != nil, let topic = OutputTopic(name: message.topic, in: topics) else { continue }
+                found[id]?.written.insert(OutputKey(topic: topic, dedupe: dedupe))
+                let last = found[id]?.lastSourceOffset ?? -1
+                found[id]?.lastSourceOffset = max(last, sourceOffset)
+                if topic == .routing, let value = message.value {
+                    found[id]?.writtenOwners[dedupe] = routedRep(value)
                 }
             }
         }

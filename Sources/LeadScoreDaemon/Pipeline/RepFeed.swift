@@ -5,14 +5,14 @@ import Logging
 import Synchronization
 
 /// Reads every partition of the rep events topic and of the routing topic, on its own thread,
-/// from the beginning, and hands what it reads to the pipeline.
+/// from the beginning, and applies what it reads to the rep state.
 ///
 /// Rep state is global: every instance reads all of it, so rep windows, availability and tiers are
 /// the same everywhere, and every instance counts the routing decisions of the others toward each
-/// rep's load today (its own it counts as it makes them). The pipeline drains the inbox between
-/// batches, so the rep book is only ever touched by the pipeline thread.
+/// rep's load today (its own it counts as it makes them). Each polled batch is applied under the
+/// rep state's lock in one step.
 final class RepFeed: Sendable {
-    /// What the pipeline applies to its rep book.
+    /// What the feed applies to the rep book.
     enum Item: Sendable {
         /// A rep event.
         case event(InputEvent)
@@ -29,12 +29,13 @@ final class RepFeed: Sendable {
     private let decoder = EventDecoder()
     private let logger: Logger
     private let metrics: DaemonMetrics
-    private let inbox = Mutex<[Item]>([])
+    private let reps: RepState
     private let caughtUpOnce = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
 
-    init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String,
+    init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String, reps: RepState,
          maxFutureSkew: Duration = .seconds(3600), logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
+        self.reps = reps
         self.reader = try KafkaPartitionReader(configuration: configuration, topics: [repTopic, routingTopic],
                                                defaultStart: .beginning, logger: logger)
         self.routingTopic = routingTopic
@@ -47,11 +48,13 @@ final class RepFeed: Sendable {
     /// True once every partition of the topic has been read to its end at least once.
     var isCaughtUp: Bool { caughtUpOnce.load(ordering: .acquiring) }
 
-    /// Takes what was received since the last call.
-    func drain() -> [Item] {
-        inbox.withLock { events in
-            defer { events.removeAll(keepingCapacity: true) }
-            return events
+    /// Applies items to a rep book (in order).
+    static func apply(_ items: [Item], to book: inout RepBook) {
+        for item in items {
+            switch item {
+            case .event(let event): book.apply(event)
+            case .routedElsewhere(let repID, let at): book.recordRouting(repID: repID, at: at)
+            }
         }
     }
 
@@ -78,7 +81,7 @@ final class RepFeed: Sendable {
             }
             var decoded: [Item] = []
             decoded.reserveCapacity(messages.count)
-            let notAfter = Timestamp(millisecondsSinceEpoch: Pipeline.wallMillis() + maxFutureSkew.milliseconds)
+            let notAfter = Timestamp(millisecondsSinceEpoch: WallClock.millis() + maxFutureSkew.milliseconds)
             for message in messages {
                 if message.topic == routingTopic {
                     if let value = message.value, let item = routedElsewhere(message, value: value) { decoded.append(item) }
@@ -86,7 +89,7 @@ final class RepFeed: Sendable {
                 }
                 if let item = repItem(message, notAfter: notAfter) { decoded.append(item) }
             }
-            if !decoded.isEmpty { inbox.withLock { $0.append(contentsOf: decoded) } }
+            if !decoded.isEmpty { reps.withBook { Self.apply(decoded, to: &$0) } }
             if !isCaughtUp && reader.isAtEnd {
                 caughtUpOnce.store(true, ordering: .releasing)
                 logger.info("rep events caught up")
@@ -145,7 +148,7 @@ final class RepFeed: Sendable {
 
     /// A routing decision made by another instance (own decisions are counted when made).
     private func routedElsewhere(_ message: KafkaMessage, value: [UInt8]) -> Item? {
-        let origin = message.headers.first { $0.name == OutputPublisher.Header.instance }?.value
+        let origin = message.headers.first { $0.name == OutputPublisher.Header.instance.description }?.value
         if let origin, String(decoding: origin, as: UTF8.self) == instanceID { return nil }
         guard let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
               let repID = json["rep_id"] as? String, repID != "self_serve",

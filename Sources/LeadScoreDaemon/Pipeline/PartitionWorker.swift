@@ -1,0 +1,399 @@
+import Foundation
+import LeadScoreCore
+import LeadScoreKafka
+import Logging
+import Synchronization
+
+/// What every partition worker shares with the rest of the daemon. Each part has its own owner
+/// and is safe to use from any thread.
+struct WorkerEnvironment: Sendable {
+    let configuration: DaemonConfiguration
+    let publisher: OutputPublisher
+    let reps: RepState
+    let snapshots: SnapshotWriter
+    let recent: RecentRouting
+    let metrics: DaemonMetrics
+    let logger: Logger
+    /// The output positions a snapshot taken now must record (where a recovery scan starts).
+    let outputPositions: @Sendable () -> [Snapshot.OutputPosition]
+    /// Transactional mode only: sends the input offsets reached into the open transaction.
+    let sendOffsets: @Sendable ([KafkaTopicPartition: Int64]) throws -> Void
+    /// Stops the daemon after a failure it must not continue from.
+    let onFatal: @Sendable (String) -> Void
+}
+
+/// One partition worker: a thread that owns its partitions' state exclusively (books, offsets,
+/// dedupe sets, bucket counts) and does all the per-record work for them: decode in place, score,
+/// render, produce. Nothing else touches that state; others talk to the worker through its inbox
+/// and read what it publishes (`summaries`).
+final class PartitionWorker: Sendable {
+    let index: Int
+    let inbox = WorkerInbox()
+    private let environment: WorkerEnvironment
+    private let initialScoring: ScoringConfig
+    private let published = Mutex<[Int32: PartitionSummary]>([:])
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(index: Int, scoring: ScoringConfig, environment: WorkerEnvironment) {
+        self.index = index
+        self.initialScoring = scoring
+        self.environment = environment
+    }
+
+    /// Starts the worker's thread.
+    func start() {
+        let thread = Thread { [self] in
+            var core = PartitionWorkerCore(scoring: initialScoring, environment: environment)
+            core.run(inbox: inbox) { summaries in published.withLock { $0 = summaries } }
+            finished.signal()
+        }
+        thread.name = "leadscore-worker-\(index)"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits for the thread to end (after a `stop` item).
+    func join() { finished.wait() }
+
+    /// The latest summaries of the worker's partitions.
+    var summaries: [Int32: PartitionSummary] { published.withLock { $0 } }
+}
+
+/// The worker's logic and state, confined to the worker's thread (tests drive it directly).
+struct PartitionWorkerCore {
+    var partitions: [Int32: WorkerPartition] = [:]
+    var scoring: ScoringConfig
+    let environment: WorkerEnvironment
+    private let decoder = EventDecoder()
+    private var outputs: [OutputEvent] = []
+    private var json: [UInt8] = []
+    private var lastHousekeeping = ContinuousClock.now
+    private var lastSnapshot = ContinuousClock.now
+    /// Set once a `stop` was handled.
+    private(set) var stopped = false
+
+    init(scoring: ScoringConfig, environment: WorkerEnvironment) {
+        self.scoring = scoring
+        self.environment = environment
+        json.reserveCapacity(16 * 1024)
+    }
+
+    private var configuration: DaemonConfiguration { environment.configuration }
+    private var leadTopic: String { configuration.kafka.topics.leadEvents }
+
+    /// The worker loop: handles queued items in order; between them, housekeeping.
+    mutating func run(inbox: WorkerInbox, publish: ([Int32: PartitionSummary]) -> Void) {
+        while !stopped {
+            let items = inbox.take(timeout: .milliseconds(250))
+            do {
+                for item in items { try handle(item) }
+                if !stopped { try housekeeping(now: ContinuousClock.now) }
+            } catch {
+                environment.logger.critical("partition worker failed; stopping", metadata: ["leadscore.error": "\(error)"])
+                environment.onFatal("partition worker failed: \(error)")
+                // Keep serving the inbox (stop/revoke signals) without processing records.
+                for item in items { abandon(item) }
+                drainAfterFailure(inbox: inbox)
+                return
+            }
+            publish(summaries())
+        }
+        publish(summaries())
+    }
+
+    /// After a fatal failure: answer every waiter until the stop arrives, process nothing.
+    private mutating func drainAfterFailure(inbox: WorkerInbox) {
+        while true {
+            for item in inbox.take(timeout: .milliseconds(250)) {
+                if case .stop = item { abandon(item); return }
+                abandon(item)
+            }
+        }
+    }
+
+    private func abandon(_ item: WorkItem) {
+        switch item {
+        case .revoke(_, let done), .stop(let done, _): done.signal(failure: "the worker stopped after a failure")
+        case .query(let query): query.reply(nil)
+        case .records, .assign, .drop, .reload: break
+        }
+    }
+
+    /// Handles one item. Throws on a failure the daemon must not continue from.
+    mutating func handle(_ item: WorkItem) throws {
+        switch item {
+        case .records(let batch, let indexes):
+            try process(batch, indexes: indexes)
+        case .assign(let restored):
+            let now = ContinuousClock.now
+            for r in restored {
+                partitions[r.partition] = WorkerPartition(restored: r, topic: leadTopic, now: now)
+            }
+        case .revoke(let ids, let done):
+            let jobs = ids.sorted().compactMap { snapshotJob($0, reason: "revoke", wait: true) }
+            for job in jobs { environment.snapshots.submit(job) }
+            var failure: String?
+            for job in jobs {
+                if let done = job.done, !done.wait(timeout: .seconds(120)) { failure = "snapshot on revoke timed out" }
+                if let reason = job.done?.failureReason { failure = reason }
+            }
+            for id in ids { partitions[id] = nil }
+            done.signal(failure: failure)
+        case .drop(let ids):
+            for id in ids { partitions[id] = nil }
+        case .reload(let scoring):
+            reload(scoring)
+        case .query(let query):
+            var view: LeadView?
+            for p in partitions.values where view == nil { view = p.book.view(leadID: query.leadID) }
+            query.reply(view)
+        case .stop(let done, let snapshot):
+            let jobs = snapshot ? partitions.keys.sorted().compactMap { snapshotJob($0, reason: "shutdown", wait: true) } : []
+            for job in jobs { environment.snapshots.submit(job) }
+            var failure: String?
+            for job in jobs {
+                if let done = job.done, !done.wait(timeout: .seconds(120)) { failure = "snapshot on shutdown timed out" }
+                if let reason = job.done?.failureReason { failure = reason }
+            }
+            stopped = true
+            done.signal(failure: failure)
+        }
+    }
+
+    // MARK: - Records
+
+    /// Decodes, scores and publishes records of this worker's partitions, in order.
+    mutating func process(_ batch: any RecordBatch, indexes: [Int]) throws {
+        guard !indexes.isEmpty else { return }
+        if configuration.kafka.transactions {
+            try environment.publisher.producer.beginTransaction()
+            do {
+                try processRecords(batch, indexes: indexes)
+                try environment.sendOffsets(inputOffsets)
+                try environment.publisher.producer.commitTransaction()
+            } catch {
+                do throws(KafkaError) { try environment.publisher.producer.abortTransaction() } catch {
+                    environment.logger.error("transaction abort failed", metadata: ["kafka.error": "\(error)"])
+                }
+                throw error
+            }
+        } else {
+            try processRecords(batch, indexes: indexes)
+        }
+    }
+
+    private var inputOffsets: [KafkaTopicPartition: Int64] {
+        partitions.reduce(into: [:]) { out, entry in
+            out[KafkaTopicPartition(topic: leadTopic, partition: entry.key)] = entry.value.nextOffset
+        }
+    }
+
+    private mutating func processRecords(_ batch: any RecordBatch, indexes: [Int]) throws(KafkaError) {
+        let started = ContinuousClock.now
+        let wallNow = WallClock.millis()
+        let notAfter = Timestamp(millisecondsSinceEpoch: wallNow + configuration.stream.maxFutureSkew.milliseconds)
+        let maxEventBytes = configuration.stream.maxEventBytes
+        var counts = BatchCounts()
+        for i in indexes {
+            let id = batch.partition(at: i)
+            let offset = batch.offset(at: i)
+            guard let next = partitions[id]?.nextOffset, offset >= next else { continue }
+            outputs.removeAll(keepingCapacity: true)
+            var letter: DeadLetter?
+            if batch.valueCount(at: i) > maxEventBytes {
+                letter = DeadLetter(tooLarge: batch.message(at: i), limit: maxEventBytes)
+            } else {
+                let decoded: Result<InputEvent, EventDecodingError>? = batch.withValue(at: i) { value in
+                    guard let value else { return nil }
+                    return Result { () throws(EventDecodingError) in try decoder.decode(value) }
+                }
+                switch decoded {
+                case nil:
+                    letter = DeadLetter(reason: DeadLetter.Reason.tombstone, field: nil, message: "a record with no value",
+                                        input: batch.message(at: i))
+                case .failure(let error)?:
+                    letter = DeadLetter(decodingError: error, input: batch.message(at: i))
+                case .success(let event)?:
+                    letter = apply(event, partition: id, notAfter: notAfter, counts: &counts, batch: batch, index: i)
+                }
+            }
+            if let letter { try publish(letter, partition: id, counts: &counts) }
+            try emit(partition: id, sourceOffset: offset, inputTimestamp: batch.timestampMilliseconds(at: i), counts: &counts)
+            partitions[id]?.nextOffset = offset + 1
+            partitions[id]?.eventsIn += 1
+            partitions[id]?.lastInputAt = started
+            if let time = partitions[id]?.book.streamTime { partitions[id]?.streamTimeAtLastInput = time }
+            if partitions[id]?.isCatchingUp == false, partitions[id]?.written.isEmpty == false {
+                partitions[id]?.written = []
+                partitions[id]?.writtenOwners = [:]
+            }
+        }
+        counts.report(to: environment.metrics)
+        environment.metrics.processingLatency.record(ContinuousClock.now - started)
+    }
+
+    /// Applies one decoded event; returns the dead letter when it was refused.
+    private mutating func apply(_ event: InputEvent, partition id: Int32, notAfter: Timestamp, counts: inout BatchCounts,
+                                batch: any RecordBatch, index i: Int) -> DeadLetter? {
+        // The partition is known (checked by the caller); the fallback is never taken.
+        let outcome: ApplyOutcome = environment.reps.withBook { reps in
+            partitions[id]?.book.apply(event, reps: &reps, into: &outputs, notAfter: notAfter) ?? .applied
+        }
+        switch outcome {
+        case .applied:
+            counts.eventsIn[event.typeName, default: 0] += 1
+            return nil
+        case .rejectedFuture:
+            return DeadLetter(reason: DeadLetter.Reason.futureTimestamp, field: "occurred_at",
+                              message: "occurred_at \(event.occurredAt) is later than now + \(ConfigDuration.format(configuration.stream.maxFutureSkew))",
+                              input: batch.message(at: i))
+        case .ignored:
+            return DeadLetter(reason: DeadLetter.Reason.wrongTopic, field: "type",
+                              message: "\(event.typeName) belongs on the rep events topic", input: batch.message(at: i))
+        case .rejectedMissingKey:
+            return DeadLetter(reason: "missing_field", field: "lead_id",
+                              message: "the event names neither a lead nor an account", input: batch.message(at: i))
+        }
+    }
+
+    private mutating func publish(_ letter: DeadLetter, partition id: Int32, counts: inout BatchCounts) throws(KafkaError) {
+        guard let p = partitions[id] else { return }
+        if !p.written.isEmpty, p.written.contains(OutputKey(topic: .deadLetter, dedupe: letter.dedupeKey)) {
+            counts.suppressed += 1
+            return
+        }
+        try environment.publisher.publish(letter, source: p.source)
+        counts.letters[letter.reason, default: 0] += 1
+    }
+
+    /// Publishes the outputs one input (or an idle-clock advance) caused, except those the recovery
+    /// scan found already written, and keeps bucket counts and the dashboard's recent decisions.
+    private mutating func emit(partition id: Int32, sourceOffset: Int64, inputTimestamp: Int64?,
+                               counts: inout BatchCounts) throws(KafkaError) {
+        guard !outputs.isEmpty, let source = partitions[id]?.source else { return }
+        for output in outputs {
+            if case .leadRescored(let rescored) = output { partitions[id]?.count(rescored) }
+            if partitions[id]?.written.isEmpty == false,
+               partitions[id]?.written.contains(OutputKey(topic: OutputTopic(output.kind), dedupe: OutputPublisher.dedupeKey(output))) == true {
+                counts.suppressed += 1
+                // The decision already written is the one downstream acted on: keep its rep even
+                // if the replay, seeing other rep load, chose another.
+                if case .leadRouted(let routed) = output,
+                   let written = partitions[id]?.writtenOwners[routed.idempotencyKey], written != routed.repID {
+                    partitions[id]?.book.adoptOwner(leadID: routed.leadID, repID: written)
+                }
+                continue
+            }
+            try environment.publisher.publish(output, source: source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp, buffer: &json)
+            counts.outputs[output.kind, default: 0] += 1
+            if case .leadRouted(let routed) = output { environment.recent.append(routed) }
+        }
+    }
+
+    // MARK: - Housekeeping
+
+    /// Idle clock, periodic snapshots. Reads the clock once.
+    mutating func housekeeping(now: ContinuousClock.Instant) throws {
+        if now - lastHousekeeping >= .milliseconds(500) {
+            lastHousekeeping = now
+            try advanceIdlePartitions(now: now)
+        }
+        if now - lastSnapshot >= configuration.snapshots.interval {
+            lastSnapshot = now
+            for id in partitions.keys.sorted() {
+                if let job = snapshotJob(id, reason: "interval", wait: false) { environment.snapshots.submit(job) }
+            }
+        }
+    }
+
+    /// With the idle clock on, a partition with no input for `idleAfter` has its stream time follow
+    /// the wall clock (from where it stood when input stopped), so decay downgrades still fire.
+    mutating func advanceIdlePartitions(now: ContinuousClock.Instant) throws {
+        guard configuration.stream.idleClock else { return }
+        let idleAfter = configuration.stream.idleAfter
+        var counts = BatchCounts()
+        let run = { (core: inout PartitionWorkerCore) throws(KafkaError) in
+            for id in core.partitions.keys.sorted() {
+                guard let p = core.partitions[id] else { continue }
+                let idle = now - p.lastInputAt
+                let base = p.streamTimeAtLastInput.millisecondsSinceEpoch
+                guard idle >= idleAfter, base != Int64.min else { continue }
+                core.outputs.removeAll(keepingCapacity: true)
+                let target = Timestamp(millisecondsSinceEpoch: base + idle.milliseconds)
+                core.environment.reps.withBook { reps in
+                    core.partitions[id]?.book.advance(to: target, reps: &reps, into: &core.outputs)
+                }
+                try core.emit(partition: id, sourceOffset: p.nextOffset - 1, inputTimestamp: nil, counts: &counts)
+            }
+        }
+        if configuration.kafka.transactions {
+            try environment.publisher.producer.beginTransaction()
+            do {
+                try run(&self)
+                try environment.sendOffsets(inputOffsets)
+                try environment.publisher.producer.commitTransaction()
+            } catch {
+                do throws(KafkaError) { try environment.publisher.producer.abortTransaction() } catch {}
+                throw error
+            }
+        } else {
+            try run(&self)
+        }
+        counts.report(to: environment.metrics)
+    }
+
+    /// A snapshot job for a partition whose state changed since its last snapshot (nil if none).
+    mutating func snapshotJob(_ id: Int32, reason: String, wait: Bool) -> SnapshotWriter.Job? {
+        guard let p = partitions[id], p.changedSinceSnapshot else { return nil }
+        let positions = p.isCatchingUp ? p.restoredPositions : environment.outputPositions()
+        partitions[id]?.snapshotted = (p.nextOffset, p.book.streamTime)
+        return SnapshotWriter.Job(partition: id, book: p.book, nextOffset: p.nextOffset, positions: positions,
+                                  configVersion: scoring.version, reason: reason, done: wait ? WorkDone() : nil)
+    }
+
+    /// Re-opens every book under a new configuration (through its snapshot form). A book that
+    /// refuses keeps the running configuration; the failure is logged.
+    mutating func reload(_ scoring: ScoringConfig) {
+        var books: [Int32: LeadBook] = [:]
+        do {
+            for (id, p) in partitions {
+                var bytes: [UInt8] = []
+                p.book.serialize(into: &bytes)
+                books[id] = try LeadBook(deserializing: bytes, config: scoring)
+            }
+        } catch {
+            environment.logger.error("reload rejected by a partition: its state cannot move to the new configuration",
+                                     metadata: ["leadscore.error": "\(error)", "leadscore.config_version": "\(scoring.version)"])
+            return
+        }
+        for (id, book) in books { partitions[id]?.book = book }
+        self.scoring = scoring
+    }
+
+    /// What this worker publishes.
+    func summaries() -> [Int32: PartitionSummary] {
+        partitions.reduce(into: [:]) { out, entry in
+            let p = entry.value
+            out[entry.key] = PartitionSummary(partition: entry.key, nextOffset: p.nextOffset, leads: p.book.leadCount, buckets: p.buckets,
+                                              streamTime: p.book.streamTime, configVersion: scoring.version, eventsIn: p.eventsIn)
+        }
+    }
+}
+
+/// Metric increments gathered over a batch and reported once.
+struct BatchCounts {
+    var eventsIn: [String: Int] = [:]
+    var outputs: [OutputEvent.Kind: Int] = [:]
+    var letters: [String: Int] = [:]
+    var suppressed = 0
+
+    func report(to metrics: DaemonMetrics) {
+        for (type, n) in eventsIn { metrics.eventsIn[type].increment(by: n) }
+        for (kind, n) in outputs { metrics.outputs[kind.rawValue].increment(by: n) }
+        for (reason, n) in letters {
+            metrics.deadLetters[reason].increment(by: n)
+            metrics.outputs["dead_letter"].increment(by: n)
+        }
+        if suppressed > 0 { metrics.suppressedDuplicates.increment(by: suppressed) }
+    }
+}

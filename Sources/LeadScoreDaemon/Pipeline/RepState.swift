@@ -1,0 +1,26 @@
+import LeadScoreCore
+import Synchronization
+
+/// The one owner of the process's rep state (roster, windows, availability, load).
+///
+/// Rep state is global: the rep feed applies rep events and other instances' routing decisions
+/// to it, partition workers route through it, HTTP reads the leaderboard. Each of them holds the
+/// lock only for its own short step (one scoring call, one drained batch of rep events, one
+/// leaderboard), never across I/O.
+final class RepState: Sendable {
+    private let book: Mutex<RepBook>
+
+    init(_ reps: RepBook) {
+        book = Mutex(reps)
+    }
+
+    /// Runs `body` with the rep book (a worker's scoring step, the rep feed's batch).
+    func withBook<R, E: Error>(_ body: (inout RepBook) throws(E) -> R) throws(E) -> R {
+        try book.withLock { (reps: inout RepBook) throws(E) -> R in try body(&reps) }
+    }
+
+    /// The leaderboard at the rep book's own clock.
+    func leaderboard() -> [RepView] {
+        book.withLock { $0.leaderboard(at: $0.clock) }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import LeadScoreCore
+import LeadScoreKafka
+import Logging
+import Synchronization
+
+/// Writes partition snapshots on its own thread, so no worker serializes, writes or fsyncs.
+///
+/// A worker hands over a copy of its partition's state taken at a safe point (between records;
+/// the lead book is copy-on-write, so the copy is cheap until the worker changes it) together with
+/// the output positions a recovery scan must start from. The writer first flushes the producer,
+/// so every output of the copied state is in Kafka before a snapshot claims it (a crash right
+/// after can then never lose an output), then serializes, writes atomically, and commits the
+/// input offsets (kept for lag monitoring; recovery reads the offsets from the snapshots).
+final class SnapshotWriter: @unchecked Sendable {
+    // @unchecked Sendable: `jobs` and `stopping` are only touched with `condition` locked; the
+    // other stored properties are immutable and Sendable.
+
+    /// One partition's state to write.
+    struct Job: Sendable {
+        var partition: Int32
+        var book: LeadBook
+        var nextOffset: Int64
+        var positions: [Snapshot.OutputPosition]
+        var configVersion: String
+        var reason: String
+        /// Signalled once written (or failed); nil when nobody waits.
+        var done: WorkDone?
+    }
+
+    private let store: SnapshotStore
+    private let publisher: OutputPublisher
+    private let topic: String
+    private let commit: @Sendable ([KafkaTopicPartition: Int64]) -> Void
+    private let onFatal: @Sendable (String) -> Void
+    private let metrics: DaemonMetrics
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var stopping = false
+    private let finished = DispatchSemaphore(value: 0)
+    /// Wall-clock milliseconds of the newest snapshot written (Int64.min: none).
+    let lastWrittenMillis = Atomic<Int64>(Int64.min)
+
+    init(store: SnapshotStore, publisher: OutputPublisher, topic: String, metrics: DaemonMetrics, logger: Logger,
+         commit: @escaping @Sendable ([KafkaTopicPartition: Int64]) -> Void, onFatal: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.publisher = publisher
+        self.topic = topic
+        self.metrics = metrics
+        self.logger = logger
+        self.commit = commit
+        self.onFatal = onFatal
+    }
+
+    /// Starts the writer thread.
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "leadscore-snapshots"
+        thread.start()
+    }
+
+    /// Queues a snapshot.
+    func submit(_ job: Job) {
+        condition.lock()
+        jobs.append(job)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Writes what is queued, then stops the thread and waits for it.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+        finished.wait()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            let batch = jobs
+            jobs.removeAll()
+            let done = stopping && batch.isEmpty
+            condition.unlock()
+            if done { return }
+            write(batch)
+        }
+    }
+
+    /// Writes one round of jobs: one flush for all of them, then each file, then one commit.
+    func write(_ batch: [Job]) {
+        do {
+            try publisher.flush(timeout: .seconds(60))
+        } catch {
+            fail(batch, "flush before snapshot failed: \(error)")
+            return
+        }
+        var commits: [KafkaTopicPartition: Int64] = [:]
+        for job in batch {
+            let started = ContinuousClock.now
+            var state: [UInt8] = []
+            job.book.serialize(into: &state)
+            let snapshot = Snapshot(topic: topic, partition: job.partition, nextOffset: job.nextOffset, outputPositions: job.positions,
+                                    configVersion: job.configVersion, writtenAtMillis: WallClock.millis(), state: state)
+            do {
+                let file = try store.write(snapshot)
+                metrics.snapshotDuration.record(ContinuousClock.now - started)
+                lastWrittenMillis.store(snapshot.writtenAtMillis, ordering: .releasing)
+                commits[KafkaTopicPartition(topic: topic, partition: job.partition)] = job.nextOffset
+                logger.debug("snapshot written", metadata: [
+                    "snapshot.file": "\(file)", "snapshot.reason": "\(job.reason)", "kafka.partition": "\(job.partition)",
+                    "kafka.offset": "\(job.nextOffset)", "snapshot.bytes": "\(state.count)",
+                ])
+                job.done?.signal()
+            } catch {
+                fail([job], "snapshot of partition \(job.partition) failed: \(error)")
+            }
+        }
+        if !commits.isEmpty { commit(commits) }
+    }
+
+    private func fail(_ batch: [Job], _ reason: String) {
+        logger.critical("\(reason); stopping")
+        onFatal(reason)
+        for job in batch { job.done?.signal(failure: reason) }
+    }
+}
