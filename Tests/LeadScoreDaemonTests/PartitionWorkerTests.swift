@@ -94,6 +94,22 @@ struct PartitionWorkerTests {
         #expect(problems.isEmpty, "\(problems.count) problems: \(problems.prefix(5))")
     }
 
+    @Test("a stop does not wait for a backlog: queued records stay for the next owner, the snapshot says where")
+    func stopLeavesBacklog() throws {
+        let fixture = try WorkerFixture()
+        defer { fixture.stop() }
+        let events = fixture.records(count: 1_000)
+        var worker = fixture.core()
+        try worker.handle(.assign([fixture.fresh()]))
+        try worker.handle(.records(MessageArrayBatch(messages: Array(events[..<400])), indexes: Array(0..<400)))
+        let done = WorkDone()
+        try worker.handle(round: [.records(MessageArrayBatch(messages: events), indexes: Array(events.indices)), .stop(done, snapshot: true)])
+        #expect(done.wait(timeout: .seconds(30)) && done.failureReason == nil)
+        #expect(worker.stopped)
+        let loaded = try #require(fixture.store.loadNewest(topic: "lead-events", partition: 0) { $0 })
+        #expect(loaded.snapshot.nextOffset == 400)
+    }
+
     @Test("a lead lookup is answered by its owner; bucket counts follow transitions")
     func queryAndCounts() throws {
         let fixture = try WorkerFixture()

@@ -86,7 +86,7 @@ struct PartitionWorkerCore {
         while !stopped {
             let items = inbox.take(timeout: .milliseconds(250))
             do {
-                for item in items { try handle(item) }
+                try handle(round: items)
                 if !stopped { try housekeeping(now: ContinuousClock.now) }
             } catch {
                 environment.logger.critical("partition worker failed; stopping", metadata: ["leadscore.error": "\(error)"])
@@ -119,11 +119,30 @@ struct PartitionWorkerCore {
         }
     }
 
+    /// Handles one round of queued items in order. Consecutive record batches are processed
+    /// together (one transaction in transactional mode). When the round holds a `stop`, its
+    /// records are left unprocessed: they lie past the state the shutdown snapshot records, so the
+    /// next owner reads them again, and the stop does not wait for a backlog.
+    mutating func handle(round items: [WorkItem]) throws {
+        let stopping = items.contains { if case .stop = $0 { true } else { false } }
+        var pending: [(batch: any RecordBatch, indexes: [Int])] = []
+        for item in items {
+            if case .records(let batch, let indexes) = item {
+                if !stopping { pending.append((batch, indexes)) }
+                continue
+            }
+            try process(pending)
+            pending.removeAll()
+            try handle(item)
+        }
+        try process(pending)
+    }
+
     /// Handles one item. Throws on a failure the daemon must not continue from.
     mutating func handle(_ item: WorkItem) throws {
         switch item {
         case .records(let batch, let indexes):
-            try process(batch, indexes: indexes)
+            try process([(batch, indexes)])
         case .assign(let restored):
             let now = ContinuousClock.now
             for r in restored {
@@ -164,11 +183,16 @@ struct PartitionWorkerCore {
 
     /// Decodes, scores and publishes records of this worker's partitions, in order.
     mutating func process(_ batch: any RecordBatch, indexes: [Int]) throws {
-        guard !indexes.isEmpty else { return }
+        try process([(batch, indexes)])
+    }
+
+    /// Several batches in order, as one unit (one transaction in transactional mode).
+    mutating func process(_ batches: [(batch: any RecordBatch, indexes: [Int])]) throws {
+        guard batches.contains(where: { !$0.indexes.isEmpty }) else { return }
         if configuration.kafka.transactions {
             try environment.publisher.producer.beginTransaction()
             do {
-                try processRecords(batch, indexes: indexes)
+                for (batch, indexes) in batches { try processRecords(batch, indexes: indexes) }
                 try environment.sendOffsets(inputOffsets)
                 try environment.publisher.producer.commitTransaction()
             } catch {
@@ -178,7 +202,7 @@ struct PartitionWorkerCore {
                 throw error
             }
         } else {
-            try processRecords(batch, indexes: indexes)
+            for (batch, indexes) in batches { try processRecords(batch, indexes: indexes) }
         }
     }
 

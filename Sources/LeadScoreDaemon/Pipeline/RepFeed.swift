@@ -22,7 +22,8 @@ final class RepFeed: Sendable {
 
     private let reader: KafkaPartitionReader
     private let routingTopic: String
-    private let instanceID: String
+    private let instanceBytes: [UInt8]
+    private let instanceHeader = OutputPublisher.Header.instance.description
     /// Rep events stamped later than now + this are skipped: applied, one would slide every
     /// rep's windows past its outcomes, and the topic is re-read at every start.
     private let maxFutureSkew: Duration
@@ -39,7 +40,7 @@ final class RepFeed: Sendable {
         self.reader = try KafkaPartitionReader(configuration: configuration, topics: [repTopic, routingTopic],
                                                defaultStart: .beginning, logger: logger)
         self.routingTopic = routingTopic
-        self.instanceID = instanceID
+        self.instanceBytes = Array(instanceID.utf8)
         self.maxFutureSkew = maxFutureSkew
         self.logger = logger
         self.metrics = metrics
@@ -72,22 +73,23 @@ final class RepFeed: Sendable {
 
     private func loop() {
         while !stopRequested.load(ordering: .acquiring) {
-            let messages: [KafkaMessage]
+            let batch: KafkaRecordBatch
             do {
-                messages = try reader.poll(maxMessages: 5_000, timeout: .milliseconds(100))
+                batch = try reader.pollRecords(maxMessages: 5_000, timeout: .milliseconds(100))
             } catch {
                 logger.warning("rep events poll failed", metadata: ["kafka.error": "\(error)"])
                 continue
             }
             var decoded: [Item] = []
-            decoded.reserveCapacity(messages.count)
             let notAfter = Timestamp(millisecondsSinceEpoch: WallClock.millis() + maxFutureSkew.milliseconds)
-            for message in messages {
-                if message.topic == routingTopic {
-                    if let value = message.value, let item = routedElsewhere(message, value: value) { decoded.append(item) }
+            for i in 0..<batch.count {
+                if batch.topic(at: i) == routingTopic {
+                    // This instance's own decisions (most of the topic) are recognised in place.
+                    let own = batch.withHeader(at: i, named: instanceHeader) { $0.map { $0.elementsEqual(instanceBytes) } ?? false }
+                    if !own, let item = routedElsewhere(batch.message(at: i)) { decoded.append(item) }
                     continue
                 }
-                if let item = repItem(message, notAfter: notAfter) { decoded.append(item) }
+                if let item = repItem(batch.message(at: i), notAfter: notAfter) { decoded.append(item) }
             }
             if !decoded.isEmpty { reps.withBook { Self.apply(decoded, to: &$0) } }
             if !isCaughtUp && reader.isAtEnd {
@@ -147,10 +149,9 @@ final class RepFeed: Sendable {
     }
 
     /// A routing decision made by another instance (own decisions are counted when made).
-    private func routedElsewhere(_ message: KafkaMessage, value: [UInt8]) -> Item? {
-        let origin = message.headers.first { $0.name == OutputPublisher.Header.instance.description }?.value
-        if let origin, String(decoding: origin, as: UTF8.self) == instanceID { return nil }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+    private func routedElsewhere(_ message: KafkaMessage) -> Item? {
+        guard let value = message.value,
+              let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
               let repID = json["rep_id"] as? String, repID != "self_serve",
               let when = json["occurred_at"] as? String, let at = try? Timestamp(rfc3339: when) else { return nil }
         return .routedElsewhere(repID: repID, at: at)

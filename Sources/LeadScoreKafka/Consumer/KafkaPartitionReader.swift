@@ -50,6 +50,11 @@ public final class KafkaPartitionReader: Sendable {
         try core.poll(maxMessages: maxMessages, timeout: timeout)
     }
 
+    /// Like `poll`, but the records stay in librdkafka's buffers (see `KafkaRecordBatch`).
+    public func pollRecords(maxMessages: Int, timeout: Duration) throws(KafkaError) -> KafkaRecordBatch {
+        try core.pollRecords(maxMessages: maxMessages, timeout: timeout)
+    }
+
     /// Partitions whose end was reached with no message read since.
     public var partitionsAtEnd: Set<KafkaTopicPartition> { core.partitionsAtEnd }
 

@@ -73,6 +73,17 @@ public final class KafkaRecordBatch: @unchecked Sendable {
         return try body(UnsafeRawBufferPointer(start: key, count: m.key_len))
     }
 
+    /// Lends the value of record `i`'s last header named `name` (nil when there is none, or its
+    /// value is null) for the duration of `body`.
+    public func withHeader<R, E: Error>(at i: Int, named name: String, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R {
+        var hdrs: OpaquePointer?
+        guard rd_kafka_message_headers(messages[i], &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs else { return try body(nil) }
+        var value: UnsafeRawPointer?
+        var size = 0
+        guard rd_kafka_header_get_last(hdrs, name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let value else { return try body(nil) }
+        return try body(UnsafeRawBufferPointer(start: value, count: size))
+    }
+
     /// Record `i` copied whole (key, value, headers) into a `KafkaMessage` that outlives the batch.
     public func message(at i: Int) -> KafkaMessage {
         RDKafkaConsumerCore.makeMessage(messages[i], topic: topics[i])
