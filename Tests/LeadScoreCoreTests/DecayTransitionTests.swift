@@ -78,11 +78,10 @@ struct DecayTransitionTests {
         // B -> C at the lift's end, then C -> nurture when 0.4 x intent < 20 (intent < 50).
         #expect(decays.map(\.newBucket) == [.c, .nurture])
         #expect(decays.first?.occurredAt == due)
-        // 80 x 2^(-t/14d) = 50  =>  t = 14 x 86400 x log2(1.6) s = 820,195.78 s. The second crossing is
-        // computed from the state rebased (in single precision) at the first one, so the hand value
-        // may differ by one second; the engine's own exactness is checked in `randomCrossings`.
+        // 80 x 2^(-t/14d) = 50  =>  t = 14 x 86400 x log2(1.6) s = 820,195.78 s. The first decay does
+        // not rebase the accumulators, so the second crossing is the hand value too.
         let second = (decays.last?.occurredAt.millisecondsSinceEpoch ?? 0) - Fixture.t0.millisecondsSinceEpoch
-        #expect(abs(second - 820_196_000) <= 1000)
+        #expect(second == 820_196_000)
     }
 
     @Test("crossing times are exact to the second for random leads", arguments: [1, 2, 3, 4, 5] as [UInt64])

@@ -36,15 +36,16 @@ extension LeadBook {
 
         // Coefficients at the lead's clock and decay rates (per ms, natural log).
         var coefficients: [(c: Double, rate: Double)] = []
-        let base = i * Signal.slotCount
-        for k in 0..<Signal.slotCount where intent[base + k] != 0 {
-            coefficients.append((Double(intent[base + k]), M_LN2 * model.inverseHalfLife[k]))
+        let sinceAdded = clock - leads[i].intentClock
+        for term in intentTerms(i) {
+            let h = model.halfLife[term.slot]
+            coefficients.append((term.value * decayFactor(sinceAdded, halfLife: h), M_LN2 / h))
         }
         let a = leads[i].account
         if a >= 0 && accounts[Int(a)].intent != 0 {
             let account = accounts[Int(a)]
-            let c = account.intent * power2(-Double(clock - account.clock) * model.thirdPartyInverseHalfLife)
-            coefficients.append((c, M_LN2 * model.thirdPartyInverseHalfLife))
+            let c = account.intent * decayFactor(clock - account.clock, halfLife: model.thirdPartyHalfLife)
+            coefficients.append((c, M_LN2 / model.thirdPartyHalfLife))
         }
         var dt = 0.0
         let horizonMS = Double(LeadBook.horizonSeconds) * 1000

@@ -37,10 +37,10 @@ extension LeadBook {
     func qualityParts(_ lead: LeadRecord) -> QualityParts {
         let q = model.config.quality
         var parts = QualityParts()
-        if !lead.dealValue.isNaN {
-            parts.dealValue = lead.dealValue
-        } else if lead.seats >= 0 {
-            parts.dealValue = Double(lead.seats) * q.pricePerSeatUSD
+        if let deal = lead.dealValue {
+            parts.dealValue = deal
+        } else if let seats = lead.seats {
+            parts.dealValue = seats * q.pricePerSeatUSD
         }
         if let deal = parts.dealValue {
             if deal < q.floorUSD {
@@ -67,37 +67,16 @@ extension LeadBook {
         return parts
     }
 
-    /// Uncapped intent of a lead at `t` (>= its clock) from the current state, without changing it.
-    @inline(__always)
-    func rawIntent(_ i: Int, at t: Int64) -> Double {
-        let dt = Double(t - leads[i].clock)
-        let base = i * Signal.slotCount
-        var sum = 0.0
-        for k in 0..<Signal.slotCount {
-            let value = intent[base + k]
-            if value != 0 {
-                sum += dt == 0 ? Double(value) : Double(value) * power2(-dt * model.inverseHalfLife[k])
-            }
-        }
-        let a = leads[i].account
-        if a >= 0 {
-            let account = accounts[Int(a)]
-            if account.intent != 0 {
-                sum += account.intent * power2(-Double(t - account.clock) * model.thirdPartyInverseHalfLife)
-            }
-        }
-        return sum
-    }
-
     /// The bucket a lead is in at `t` with no new event.
     @inline(__always)
     func bucketAt(_ i: Int, _ t: Int64, quality: (points: Double, selfServe: Bool)) -> Bucket {
         model.bucket(selfServe: quality.selfServe, quality: quality.points, intent: model.cappedIntent(rawIntent(i, at: t)))
     }
 
-    /// After an event changed lead `i` (already rebased to `t`): emit a transition if its bucket
-    /// changed, and keep its decay bound valid.
+    /// After an event changed lead `i`: evaluate it at `t` (>= its clock), which becomes its
+    /// clock; emit a transition if its bucket changed, and keep its decay bound valid.
     mutating func evaluate(_ i: Int, at t: Int64, qualityChanged: Bool, reps: inout RepBook, into out: inout [OutputEvent]) {
+        leads[i].clock = t
         let q = quality(i)
         let bucket = bucketAt(i, t, quality: q)
         let old = leads[i].currentBucket
@@ -121,43 +100,18 @@ extension LeadBook {
         }
     }
 
-    /// A due decay transition: the bucket at `t` is computed from the state before rebasing (the
-    /// state the crossing was computed from), then the lead moves to `t`.
+    /// A due decay transition at `t` (the crossing second): the lead is evaluated there with no
+    /// new intent (its accumulators stay as they are), and `t` becomes its clock.
     mutating func fireDecay(_ i: Int, at t: Int64, reps: inout RepBook, into out: inout [OutputEvent]) {
         let q = quality(i)
         let bucket = bucketAt(i, t, quality: q)
         let old = leads[i].currentBucket
+        leads[i].clock = t
         if old != bucket {
             emitTransition(i, from: old, to: bucket, at: t, cause: .decay, reps: &reps, into: &out)
         }
-        rebase(i, to: t)
         leads[i].timerDue = Int64.max
         reschedule(i)
-    }
-
-    /// Per-class decayed contributions at `t`, in `Signal` order, then third-party and account.
-    func contributions(_ i: Int, at t: Int64) -> [ScoreBreakdown.SignalContribution] {
-        let dt = Double(t - leads[i].clock)
-        let base = i * Signal.slotCount
-        var result: [ScoreBreakdown.SignalContribution] = []
-        for signal in Signal.allCases {
-            let value = intent[base + signal.slot]
-            if value != 0 {
-                result.append(.init(signal: signal.rawValue,
-                                    points: Double(value) * power2(-dt * model.inverseHalfLife[signal.slot])))
-            }
-        }
-        let tp = intent[base + Signal.thirdPartySlot]
-        if tp != 0 {
-            result.append(.init(signal: "third_party", points: Double(tp) * power2(-dt * model.thirdPartyInverseHalfLife)))
-        }
-        let a = leads[i].account
-        if a >= 0 && accounts[Int(a)].intent != 0 {
-            let account = accounts[Int(a)]
-            result.append(.init(signal: "account_third_party",
-                                points: account.intent * power2(-Double(t - account.clock) * model.thirdPartyInverseHalfLife)))
-        }
-        return result
     }
 
     func breakdown(_ i: Int, at t: Int64) -> ScoreBreakdown {

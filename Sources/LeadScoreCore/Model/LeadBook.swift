@@ -3,10 +3,12 @@ import Collections
 /// All lead and account state of one Kafka partition: quality inputs, intent accumulators, buckets,
 /// owners, decay timers and the partition's stream time.
 ///
-/// Intent is exact and incremental: each lead keeps one accumulator per signal class, rebased to
-/// the lead's clock (`value x 2^(-dt/h)`) whenever the lead is evaluated, never the event history.
-/// An account keeps the accumulator of its account-level third-party intent; a lead's intent is
-/// its own plus its account's, capped.
+/// Intent is exact and incremental: each lead keeps one double-precision accumulator per signal
+/// class it has received (sparse, in `intentPool`), never the event history. The accumulators are
+/// rebased (`value x 2^(-(dt / h))`) only when intent is added, so between additions each term is
+/// decayed in one step from its reference time, as the closed form of SPEC section 2 does. An
+/// account keeps the accumulator of its account-level third-party intent; a lead's intent is its
+/// own plus its account's, capped.
 ///
 /// Decay transitions: for each lead in a rep bucket the book keeps a lower bound of the next
 /// moment its bucket drops (exact when computed after a bucket or quality change; new intent only
@@ -18,8 +20,8 @@ import Collections
 public struct LeadBook: Sendable {
     let model: ScoringModel
     var leads: [LeadRecord] = []
-    /// `Signal.slotCount` accumulators per lead, lead `i` at `i * slotCount`.
-    var intent: [Float] = []
+    /// The leads' intent accumulators (see `LeadRecord.intentBlock`).
+    var intentPool = IntentPool(maxSize: Signal.slotCount)
     var leadIDs: [String] = []
     var leadIndex = LeadIDTable()
     var accounts: [AccountRecord] = []
@@ -67,12 +69,10 @@ public struct LeadBook: Sendable {
             advance(to: time, reps: &reps, into: &out)
             let i = lead(e.leadID, account: e.accountID, at: time.millisecondsSinceEpoch)
             let t = evaluationTime(i, event: time.millisecondsSinceEpoch)
-            rebase(i, to: t)
-            let added = model.weights[e.signal.slot] * e.weightMultiplier
-            if added.isFinite && added > 0 {
-                let slot = i * Signal.slotCount + e.signal.slot
-                intent[slot] = Float(Double(intent[slot]) + added)
-            }
+            // A late event counts decayed from its own time to the evaluation time (SPEC 2).
+            let slot = e.signal.slot
+            let late = decayFactor(t - time.millisecondsSinceEpoch, halfLife: model.halfLife[slot])
+            addIntent(i, slot: slot, weight: model.weights[slot] * e.weightMultiplier * late, at: t)
             if leads[i].flags & (LeadRecord.profileKnown | LeadRecord.enrichmentRequested) == 0 {
                 leads[i].flags |= LeadRecord.enrichmentRequested
                 out.append(.enrichmentRequested(EnrichmentRequested(
@@ -85,11 +85,8 @@ public struct LeadBook: Sendable {
                 advance(to: time, reps: &reps, into: &out)
                 let i = lead(leadID, account: e.accountID, at: time.millisecondsSinceEpoch)
                 let t = evaluationTime(i, event: time.millisecondsSinceEpoch)
-                rebase(i, to: t)
-                if weight.isFinite && weight > 0 {
-                    let slot = i * Signal.slotCount + Signal.thirdPartySlot
-                    intent[slot] = Float(Double(intent[slot]) + weight)
-                }
+                let late = decayFactor(t - time.millisecondsSinceEpoch, halfLife: model.halfLife[Signal.thirdPartySlot])
+                addIntent(i, slot: Signal.thirdPartySlot, weight: weight * late, at: t)
                 evaluate(i, at: t, qualityChanged: false, reps: &reps, into: &out)
             } else if let accountID = e.accountID {
                 advance(to: time, reps: &reps, into: &out)
@@ -101,7 +98,6 @@ public struct LeadBook: Sendable {
             advance(to: time, reps: &reps, into: &out)
             let i = lead(e.leadID, account: e.accountID, at: time.millisecondsSinceEpoch)
             let t = evaluationTime(i, event: time.millisecondsSinceEpoch)
-            rebase(i, to: t)
             applyProfile(e, to: i)
             refreshQuality(i)
             evaluate(i, at: t, qualityChanged: true, reps: &reps, into: &out)
@@ -169,7 +165,6 @@ public struct LeadBook: Sendable {
         } else {
             i = leads.count
             leads.append(LeadRecord(clock: time))
-            intent.append(contentsOf: repeatElement(0, count: Signal.slotCount))
             leadIDs.append(id)
             leadIndex.insert(Int32(i), in: leadIDs)
         }
@@ -225,8 +220,15 @@ public struct LeadBook: Sendable {
         if let employees = e.employees { leads[i].employees = Int32(clamping: Swift.max(0, employees)) }
         if let country = e.country { leads[i].country = intern(country) }
         if let region = e.region { leads[i].region = intern(region) }
-        if let seats = e.seats { leads[i].seats = Int32(clamping: Swift.max(0, seats)) }
-        if let deal = e.dealValueUSD, deal.isFinite, deal >= 0 { leads[i].dealValue = deal }
+        if let deal = e.dealValueUSD, deal.isFinite, deal >= 0 {
+            leads[i].dealOrSeats = deal
+            leads[i].flags |= LeadRecord.dealKnown
+        }
+        if let seats = e.seats, leads[i].flags & LeadRecord.dealKnown == 0 {
+            // Seats only count while no deal value was given; the deal value wins for good.
+            leads[i].dealOrSeats = Double(Swift.max(0, seats))
+            leads[i].flags |= LeadRecord.seatsKnown
+        }
         if let technographics = e.technographics {
             var mask: UInt32 = 0
             for name in technographics { mask |= model.technographicBits[name] ?? 0 }
@@ -234,45 +236,22 @@ public struct LeadBook: Sendable {
         }
     }
 
-    /// Account-level third-party intent: rebase the account, add, then re-evaluate every known
-    /// lead of the account in lead id order.
+    /// Account-level third-party intent: rebase the account to its new update time, add the
+    /// weight there, then re-evaluate every known lead of the account in lead id order.
     mutating func applyAccountIntent(_ accountID: String, weight: Double, at time: Int64,
                                      reps: inout RepBook, into out: inout [OutputEvent]) {
         let a = account(accountID)
         let t = Swift.max(time, accounts[a].clock)
         if accounts[a].clock != Int64.min && t > accounts[a].clock && accounts[a].intent != 0 {
-            accounts[a].intent *= power2(-Double(t - accounts[a].clock) * model.thirdPartyInverseHalfLife)
+            accounts[a].intent *= decayFactor(t - accounts[a].clock, halfLife: model.thirdPartyHalfLife)
         }
         accounts[a].clock = t
-        if weight.isFinite && weight > 0 { accounts[a].intent += weight }
+        if weight.isFinite && weight > 0 { accounts[a].intent += weight * decayFactor(t - time, halfLife: model.thirdPartyHalfLife) }
         var next = accounts[a].firstLead
         while next >= 0 {
             let i = Int(next)
-            let lt = Swift.max(t, leads[i].clock)
-            rebase(i, to: lt)
-            evaluate(i, at: lt, qualityChanged: false, reps: &reps, into: &out)
+            evaluate(i, at: Swift.max(t, leads[i].clock), qualityChanged: false, reps: &reps, into: &out)
             next = leads[i].nextInAccount
         }
-    }
-
-    /// Decays a lead's accumulators to `t` and makes `t` its clock. Rounds toward zero so that a
-    /// rebased lead is never scored higher than the same lead evaluated without rebasing: a decay
-    /// transition, once due, cannot be undone by rounding.
-    @inline(__always)
-    mutating func rebase(_ i: Int, to t: Int64) {
-        let clock = leads[i].clock
-        guard t > clock else { return }
-        let dt = Double(t - clock)
-        let base = i * Signal.slotCount
-        for k in 0..<Signal.slotCount {
-            let value = intent[base + k]
-            if value != 0 {
-                let exact = Double(value) * power2(-dt * model.inverseHalfLife[k])
-                var rounded = Float(exact)
-                if Double(rounded) > exact { rounded = rounded.nextDown }
-                intent[base + k] = rounded
-            }
-        }
-        leads[i].clock = t
     }
 }

@@ -1,20 +1,25 @@
-/// One lead's live state in a `LeadBook`, kept small (72 bytes; its 11 intent accumulators live in
-/// the book's flat `Float` array) so a million leads stay well under 200 bytes each.
+/// One lead's live state in a `LeadBook`, kept small (80 bytes; its intent accumulators live in
+/// the book's `IntentPool`) so a million leads stay well under 200 bytes each.
 struct LeadRecord: Sendable, Equatable {
-    /// Last evaluation moment (ms) and the reference time of the lead's intent accumulators.
+    /// Last evaluation moment (ms): the lead's clock, which never goes backwards.
     var clock: Int64
+    /// Reference time (ms) of the lead's intent accumulators: the moment intent was last added.
+    /// Evaluations that add no intent (profiles, account intent, decay) leave the accumulators
+    /// alone, so a contribution is decayed in one step from when it was added, as the closed form
+    /// does, and rounding does not build up over evaluations.
+    var intentClock: Int64
     /// Lower bound of the next decay transition (ms, whole second), `Int64.max` for none.
     /// A heap entry is live only while its time equals this.
     var timerDue: Int64 = Int64.max
-    /// `deal_value_usd` from the profile, NaN when not given.
-    var dealValue: Double = .nan
+    /// `deal_value_usd` from the profile when `dealKnown`, else the seats when `seatsKnown`
+    /// (a given deal value always wins over seats, so one field holds whichever counts).
+    var dealOrSeats: Double = 0
     var account: Int32 = -1
     /// Next lead of the same account in lead id order, -1 at the end.
     var nextInAccount: Int32 = -1
     /// Index into the book's owner (rep id) table, -1 for none.
     var owner: Int32 = -1
     var seq: UInt32 = 0
-    var seats: Int32 = -1
     var employees: Int32 = -1
     /// Indexes into the book's string table, -1 when unknown.
     var industry: Int32 = -1
@@ -25,6 +30,10 @@ struct LeadRecord: Sendable, Equatable {
     /// Quality points, computed when the profile changes (single precision is exact for the sums
     /// of point values a configuration uses, and the same value is used everywhere).
     var quality: Float = 0
+    /// First cell of the lead's block in the book's `IntentPool`, -1 when it has no intent yet.
+    var intentBlock: Int32 = -1
+    /// Bit `slot` set when the block holds that slot's accumulator (cells in slot order).
+    var intentSlots: UInt16 = 0
     /// `Bucket.rawValue`, `LeadRecord.noBucket` before the first evaluation.
     var bucket: UInt8 = LeadRecord.noBucket
     var flags: UInt8 = 0
@@ -33,13 +42,26 @@ struct LeadRecord: Sendable, Equatable {
     static let profileKnown: UInt8 = 1
     static let enrichmentRequested: UInt8 = 2
     static let belowFloor: UInt8 = 4
+    /// `dealOrSeats` is a deal value.
+    static let dealKnown: UInt8 = 8
+    /// `dealOrSeats` is a seat count (no deal value given yet).
+    static let seatsKnown: UInt8 = 16
+    static let allFlags: UInt8 = 31
 
     init(clock: Int64) {
         self.clock = clock
+        intentClock = clock
     }
 
     var currentBucket: Bucket? { Bucket(rawValue: bucket) }
     var hasProfile: Bool { flags & LeadRecord.profileKnown != 0 }
+    /// Number of intent accumulators (cells of its block).
+    var intentCount: Int { intentSlots.nonzeroBitCount }
+
+    /// The given deal value, nil when none.
+    var dealValue: Double? { flags & LeadRecord.dealKnown != 0 ? dealOrSeats : nil }
+    /// The given seats, nil when none or when a deal value was given (which wins).
+    var seats: Double? { flags & LeadRecord.seatsKnown != 0 && flags & LeadRecord.dealKnown == 0 ? dealOrSeats : nil }
 }
 
 /// One account's third-party intent, which counts toward each of its leads.

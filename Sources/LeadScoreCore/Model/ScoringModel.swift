@@ -6,17 +6,20 @@ import Musl
 import Darwin
 #endif
 
-/// The configuration flattened into the numbers the hot path needs (reciprocal half-lives in
-/// milliseconds, weights by slot), and the pure functions of SPEC section 2 over them.
+/// The configuration flattened into the numbers the hot path needs (half-lives in milliseconds,
+/// weights by slot), and the pure functions of SPEC section 2 over them.
 struct ScoringModel: Sendable {
     let config: ScoringConfig
     let version: String
-    /// Per slot (`Signal.slot`, then third-party): 1 / half-life in ms.
-    let inverseHalfLife: [Double]
+    /// Per slot (`Signal.slot`, then third-party): half-life in ms. Decay factors are
+    /// `2^(-(dt / h))`: dividing (rather than multiplying by a reciprocal) makes a whole number of
+    /// half-lives an exact power of two, as in the closed form.
+    let halfLife: [Double]
     /// Per signal slot: weight.
     let weights: [Double]
     let thirdPartyMaxWeight: Double
-    let thirdPartyInverseHalfLife: Double
+    /// Half-life of third-party intent in ms (the lead's own and its account's).
+    let thirdPartyHalfLife: Double
     let maxIntent: Double
     let qualityWeight: Double
     let intentWeight: Double
@@ -32,16 +35,16 @@ struct ScoringModel: Sendable {
     init(config: ScoringConfig) {
         self.config = config
         version = config.version
-        var inverse = [Double](repeating: 0, count: Signal.slotCount)
+        var halfLife = [Double](repeating: 1, count: Signal.slotCount)
         var weights = [Double](repeating: 0, count: Signal.slotCount - 1)
         for signal in Signal.allCases {
             let rule = config.intent.rule(for: signal)
-            inverse[signal.slot] = 1 / Double(max(1, rule.halfLife.milliseconds))
+            halfLife[signal.slot] = Double(max(1, rule.halfLife.milliseconds))
             weights[signal.slot] = rule.weight
         }
-        thirdPartyInverseHalfLife = 1 / Double(max(1, config.intent.thirdPartyHalfLife.milliseconds))
-        inverse[Signal.thirdPartySlot] = thirdPartyInverseHalfLife
-        inverseHalfLife = inverse
+        thirdPartyHalfLife = Double(max(1, config.intent.thirdPartyHalfLife.milliseconds))
+        halfLife[Signal.thirdPartySlot] = thirdPartyHalfLife
+        self.halfLife = halfLife
         self.weights = weights
         thirdPartyMaxWeight = config.intent.thirdPartyMaxWeight
         maxIntent = config.intent.maxIntent
@@ -85,3 +88,10 @@ struct ScoringModel: Sendable {
 /// 2^x (Glibc/Darwin `exp2`; the only libm function the model needs).
 @inline(__always)
 func power2(_ x: Double) -> Double { exp2(x) }
+
+/// What a value decays to over `dt` ms with half-life `halfLife` ms: `2^(-(dt / halfLife))`,
+/// exactly 1 for `dt == 0`.
+@inline(__always)
+func decayFactor(_ dt: Int64, halfLife: Double) -> Double {
+    dt == 0 ? 1 : exp2(-(Double(dt) / halfLife))
+}

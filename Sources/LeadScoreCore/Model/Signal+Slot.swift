@@ -21,4 +21,6 @@ extension Signal {
     static let thirdPartySlot = 10
     /// Accumulators per lead: the ten signals and third-party intent.
     static let slotCount = 11
+    /// The signal of each slot below `thirdPartySlot`.
+    static let bySlot: [Signal] = Signal.allCases.sorted { $0.slot < $1.slot }
 }

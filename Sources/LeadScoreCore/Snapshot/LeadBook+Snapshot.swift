@@ -1,21 +1,28 @@
 import Collections
 
 extension LeadBook {
-    /// Format version of `serialize(into:)`.
-    public static let snapshotVersion: UInt32 = 1
+    /// Format version of `serialize(into:)`. Version 2 holds each lead's intent as sparse
+    /// double-precision accumulators with their own reference time; version 1 (eleven
+    /// single-precision accumulators per lead) is still read.
+    public static let snapshotVersion: UInt32 = 2
+    /// The oldest format version `init(deserializing:config:)` reads.
+    public static let oldestReadableSnapshotVersion: UInt32 = 1
 
     /// Appends the book's state: tag `LSLEADS`, format version, the configuration version it was
-    /// scored with, then leads, accumulators, accounts and interned strings. Decay timers are not
-    /// written: each lead's bound is, and the heap is rebuilt from them. The caller adds the file
-    /// header, checksum and atomic write.
+    /// scored with, the half-lives of its accumulators, then leads, accumulators, accounts and
+    /// interned strings. Decay timers are not written: each lead's bound is, and the heap is
+    /// rebuilt from them. Only the accumulators in use are written, lead by lead, so a restored
+    /// pool is compact. The caller adds the file header, checksum and atomic write.
     public func serialize(into out: inout [UInt8]) {
         var w = SnapshotWriter(bytes: out)
         out = []
-        w.bytes.reserveCapacity(w.bytes.count + leads.count * 110 + 64)
+        w.bytes.reserveCapacity(w.bytes.count + leads.count * 100 + intentPool.capacity * 8 + 64)
         w.tag("LSLEADS")
         w.u32(LeadBook.snapshotVersion)
         w.string(model.version)
         w.i64(streamTime.millisecondsSinceEpoch)
+        w.u32(UInt32(model.halfLife.count))
+        for h in model.halfLife { w.f64(h) }
         w.strings(strings)
         w.strings(owners)
         w.strings(accountIDs)
@@ -25,24 +32,31 @@ extension LeadBook {
             w.i32(account.firstLead)
         }
         w.strings(leadIDs)
+        var cells = 0
         for lead in leads {
             w.i64(lead.clock)
+            w.i64(lead.intentClock)
             w.i64(lead.timerDue)
-            w.f64(lead.dealValue)
+            w.f64(lead.dealOrSeats)
             w.i32(lead.account)
             w.i32(lead.nextInAccount)
             w.i32(lead.owner)
             w.u32(lead.seq)
-            w.i32(lead.seats)
             w.i32(lead.employees)
             w.i32(lead.industry)
             w.i32(lead.country)
             w.i32(lead.region)
             w.u32(lead.technographics)
+            w.u16(lead.intentSlots)
             w.u8(lead.bucket)
             w.u8(lead.flags)
+            cells += lead.intentCount
         }
-        w.floats(intent)
+        w.u64(UInt64(cells))
+        for lead in leads where lead.intentCount > 0 {
+            let block = Int(lead.intentBlock)
+            for k in block..<(block + lead.intentCount) { w.f64(intentPool[k]) }
+        }
         out = w.bytes
     }
 
@@ -51,7 +65,7 @@ extension LeadBook {
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(SnapshotError) in
                 var r = SnapshotReader(buffer)
-                try r.expectTag("LSLEADS", version: snapshotVersion, field: "header")
+                _ = try r.expectTag("LSLEADS", versions: oldestReadableSnapshotVersion...snapshotVersion, field: "header")
                 return try r.string("config_version")
             }
         }
@@ -61,6 +75,14 @@ extension LeadBook {
     /// Restores a book written by `serialize(into:)`, scoring from now on with `config`. Using a
     /// different configuration than the snapshot's is allowed (a reload) but its technographic
     /// list must be the same, since leads keep technographics as bits of that list.
+    ///
+    /// A version 1 snapshot loads with its single-precision accumulators widened to double (the
+    /// rounding they already carry stays; new intent is exact from then on).
+    ///
+    /// A lead's accumulators are kept at the moment intent was last added, which can be before its
+    /// clock. When `config` has other half-lives than the snapshot's, each lead's accumulators are
+    /// first decayed to its clock with the snapshot's half-lives, so the new ones apply from each
+    /// lead's clock on and never to time already scored.
     public init(deserializing bytes: [UInt8], config: ScoringConfig) throws(SnapshotError) {
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(SnapshotError) in try LeadBook(deserializing: buffer, config: config) }
@@ -72,9 +94,18 @@ extension LeadBook {
     public init(deserializing buffer: UnsafeRawBufferPointer, config: ScoringConfig) throws(SnapshotError) {
         self.init(config: config)
         var r = SnapshotReader(buffer)
-        try r.expectTag("LSLEADS", version: LeadBook.snapshotVersion, field: "header")
+        let version = try r.expectTag("LSLEADS", versions: LeadBook.oldestReadableSnapshotVersion...LeadBook.snapshotVersion,
+                                      field: "header")
         _ = try r.string("config_version")
         streamTime = Timestamp(millisecondsSinceEpoch: try r.i64("stream_time"))
+        var halfLives = model.halfLife
+        if version >= 2 {
+            guard try r.u32("half_lives") == UInt32(Signal.slotCount) else { throw SnapshotError(code: .corrupt, field: "half_lives") }
+            for k in 0..<Signal.slotCount {
+                halfLives[k] = try r.f64("half_lives")
+                guard halfLives[k].isFinite && halfLives[k] >= 1 else { throw SnapshotError(code: .corrupt, field: "half_lives") }
+            }
+        }
         strings = try r.strings("strings")
         owners = try r.strings("owners")
         accountIDs = try r.strings("account_ids")
@@ -84,6 +115,7 @@ extension LeadBook {
             account.clock = try r.i64("accounts")
             account.intent = try r.f64("accounts")
             account.firstLead = try r.i32("accounts")
+            guard account.intent.isFinite && account.intent >= 0 else { throw SnapshotError(code: .corrupt, field: "accounts") }
             accounts.append(account)
         }
         leadIDs = try r.strings("lead_ids")
@@ -91,27 +123,14 @@ extension LeadBook {
         leads.reserveCapacity(n)
         var pending: [TimerEntry] = []
         for i in 0..<n {
-            try r.need(66, "leads")
-            var lead = LeadRecord(clock: try r.i64("leads"))
-            lead.timerDue = try r.i64("leads")
-            lead.dealValue = try r.f64("leads")
-            lead.account = try r.i32("leads")
-            lead.nextInAccount = try r.i32("leads")
-            lead.owner = try r.i32("leads")
-            lead.seq = try r.u32("leads")
-            lead.seats = try r.i32("leads")
-            lead.employees = try r.i32("leads")
-            lead.industry = try r.i32("leads")
-            lead.country = try r.i32("leads")
-            lead.region = try r.i32("leads")
-            lead.technographics = try r.u32("leads")
-            lead.bucket = try r.u8("leads")
-            lead.flags = try r.u8("leads")
+            let lead = version == 1 ? try LeadBook.readLeadV1(&r) : try LeadBook.readLead(&r)
             // Indexes must point inside their tables: a corrupt snapshot must not trap later.
             guard lead.account < Int32(accounts.count), lead.nextInAccount < Int32(n),
                   lead.owner < Int32(owners.count), lead.industry < Int32(strings.count),
                   lead.country < Int32(strings.count), lead.region < Int32(strings.count),
-                  lead.bucket == LeadRecord.noBucket || Bucket(rawValue: lead.bucket) != nil
+                  lead.bucket == LeadRecord.noBucket || Bucket(rawValue: lead.bucket) != nil,
+                  lead.intentSlots >> UInt16(Signal.slotCount) == 0, lead.intentClock <= lead.clock,
+                  lead.flags & ~LeadRecord.allFlags == 0
             else { throw SnapshotError(code: .corrupt, field: "leads") }
             if lead.timerDue != Int64.max { pending.append(TimerEntry(due: lead.timerDue, lead: Int32(i))) }
             leads.append(lead)
@@ -119,8 +138,12 @@ extension LeadBook {
         for account in accounts where account.firstLead >= Int32(n) {
             throw SnapshotError(code: .corrupt, field: "accounts")
         }
-        intent = try r.floats("intent")
-        guard intent.count == n * Signal.slotCount else { throw SnapshotError(code: .corrupt, field: "intent") }
+        if version == 1 {
+            try readIntentV1(&r)
+        } else {
+            try readIntent(&r)
+            if halfLives != model.halfLife { rebaseToClocks(halfLives: halfLives) }
+        }
         guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
         timers = Heap(pending)
         leadIndex = LeadIDTable(capacity: n)
@@ -139,6 +162,118 @@ extension LeadBook {
         for (o, id) in owners.enumerated() { ownerIndex[id] = Int32(o) }
         guard accountIndex.count == accounts.count else {
             throw SnapshotError(code: .corrupt, field: "duplicate ids")
+        }
+    }
+
+    private static func readLead(_ r: inout SnapshotReader) throws(SnapshotError) -> LeadRecord {
+        try r.need(72, "leads")
+        var lead = LeadRecord(clock: try r.i64("leads"))
+        lead.intentClock = try r.i64("leads")
+        lead.timerDue = try r.i64("leads")
+        lead.dealOrSeats = try r.f64("leads")
+        lead.account = try r.i32("leads")
+        lead.nextInAccount = try r.i32("leads")
+        lead.owner = try r.i32("leads")
+        lead.seq = try r.u32("leads")
+        lead.employees = try r.i32("leads")
+        lead.industry = try r.i32("leads")
+        lead.country = try r.i32("leads")
+        lead.region = try r.i32("leads")
+        lead.technographics = try r.u32("leads")
+        lead.intentSlots = try r.u16("leads")
+        lead.bucket = try r.u8("leads")
+        lead.flags = try r.u8("leads")
+        guard lead.dealOrSeats.isFinite && lead.dealOrSeats >= 0 else { throw SnapshotError(code: .corrupt, field: "leads") }
+        return lead
+    }
+
+    /// A version 1 lead: deal value (NaN for none) and seats (-1 for none) apart, no intent fields.
+    private static func readLeadV1(_ r: inout SnapshotReader) throws(SnapshotError) -> LeadRecord {
+        try r.need(66, "leads")
+        var lead = LeadRecord(clock: try r.i64("leads"))
+        lead.timerDue = try r.i64("leads")
+        let deal = try r.f64("leads")
+        lead.account = try r.i32("leads")
+        lead.nextInAccount = try r.i32("leads")
+        lead.owner = try r.i32("leads")
+        lead.seq = try r.u32("leads")
+        let seats = try r.i32("leads")
+        lead.employees = try r.i32("leads")
+        lead.industry = try r.i32("leads")
+        lead.country = try r.i32("leads")
+        lead.region = try r.i32("leads")
+        lead.technographics = try r.u32("leads")
+        lead.bucket = try r.u8("leads")
+        lead.flags = try r.u8("leads")
+        guard lead.flags & ~(LeadRecord.profileKnown | LeadRecord.enrichmentRequested | LeadRecord.belowFloor) == 0
+        else { throw SnapshotError(code: .corrupt, field: "leads") }
+        if !deal.isNaN {
+            guard deal.isFinite && deal >= 0 else { throw SnapshotError(code: .corrupt, field: "leads") }
+            lead.dealOrSeats = deal
+            lead.flags |= LeadRecord.dealKnown
+        } else if seats >= 0 {
+            lead.dealOrSeats = Double(seats)
+            lead.flags |= LeadRecord.seatsKnown
+        }
+        return lead
+    }
+
+    /// Version 2 accumulators: the count, then each lead's cells in lead order.
+    private mutating func readIntent(_ r: inout SnapshotReader) throws(SnapshotError) {
+        let total = try r.u64("intent")
+        let expected = leads.reduce(0) { $0 + $1.intentCount }
+        guard total == UInt64(expected) else { throw SnapshotError(code: .corrupt, field: "intent") }
+        try r.need(expected * 8, "intent")
+        intentPool.reserveCapacity(expected)
+        for i in leads.indices where leads[i].intentCount > 0 {
+            let count = leads[i].intentCount
+            let block = Int(intentPool.allocate(count))
+            for k in 0..<count {
+                let value = try r.f64("intent")
+                guard value.isFinite && value >= 0 else { throw SnapshotError(code: .corrupt, field: "intent") }
+                intentPool[block + k] = value
+            }
+            leads[i].intentBlock = Int32(block)
+        }
+    }
+
+    /// Decays every lead's accumulators to its clock with the given (the snapshot's) half-lives.
+    private mutating func rebaseToClocks(halfLives: [Double]) {
+        for i in leads.indices where leads[i].intentCount > 0 && leads[i].intentClock < leads[i].clock {
+            let dt = leads[i].clock - leads[i].intentClock
+            var slots = leads[i].intentSlots
+            var k = Int(leads[i].intentBlock)
+            while slots != 0 {
+                intentPool[k] *= decayFactor(dt, halfLife: halfLives[slots.trailingZeroBitCount])
+                slots &= slots &- 1
+                k += 1
+            }
+            leads[i].intentClock = leads[i].clock
+        }
+    }
+
+    /// Version 1 accumulators: `Signal.slotCount` floats per lead, referenced to the lead's clock;
+    /// the non-zero ones become the lead's cells.
+    private mutating func readIntentV1(_ r: inout SnapshotReader) throws(SnapshotError) {
+        let floats = try r.floats("intent")
+        guard floats.count == leads.count * Signal.slotCount else { throw SnapshotError(code: .corrupt, field: "intent") }
+        for i in leads.indices {
+            let base = i * Signal.slotCount
+            var slots: UInt16 = 0
+            for k in 0..<Signal.slotCount {
+                let value = floats[base + k]
+                guard value.isFinite && value >= 0 else { throw SnapshotError(code: .corrupt, field: "intent") }
+                if value > 0 { slots |= UInt16(1) << UInt16(k) }
+            }
+            leads[i].intentClock = leads[i].clock
+            leads[i].intentSlots = slots
+            guard slots != 0 else { continue }
+            var cell = Int(intentPool.allocate(slots.nonzeroBitCount))
+            leads[i].intentBlock = Int32(cell)
+            for k in 0..<Signal.slotCount where slots & (UInt16(1) << UInt16(k)) != 0 {
+                intentPool[cell] = Double(floats[base + k])
+                cell += 1
+            }
         }
     }
 }

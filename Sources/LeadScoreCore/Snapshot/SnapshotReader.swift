@@ -9,6 +9,12 @@ struct SnapshotReader {
     }
 
     mutating func expectTag(_ text: StaticString, version: UInt32, field: String) throws(SnapshotError) {
+        _ = try expectTag(text, versions: version...version, field: field)
+    }
+
+    /// Checks the tag and returns the format version, which must lie in `versions` (a reader that
+    /// still understands older layouts).
+    mutating func expectTag(_ text: StaticString, versions: ClosedRange<UInt32>, field: String) throws(SnapshotError) -> UInt32 {
         let count = text.utf8CodeUnitCount
         guard offset + count <= buffer.count else { throw SnapshotError(code: .truncated, field: field) }
         let matches = text.withUTF8Buffer { tag in
@@ -17,7 +23,8 @@ struct SnapshotReader {
         guard matches else { throw SnapshotError(code: .wrongTag, field: field) }
         offset += count
         let found = try u32(field)
-        guard found == version else { throw SnapshotError(code: .unsupportedVersion, field: field) }
+        guard versions.contains(found) else { throw SnapshotError(code: .unsupportedVersion, field: field) }
+        return found
     }
 
     @inline(__always)
@@ -30,6 +37,13 @@ struct SnapshotReader {
         try need(1, field)
         defer { offset += 1 }
         return buffer[offset]
+    }
+
+    @inline(__always)
+    mutating func u16(_ field: String) throws(SnapshotError) -> UInt16 {
+        try need(2, field)
+        defer { offset += 2 }
+        return UInt16(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 
     @inline(__always)

@@ -14,6 +14,11 @@ struct SnapshotWriter {
     mutating func u8(_ v: UInt8) { bytes.append(v) }
 
     @inline(__always)
+    mutating func u16(_ v: UInt16) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
     mutating func u32(_ v: UInt32) {
         withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
     }

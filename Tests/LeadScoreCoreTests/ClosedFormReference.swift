@@ -1,0 +1,273 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@testable import LeadScoreCore
+
+/// A deliberately naive model of SPEC section 2 for the exactness property test: it keeps every
+/// lead's and account's full event history and evaluates the closed form
+/// `intent(t) = min(100, sum_i w_i x 2^(-(t - t_i) / h_i))` in double precision at every moment it
+/// needs, with no accumulator, no rebasing and no timer heap.
+///
+/// It shares nothing with `LeadBook` but the configuration's numbers and the public event and
+/// bucket types: quality, the bucket rule, the evaluation-time rule and the decay moments are
+/// written again here from the SPEC's words. `t_i` is the moment contribution `i` was added, its
+/// event's evaluation time (docs/model.md, "Evaluation time and late events").
+struct ClosedFormReference {
+    /// One bucket change as the SPEC defines it.
+    struct Step: Equatable, CustomStringConvertible {
+        var from: Bucket?
+        var to: Bucket
+        /// The evaluation moment (ms): the event's, or for decay the first whole second in the
+        /// lower bucket.
+        var at: Int64
+        var decay: Bool
+
+        var description: String {
+            "\(from?.name ?? "null")->\(to.name)@\(at)\(decay ? " decay" : "")"
+        }
+    }
+
+    struct Contribution {
+        /// When it was added (ms): its event's evaluation time, which for a late event is later
+        /// than its `occurred_at` (docs/model.md: a late event counts in full at the lead's
+        /// evaluation time).
+        var time: Int64
+        var weight: Double
+        /// Half-life in ms.
+        var halfLife: Double
+    }
+
+    struct Lead {
+        var id: String
+        var account: String?
+        /// Last evaluation moment (ms).
+        var clock: Int64
+        var bucket: Bucket?
+        var history: [Contribution] = []
+        var hasProfile = false
+        var industry: String?
+        var employees: Int?
+        var seats: Int?
+        var deal: Double?
+        var technographics: [String] = []
+        var steps: [Step] = []
+    }
+
+    struct Account {
+        /// Latest `occurred_at` of the account's intent events (ms), nil before the first.
+        var lastUpdate: Int64?
+        var history: [Contribution] = []
+        /// Known leads, kept in lead id order.
+        var leads: [String] = []
+    }
+
+    let config: ScoringConfig
+    var leads: [Lead] = []
+    var index: [String: Int] = [:]
+    /// Per lead: its next decay moment (ms), `Int64.max` for none; recomputed whenever the lead
+    /// changes.
+    var drops: [Int64] = []
+    var accounts: [String: Account] = [:]
+    /// Latest `occurred_at` seen.
+    var streamTime = Int64.min
+
+    /// Decay moments further ahead than this are not looked for (the engine's horizon, 100 years).
+    static let horizonSeconds: Int64 = 3_155_760_000
+
+    init(config: ScoringConfig) {
+        self.config = config
+    }
+
+    // MARK: The SPEC's functions
+
+    /// Closed form at `t`, capped, from the full history of the lead and its account.
+    func intent(_ lead: Lead, at t: Int64) -> Double {
+        var sum = 0.0
+        for c in lead.history { sum += c.weight * exp2(-(Double(t - c.time) / c.halfLife)) }
+        if let a = lead.account, let account = accounts[a] {
+            for c in account.history { sum += c.weight * exp2(-(Double(t - c.time) / c.halfLife)) }
+        }
+        return min(config.intent.maxIntent, sum)
+    }
+
+    /// Quality points and the floor rule.
+    func quality(_ lead: Lead) -> (points: Double, selfServe: Bool) {
+        guard lead.hasProfile else { return (0, false) }
+        let q = config.quality
+        var points = 0.0
+        var selfServe = false
+        let deal = lead.deal ?? lead.seats.map { Double($0) * q.pricePerSeatUSD }
+        if let deal {
+            if deal < q.floorUSD {
+                selfServe = true
+            } else if deal >= q.goldMinUSD {
+                points += q.goldPoints
+            } else if deal >= q.premiumMinUSD {
+                points += q.premiumPoints
+            } else {
+                points += q.basicPoints
+            }
+        }
+        if let industry = lead.industry, q.targetIndustries.contains(industry) { points += q.industryPoints }
+        if lead.technographics.contains(where: { q.technographics.contains($0) }) { points += q.technographicPoints }
+        if let employees = lead.employees {
+            var band = 0.0
+            for b in q.employeeBands where employees >= b.minEmployees { band = b.points }
+            points += band
+        }
+        return (min(q.maxPoints, points), selfServe)
+    }
+
+    func bucket(_ lead: Lead, at t: Int64) -> Bucket {
+        let (points, selfServe) = quality(lead)
+        if selfServe { return .selfServe }
+        let b = config.buckets
+        let i = intent(lead, at: t)
+        let score = b.qualityWeight * points + b.intentWeight * i
+        var bucket: Bucket = score >= b.thresholdA ? .a : score >= b.thresholdB ? .b : score >= b.thresholdC ? .c : .nurture
+        if i >= b.liftIntent && bucket < .b { bucket = .b }
+        return bucket
+    }
+
+    /// First whole second at or after the lead's clock at which it is in a lower bucket, by
+    /// bisection over whole seconds (the bucket only falls as intent decays); `Int64.max` for none.
+    func nextDrop(_ lead: Lead) -> Int64 {
+        guard let current = lead.bucket, current == .a || current == .b || current == .c else { return Int64.max }
+        let first = lead.clock >= 0 ? (lead.clock + 999) / 1000 : -((-lead.clock) / 1000)
+        func lower(_ second: Int64) -> Bool { bucket(lead, at: second * 1000) < current }
+        var hi = first + ClosedFormReference.horizonSeconds
+        guard lower(hi) else { return Int64.max }
+        if lower(first) { return first * 1000 }
+        var lo = first
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            if lower(mid) { hi = mid } else { lo = mid }
+        }
+        return hi * 1000
+    }
+
+    // MARK: Driving it
+
+    /// Applies one lead event: first every decay moment up to the new stream time, then the event
+    /// at the lead's evaluation time.
+    mutating func apply(_ event: InputEvent) {
+        let time = event.occurredAt.millisecondsSinceEpoch
+        streamTime = max(streamTime, time)
+        fireDecay(upTo: streamTime)
+        switch event {
+        case .engagement(let e):
+            let rule = config.intent.rule(for: e.signal)
+            let weight = rule.weight * e.weightMultiplier
+            let i = touch(e.leadID, account: e.accountID, at: time)
+            let t = evaluationTime(i, event: time)
+            if weight.isFinite && weight > 0 {
+                leads[i].history.append(Contribution(time: time, weight: weight, halfLife: Double(rule.halfLife.milliseconds)))
+            }
+            evaluate(i, at: t)
+        case .intent(let e):
+            let weight = config.intent.thirdPartyMaxWeight * min(100, max(0, e.surge)) / 100
+            let halfLife = Double(config.intent.thirdPartyHalfLife.milliseconds)
+            if let leadID = e.leadID {
+                let i = touch(leadID, account: e.accountID, at: time)
+                let t = evaluationTime(i, event: time)
+                if weight > 0 { leads[i].history.append(Contribution(time: time, weight: weight, halfLife: halfLife)) }
+                evaluate(i, at: t)
+            } else if let accountID = e.accountID {
+                var account = accounts[accountID] ?? Account()
+                let t = max(time, account.lastUpdate ?? time)
+                account.lastUpdate = t
+                if weight > 0 { account.history.append(Contribution(time: time, weight: weight, halfLife: halfLife)) }
+                accounts[accountID] = account
+                for leadID in account.leads {
+                    let i = index[leadID]!
+                    evaluate(i, at: max(t, leads[i].clock))
+                }
+            }
+        case .profile(let e):
+            let i = touch(e.leadID, account: e.accountID, at: time)
+            let t = evaluationTime(i, event: time)
+            var lead = leads[i]
+            lead.hasProfile = true
+            if let v = e.industry { lead.industry = v }
+            if let v = e.employees { lead.employees = max(0, v) }
+            if let v = e.seats { lead.seats = max(0, v) }
+            if let v = e.dealValueUSD, v.isFinite, v >= 0 { lead.deal = v }
+            if let v = e.technographics { lead.technographics = v }
+            leads[i] = lead
+            evaluate(i, at: t)
+        default:
+            break
+        }
+    }
+
+    /// Fires every decay moment due by `now` (each lead on its own: a lead's steps do not depend
+    /// on other leads).
+    mutating func fireDecay(upTo now: Int64) {
+        for i in drops.indices {
+            while drops[i] <= now {
+                let due = drops[i]
+                var lead = leads[i]
+                let to = bucket(lead, at: due)
+                lead.steps.append(Step(from: lead.bucket, to: to, at: due, decay: true))
+                lead.bucket = to
+                lead.clock = max(lead.clock, due)
+                drops[i] = nextDrop(lead)
+                leads[i] = lead
+            }
+        }
+    }
+
+    /// SPEC: the latest of the event's time, the lead's last evaluation and its account's last
+    /// intent update.
+    func evaluationTime(_ i: Int, event: Int64) -> Int64 {
+        let lead = leads[i]
+        var t = max(event, lead.clock)
+        if let a = lead.account, let update = accounts[a]?.lastUpdate { t = max(t, update) }
+        return t
+    }
+
+    /// The index of a lead, added when new (its clock starts at the event's time); a lead gets
+    /// the account first given for it.
+    mutating func touch(_ leadID: String, account accountID: String?, at time: Int64) -> Int {
+        let i: Int
+        if let known = index[leadID] {
+            i = known
+        } else {
+            i = leads.count
+            leads.append(Lead(id: leadID, account: nil, clock: time))
+            drops.append(Int64.max)
+            index[leadID] = i
+        }
+        if leads[i].account == nil, let accountID {
+            leads[i].account = accountID
+            var account = accounts[accountID] ?? Account()
+            account.leads.append(leadID)
+            account.leads.sort()
+            accounts[accountID] = account
+        }
+        return i
+    }
+
+    mutating func evaluate(_ i: Int, at t: Int64) {
+        var lead = leads[i]
+        lead.clock = t
+        let b = bucket(lead, at: t)
+        if b != lead.bucket {
+            lead.steps.append(Step(from: lead.bucket, to: b, at: t, decay: false))
+            lead.bucket = b
+        }
+        drops[i] = nextDrop(lead)
+        leads[i] = lead
+    }
+
+    /// Each lead's steps, by lead id.
+    var stepsByLead: [String: [Step]] {
+        var result: [String: [Step]] = [:]
+        for lead in leads { result[lead.id] = lead.steps }
+        return result
+    }
+}
