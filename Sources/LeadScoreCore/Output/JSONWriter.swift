@@ -58,7 +58,26 @@ public struct JSONWriter {
     /// An integer value.
     public mutating func integer<T: BinaryInteger>(_ value: T) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        JSONWriter.appendInteger(Int64(clamping: value), to: &bytes)
+    }
+
+    /// Decimal digits of an integer, without building a String.
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        if v < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(v))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            while v > 0 {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(digits)[i...]))
+        }
     }
 
     /// A number rounded to `decimals` places, trailing zeros dropped (`74.2`, `75`); non-finite
@@ -71,20 +90,20 @@ public struct JSONWriter {
     /// `true`/`false`.
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        JSONWriter.appendLiteral(value ? "true" : "false", to: &bytes)
     }
 
     /// `null`.
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        JSONWriter.appendLiteral("null", to: &bytes)
     }
 
     /// An RFC 3339 timestamp string, or `null`.
     public mutating func timestamp(_ value: Timestamp?) {
         separate()
         guard let value else {
-            bytes.append(contentsOf: Array("null".utf8))
+            JSONWriter.appendLiteral("null", to: &bytes)
             return
         }
         bytes.append(UInt8(ascii: "\""))
@@ -101,12 +120,22 @@ public struct JSONWriter {
         }
     }
 
+    @inline(__always)
+    static func appendLiteral(_ text: StaticString, to out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
     /// Appends a JSON string literal: `"`, `\` and control characters escaped, the rest as UTF-8.
     public static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Ids and names almost never need escaping: copy them in one go.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(contentsOf: value.utf8)
+        // Ids and names almost never need escaping: scan the contiguous UTF-8 and copy it in one go.
+        var text = value
+        let plain = text.withUTF8 { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            out.append(contentsOf: utf8)
+            return true
+        }
+        if plain {
             out.append(UInt8(ascii: "\""))
             return
         }

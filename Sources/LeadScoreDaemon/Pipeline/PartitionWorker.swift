@@ -216,52 +216,67 @@ struct PartitionWorkerCore {
         let started = ContinuousClock.now
         let wallNow = WallClock.millis()
         let notAfter = Timestamp(millisecondsSinceEpoch: wallNow + configuration.stream.maxFutureSkew.milliseconds)
-        let maxEventBytes = configuration.stream.maxEventBytes
         var counts = BatchCounts()
-        for i in indexes {
-            let id = batch.partition(at: i)
-            let offset = batch.offset(at: i)
-            guard let next = partitions[id]?.nextOffset, offset >= next else { continue }
-            outputs.removeAll(keepingCapacity: true)
-            var letter: DeadLetter?
-            if batch.valueCount(at: i) > maxEventBytes {
-                letter = DeadLetter(tooLarge: batch.message(at: i), limit: maxEventBytes)
-            } else {
-                let decoded: Result<InputEvent, EventDecodingError>? = batch.withValue(at: i) { value in
-                    guard let value else { return nil }
-                    return Result { () throws(EventDecodingError) in try decoder.decode(value) }
-                }
-                switch decoded {
-                case nil:
-                    letter = DeadLetter(reason: DeadLetter.Reason.tombstone, field: nil, message: "a record with no value",
-                                        input: batch.message(at: i))
-                case .failure(let error)?:
-                    letter = DeadLetter(decodingError: error, input: batch.message(at: i))
-                case .success(let event)?:
-                    letter = apply(event, partition: id, notAfter: notAfter, counts: &counts, batch: batch, index: i)
-                }
-            }
-            if let letter { try publish(letter, partition: id, counts: &counts) }
-            try emit(partition: id, sourceOffset: offset, inputTimestamp: batch.timestampMilliseconds(at: i), counts: &counts)
-            partitions[id]?.nextOffset = offset + 1
-            partitions[id]?.eventsIn += 1
-            partitions[id]?.lastInputAt = started
-            if let time = partitions[id]?.book.streamTime { partitions[id]?.streamTimeAtLastInput = time }
-            if partitions[id]?.isCatchingUp == false, partitions[id]?.written.isEmpty == false {
-                partitions[id]?.written = []
-                partitions[id]?.writtenOwners = [:]
+        // Records come in runs of one partition; each run works on the partition's state taken
+        // out of the dictionary (a move, not a copy) and put back at the end of the run.
+        var k = 0
+        while k < indexes.count {
+            let id = batch.partition(at: indexes[k])
+            var end = k + 1
+            while end < indexes.count && batch.partition(at: indexes[end]) == id { end += 1 }
+            defer { k = end }
+            guard var p = partitions.removeValue(forKey: id) else { continue }
+            defer { partitions[id] = p }
+            for i in indexes[k..<end] {
+                try process(batch, index: i, partition: &p, notAfter: notAfter, counts: &counts)
+                p.lastInputAt = started
             }
         }
         counts.report(to: environment.metrics)
         environment.metrics.processingLatency.record(ContinuousClock.now - started)
     }
 
+    /// One record of partition `p`.
+    private mutating func process(_ batch: any RecordBatch, index i: Int, partition p: inout WorkerPartition, notAfter: Timestamp,
+                                  counts: inout BatchCounts) throws(KafkaError) {
+        let offset = batch.offset(at: i)
+        guard offset >= p.nextOffset else { return }
+        outputs.removeAll(keepingCapacity: true)
+        let maxEventBytes = configuration.stream.maxEventBytes
+        var letter: DeadLetter?
+        if batch.valueCount(at: i) > maxEventBytes {
+            letter = DeadLetter(tooLarge: batch.message(at: i), limit: maxEventBytes)
+        } else {
+            let decoded: Result<InputEvent, EventDecodingError>? = batch.withValue(at: i) { value in
+                guard let value else { return nil }
+                return Result { () throws(EventDecodingError) in try decoder.decode(value) }
+            }
+            switch decoded {
+            case nil:
+                letter = DeadLetter(reason: DeadLetter.Reason.tombstone, field: nil, message: "a record with no value",
+                                    input: batch.message(at: i))
+            case .failure(let error)?:
+                letter = DeadLetter(decodingError: error, input: batch.message(at: i))
+            case .success(let event)?:
+                letter = apply(event, to: &p, notAfter: notAfter, counts: &counts, batch: batch, index: i)
+            }
+        }
+        if let letter { try publish(letter, partition: &p, counts: &counts) }
+        try emit(partition: &p, sourceOffset: offset, inputTimestamp: batch.timestampMilliseconds(at: i), counts: &counts)
+        p.nextOffset = offset + 1
+        p.eventsIn += 1
+        p.streamTimeAtLastInput = p.book.streamTime
+        if !p.written.isEmpty && !p.isCatchingUp {
+            p.written = []
+            p.writtenOwners = [:]
+        }
+    }
+
     /// Applies one decoded event; returns the dead letter when it was refused.
-    private mutating func apply(_ event: InputEvent, partition id: Int32, notAfter: Timestamp, counts: inout BatchCounts,
+    private mutating func apply(_ event: InputEvent, to p: inout WorkerPartition, notAfter: Timestamp, counts: inout BatchCounts,
                                 batch: any RecordBatch, index i: Int) -> DeadLetter? {
-        // The partition is known (checked by the caller); the fallback is never taken.
         let outcome: ApplyOutcome = environment.reps.withBook { reps in
-            partitions[id]?.book.apply(event, reps: &reps, into: &outputs, notAfter: notAfter) ?? .applied
+            p.book.apply(event, reps: &reps, into: &outputs, notAfter: notAfter)
         }
         switch outcome {
         case .applied:
@@ -280,8 +295,7 @@ struct PartitionWorkerCore {
         }
     }
 
-    private mutating func publish(_ letter: DeadLetter, partition id: Int32, counts: inout BatchCounts) throws(KafkaError) {
-        guard let p = partitions[id] else { return }
+    private func publish(_ letter: DeadLetter, partition p: inout WorkerPartition, counts: inout BatchCounts) throws(KafkaError) {
         if !p.written.isEmpty, p.written.contains(OutputKey(topic: .deadLetter, dedupe: letter.dedupeKey)) {
             counts.suppressed += 1
             return
@@ -292,23 +306,21 @@ struct PartitionWorkerCore {
 
     /// Publishes the outputs one input (or an idle-clock advance) caused, except those the recovery
     /// scan found already written, and keeps bucket counts and the dashboard's recent decisions.
-    private mutating func emit(partition id: Int32, sourceOffset: Int64, inputTimestamp: Int64?,
+    private mutating func emit(partition p: inout WorkerPartition, sourceOffset: Int64, inputTimestamp: Int64?,
                                counts: inout BatchCounts) throws(KafkaError) {
-        guard !outputs.isEmpty, let source = partitions[id]?.source else { return }
+        guard !outputs.isEmpty else { return }
         for output in outputs {
-            if case .leadRescored(let rescored) = output { partitions[id]?.count(rescored) }
-            if partitions[id]?.written.isEmpty == false,
-               partitions[id]?.written.contains(OutputKey(topic: OutputTopic(output.kind), dedupe: OutputPublisher.dedupeKey(output))) == true {
+            if case .leadRescored(let rescored) = output { p.count(rescored) }
+            if !p.written.isEmpty, p.written.contains(OutputKey(topic: OutputTopic(output.kind), dedupe: OutputPublisher.dedupeKey(output))) {
                 counts.suppressed += 1
                 // The decision already written is the one downstream acted on: keep its rep even
                 // if the replay, seeing other rep load, chose another.
-                if case .leadRouted(let routed) = output,
-                   let written = partitions[id]?.writtenOwners[routed.idempotencyKey], written != routed.repID {
-                    partitions[id]?.book.adoptOwner(leadID: routed.leadID, repID: written)
+                if case .leadRouted(let routed) = output, let written = p.writtenOwners[routed.idempotencyKey], written != routed.repID {
+                    p.book.adoptOwner(leadID: routed.leadID, repID: written)
                 }
                 continue
             }
-            try environment.publisher.publish(output, source: source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp, buffer: &json)
+            try environment.publisher.publish(output, source: p.source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp, buffer: &json)
             counts.outputs[output.kind, default: 0] += 1
             if case .leadRouted(let routed) = output { environment.recent.append(routed) }
         }
@@ -338,16 +350,17 @@ struct PartitionWorkerCore {
         var counts = BatchCounts()
         let run = { (core: inout PartitionWorkerCore) throws(KafkaError) in
             for id in core.partitions.keys.sorted() {
-                guard let p = core.partitions[id] else { continue }
+                guard var p = core.partitions.removeValue(forKey: id) else { continue }
+                defer { core.partitions[id] = p }
                 let idle = now - p.lastInputAt
                 let base = p.streamTimeAtLastInput.millisecondsSinceEpoch
                 guard idle >= idleAfter, base != Int64.min else { continue }
                 core.outputs.removeAll(keepingCapacity: true)
                 let target = Timestamp(millisecondsSinceEpoch: base + idle.milliseconds)
                 core.environment.reps.withBook { reps in
-                    core.partitions[id]?.book.advance(to: target, reps: &reps, into: &core.outputs)
+                    p.book.advance(to: target, reps: &reps, into: &core.outputs)
                 }
-                try core.emit(partition: id, sourceOffset: p.nextOffset - 1, inputTimestamp: nil, counts: &counts)
+                try core.emit(partition: &p, sourceOffset: p.nextOffset - 1, inputTimestamp: nil, counts: &counts)
             }
         }
         if configuration.kafka.transactions {
