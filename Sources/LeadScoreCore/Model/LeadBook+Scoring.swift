@@ -75,7 +75,7 @@ extension LeadBook {
 
     /// After an event changed lead `i`: evaluate it at `t` (>= its clock), which becomes its
     /// clock; emit a transition if its bucket changed, and keep its decay bound valid.
-    mutating func evaluate(_ i: Int, at t: Int64, qualityChanged: Bool, reps: inout RepBook, into out: inout [OutputEvent]) {
+    mutating func evaluate<Desk: RoutingDesk>(_ i: Int, at t: Int64, qualityChanged: Bool, reps: inout Desk, into out: inout [OutputEvent]) {
         leads[i].clock = t
         let q = quality(i)
         let bucket = bucketAt(i, t, quality: q)
@@ -102,7 +102,7 @@ extension LeadBook {
 
     /// A due decay transition at `t` (the crossing second): the lead is evaluated there with no
     /// new intent (its accumulators stay as they are), and `t` becomes its clock.
-    mutating func fireDecay(_ i: Int, at t: Int64, reps: inout RepBook, into out: inout [OutputEvent]) {
+    mutating func fireDecay<Desk: RoutingDesk>(_ i: Int, at t: Int64, reps: inout Desk, into out: inout [OutputEvent]) {
         let q = quality(i)
         let bucket = bucketAt(i, t, quality: q)
         let old = leads[i].currentBucket
@@ -126,8 +126,8 @@ extension LeadBook {
 
     /// Records a bucket change (seq + 1) and emits `lead_rescored`, then `lead_routed` when the
     /// lead enters or changes a rep bucket or enters self_serve.
-    mutating func emitTransition(_ i: Int, from old: Bucket?, to new: Bucket, at t: Int64, cause: LeadRescored.Cause,
-                                 reps: inout RepBook, into out: inout [OutputEvent]) {
+    mutating func emitTransition<Desk: RoutingDesk>(_ i: Int, from old: Bucket?, to new: Bucket, at t: Int64, cause: LeadRescored.Cause,
+                                 reps: inout Desk, into out: inout [OutputEvent]) {
         leads[i].seq &+= 1
         leads[i].bucket = new.rawValue
         let seq = leads[i].seq

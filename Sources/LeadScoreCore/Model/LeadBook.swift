@@ -60,7 +60,7 @@ public struct LeadBook: Sendable {
     ///   refused (`.rejectedFuture`) before it can move stream time; the daemon passes
     ///   `now + 1h`, replay passes nil (event time is all there is).
     @discardableResult
-    public mutating func apply(_ event: InputEvent, reps: inout RepBook, into out: inout [OutputEvent],
+    public mutating func apply<Desk: RoutingDesk>(_ event: InputEvent, reps: inout Desk, into out: inout [OutputEvent],
                                notAfter: Timestamp? = nil) -> ApplyOutcome {
         let time = event.occurredAt
         if let notAfter, time > notAfter { return .rejectedFuture }
@@ -109,7 +109,7 @@ public struct LeadBook: Sendable {
 
     /// Moves stream time forward to `streamTime` (never back) and emits every decay transition due
     /// by then, in order of their moments (ties by lead index).
-    public mutating func advance(to streamTime: Timestamp, reps: inout RepBook, into out: inout [OutputEvent]) {
+    public mutating func advance<Desk: RoutingDesk>(to streamTime: Timestamp, reps: inout Desk, into out: inout [OutputEvent]) {
         if streamTime > self.streamTime { self.streamTime = streamTime }
         let now = self.streamTime.millisecondsSinceEpoch
         while let top = timers.min, top.due <= now {
@@ -238,8 +238,8 @@ public struct LeadBook: Sendable {
 
     /// Account-level third-party intent: rebase the account to its new update time, add the
     /// weight there, then re-evaluate every known lead of the account in lead id order.
-    mutating func applyAccountIntent(_ accountID: String, weight: Double, at time: Int64,
-                                     reps: inout RepBook, into out: inout [OutputEvent]) {
+    mutating func applyAccountIntent<Desk: RoutingDesk>(_ accountID: String, weight: Double, at time: Int64,
+                                     reps: inout Desk, into out: inout [OutputEvent]) {
         let a = account(accountID)
         let t = Swift.max(time, accounts[a].clock)
         if accounts[a].clock != Int64.min && t > accounts[a].clock && accounts[a].intent != 0 {

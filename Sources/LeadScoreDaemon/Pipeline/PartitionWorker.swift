@@ -24,7 +24,8 @@ struct WorkerEnvironment: Sendable {
 
 /// One partition worker: a thread that owns its partitions' state exclusively (books, offsets,
 /// dedupe sets, bucket counts) and does all the per-record work for them: decode in place, score,
-/// render, produce. Nothing else touches that state; others talk to the worker through its inbox
+/// render, produce (the rep state's lock is taken only to route a transition). Nothing else
+/// touches that state; others talk to the worker through its inbox
 /// and read what it publishes (`summaries`).
 final class PartitionWorker: Sendable {
     let index: Int
@@ -275,9 +276,8 @@ struct PartitionWorkerCore {
     /// Applies one decoded event; returns the dead letter when it was refused.
     private mutating func apply(_ event: InputEvent, to p: inout WorkerPartition, notAfter: Timestamp, counts: inout BatchCounts,
                                 batch: any RecordBatch, index i: Int) -> DeadLetter? {
-        let outcome: ApplyOutcome = environment.reps.withBook { reps in
-            p.book.apply(event, reps: &reps, into: &outputs, notAfter: notAfter)
-        }
+        var desk = environment.reps.desk
+        let outcome = p.book.apply(event, reps: &desk, into: &outputs, notAfter: notAfter)
         switch outcome {
         case .applied:
             counts.eventsIn[event.typeName, default: 0] += 1
@@ -357,9 +357,8 @@ struct PartitionWorkerCore {
                 guard idle >= idleAfter, base != Int64.min else { continue }
                 core.outputs.removeAll(keepingCapacity: true)
                 let target = Timestamp(millisecondsSinceEpoch: base + idle.milliseconds)
-                core.environment.reps.withBook { reps in
-                    p.book.advance(to: target, reps: &reps, into: &core.outputs)
-                }
+                var desk = core.environment.reps.desk
+                p.book.advance(to: target, reps: &desk, into: &core.outputs)
                 try core.emit(partition: &p, sourceOffset: p.nextOffset - 1, inputTimestamp: nil, counts: &counts)
             }
         }

@@ -12,7 +12,7 @@ import Synchronization
 ///   owning worker to snapshot a revoked one before it is let go).
 /// - **Partition workers** (`PartitionWorker`, `pipeline.workers`, default one per core) each own
 ///   their partitions' state exclusively and do the per-record work: decode, score, render,
-///   produce. The hot path takes one small lock, the rep state's, for the scoring step.
+///   produce. The hot path takes one small lock, the rep state's, only to route a transition.
 /// - **Rep state** (`RepState`) is fed by the rep feed's own thread and read by routing and HTTP.
 /// - The **snapshot writer** (`SnapshotWriter`) flushes, serializes, writes, fsyncs and commits,
 ///   off the workers.

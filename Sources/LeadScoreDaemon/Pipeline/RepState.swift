@@ -24,3 +24,26 @@ final class RepState: Sendable {
         book.withLock { $0.leaderboard(at: $0.clock) }
     }
 }
+
+extension RepState {
+    /// The routing desk partition workers score with: each routing call takes the rep state's
+    /// lock for itself alone, so workers score events in parallel and meet only when a transition
+    /// is routed.
+    struct Desk: RoutingDesk {
+        let state: RepState
+
+        mutating func takeAssignment(leadID: String) -> String? {
+            state.withBook { $0.takeAssignment(leadID: leadID) }
+        }
+
+        mutating func route(bucket: Bucket, at: Timestamp, country: String?, region: String?,
+                            currentOwner: String?, holdout: Bool) -> RoutingDecision {
+            state.withBook {
+                $0.route(bucket: bucket, at: at, country: country, region: region, currentOwner: currentOwner, holdout: holdout)
+            }
+        }
+    }
+
+    /// A desk over this rep state.
+    var desk: Desk { Desk(state: self) }
+}
