@@ -2,7 +2,8 @@
 # `make bench`: every benchmark figure, one after the other (see Benchmarks/README.md).
 #   1. scoring core, one core, no broker (scoring-figures)
 #   2. Kafka layer throughput vs bare librdkafka (Kafka/throughput.sh)
-#   3. the daemon end to end vs a bare librdkafka consumer, and routing latency (Kafka/end-to-end.sh)
+#   3. the daemon end to end vs a bare librdkafka consumer and a bare relay, and latency of both
+#      (Kafka/end-to-end.sh)
 # Each builds what it needs in release mode; the first run takes several minutes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
