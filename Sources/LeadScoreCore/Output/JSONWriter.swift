@@ -3,7 +3,10 @@
 public struct JSONWriter {
     /// The bytes written so far.
     public var bytes: [UInt8]
-    private var needsComma: [Bool] = []
+    /// One bit per open object or array (innermost lowest): a value was written at that level.
+    /// 64 levels are plenty for the outputs (they nest four deep); no array per writer.
+    private var commaBits: UInt64 = 0
+    private var depth = 0
 
     /// Appends to an existing buffer.
     public init(bytes: [UInt8] = []) {
@@ -14,34 +17,57 @@ public struct JSONWriter {
     public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        push()
     }
 
     /// `}`
     public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
-        needsComma.removeLast()
+        pop()
     }
 
     /// `[`
     public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        push()
     }
 
     /// `]`
     public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
-        needsComma.removeLast()
+        pop()
     }
 
-    /// `"name":` inside an object; the value follows.
-    public mutating func key(_ name: String) {
+    @inline(__always)
+    private mutating func push() {
+        commaBits <<= 1
+        depth += 1
+    }
+
+    @inline(__always)
+    private mutating func pop() {
+        commaBits >>= 1
+        depth -= 1
+    }
+
+    /// `"name":` inside an object for a key that comes from data (escaped as needed); the value
+    /// follows.
+    public mutating func key(string name: String) {
         separate()
         JSONWriter.appendString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        commaBits &= ~1
+    }
+
+    /// `"name":` for a key the program spells (never needs escaping): copied as is.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        commaBits &= ~1
     }
 
     /// A string value.
@@ -111,12 +137,13 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    @inline(__always)
     private mutating func separate() {
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] {
+        guard depth > 0 else { return }
+        if commaBits & 1 != 0 {
             bytes.append(UInt8(ascii: ","))
         } else {
-            needsComma[needsComma.count - 1] = true
+            commaBits |= 1
         }
     }
 

@@ -58,7 +58,7 @@ extension ScoreBreakdown {
         w.key("intent")
         w.beginObject()
         for contribution in intent {
-            w.key(contribution.signal); w.number(contribution.points)
+            w.key(string: contribution.signal); w.number(contribution.points)
         }
         w.endObject()
         w.endObject()
