@@ -89,6 +89,7 @@ extension DaemonConfiguration {
         if let v = environment["LEADSCORE_HTTP"] { http.listen = v }
         if let v = environment["LEADSCORE_TRANSACTIONAL_ID"], !v.isEmpty { kafka.transactionalID = v }
         if let v = environment["LEADSCORE_FETCH_WAIT_MAX"], let d = ConfigDuration.parse(v) { kafka.fetchWaitMax = d }
+        if let v = environment["LEADSCORE_WORKERS"], let n = Int(v), (0...256).contains(n) { pipeline.workers = n }
         let prefix = "LEADSCORE_RDKAFKA_"
         for (key, value) in environment where key.hasPrefix(prefix) && key.count > prefix.count {
             let property = String(key.dropFirst(prefix.count).lowercased().map { $0 == "_" ? "." : $0 })
