@@ -35,42 +35,8 @@ final class RDKafkaConsumerCore: Sendable {
     /// already fetched, up to `maxMessages`. Non-fatal consumer errors are logged and skipped; a
     /// fatal error is thrown. Returns early (possibly empty) when a partition reaches its end.
     func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> [KafkaMessage] {
-        guard !isClosed else { throw KafkaError(code: .closed, message: "poll after close") }
-        let handle = client.handle
-        pollLock.lock()
-        defer { pollLock.unlock() }
-        do {
-            var batch: [KafkaMessage] = []
-            batch.reserveCapacity(min(maxMessages, 4096))
-            var wait = Int32(timeout.timeoutMilliseconds)
-            while batch.count < maxMessages {
-                guard let m = rd_kafka_consumer_poll(handle, wait) else { break }
-                defer { rd_kafka_message_destroy(m) }
-                wait = 0
-                let err = m.pointee.err
-                if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    let message = Self.makeMessage(m, topicNames: &pollState.topicNames)
-                    if !pollState.atEnd.isEmpty { pollState.atEnd.remove(message.topicPartition) }
-                    batch.append(message)
-                } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                    let topic = Self.topicName(m.pointee.rkt, cache: &pollState.topicNames)
-                    pollState.atEnd.insert(KafkaTopicPartition(topic: topic, partition: m.pointee.partition))
-                    break
-                } else {
-                    let text = m.pointee.payload.map {
-                        String(decoding: UnsafeRawBufferPointer(start: $0, count: m.pointee.len), as: UTF8.self)
-                    } ?? ""
-                    var error = KafkaError.rdKafka(err, context: text.isEmpty ? "consumer error" : text)
-                    if err == RD_KAFKA_RESP_ERR__FATAL {
-                        error.isFatal = true
-                        throw error
-                    }
-                    client.logger.warning("consumer error", metadata: ["kafka.error": .string(error.description)])
-                    client.context.hooks.onError?(error)
-                }
-            }
-            return batch
-        }
+        let batch = try pollRecords(maxMessages: maxMessages, timeout: timeout)
+        return (0..<batch.count).map { batch.message(at: $0) }
     }
 
     /// Like `poll`, but the records stay in librdkafka's buffers (`KafkaRecordBatch`): no copy of
@@ -127,12 +93,6 @@ final class RDKafkaConsumerCore: Sendable {
         let name = String(cString: rd_kafka_topic_name(rkt))
         cache[key] = name
         return name
-    }
-
-    private static func makeMessage(
-        _ m: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [UnsafeMutableRawPointer: String]
-    ) -> KafkaMessage {
-        makeMessage(m, topic: topicName(m.pointee.rkt, cache: &topicNames))
     }
 
     /// Copies a message whole (key, value, headers) into Swift values.

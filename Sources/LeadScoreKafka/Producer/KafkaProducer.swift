@@ -61,9 +61,7 @@ public final class KafkaProducer: Sendable {
         guard !state.isStopping else { throw KafkaError(code: .closed, message: "produce after close") }
         let rkt = state.topicHandle(topic, client: client)
         let opaque = completion.map { Unmanaged.passRetained(KafkaDeliveryBox($0)).toOpaque() }
-        var deadline: ContinuousClock.Instant?
-        while true {
-            let progress = state.progress
+        let err = retryingWhileQueueFull {
             let hdrs = Self.makeHeaders(headers)
             let err = key.withOptionalBytes { k in
                 value.withOptionalBytes { v in
@@ -72,19 +70,27 @@ public final class KafkaProducer: Sendable {
                         k.baseAddress, k.count, v.baseAddress, v.count, hdrs, opaque)
                 }
             }
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if let hdrs { rd_kafka_headers_destroy(hdrs) }
-            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                let now = ContinuousClock.now
-                let limit = deadline ?? now.advanced(by: queueFullWait)
-                deadline = limit
-                if now < limit && !state.isStopping {
-                    state.waitForProgress(since: progress, upTo: .milliseconds(100))
-                    continue
-                }
-            }
-            if let opaque { Unmanaged<KafkaDeliveryBox>.fromOpaque(opaque).release() }
-            throw KafkaError.rdKafka(err, context: "produce to \(topic)", key: err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ? "topic" : nil)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs { rd_kafka_headers_destroy(hdrs) }
+            return err
+        }
+        if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+        if let opaque { Unmanaged<KafkaDeliveryBox>.fromOpaque(opaque).release() }
+        throw KafkaError.rdKafka(err, context: "produce to \(topic)", key: err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ? "topic" : nil)
+    }
+
+    /// Calls `attempt` again while librdkafka's local queue is full, waiting for deliveries to make
+    /// room, for at most `queueFullWait`; returns librdkafka's last answer.
+    private func retryingWhileQueueFull(_ attempt: () -> rd_kafka_resp_err_t) -> rd_kafka_resp_err_t {
+        var deadline: ContinuousClock.Instant?
+        while true {
+            let progress = state.progress
+            let err = attempt()
+            guard err == RD_KAFKA_RESP_ERR__QUEUE_FULL else { return err }
+            let now = ContinuousClock.now
+            let limit = deadline ?? now.advanced(by: queueFullWait)
+            deadline = limit
+            guard now < limit && !state.isStopping else { return err }
+            state.waitForProgress(since: progress, upTo: .milliseconds(100))
         }
     }
 
@@ -110,25 +116,14 @@ public final class KafkaProducer: Sendable {
         // Tag bit 0: a token, not a completion box (boxes are aligned objects, bit 0 clear).
         let opaque = UnsafeMutableRawPointer(bitPattern: UInt((token & KafkaTokenDelivery.maxToken) << 1 | 1))
         let hdrs = headers.take()
-        var deadline: ContinuousClock.Instant?
-        while true {
-            let progress = state.progress
-            let err = leadscore_produce(
+        let err = retryingWhileQueueFull {
+            leadscore_produce(
                 client.handle, rkt, leadscore_partition_ua, key?.baseAddress, key?.count ?? 0,
                 value.baseAddress ?? UnsafeRawPointer(bitPattern: 1), value.count, hdrs, opaque)
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                let now = ContinuousClock.now
-                let limit = deadline ?? now.advanced(by: queueFullWait)
-                deadline = limit
-                if now < limit && !state.isStopping {
-                    state.waitForProgress(since: progress, upTo: .milliseconds(100))
-                    continue
-                }
-            }
-            if let hdrs { rd_kafka_headers_destroy(hdrs) }
-            throw KafkaError.rdKafka(err, context: "produce to \(topic.name)")
         }
+        if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+        if let hdrs { rd_kafka_headers_destroy(hdrs) }
+        throw KafkaError.rdKafka(err, context: "produce to \(topic.name)")
     }
 
     /// Sends a message and waits for the broker's acknowledgement.
