@@ -264,5 +264,4 @@ final class Pipeline: Sendable {
         control.startPositions.withLock { $0 = starts }
     }
 
-    static func wallMillis() -> Int64 { WallClock.millis() }
 }
