@@ -115,10 +115,12 @@ public struct Daemon: Sendable, CustomStringConvertible {
             if fresh.daemon != configuration.daemon {
                 logger.warning("reload: kafka/snapshots/http/stream settings changed; they take effect at the next restart")
             }
+            // The pipeline logs the outcome ("configuration reloaded" or "reload rejected"): the
+            // running state may still refuse a valid file (e.g. a changed rep window).
             pipeline.reload(fresh.scoring)
-            logger.info("reload: configuration accepted", metadata: ["leadscore.config_version": "\(fresh.scoring.version)"])
+            logger.info("reload: file valid, handed to the pipeline", metadata: ["leadscore.config_version": "\(fresh.scoring.version)"])
         } catch {
-            logger.error("reload: configuration rejected, keeping the running one", metadata: ["leadscore.error": "\(error)"])
+            logger.error("reload: configuration file rejected, keeping the running one", metadata: ["leadscore.error": "\(error)"])
         }
     }
 
