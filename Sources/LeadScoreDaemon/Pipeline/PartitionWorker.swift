@@ -33,7 +33,6 @@ final class PartitionWorker: Sendable {
     private let environment: WorkerEnvironment
     private let initialScoring: ScoringConfig
     private let published = Mutex<[Int32: PartitionSummary]>([:])
-    private let finished = DispatchSemaphore(value: 0)
 
     init(index: Int, scoring: ScoringConfig, environment: WorkerEnvironment) {
         self.index = index
@@ -46,15 +45,11 @@ final class PartitionWorker: Sendable {
         let thread = Thread { [self] in
             var core = PartitionWorkerCore(scoring: initialScoring, environment: environment)
             core.run(inbox: inbox) { summaries in published.withLock { $0 = summaries } }
-            finished.signal()
         }
         thread.name = "leadscore-worker-\(index)"
         thread.stackSize = 8 << 20
         thread.start()
     }
-
-    /// Waits for the thread to end (after a `stop` item).
-    func join() { finished.wait() }
 
     /// The latest summaries of the worker's partitions.
     var summaries: [Int32: PartitionSummary] { published.withLock { $0 } }
@@ -150,13 +145,7 @@ struct PartitionWorkerCore {
                 partitions[r.partition] = WorkerPartition(restored: r, topic: leadTopic, now: now)
             }
         case .revoke(let ids, let done):
-            let jobs = ids.sorted().compactMap { snapshotJob($0, reason: "revoke", wait: true) }
-            for job in jobs { environment.snapshots.submit(job) }
-            var failure: String?
-            for job in jobs {
-                if let done = job.done, !done.wait(timeout: .seconds(120)) { failure = "snapshot on revoke timed out" }
-                if let reason = job.done?.failureReason { failure = reason }
-            }
+            let failure = snapshotAndWait(ids.sorted(), reason: "revoke")
             for id in ids { partitions[id] = nil }
             done.signal(failure: failure)
         case .drop(let ids):
@@ -168,42 +157,53 @@ struct PartitionWorkerCore {
             for p in partitions.values where view == nil { view = p.book.view(leadID: query.leadID) }
             query.reply(view)
         case .stop(let done, let snapshot):
-            let jobs = snapshot ? partitions.keys.sorted().compactMap { snapshotJob($0, reason: "shutdown", wait: true) } : []
-            for job in jobs { environment.snapshots.submit(job) }
-            var failure: String?
-            for job in jobs {
-                if let done = job.done, !done.wait(timeout: .seconds(120)) { failure = "snapshot on shutdown timed out" }
-                if let reason = job.done?.failureReason { failure = reason }
-            }
+            let failure = snapshot ? snapshotAndWait(partitions.keys.sorted(), reason: "shutdown") : nil
             stopped = true
             done.signal(failure: failure)
         }
     }
 
-    // MARK: - Records
-
-    /// Decodes, scores and publishes records of this worker's partitions, in order.
-    mutating func process(_ batch: any RecordBatch, indexes: [Int]) throws {
-        try process([(batch, indexes)])
+    /// Hands the changed ones of `ids` to the snapshot writer and waits until each is written;
+    /// returns the failure, if any.
+    private mutating func snapshotAndWait(_ ids: [Int32], reason: String) -> String? {
+        let jobs = ids.compactMap { snapshotJob($0, reason: reason, wait: true) }
+        for job in jobs { environment.snapshots.submit(job) }
+        var failure: String?
+        for job in jobs {
+            guard let done = job.done else { continue }
+            if !done.wait(timeout: .seconds(120)) { failure = "snapshot on \(reason) timed out" }
+            if let reason = done.failureReason { failure = reason }
+        }
+        return failure
     }
 
-    /// Several batches in order, as one unit (one transaction in transactional mode).
+    // MARK: - Records
+
+    /// Decodes, scores and publishes batches of this worker's records in order, as one unit (one
+    /// transaction in transactional mode).
     mutating func process(_ batches: [(batch: any RecordBatch, indexes: [Int])]) throws {
         guard batches.contains(where: { !$0.indexes.isEmpty }) else { return }
-        if configuration.kafka.transactions {
-            try environment.publisher.producer.beginTransaction()
-            do {
-                for (batch, indexes) in batches { try processRecords(batch, indexes: indexes) }
-                try environment.sendOffsets(inputOffsets)
-                try environment.publisher.producer.commitTransaction()
-            } catch {
-                do throws(KafkaError) { try environment.publisher.producer.abortTransaction() } catch {
-                    environment.logger.error("transaction abort failed", metadata: ["kafka.error": "\(error)"])
-                }
-                throw error
+        try inTransaction { core in
+            for (batch, indexes) in batches { try core.processRecords(batch, indexes: indexes) }
+        }
+    }
+
+    /// Runs `body`, which produces outputs; in transactional mode inside one Kafka transaction that
+    /// also commits the input offsets reached. A failure aborts the transaction and is rethrown
+    /// (the daemon stops; the restart recovers from the snapshots).
+    private mutating func inTransaction(_ body: (inout PartitionWorkerCore) throws -> Void) throws {
+        guard configuration.kafka.transactions else { return try body(&self) }
+        let producer = environment.publisher.producer
+        try producer.beginTransaction()
+        do {
+            try body(&self)
+            try environment.sendOffsets(inputOffsets)
+            try producer.commitTransaction()
+        } catch {
+            do throws(KafkaError) { try producer.abortTransaction() } catch {
+                environment.logger.error("transaction abort failed", metadata: ["kafka.error": "\(error)"])
             }
-        } else {
-            for (batch, indexes) in batches { try processRecords(batch, indexes: indexes) }
+            throw error
         }
     }
 
@@ -348,7 +348,7 @@ struct PartitionWorkerCore {
         guard configuration.stream.idleClock else { return }
         let idleAfter = configuration.stream.idleAfter
         var counts = BatchCounts()
-        let run = { (core: inout PartitionWorkerCore) throws(KafkaError) in
+        try inTransaction { core in
             for id in core.partitions.keys.sorted() {
                 guard var p = core.partitions.removeValue(forKey: id) else { continue }
                 defer { core.partitions[id] = p }
@@ -361,19 +361,6 @@ struct PartitionWorkerCore {
                 p.book.advance(to: target, reps: &desk, into: &core.outputs)
                 try core.emit(partition: &p, sourceOffset: p.nextOffset - 1, inputTimestamp: nil, counts: &counts)
             }
-        }
-        if configuration.kafka.transactions {
-            try environment.publisher.producer.beginTransaction()
-            do {
-                try run(&self)
-                try environment.sendOffsets(inputOffsets)
-                try environment.publisher.producer.commitTransaction()
-            } catch {
-                do throws(KafkaError) { try environment.publisher.producer.abortTransaction() } catch {}
-                throw error
-            }
-        } else {
-            try run(&self)
         }
         counts.report(to: environment.metrics)
     }

@@ -49,7 +49,7 @@ extension Pipeline: KafkaRebalanceHandler {
         for id in ids {
             guard let (book, snapshot) = restored[id] else { continue }
             let f = found[id] ?? RecoveryScan.Found()
-            handOver[Int(id.magnitude) % workers.count, default: []].append(
+            handOver[workerIndex(for: id), default: []].append(
                 RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f))
             starts[KafkaTopicPartition(topic: leadTopic, partition: id)] = snapshot.map { .offset($0.nextOffset) } ?? .beginning
             logger.info("partition restored", metadata: [
@@ -66,7 +66,7 @@ extension Pipeline: KafkaRebalanceHandler {
         guard !ids.isEmpty, !workersStopped.load(ordering: .acquiring) else { return }
         logger.info("partitions revoked", metadata: ["kafka.partitions": "\(ids.sorted())"])
         var byWorker: [Int: Set<Int32>] = [:]
-        for id in ids { byWorker[Int(id.magnitude) % workers.count, default: []].insert(id) }
+        for id in ids { byWorker[workerIndex(for: id), default: []].insert(id) }
         let signals = byWorker.map { w, set -> WorkDone in
             let done = WorkDone()
             if !workers[w].inbox.enqueue(.revoke(set, done)) { done.signal(failure: "worker stopped") }
@@ -84,7 +84,7 @@ extension Pipeline: KafkaRebalanceHandler {
         let ids = partitions.filter { $0.topic == leadTopic }.map(\.partition)
         logger.warning("partitions lost; dropping their state", metadata: ["kafka.partitions": "\(ids)"])
         var byWorker: [Int: Set<Int32>] = [:]
-        for id in ids { byWorker[Int(id.magnitude) % workers.count, default: []].insert(id) }
+        for id in ids { byWorker[workerIndex(for: id), default: []].insert(id) }
         for (w, set) in byWorker { workers[w].inbox.enqueue(.drop(set)) }
     }
 

@@ -110,9 +110,9 @@ final class Pipeline: Sendable {
 
     var leadTopic: String { configuration.kafka.topics.leadEvents }
 
-    /// The worker that owns an input partition.
-    func worker(for partition: Int32) -> PartitionWorker {
-        workers[Int(partition.magnitude) % workers.count]
+    /// The index of the worker that owns an input partition: the one rule for ownership.
+    func workerIndex(for partition: Int32) -> Int {
+        Int(partition.magnitude) % workers.count
     }
 
     /// The scoring configuration in force.
@@ -153,7 +153,7 @@ final class Pipeline: Sendable {
             let batch = try consumer.pollRecords(maxMessages: 5_000, timeout: .milliseconds(100))
             if !batch.isEmpty {
                 for i in 0..<batch.count {
-                    split[Int(batch.partition(at: i).magnitude) % workers.count].append(i)
+                    split[workerIndex(for: batch.partition(at: i))].append(i)
                 }
                 for (w, indexes) in split.enumerated() where !indexes.isEmpty {
                     workers[w].inbox.enqueue(.records(batch, indexes: indexes))
