@@ -26,9 +26,6 @@ public final class KafkaRecordBatch: @unchecked Sendable {
         self.count = messages.count
     }
 
-    /// An empty batch.
-    public convenience init() { self.init(messages: [], topics: []) }
-
     deinit {
         for i in 0..<count { rd_kafka_message_destroy(messages[i]) }
         messages.deallocate()
