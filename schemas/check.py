@@ -4,6 +4,7 @@
     python3 schemas/check.py                      # the bundled examples (valid must pass, invalid must fail)
     python3 schemas/check.py --outputs out.jsonl  # every line of `leadscore replay` output, by its `type`
     python3 schemas/check.py --inputs in.jsonl    # every line must be a valid input event
+    python3 schemas/check.py --report r.json      # the JSON of `leadscore evaluate --json`
 
 Needs the `jsonschema` package (>= 4.18, for `referencing`). Exits non-zero on the first mismatch.
 """
@@ -35,10 +36,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--inputs", action="append", default=[])
     ap.add_argument("--outputs", action="append", default=[])
+    ap.add_argument("--report", action="append", default=[])
     args = ap.parse_args()
     v = load()
     checked = 0
-    if not args.inputs and not args.outputs:
+    if not args.inputs and not args.outputs and not args.report:
         for n, doc in lines(HERE / "examples" / "valid-inputs.jsonl"):
             errors = list(v["input-event"].iter_errors(doc))
             if errors:
@@ -63,6 +65,13 @@ def main():
             if errors:
                 sys.exit(f"{path}:{n}: {errors[0].json_path}: {errors[0].message}")
             checked += 1
+    for path in args.report:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        errors = list(v["evaluation_report"].iter_errors(doc))
+        if errors:
+            sys.exit(f"{path}: {errors[0].json_path}: {errors[0].message}")
+        checked += 1
     print(f"{checked} documents checked against the schemas")
 
 
