@@ -6,6 +6,7 @@ struct LeadScoreCommand: AsyncParsableCommand {
     /// Subcommands, one type each; a new one (e.g. `run`) is added to this list.
     static let subcommandTypes: [any ParsableCommand.Type] = [
         ReplayCommand.self,
+        EvaluateCommand.self,
         ConfigCommand.self,
         GenerateCommand.self,
         RunCommand.self,

@@ -1,0 +1,153 @@
+import LeadScoreCore
+
+/// `leadscore evaluate`'s plain-text report: the verdict first, then each table with the rule it
+/// follows, and the definitions at the end.
+enum EvaluationText {
+    static func render(_ r: EvaluationReport) -> String {
+        var out = summary(r)
+        out += "\nverdict\n"
+        for line in r.verdictLines { out += "  " + line + "\n" }
+        out += buckets(r)
+        out += selections(r)
+        out += uplift(r)
+        out += tiers(r)
+        out += calibration(r)
+        out += drift(r)
+        out += mix(r)
+        out += "\ndefinitions\n"
+        for d in EvaluationReport.definitions {
+            out += wrap("\(d.key): \(d.text)", width: 100, indent: "  ", hanging: "    ")
+        }
+        return out
+    }
+
+    static func summary(_ r: EvaluationReport) -> String {
+        let p = r.population
+        var out = "leadscore evaluate: \(p.leads) leads (\(p.evaluated) evaluated"
+        if p.withoutBucket > 0 { out += ", \(p.withoutBucket) left out: no bucket yet at their outcome" }
+        out += "), \(p.labelled) with an outcome, \(p.conversions) converted, base rate \(EvaluationReport.percent(p.baseRate))\n"
+        let i = r.inputs
+        out += "  input: \(i.lines) lines; \(i.rescored) lead_rescored, \(i.routed) lead_routed, \(i.outcomes) lead_outcome, "
+        out += "\(i.ignored) ignored, \(i.skipped) skipped\n"
+        if !i.skippedByCode.isEmpty {
+            out += "  skipped by error: " + i.skippedByCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        if p.outcomesWithoutScores > 0 {
+            out += "  \(p.outcomesWithoutScores) leads have outcomes but no lead_rescored (not evaluated)\n"
+        }
+        return out
+    }
+
+    static func buckets(_ r: EvaluationReport) -> String {
+        var t = TextTable("bucket", "leads", "converted", "rate", "lift")
+        for row in r.buckets {
+            t.add(row.bucket.name, String(row.leads), String(row.conversions), EvaluationReport.percent(row.rate),
+                  row.lift.map { EvaluationReport.fixed($0, 2) } ?? "-")
+        }
+        t.add("all", String(r.population.evaluated), String(r.population.conversions), EvaluationReport.percent(r.population.baseRate), "1.00")
+        return "\nconversion by bucket (bucket in force at the first conversion, else the last outcome, else the last bucket)\n" + t.rendered
+    }
+
+    static func selections(_ r: EvaluationReport) -> String {
+        var t = TextTable("predicted to convert", "leads", "converted", "precision", "recall")
+        for s in r.selections {
+            t.add(s.name, String(s.leads), String(s.conversions), EvaluationReport.percent(s.precision), EvaluationReport.percent(s.recall))
+        }
+        return "\nprecision and recall\n" + t.rendered
+    }
+
+    static func uplift(_ r: EvaluationReport) -> String {
+        var t = TextTable("bucket", "model", "conv", "rate", "holdout", "conv", "rate", "uplift (pts)", "95% CI (pts)", "significant")
+        for row in r.uplift.buckets + [r.uplift.overall] {
+            let d = row.difference
+            t.add(row.bucket?.name ?? "A+B+C",
+                  String(row.model.leads), String(row.model.conversions), EvaluationReport.percent(row.model.rate),
+                  String(row.holdout.leads), String(row.holdout.conversions), EvaluationReport.percent(row.holdout.rate),
+                  d.map { EvaluationReport.points($0.difference) } ?? "-",
+                  d.map { "\(EvaluationReport.points($0.lower)) to \(EvaluationReport.points($0.upper))" } ?? "-",
+                  d.map { $0.isSignificant ? "yes" : "no" } ?? "-")
+        }
+        var out = "\nuplift: model-routed vs holdout (round-robin) leads, routed to a rep\n" + t.rendered
+        if r.uplift.withoutRep > 0 {
+            out += "  (\(r.uplift.withoutRep) leads in A, B or C had no rep in their routing and are not counted)\n"
+        }
+        return out
+    }
+
+    static func tiers(_ r: EvaluationReport) -> String {
+        var t = TextTable("bucket", "tier 0 (top)", "tier 1", "tier 2 (bottom)")
+        for bucket in [Bucket.a, .b, .c] {
+            let cells = (0...2).map { tier -> String in
+                guard let row = r.tiers.first(where: { $0.bucket == bucket && $0.tier == tier }), row.group.leads > 0 else { return "-" }
+                return "\(row.group.conversions)/\(row.group.leads) \(EvaluationReport.percent(row.group.rate))"
+            }
+            t.add([bucket.name] + cells)
+        }
+        return "\nconversion by rep tier (converted/leads; tier of the chosen rep at routing time)\n" + t.rendered
+    }
+
+    static func calibration(_ r: EvaluationReport) -> String {
+        guard !r.calibration.isEmpty else { return "\ncalibration: no evaluated leads\n" }
+        var t = TextTable("decile", "scores", "mean", "leads", "converted", "rate")
+        for d in r.calibration {
+            t.add(String(d.decile), "\(EvaluationReport.fixed(d.minScore, 2))-\(EvaluationReport.fixed(d.maxScore, 2))",
+                  EvaluationReport.fixed(d.meanScore, 2), String(d.group.leads), String(d.group.conversions),
+                  EvaluationReport.percent(d.group.rate))
+        }
+        return "\ncalibration (evaluated leads by score decile, lowest first)\n" + t.rendered
+    }
+
+    static func drift(_ r: EvaluationReport) -> String {
+        let d = r.drift
+        var out = "\ndrift: \(d.actual.label) against \(d.expected.label)"
+        if d.mode == .halves, let start = d.windowStart, let end = d.windowEnd, let mid = d.midpoint {
+            out += " (window \(start) .. \(end), halves split at \(mid))"
+        }
+        out += "\n"
+        func share(_ n: Int, _ total: Int) -> String {
+            "\(n) (\(EvaluationReport.percent(Statistics.rate(n, total))))"
+        }
+        var t = TextTable("bucket", d.expected.label, d.actual.label)
+        for (i, bucket) in EvaluationReport.bucketOrder.enumerated() {
+            t.add(bucket.name, share(d.expected.buckets[i], d.expected.leads), share(d.actual.buckets[i], d.actual.leads))
+        }
+        t.add("leads", String(d.expected.leads), String(d.actual.leads))
+        out += t.rendered
+        var s = TextTable("score", d.expected.label, d.actual.label)
+        for i in 0..<10 {
+            s.add("\(i * 10)-\(i == 9 ? 100 : i * 10 + 10)", share(d.expected.scoreBins[i], d.expected.leads), share(d.actual.scoreBins[i], d.actual.leads))
+        }
+        out += s.rendered
+        out += "  PSI: bucket mix \(psi(d.bucketPSI)); score distribution \(psi(d.scorePSI))\n"
+        return out
+    }
+
+    static func psi(_ value: Double?) -> String {
+        guard let value else { return "n/a (a population is empty)" }
+        return "\(EvaluationReport.fixed(value, 3)) (\(Statistics.stabilityReading(value)))"
+    }
+
+    static func mix(_ r: EvaluationReport) -> String {
+        guard !r.mix.isEmpty else { return "" }
+        var t = TextTable("slice end", "A", "B", "C", "nurture", "self_serve")
+        for slice in r.mix { t.add([slice.end.description] + slice.counts.map(String.init)) }
+        return "\nbucket mix over time (leads per bucket in force at each slice end)\n" + t.rendered
+    }
+
+    /// Word-wraps one paragraph.
+    static func wrap(_ text: String, width: Int, indent: String, hanging: String) -> String {
+        var out = ""
+        var line = indent
+        var lineHasWord = false
+        for word in text.split(separator: " ") {
+            if lineHasWord && line.count + 1 + word.count > width {
+                out += line + "\n"
+                line = hanging
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        return out + line + "\n"
+    }
+}

@@ -1,0 +1,32 @@
+import LeadScoreKafka
+import Logging
+
+/// Reads Kafka topics from their beginning to their end (no consumer group, nothing committed)
+/// and hands each record's value to a closure, for `leadscore evaluate --brokers`.
+enum TopicReader {
+    /// Calls `body(topic, value)` for every record with a value, until every partition of every
+    /// topic has reached its end; throws if that takes longer than `timeout`.
+    static func readToEnd(brokers: String, topics: [String], timeout: Duration,
+                          _ body: (String, [UInt8]) -> Void) throws {
+        var logger = Logger(label: "leadscore.evaluate") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        let config = KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
+        let reader = try KafkaPartitionReader(configuration: config, topics: topics, defaultStart: .beginning, logger: logger)
+        defer { try? reader.close() }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while !reader.isAtEnd {
+            guard ContinuousClock.now < deadline else {
+                throw TopicReadError(message: "the end of \(topics.joined(separator: ", ")) was not reached within \(timeout)")
+            }
+            for message in try reader.poll(maxMessages: 10_000, timeout: .milliseconds(200)) {
+                if let value = message.value { body(message.topic, value) }
+            }
+        }
+    }
+}
+
+/// Reading the topics did not finish.
+struct TopicReadError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

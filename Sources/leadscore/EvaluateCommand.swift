@@ -1,0 +1,140 @@
+import ArgumentParser
+import LeadScoreCore
+import LeadScoreDaemon
+
+/// `leadscore evaluate`: does the model work? Joins a run's outputs (`lead_rescored`,
+/// `lead_routed`) with the outcomes reps reported (`lead_outcome`) and reports conversion by
+/// bucket, precision and recall, model-vs-holdout uplift, conversion by rep tier, calibration,
+/// drift and the bucket mix over time, as text, JSON or an HTML page.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure buckets and routing against outcome labels (conversion, lift, uplift, calibration, drift).",
+        discussion: """
+            Give it the output of a run (leadscore replay's stdout, or dumps of the lead-scores and \
+            lead-routing topics) and the lead_outcome events (the replay's input, or a dump of \
+            rep-events), in any order and any number of files; other event types are ignored and \
+            lines that are not events are counted as skipped. With --brokers it reads the topics \
+            from a Kafka cluster instead, each to its end.
+
+            Each lead is evaluated in the bucket it was in at its first conversion (else its last \
+            outcome, else its last bucket). The report states every definition it uses.
+            """
+    )
+
+    @Argument(help: "JSON Lines files of output and outcome events ('-' is stdin; none and no --brokers: stdin).")
+    var files: [String] = []
+
+    @Flag(help: "Write the report as JSON to stdout (schemas/evaluation_report.schema.json).")
+    var json = false
+
+    @Option(help: "Also write the report as a self-contained HTML page to this file.")
+    var html: String?
+
+    @Option(help: "Measure drift against this input's final bucket mix and scores (files as above) instead of the first half of the window.")
+    var baseline: String?
+
+    @Option(help: "Read the topics of this Kafka cluster (HOST:PORT[,...]) instead of, or as well as, files.")
+    var brokers: String?
+
+    @Option(help: "With --brokers: the topics to read, comma-separated.")
+    var topics: String = {
+        let t = DaemonConfiguration.Topics()
+        return [t.scores, t.routing, t.repEvents].joined(separator: ",")
+    }()
+
+    @Option(name: .customLong("kafka-timeout"), help: "With --brokers: seconds allowed to read the topics to their end.")
+    var kafkaTimeout: Int = 120
+
+    @Option(help: "Time slices of the bucket mix over time.")
+    var slices: Int = OutcomeEvaluation.defaultTimeSlices
+
+    @Option(name: .customLong("max-errors-shown"), help: "Skipped lines reported individually before only counting them.")
+    var maxErrorsShown = 20
+
+    @Option(help: "Title of the HTML page.")
+    var title: String = "leadscore: does the model work?"
+
+    func validate() throws {
+        guard slices >= 1 && slices <= 1000 else { throw ValidationError("--slices must be in 1...1000") }
+        guard kafkaTimeout >= 1 else { throw ValidationError("--kafka-timeout must be >= 1") }
+        if let brokers, brokers.isEmpty { throw ValidationError("--brokers must not be empty") }
+    }
+
+    func run() throws {
+        var errorsShown = 0
+        func report(_ error: EventDecodingError, _ source: String, _ line: Int?) {
+            errorsShown += 1
+            if errorsShown <= maxErrorsShown {
+                printError("\(source)\(line.map { ":\($0)" } ?? ""): skipped: \(error)")
+            } else if errorsShown == maxErrorsShown + 1 {
+                printError("(further skipped lines are only counted)")
+            }
+        }
+
+        var evaluation = OutcomeEvaluation()
+        let inputs = files.isEmpty && brokers == nil ? ["-"] : files
+        for path in inputs { try read(path, into: &evaluation, report) }
+        if let brokers {
+            let names = topics.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty }
+            guard !names.isEmpty else { throw ValidationError("--topics names no topic") }
+            do {
+                try TopicReader.readToEnd(brokers: brokers, topics: names, timeout: .seconds(kafkaTimeout)) { topic, value in
+                    value.withUnsafeBytes { raw in
+                        if let error = evaluation.feed(line: raw) { report(error, topic, nil) }
+                    }
+                }
+            } catch {
+                printError("leadscore evaluate: cannot read \(names.joined(separator: ", ")) from \(brokers): \(error)")
+                throw ExitCode(2)
+            }
+        }
+        var baselineEvaluation: OutcomeEvaluation?
+        if let baseline {
+            var b = OutcomeEvaluation()
+            try read(baseline, into: &b, report)
+            baselineEvaluation = b
+        }
+
+        let result = evaluation.report(baseline: baselineEvaluation, timeSlices: slices)
+        if result.population.leads == 0 {
+            printError("leadscore evaluate: no lead_rescored events in the input: give it the output of leadscore replay (or of the daemon's topics) together with the lead_outcome events")
+        } else if result.inputs.outcomes == 0 {
+            printError("leadscore evaluate: no lead_outcome events in the input: every lead counts as not converted")
+        }
+        var stdout = FileOutput(descriptor: 1)
+        if json {
+            result.appendJSON(to: &stdout.buffer)
+            stdout.buffer.append(UInt8(ascii: "\n"))
+        } else {
+            stdout.buffer.append(contentsOf: Array(EvaluationText.render(result).utf8))
+        }
+        stdout.flush()
+        if let html {
+            var out: FileOutput
+            do { out = try FileOutput.create(path: html) } catch {
+                printError("leadscore evaluate: \(error)")
+                throw ExitCode(2)
+            }
+            out.buffer.append(contentsOf: Array(EvaluationHTML.render(result, title: title).utf8))
+            out.flush()
+            out.close()
+        }
+    }
+
+    private func read(_ path: String, into evaluation: inout OutcomeEvaluation,
+                      _ report: (EventDecodingError, String, Int?) -> Void) throws {
+        var splitter = LineSplitter()
+        let source = path == "-" ? "stdin" : path
+        func body(_ line: UnsafeRawBufferPointer, _ number: Int) {
+            if let error = evaluation.feed(line: line) { report(error, source, number) }
+        }
+        do {
+            try FileInput.forEachChunk(path: path) { chunk in splitter.feed(chunk, body) }
+        } catch {
+            printError("leadscore evaluate: \(error)")
+            throw ExitCode(2)
+        }
+        splitter.finish(body)
+    }
+}
