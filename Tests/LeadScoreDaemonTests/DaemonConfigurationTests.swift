@@ -150,6 +150,28 @@ struct DaemonConfigurationTests {
         #expect(file.daemon.snapshots.directory == builtIn.snapshots.directory)
         #expect(file.daemon.stream == builtIn.stream)
         #expect(file.daemon.http == builtIn.http)
+        #expect(file.daemon.drift == builtIn.drift)
+        #expect(file.daemon.uplift == builtIn.uplift)
+    }
+
+    @Test("drift and uplift settings: typed durations, validated with the field's name", arguments: [
+        ("drift: {window: 1h, sample_every: 10s}\n", nil),
+        ("drift: {window: soon}\n", "drift.window"),
+        ("drift: {window: 500ms}\n", "drift.window"),
+        ("drift: {window: 1m, sample_every: 2m}\n", "drift.sample_every"),
+        ("drift: {window: 30d, sample_every: 1s}\n", "drift.sample_every"),
+        ("drift: {windw: 1h}\n", "drift.windw"),
+        ("uplift: {max_leads: 10}\n", "uplift.max_leads"),
+    ])
+    func driftAndUpliftSettings(yaml: String, badField: String?) {
+        do {
+            let loaded = try LeadScoreConfiguration.parse(yaml: yaml)
+            #expect(badField == nil, "accepted: \(yaml)")
+            #expect(loaded.daemon.drift.window == .seconds(3600))
+            #expect(loaded.daemon.drift.sampleEvery == .seconds(10))
+        } catch {
+            #expect(error.problems.contains { $0.path == badField }, "\(error)")
+        }
     }
 
     @Test("fetch_wait_max: absent keeps librdkafka's default, given reaches every consumer")

@@ -2,10 +2,10 @@ import LeadScoreCore
 import Yams
 
 extension DaemonConfiguration {
-    /// Reads the daemon's sections (`kafka`, `snapshots`, `http`, `stream`) of a parsed YAML
-    /// document, collecting every problem. Unknown keys in these sections are errors, so a typo
-    /// never silently falls back to a default. Other top-level keys are left to their owners
-    /// (`scoring`, `routing`: the scoring core).
+    /// Reads the daemon's sections (`kafka`, `snapshots`, `http`, `stream`, `pipeline`, `drift`,
+    /// `uplift`) of a parsed YAML document, collecting every problem. Unknown keys in these
+    /// sections are errors, so a typo never silently falls back to a default. Other top-level keys
+    /// are left to their owners (`scoring`, `routing`: the scoring core).
     public init(yaml root: Node?) throws(ConfigError) {
         self.init()
         guard let root else { return }
@@ -68,8 +68,25 @@ extension DaemonConfiguration {
             w.integer("workers", into: &pipeline.workers, in: 0...256, &p)
             w.reportUnknown(into: &p, known: ["workers"])
         }
-        for key in top.keys where !["scoring", "routing", "kafka", "snapshots", "http", "stream", "pipeline"].contains(key) {
-            p.append(.init(path: key, reason: "unknown section (known: scoring, routing, kafka, snapshots, http, stream, pipeline)"))
+        if let node = top.take("drift"), var d = YAMLFields(node, path: "drift", problems: &p) {
+            d.duration("window", into: &drift.window, atLeast: .seconds(1), &p)
+            d.duration("sample_every", into: &drift.sampleEvery, atLeast: .seconds(1), &p)
+            d.reportUnknown(into: &p, known: ["window", "sample_every"])
+            if drift.sampleEvery > drift.window {
+                p.append(.init(path: "drift.sample_every", reason: "must not be longer than drift.window "
+                    + "(\(ConfigDuration.format(drift.window))), got \(ConfigDuration.format(drift.sampleEvery))"))
+            } else if drift.window / drift.sampleEvery > Double(DriftSettings.maxSamplesPerWindow) {
+                p.append(.init(path: "drift.sample_every", reason: "too short for drift.window: at most "
+                    + "\(DriftSettings.maxSamplesPerWindow) samples per window, got \(ConfigDuration.format(drift.sampleEvery))"))
+            }
+        }
+        if let node = top.take("uplift"), var u = YAMLFields(node, path: "uplift", problems: &p) {
+            u.integer("max_leads", into: &uplift.maxLeads, in: 1_000...1_000_000_000, &p)
+            u.reportUnknown(into: &p, known: ["max_leads"])
+        }
+        let sections = ["scoring", "routing", "kafka", "snapshots", "http", "stream", "pipeline", "drift", "uplift"]
+        for key in top.keys where !sections.contains(key) {
+            p.append(.init(path: key, reason: "unknown section (known: \(sections.joined(separator: ", ")))"))
         }
         let names = kafka.topics.all
         if Set(names).count != names.count {

@@ -18,6 +18,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var stream = StreamSettings()
     /// The pipeline's threads.
     public var pipeline = PipelineSettings()
+    /// The bucket-mix drift gauge.
+    public var drift = DriftSettings()
+    /// The live holdout-versus-model uplift.
+    public var uplift = UpliftSettings()
 
     public init() {}
 
@@ -121,6 +125,37 @@ public struct DaemonConfiguration: Sendable, Equatable {
         /// Input records larger than this are not decoded: they are dead-lettered by reference
         /// (topic, partition, offset, size and hash, without their bytes).
         public var maxEventBytes = 1 << 20
+
+        public init() {}
+    }
+}
+
+extension DaemonConfiguration {
+    /// `drift:` section: how the daemon watches its lead mix by bucket move.
+    ///
+    /// Every `sampleEvery` the daemon records the lead count per bucket (all its partitions
+    /// together) and compares the current mix with the one recorded `window` earlier by the
+    /// population stability index (`leadscore_bucket_mix_psi`, `/summary`'s `drift`). The
+    /// history lives in memory: after a start there is no value until one window has passed.
+    public struct DriftSettings: Sendable, Equatable {
+        /// How far back the baseline mix lies.
+        public var window: Duration = .seconds(24 * 3600)
+        /// How often the mix is recorded (and the gauge updated).
+        public var sampleEvery: Duration = .seconds(60)
+
+        public init() {}
+
+        /// Most samples one window may hold (bounds the history's memory).
+        public static let maxSamplesPerWindow = 100_000
+    }
+
+    /// `uplift:` section: the live comparison of holdout and model-routed conversion.
+    public struct UpliftSettings: Sendable, Equatable {
+        /// Most routed leads remembered (about 12-24 bytes each: a 64-bit hash of the lead id and
+        /// one byte of state). Past it, the leads least recently routed or converted are
+        /// forgotten in halves, so the figures cover the most recent `maxLeads / 2` to `maxLeads`
+        /// leads.
+        public var maxLeads = 1_000_000
 
         public init() {}
     }
