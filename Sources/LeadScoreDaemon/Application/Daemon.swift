@@ -71,7 +71,8 @@ public struct Daemon: Sendable, CustomStringConvertible {
         }
         let reps = RepState(RepBook(config: configuration.scoring))
         let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
-                                  instanceID: instanceID, reps: reps, maxFutureSkew: settings.stream.maxFutureSkew, logger: logger, metrics: metrics)
+                                  instanceID: instanceID, reps: reps, maxFutureSkew: settings.stream.maxFutureSkew,
+                                  upliftMaxLeads: settings.uplift.maxLeads, logger: logger, metrics: metrics)
         let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, publisher: publisher,
                                 repFeed: repFeed, reps: reps, logger: logger, metrics: metrics)
         logger.info("pipeline", metadata: ["leadscore.workers": "\(pipeline.workers.count)"])

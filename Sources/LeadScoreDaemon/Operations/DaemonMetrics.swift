@@ -39,6 +39,9 @@ final class DaemonMetrics: Sendable {
     let snapshotAge: Gauge
     /// 1 once state is restored and rep events are caught up.
     let ready: Gauge
+    /// Population stability index of the lead mix by bucket against the mix `drift.window` ago;
+    /// NaN until the window has passed once (see `DriftMonitor`).
+    let bucketMixPSI: Gauge
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -55,6 +58,7 @@ final class DaemonMetrics: Sendable {
         snapshotDuration = Timer(label: "leadscore_snapshot_duration_seconds", dimensions: [], factory: factory)
         snapshotAge = Gauge(label: "leadscore_snapshot_age_seconds", dimensions: [], factory: factory)
         ready = Gauge(label: "leadscore_ready", dimensions: [], factory: factory)
+        bucketMixPSI = Gauge(label: "leadscore_bucket_mix_psi", dimensions: [], factory: factory)
     }
 }
 

@@ -37,51 +37,9 @@ extension Pipeline {
     }
 
     func summaryJSON() -> [UInt8] {
-        struct Summary: Encodable {
-            var pid: Int32
-            var configVersion: String
-            var ready: Bool
-            var eventsIn: Int
-            var workers: Int
-            var partitions: [Partition]
-            var buckets: [String: Int]
-            var recentRouting: [Routed]
-        }
-        struct Partition: Encodable {
-            var partition: Int32
-            var nextOffset: Int64
-            var leads: Int
-            var streamTime: String?
-        }
-        struct Routed: Encodable {
-            var occurredAt: String
-            var leadId: String
-            var bucket: String
-            var repId: String?
-            var priority: Int?
-            var slaDueAt: String?
-            var holdout: Bool
-        }
-        let published = summaries
-        var buckets: [String: Int] = [:]
-        var partitions: [Partition] = []
-        var eventsIn = 0
-        for id in published.keys.sorted() {
-            guard let p = published[id] else { continue }
-            for bucket in Bucket.allCases { buckets[bucket.name, default: 0] += p.buckets[Int(bucket.rawValue)] }
-            eventsIn += p.eventsIn
-            let t = p.streamTime
-            partitions.append(Partition(partition: id, nextOffset: p.nextOffset, leads: p.leads,
-                                        streamTime: t.millisecondsSinceEpoch == Int64.min ? nil : t.rfc3339))
-        }
-        let recentRouting = recent.newestFirst.map { r in
-            Routed(occurredAt: r.occurredAt.rfc3339, leadId: r.leadID, bucket: r.bucket.name, repId: r.repID,
-                   priority: r.cadence?.priority, slaDueAt: r.slaDueAt?.rfc3339, holdout: r.holdout)
-        }
-        let summary = Summary(pid: ProcessInfo.processInfo.processIdentifier, configVersion: currentScoring.version, ready: isReady,
-                              eventsIn: eventsIn, workers: workers.count, partitions: partitions, buckets: buckets,
-                              recentRouting: recentRouting)
-        return (try? Self.encoder.encode(summary)).map { Array($0) } ?? Array("{}".utf8)
+        SummaryDocument(pid: ProcessInfo.processInfo.processIdentifier, configVersion: currentScoring.version, ready: isReady,
+                        workers: workers.count, published: summaries, recent: recent.newestFirst, drift: drift.view(),
+                        uplift: UpliftReport(repFeed.uplift, maxLeads: repFeed.upliftMaxLeads)).json
     }
 
     static let encoder: JSONEncoder = {

@@ -30,6 +30,8 @@ final class Pipeline: Sendable {
     let repFeed: RepFeed
     let reps: RepState
     let recent = RecentRouting()
+    /// The bucket-mix history behind the drift gauge, sampled at the housekeeping tick.
+    let drift: DriftMonitor
     let writer: SnapshotWriter
     let workers: [PartitionWorker]
     private let scoring: Mutex<ScoringConfig>
@@ -78,6 +80,7 @@ final class Pipeline: Sendable {
         self.repFeed = repFeed
         self.reps = reps
         self.scoring = Mutex(scoring)
+        self.drift = DriftMonitor(settings: configuration.drift, metrics: metrics)
         let store = SnapshotStore(directory: configuration.snapshots.directory, keep: configuration.snapshots.keep, logger: logger)
         self.store = store
         let control = self.control
@@ -241,7 +244,10 @@ final class Pipeline: Sendable {
         for bucket in Bucket.allCases { metrics.leadsByBucket[bucket.name].record(Double(buckets[Int(bucket.rawValue)])) }
         let written = writer.lastWrittenMillis.load(ordering: .acquiring)
         if written != Int64.min { metrics.snapshotAge.record(Double(WallClock.millis() - written) / 1000) }
-        metrics.ready.record(isReady ? 1 : 0)
+        let ready = isReady
+        metrics.ready.record(ready ? 1 : 0)
+        // A restore in progress is not drift: sample only once every partition is restored.
+        if ready { drift.sampleIfDue(at: WallClock.millis()) { buckets } }
     }
 
     private func recordStartPositions(_ consumer: KafkaConsumer) {

@@ -11,6 +11,10 @@ import Synchronization
 /// the same everywhere, and every instance counts the routing decisions of the others toward each
 /// rep's load today (its own it counts as it makes them). Each polled batch is applied under the
 /// rep state's lock in one step.
+///
+/// The feed also keeps the live uplift (`UpliftTally`): every instance's routing decisions and
+/// every `converted` outcome pass through it, on the feed's thread, which publishes the counts
+/// after each batch that changed them.
 final class RepFeed: Sendable {
     /// What the feed applies to the rep book.
     enum Item: Sendable {
@@ -33,10 +37,15 @@ final class RepFeed: Sendable {
     private let reps: RepState
     private let caughtUpOnce = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
+    /// Most leads the uplift tally remembers.
+    let upliftMaxLeads: Int
+    private let publishedUplift = Mutex(UpliftTally.Counts())
 
     init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String, reps: RepState,
-         maxFutureSkew: Duration = .seconds(3600), logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
+         maxFutureSkew: Duration = .seconds(3600), upliftMaxLeads: Int = DaemonConfiguration.UpliftSettings().maxLeads,
+         logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
         self.reps = reps
+        self.upliftMaxLeads = upliftMaxLeads
         self.reader = try KafkaPartitionReader(configuration: configuration, topics: [repTopic, routingTopic],
                                                defaultStart: .beginning, logger: logger)
         self.routingTopic = routingTopic
@@ -48,6 +57,9 @@ final class RepFeed: Sendable {
 
     /// True once every partition of the topic has been read to its end at least once.
     var isCaughtUp: Bool { caughtUpOnce.load(ordering: .acquiring) }
+
+    /// The uplift counts as of the last batch read.
+    var uplift: UpliftTally.Counts { publishedUplift.withLock { $0 } }
 
     /// Applies items to a rep book (in order).
     static func apply(_ items: [Item], to book: inout RepBook) {
@@ -72,6 +84,7 @@ final class RepFeed: Sendable {
     func stop() { stopRequested.store(true, ordering: .releasing) }
 
     private func loop() {
+        var uplift = UpliftTally(maxLeads: upliftMaxLeads)
         while !stopRequested.load(ordering: .acquiring) {
             let batch: KafkaRecordBatch
             do {
@@ -82,16 +95,27 @@ final class RepFeed: Sendable {
             }
             var decoded: [Item] = []
             let notAfter = Timestamp(millisecondsSinceEpoch: WallClock.millis() + maxFutureSkew.milliseconds)
+            let upliftBefore = uplift.counts
             for i in 0..<batch.count {
                 if batch.topic(at: i) == routingTopic {
-                    // This instance's own decisions (most of the topic) are recognised in place.
+                    guard let routed = batch.withValue(at: i, { $0.flatMap(RoutedRecord.parse) }) else { continue }
+                    uplift.recordRouting(leadID: routed.leadID, bucket: routed.bucket, holdout: routed.holdout)
+                    // Load: this instance counted its own decisions (most of the topic) as it made them.
                     let own = batch.withHeader(at: i, named: instanceHeader) { $0.map { $0.elementsEqual(instanceBytes) } ?? false }
-                    if !own, let item = routedElsewhere(batch.message(at: i)) { decoded.append(item) }
+                    if !own, let item = Self.routedElsewhere(routed) { decoded.append(item) }
                     continue
                 }
-                if let item = repItem(batch.message(at: i), notAfter: notAfter) { decoded.append(item) }
+                guard let item = repItem(batch.message(at: i), notAfter: notAfter) else { continue }
+                if case .event(.leadOutcome(let outcome)) = item, outcome.outcome == .converted {
+                    uplift.recordConversion(leadID: outcome.leadID)
+                }
+                decoded.append(item)
             }
             if !decoded.isEmpty { reps.withBook { Self.apply(decoded, to: &$0) } }
+            if uplift.counts != upliftBefore {
+                let counts = uplift.counts
+                publishedUplift.withLock { $0 = counts }
+            }
             if !isCaughtUp && reader.isAtEnd {
                 caughtUpOnce.store(true, ordering: .releasing)
                 logger.info("rep events caught up")
@@ -148,12 +172,10 @@ final class RepFeed: Sendable {
         }
     }
 
-    /// A routing decision made by another instance (own decisions are counted when made).
-    private func routedElsewhere(_ message: KafkaMessage) -> Item? {
-        guard let value = message.value,
-              let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
-              let repID = json["rep_id"] as? String, repID != "self_serve",
-              let when = json["occurred_at"] as? String, let at = try? Timestamp(rfc3339: when) else { return nil }
+    /// A routing decision made by another instance (own decisions are counted when made): a
+    /// load for its rep, when it went to one.
+    static func routedElsewhere(_ routed: RoutedRecord) -> Item? {
+        guard let repID = routed.repID, repID != "self_serve", let at = routed.occurredAt else { return nil }
         return .routedElsewhere(repID: repID, at: at)
     }
 }

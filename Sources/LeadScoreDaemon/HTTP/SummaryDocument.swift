@@ -1,0 +1,129 @@
+import Foundation
+import LeadScoreCore
+
+/// `/summary`: what the dashboard draws, built from what the daemon's parts publish (partition
+/// summaries, recent routing, the drift history, the uplift counts). A plain value built by a
+/// pure initializer, so its JSON is tested without Kafka.
+struct SummaryDocument: Encodable {
+    var pid: Int32
+    var configVersion: String
+    var ready: Bool
+    var eventsIn: Int
+    var workers: Int
+    var partitions: [Partition]
+    /// Live leads by bucket name, summed over this instance's partitions.
+    var buckets: [String: Int]
+    var recentRouting: [Routed]
+    var drift: Drift
+    /// The sampled mix over the drift window (thinned for a chart), oldest first.
+    var bucketHistory: [HistoryPoint]
+    var uplift: UpliftReport
+
+    struct Partition: Encodable {
+        var partition: Int32
+        var nextOffset: Int64
+        var leads: Int
+        var streamTime: String?
+    }
+
+    struct Routed: Encodable {
+        var occurredAt: String
+        var leadId: String
+        var bucket: String
+        var repId: String?
+        var priority: Int?
+        var slaDueAt: String?
+        var holdout: Bool
+    }
+
+    /// The bucket-mix drift; nulls are written out, so a reader sees "no value yet" explicitly.
+    struct Drift: Encodable {
+        var psi: Double?
+        /// `stable`, `moderate shift`, `major shift`, or why there is no value.
+        var reading: String
+        var baselineAt: String?
+        var sampledAt: String?
+        /// When the first baseline is (or was) available: the first sample plus one window.
+        var fullAt: String?
+        var windowSeconds: Double
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(psi, forKey: .psi)
+            try c.encode(reading, forKey: .reading)
+            try c.encode(baselineAt, forKey: .baselineAt)
+            try c.encode(sampledAt, forKey: .sampledAt)
+            try c.encode(fullAt, forKey: .fullAt)
+            try c.encode(windowSeconds, forKey: .windowSeconds)
+        }
+
+        private enum CodingKeys: String, CodingKey { case psi, reading, baselineAt, sampledAt, fullAt, windowSeconds }
+    }
+
+    /// One sample of the mix: its time and the count per bucket name.
+    struct HistoryPoint: Encodable {
+        var at: String
+        var buckets: [String: Int]
+    }
+
+    /// What the drift monitor shows (`DriftMonitor.view`).
+    struct DriftInput {
+        var status: BucketMixHistory.Status
+        var fullAt: Int64?
+        var window: Int64
+        var samples: [BucketMixHistory.Sample]
+    }
+
+    init(pid: Int32, configVersion: String, ready: Bool, workers: Int, published: [Int32: PartitionSummary],
+         recent: [LeadRouted], drift: DriftInput, uplift: UpliftReport) {
+        var buckets: [String: Int] = [:]
+        for bucket in Bucket.allCases { buckets[bucket.name] = 0 }
+        var partitions: [Partition] = []
+        var eventsIn = 0
+        for id in published.keys.sorted() {
+            guard let p = published[id] else { continue }
+            for bucket in Bucket.allCases { buckets[bucket.name, default: 0] += Self.count(p.buckets, bucket) }
+            eventsIn += p.eventsIn
+            let t = p.streamTime
+            partitions.append(Partition(partition: id, nextOffset: p.nextOffset, leads: p.leads,
+                                        streamTime: t.millisecondsSinceEpoch == Int64.min ? nil : t.rfc3339))
+        }
+        self.pid = pid
+        self.configVersion = configVersion
+        self.ready = ready
+        self.eventsIn = eventsIn
+        self.workers = workers
+        self.partitions = partitions
+        self.buckets = buckets
+        self.recentRouting = recent.map { r in
+            Routed(occurredAt: r.occurredAt.rfc3339, leadId: r.leadID, bucket: r.bucket.name, repId: r.repID,
+                   priority: r.cadence?.priority, slaDueAt: r.slaDueAt?.rfc3339, holdout: r.holdout)
+        }
+        let stamp = { (ms: Int64?) in ms.map { Timestamp(millisecondsSinceEpoch: $0).rfc3339 } }
+        self.drift = Drift(psi: drift.status.psi, reading: drift.status.reading, baselineAt: stamp(drift.status.baselineAt),
+                           sampledAt: stamp(drift.status.sampledAt), fullAt: stamp(drift.fullAt),
+                           windowSeconds: Double(drift.window) / 1000)
+        self.bucketHistory = drift.samples.map { sample in
+            HistoryPoint(at: stamp(sample.at) ?? "",
+                         buckets: Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, Self.count(sample.counts, $0)) }))
+        }
+        self.uplift = uplift
+    }
+
+    private static func count(_ counts: [Int], _ bucket: Bucket) -> Int {
+        let i = Int(bucket.rawValue)
+        return i < counts.count ? counts[i] : 0
+    }
+
+    /// The JSON the endpoint serves (snake_case keys, sorted).
+    var json: [UInt8] {
+        (try? Self.encoder.encode(self)).map { Array($0) } ?? Array("{}".utf8)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+}

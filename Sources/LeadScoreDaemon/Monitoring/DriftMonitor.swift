@@ -1,0 +1,36 @@
+import CoreMetrics
+import LeadScoreCore
+import Synchronization
+
+/// The one owner of the daemon's bucket-mix history: the poll thread records into it at its
+/// housekeeping tick, HTTP reads it. The lock guards the history alone (a few thousand small
+/// samples), is held for one step, and never across I/O; worker state is not behind it (the mix
+/// comes from the summaries the workers publish).
+final class DriftMonitor: Sendable {
+    private let history: Mutex<BucketMixHistory>
+    private let gauge: Gauge
+
+    init(settings: DaemonConfiguration.DriftSettings, metrics: DaemonMetrics) {
+        history = Mutex(BucketMixHistory(window: settings.window, sampleEvery: settings.sampleEvery))
+        gauge = metrics.bucketMixPSI
+        // NaN until there is a baseline: an alert on `> 0.25` stays quiet, and 0 would read "stable".
+        gauge.record(Double.nan)
+    }
+
+    /// Records the mix (`counts`, asked for only when a sample is due, outside the lock) and
+    /// updates the gauge. Called from one thread (the poll thread).
+    func sampleIfDue(at now: Int64, counts: () -> [Int]) {
+        guard history.withLock({ $0.isDue(at: now) }) else { return }
+        let mix = counts()
+        let status = history.withLock { $0.record(mix, at: now) }
+        gauge.record(status.psi ?? .nan)
+    }
+
+    /// What `/summary` shows: the status of the newest sample, when the window fills, and the
+    /// history thinned for a chart.
+    func view(chartPoints: Int = 120) -> SummaryDocument.DriftInput {
+        history.withLock { h in
+            SummaryDocument.DriftInput(status: h.status, fullAt: h.fullAt, window: h.window, samples: h.chartSamples(limit: chartPoints))
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import LeadScoreCore
+@testable import LeadScoreDaemon
+import Testing
+
+/// The live uplift in process: who counts where, what a conversion counts, what a re-routing
+/// moves, the memory bound, and the report built on the counts.
+@Suite("Uplift tally")
+struct UpliftTallyTests {
+    private func figures(_ t: UpliftTally, _ bucket: Bucket, holdout: Bool) -> (Int, Int) {
+        let f = t.counts.figures(bucket: bucket, holdout: holdout)
+        return (f.routed, f.converted)
+    }
+
+    @Test("model and holdout leads are counted apart, per bucket")
+    func holdoutAndModel() {
+        var t = UpliftTally(maxLeads: 1_000)
+        t.recordRouting(leadID: "L-1", bucket: .a, holdout: false)
+        t.recordRouting(leadID: "L-2", bucket: .a, holdout: false)
+        t.recordRouting(leadID: "L-3", bucket: .a, holdout: true)
+        t.recordRouting(leadID: "L-4", bucket: .c, holdout: true)
+        t.recordConversion(leadID: "L-1")
+        t.recordConversion(leadID: "L-4")
+        #expect(figures(t, .a, holdout: false) == (2, 1))
+        #expect(figures(t, .a, holdout: true) == (1, 0))
+        #expect(figures(t, .c, holdout: true) == (1, 1))
+        #expect(figures(t, .b, holdout: false) == (0, 0))
+        #expect(t.counts.trackedLeads == 4)
+    }
+
+    @Test("a lead converts once, however many converted outcomes follow")
+    func firstConversionOnce() {
+        var t = UpliftTally(maxLeads: 1_000)
+        t.recordRouting(leadID: "L-1", bucket: .b, holdout: false)
+        for _ in 0..<3 { t.recordConversion(leadID: "L-1") }
+        #expect(figures(t, .b, holdout: false) == (1, 1))
+    }
+
+    @Test("a re-routed lead counts in its latest bucket before conversion, and stays there after")
+    func reRouted() {
+        var t = UpliftTally(maxLeads: 1_000)
+        t.recordRouting(leadID: "L-1", bucket: .c, holdout: false)
+        t.recordRouting(leadID: "L-1", bucket: .b, holdout: false)
+        #expect(figures(t, .c, holdout: false) == (0, 0))
+        #expect(figures(t, .b, holdout: false) == (1, 0))
+        t.recordConversion(leadID: "L-1")
+        t.recordRouting(leadID: "L-1", bucket: .a, holdout: false)
+        #expect(figures(t, .b, holdout: false) == (1, 1))
+        #expect(figures(t, .a, holdout: false) == (0, 0))
+    }
+
+    @Test("a conversion read before its routing is counted when the routing arrives")
+    func conversionFirst() {
+        var t = UpliftTally(maxLeads: 1_000)
+        t.recordConversion(leadID: "L-1")
+        #expect(figures(t, .a, holdout: true) == (0, 0))
+        t.recordRouting(leadID: "L-1", bucket: .a, holdout: true)
+        #expect(figures(t, .a, holdout: true) == (1, 1))
+    }
+
+    @Test("a lead sent to self_serve leaves the counts and is not kept")
+    func selfServe() {
+        var t = UpliftTally(maxLeads: 1_000)
+        t.recordRouting(leadID: "L-1", bucket: .c, holdout: false)
+        t.recordRouting(leadID: "L-1", bucket: .selfServe, holdout: false)
+        t.recordRouting(leadID: "L-2", bucket: .selfServe, holdout: false)
+        #expect(figures(t, .c, holdout: false) == (0, 0))
+        #expect(t.counts.trackedLeads == 0)
+    }
+
+    @Test("memory stays within max_leads; the counts always match the leads kept")
+    func bounded() {
+        var t = UpliftTally(maxLeads: 10)
+        for i in 0..<100 {
+            t.recordRouting(leadID: "L-\(i)", bucket: [.a, .b, .c][i % 3], holdout: i % 4 == 0)
+            if i % 2 == 0 { t.recordConversion(leadID: "L-\(i)") }
+            #expect(t.counts.trackedLeads <= 10)
+            #expect(t.counts.routed.reduce(0, +) == t.counts.trackedLeads)
+        }
+        #expect(t.counts.trackedLeads >= 5)
+        #expect(t.counts.forgottenLeads + t.counts.trackedLeads == 100)
+        // The most recent leads are among those kept: converting one counts.
+        let before = t.counts.converted.reduce(0, +)
+        t.recordConversion(leadID: "L-99")
+        #expect(t.counts.converted.reduce(0, +) == before + 1)
+    }
+
+    @Test("the report pools the buckets and gives the uplift with its 95% interval")
+    func report() throws {
+        var t = UpliftTally(maxLeads: 1_000)
+        for i in 0..<4 { t.recordRouting(leadID: "M-\(i)", bucket: i < 2 ? .a : .b, holdout: false) }
+        for i in 0..<2 { t.recordRouting(leadID: "H-\(i)", bucket: .a, holdout: true) }
+        t.recordConversion(leadID: "M-0")
+        t.recordConversion(leadID: "M-2")
+        t.recordConversion(leadID: "H-0")
+        let report = UpliftReport(t.counts, maxLeads: 1_000)
+        #expect(report.rows.map(\.bucket) == ["A", "B", "C", "all"])
+        let all = try #require(report.rows.last)
+        #expect(all.model == .init(routed: 4, converted: 2, rate: 0.5))
+        #expect(all.holdout == .init(routed: 2, converted: 1, rate: 0.5))
+        let d = try #require(Statistics.proportionDifference(successesA: 2, trialsA: 4, successesB: 1, trialsB: 2))
+        #expect(all.uplift == .init(difference: d.difference, lower: d.lower, upper: d.upper, significant: d.isSignificant))
+        let b = report.rows[1]
+        #expect(b.holdout.rate == nil)
+        #expect(b.uplift == nil, "no holdout lead in B: no uplift")
+        #expect(report.trackedLeads == 6)
+    }
+}
+
+/// The rep feed's in-place reader of routing records.
+@Suite("Routed record")
+struct RoutedRecordTests {
+    private func rendered(leadID: String, repID: String?, bucket: Bucket, holdout: Bool) -> [UInt8] {
+        let cadence = RoutingConfig.Cadence(calls: 7, emails: 4, days: 30, firstTouchSLA: .seconds(3600), priority: 1)
+        let routed = LeadRouted(
+            leadID: leadID, accountID: "A-{1}", seq: 3, repID: repID, bucket: bucket, cadence: cadence,
+            slaDueAt: Timestamp(millisecondsSinceEpoch: 1_795_003_600_000), holdout: holdout, sticky: false,
+            candidates: [RoutingCandidate(repID: "R-\"x\"", status: .lowerScore, repScore: 0.2, tier: 1, loadToday: 3),
+                         RoutingCandidate(repID: "R-1", status: .chosen, repScore: 0.3, tier: 0, loadToday: 1)],
+            reason: repID == nil ? "no eligible rep: {all at capacity}" : nil,
+            occurredAt: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000), configVersion: "v1")
+        var json: [UInt8] = []
+        OutputEvent.leadRouted(routed).appendJSON(to: &json)
+        return json
+    }
+
+    private func parse(_ bytes: [UInt8]) -> RoutedRecord? {
+        bytes.withUnsafeBytes { RoutedRecord.parse($0) }
+    }
+
+    @Test("reads what the daemon writes", arguments: [
+        ("L-1", String?("R-1"), Bucket.a, false), ("L-\"quoted\" é", nil, .c, true), ("L-2", "self_serve", .selfServe, false),
+    ])
+    func readsOwnOutput(leadID: String, repID: String?, bucket: Bucket, holdout: Bool) throws {
+        let record = try #require(parse(rendered(leadID: leadID, repID: repID, bucket: bucket, holdout: holdout)))
+        #expect(record == RoutedRecord(leadID: leadID, repID: repID, bucket: bucket, holdout: holdout,
+                                       occurredAt: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000)))
+    }
+
+    @Test("refuses what is not a routing record", arguments: [
+        "", "{}", "[1]", #"{"lead_id":"L-1"}"#, #"{"lead_id":"L-1","bucket":"Z"}"#, #"{"lead_id":"L-1","bucket":"A""#,
+        #"{"type":"lead_rescored","lead_id":"L-1","bucket":"A"}"#, #"{"lead_id":"L-1","bucket":"A","x":[{"#,
+    ])
+    func refuses(text: String) {
+        #expect(parse(Array(text.utf8)) == nil)
+    }
+}
