@@ -15,8 +15,11 @@ struct ReplayCommand: ParsableCommand {
             transitions by bucket pair, final buckets) ends the run.
 
             With --compare-config, the same events also run through a second configuration and a \
-            report says which leads end in another bucket and how many move between each pair of \
-            buckets.
+            report says which leads end in another bucket, how many move between each pair of \
+            buckets, and how the rep workload changes (cadence touches per day implied by each final \
+            bucket mix). When the input holds lead_outcome events it also gives the expected change \
+            in conversions: each moved lead counts its new bucket's conversion rate minus its old \
+            one's, as observed in the primary run over the same input (see leadscore evaluate).
             """
     )
 

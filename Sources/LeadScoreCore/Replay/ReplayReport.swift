@@ -1,4 +1,5 @@
-/// Renders replay summaries and configuration diffs as plain text for a terminal (stderr), aligned
+/// Renders replay summaries and configuration diffs (with their workload and expected-conversion
+/// deltas) as plain text for a terminal (stderr), aligned
 /// and in a fixed order so two reports can be compared with `diff`.
 public enum ReplayReport {
     /// The end-of-run summary: events by type, bad lines, outputs, transitions by bucket pair,
@@ -42,6 +43,8 @@ public enum ReplayReport {
         let routedA = [Bucket.a, .b, .c].reduce(0) { $0 + (d.primaryBuckets[$1] ?? 0) }
         let routedB = [Bucket.a, .b, .c].reduce(0) { $0 + (d.candidateBuckets[$1] ?? 0) }
         out += "  leads in rep buckets (A+B+C): \(routedA) -> \(routedB)\n"
+        out += workload(d.workload, primaryName: primaryName, candidateName: candidateName)
+        if let o = d.outcomes { out += outcomes(o, moved: d.changes.count) }
         if !d.moves.isEmpty {
             out += "  moves (\(primaryName) -> \(candidateName)):\n"
             for (t, n) in d.moves.sorted(by: { $0.key < $1.key }) { out += row(t.description, n) }
@@ -53,6 +56,39 @@ public enum ReplayReport {
                 out += "    \(c.leadID): \(c.primary?.name ?? "null") (\(score(c.primaryScore))) -> "
                 out += "\(c.candidate?.name ?? "null") (\(score(c.candidateScore)))\n"
             }
+        }
+        return out
+    }
+
+    /// Rep workload: cadence touches per day implied by each final bucket mix.
+    static func workload(_ w: ConfigComparison.Workload, primaryName: String, candidateName: String) -> String {
+        var out = "  rep workload, cadence touches per day ((calls + emails) / days x final leads):\n"
+        out += "    " + pad("", 14) + pad(primaryName, 14) + pad(candidateName, 14) + pad("change", 10) + "\n"
+        func line(_ name: String, _ a: Double, _ b: Double) -> String {
+            let delta = b - a
+            return "    " + pad(name, 14) + pad(EvaluationReport.fixed(a, 1), 14) + pad(EvaluationReport.fixed(b, 1), 14)
+                + pad((delta > 0 ? "+" : "") + EvaluationReport.fixed(delta, 1), 10) + "\n"
+        }
+        for row in w.rows { out += line(row.bucket.name, row.primaryTouches, row.candidateTouches) }
+        out += line("total", w.primaryTotal, w.candidateTotal)
+        return out
+    }
+
+    /// Expected change in conversions of the moved leads, at the primary run's observed rates.
+    static func outcomes(_ o: ConfigComparison.OutcomeDelta, moved: Int) -> String {
+        var out = "  expected conversions (\(o.outcomes) lead_outcome events; moved leads x (new bucket's rate - old bucket's rate),\n"
+        out += "    rates observed in the primary run): "
+        out += (o.expectedChange > 0 ? "+" : "") + EvaluationReport.fixed(o.expectedChange, 2)
+        out += " over \(o.estimatedLeads) of \(moved) moved leads"
+        if o.unestimatedLeads > 0 { out += " (\(o.unestimatedLeads) without an observed rate)" }
+        out += "\n"
+        out += "    observed rates:"
+        for bucket in Bucket.reportOrder {
+            out += " \(bucket.name) \(EvaluationReport.percent(o.rates[bucket]))"
+        }
+        out += "\n"
+        for (t, change) in o.byMove.sorted(by: { $0.key < $1.key }) {
+            out += "    " + pad(t.description, 24) + (change > 0 ? "+" : "") + EvaluationReport.fixed(change, 2) + "\n"
         }
         return out
     }
