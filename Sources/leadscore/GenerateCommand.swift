@@ -10,11 +10,24 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
             The rep roster comes first, then a realistic mix of engagement, intent, profile, \
             outcome, assignment and availability events with non-decreasing occurred_at.
+
+            With --world, a world with a known truth instead: leads with a hidden propensity to \
+            convert (fit and recent interest), reps with a hidden skill, and lead_outcome events \
+            drawn from propensity x skill some days after each lead is routed (the world runs \
+            the scoring engine on its own lines to know where they went, with --config if given). \
+            Its length follows from --leads and --days (--events caps it). `leadscore evaluate` \
+            over the world and a replay of it should find A > B > C and a positive holdout uplift.
             """
     )
 
-    @Option(name: .long, help: "Total events (lines), roster included.")
-    var events: Int
+    @Option(name: .long, help: "Total events (lines), roster included (with --world: at most this many).")
+    var events: Int?
+
+    @Flag(name: .long, help: "A ground-truth world: hidden propensity and rep skill, outcomes drawn after routing.")
+    var world = false
+
+    @Option(name: .long, help: "With --world: the scoring configuration the world routes with (YAML).")
+    var config: String?
 
     @Option(name: .long, help: "Distinct leads.")
     var leads: Int
@@ -35,7 +48,12 @@ struct GenerateCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard events >= 0 else { throw ValidationError("--events must be >= 0") }
+        if let events {
+            guard events >= 0 else { throw ValidationError("--events must be >= 0") }
+        } else if !world {
+            throw ValidationError("--events is required (or --world)")
+        }
+        if config != nil && !world { throw ValidationError("--config only applies with --world") }
         guard leads >= 1 else { throw ValidationError("--leads must be >= 1") }
         guard reps >= 1 else { throw ValidationError("--reps must be >= 1") }
         guard days >= 0 && days <= 36_500 else { throw ValidationError("--days must be in 0...36500") }
@@ -55,10 +73,21 @@ struct GenerateCommand: ParsableCommand {
         } else {
             out = FileOutput(descriptor: 1)
         }
-        var stream = SyntheticStream(.init(events: events, leads: leads, reps: reps, seed: seed, start: startTime,
-                                           spanMilliseconds: Int64(days) * 86_400_000))
-        while stream.next(into: &out.buffer) {
-            out.flushIfFull()
+        if world {
+            let scoring = try ScoringConfigFile.load(config, command: "generate")
+            var stream = GroundTruthWorld(.init(leads: leads, reps: reps, seed: seed, start: startTime, days: max(1, days),
+                                                config: scoring))
+            var written = 0
+            while written < events ?? Int.max, stream.next(into: &out.buffer) {
+                written += 1
+                out.flushIfFull()
+            }
+        } else {
+            var stream = SyntheticStream(.init(events: events ?? 0, leads: leads, reps: reps, seed: seed, start: startTime,
+                                               spanMilliseconds: Int64(days) * 86_400_000))
+            while stream.next(into: &out.buffer) {
+                out.flushIfFull()
+            }
         }
         out.flush()
         out.close()
