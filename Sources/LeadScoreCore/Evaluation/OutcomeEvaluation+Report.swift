@@ -185,7 +185,7 @@ extension OutcomeEvaluation {
             let sum = slice.reduce(0.0) { $0 + $1.score }
             let conversions = slice.reduce(0) { $0 + ($1.converted ? 1 : 0) }
             deciles.append(EvaluationReport.Decile(
-                decile: d + 1, minScore: slice.first!.score, maxScore: slice.last!.score,
+                decile: d + 1, minScore: ranked[lo].score, maxScore: ranked[hi - 1].score,
                 meanScore: sum / Double(slice.count),
                 group: EvaluationReport.Group(leads: slice.count, conversions: conversions)))
         }
