@@ -1,5 +1,6 @@
 import LeadScoreCore
 @testable import LeadScoreDaemon
+import Prometheus
 import Testing
 
 /// The drift history in process: which sample is the baseline, what it answers before a window
@@ -92,5 +93,32 @@ struct BucketMixHistoryTests {
         #expect(points.last?.at == 299_000)
         #expect(zip(points, points.dropFirst()).allSatisfy { $0.at < $1.at })
         #expect(h.chartSamples(limit: 1_000).count == 300)
+    }
+
+    @Test("the monitor samples when due and exports NaN until a baseline exists, then the PSI")
+    func monitorGauge() throws {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = DaemonMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        var settings = DaemonConfiguration.DriftSettings()
+        settings.window = .seconds(10)
+        settings.sampleEvery = .seconds(1)
+        let monitor = DriftMonitor(settings: settings, metrics: metrics)
+        func gauge() -> String {
+            var out: [UInt8] = []
+            registry.emit(into: &out)
+            return String(decoding: out, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("leadscore_bucket_mix_psi ") }.map(String.init) ?? ""
+        }
+        #expect(gauge().lowercased() == "leadscore_bucket_mix_psi nan", "NaN: Prometheus parses it in any case")
+        var asked = 0
+        monitor.sampleIfDue(at: 0) { asked += 1; return Self.even }
+        monitor.sampleIfDue(at: 500) { asked += 1; return Self.shifted }
+        #expect(asked == 1, "the mix is computed only when a sample is due")
+        #expect(gauge().lowercased() == "leadscore_bucket_mix_psi nan", "NaN: Prometheus parses it in any case")
+        monitor.sampleIfDue(at: 10_000) { Self.shifted }
+        let view = monitor.view()
+        let psi = try #require(view.status.psi)
+        #expect(view.status.baselineAt == 0)
+        #expect(view.samples.count == 2)
+        #expect(gauge() == "leadscore_bucket_mix_psi \(psi)")
     }
 }
