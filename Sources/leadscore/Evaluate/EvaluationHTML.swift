@@ -17,7 +17,7 @@ enum EvaluationHTML {
                         "Share of leads that converted, by the bucket they were in when they converted (else at their last outcome, else their last bucket). The dashed line is the base rate of all evaluated leads.",
                         conversionChart(r) + bucketTable(r) + selectionTable(r))
         body += section("Model routing vs holdout",
-                        "Conversion of leads routed by the model minus leads of the holdout group (routed round-robin), in percentage points, with the 95% interval. An interval that crosses 0 is not significant.",
+                        "Conversion of leads routed by the model minus leads of the holdout group (routed round-robin), in percentage points, with the 95% interval; n = model-routed / holdout leads. An interval that crosses 0 is not significant.",
                         upliftChart(r) + upliftTable(r))
         body += section("Conversion by rep tier",
                         "Leads of each bucket by the tier of the rep they were routed to (tier 0 is the top third by rep score).",
@@ -150,10 +150,10 @@ enum EvaluationHTML {
         "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(escape(label))\" xmlns=\"http://www.w3.org/2000/svg\">\(content)</svg>\n"
     }
 
-    /// A "nice" upper bound for an axis of percentages.
+    /// The top of a percentage axis with four round steps (`40%` for 0.374: ticks every 10%).
     static func ceiling(_ v: Double) -> Double {
-        let steps = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1.0]
-        return steps.first { $0 >= v } ?? max(1, v)
+        let steps = [0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25]
+        return 4 * (steps.first { 4 * $0 >= v } ?? 0.25)
     }
 
     /// Horizontal grid lines with percentage labels for a 0...maxRate axis.
@@ -162,7 +162,7 @@ enum EvaluationHTML {
         for k in 0...4 {
             let v = maxRate * Double(k) / 4
             out += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(y(v)))\" y2=\"\(n(y(v)))\" stroke=\"#e5e5e5\"/>"
-            out += "<text x=\"\(n(left - 6))\" y=\"\(n(y(v) + 4))\" text-anchor=\"end\">\(EvaluationReport.percent(v, decimals: maxRate < 0.05 ? 1 : 0))</text>"
+            out += "<text x=\"\(n(left - 6))\" y=\"\(n(y(v) + 4))\" text-anchor=\"end\">\(EvaluationReport.percent(v, decimals: maxRate < 0.04 ? 1 : 0))</text>"
         }
         return out
     }
@@ -227,7 +227,7 @@ enum EvaluationHTML {
                 out += "<text x=\"\(n(x))\" y=\"\(n(y(0) - 8))\" text-anchor=\"middle\" fill=\"#999\">n/a</text>"
             }
             out += "<text x=\"\(n(x))\" y=\"\(n(height - bottom + 16))\" text-anchor=\"middle\">\(name)</text>"
-            out += "<text x=\"\(n(x))\" y=\"\(n(height - bottom + 30))\" text-anchor=\"middle\" fill=\"#777\">\(row.model.leads) model, \(row.holdout.leads) holdout</text>"
+            out += "<text x=\"\(n(x))\" y=\"\(n(height - bottom + 30))\" text-anchor=\"middle\" fill=\"#777\">n = \(row.model.leads) / \(row.holdout.leads)</text>"
         }
         return svg(out, label: "Uplift of model routing over the holdout, percentage points, with 95% intervals")
     }
