@@ -5,6 +5,7 @@ import ArgumentParser
 struct LeadScoreCommand: AsyncParsableCommand {
     /// Subcommands, one type each; a new one (e.g. `run`) is added to this list.
     static let subcommandTypes: [any ParsableCommand.Type] = [
+        DemoCommand.self,
         ReplayCommand.self,
         EvaluateCommand.self,
         ConfigCommand.self,

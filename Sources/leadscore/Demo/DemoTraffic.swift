@@ -1,0 +1,72 @@
+import Foundation
+import LeadScoreCore
+import LeadScoreKafka
+import Synchronization
+
+/// Plays a `GroundTruthWorld` into the demo broker at a steady rate: lead events keyed by account
+/// (else lead) on `lead-events`, rep events keyed by rep on `rep-events`, exactly as a CRM or a
+/// sequence tool would send them.
+///
+/// Event time is the world's own: the world starts `days` before now, so nothing is stamped in
+/// the future, and its clock runs much faster than the wall clock (weeks of a B2B funnel in
+/// minutes); the demo's daemon runs without the idle wall clock for that reason.
+final class DemoTraffic: Sendable {
+    private let producer: KafkaProducer
+    private let topics: DemoBroker.Topics
+    private let rate: Int
+    private let world: Mutex<GroundTruthWorld>
+    private let decoder = EventDecoder()
+    /// Lines produced so far.
+    let sent = Atomic<Int>(0)
+    /// `occurred_at` of the latest line produced (ms), for the view.
+    let worldTime = Atomic<Int64>(Int64.min)
+    /// True once the world has no more lines.
+    let finished = Atomic<Bool>(false)
+
+    init(producer: KafkaProducer, topics: DemoBroker.Topics, rate: Int, world: GroundTruthWorld) {
+        self.producer = producer
+        self.topics = topics
+        self.rate = max(1, rate)
+        self.world = Mutex(world)
+    }
+
+    /// Produces until the world ends or the task is cancelled, pacing by the wall clock in small
+    /// steps so the rate is even.
+    func run() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var line: [UInt8] = []
+        while !Task.isCancelled {
+            let elapsed = start.duration(to: clock.now)
+            let due = Int(Double(rate) * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+            var produced = sent.load(ordering: .relaxed)
+            while produced < due {
+                line.removeAll(keepingCapacity: true)
+                let more = world.withLock { $0.next(into: &line) }
+                guard more else {
+                    finished.store(true, ordering: .releasing)
+                    try? producer.flush(timeout: .seconds(5))
+                    return
+                }
+                try send(line.dropLast())
+                produced += 1
+                sent.store(produced, ordering: .relaxed)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Flushes what is queued and closes the producer.
+    func close() {
+        producer.close(flushTimeout: .seconds(2))
+    }
+
+    private func send(_ line: ArraySlice<UInt8>) throws {
+        let value = Array(line)
+        // The world writes valid events only; decoding gives the key and the topic.
+        let event = try decoder.decode(value)
+        worldTime.store(event.occurredAt.millisecondsSinceEpoch, ordering: .relaxed)
+        let topic = event.isRepEvent ? topics.repEvents : topics.leadEvents
+        try producer.produce(topic: topic, key: event.partitionKey.map { Array($0.utf8) }, value: value)
+    }
+}
