@@ -98,10 +98,11 @@ final class RepFeed: Sendable {
             let upliftBefore = uplift.counts
             for i in 0..<batch.count {
                 if batch.topic(at: i) == routingTopic {
-                    guard let routed = batch.withValue(at: i, { $0.flatMap(RoutedRecord.parse) }) else { continue }
-                    uplift.recordRouting(leadID: routed.leadID, bucket: routed.bucket, holdout: routed.holdout)
-                    // Load: this instance counted its own decisions (most of the topic) as it made them.
+                    // Load: this instance counted its own decisions (most of the topic) as it made them,
+                    // so of those only the head (lead, bucket, holdout) is read, for the uplift.
                     let own = batch.withHeader(at: i, named: instanceHeader) { $0.map { $0.elementsEqual(instanceBytes) } ?? false }
+                    guard let routed = batch.withValue(at: i, { $0.flatMap { RoutedRecord.parse($0, repAndTime: !own) } }) else { continue }
+                    uplift.recordRouting(leadID: routed.leadID, bucket: routed.bucket, holdout: routed.holdout)
                     if !own, let item = Self.routedElsewhere(routed) { decoded.append(item) }
                     continue
                 }

@@ -16,11 +16,14 @@ struct RoutedRecord: Sendable, Equatable {
     var occurredAt: Timestamp?
 
     /// Reads a record; nil when it is not a `lead_routed` object with a lead id and a bucket.
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> RoutedRecord? {
+    /// Without `repAndTime`, reading stops once lead, bucket and holdout are known (they come
+    /// before the candidates in the daemon's own records), and `repID`/`occurredAt` may be nil.
+    static func parse(_ bytes: UnsafeRawBufferPointer, repAndTime: Bool = true) -> RoutedRecord? {
         var r = Reader(bytes: bytes)
         guard r.skipSpace(), r.byte == UInt8(ascii: "{") else { return nil }
         r.i += 1
-        var leadID: String?, repID: String?, bucket: Bucket?, holdout = false, occurredAt: Timestamp?, type: String?
+        var leadID: String?, repID: String?, bucket: Bucket?, holdout = false, occurredAt: Timestamp?, isRouted = true
+        var sawHoldout = false
         guard r.skipSpace() else { return nil }
         if r.byte == UInt8(ascii: "}") { return nil }
         while true {
@@ -31,10 +34,10 @@ struct RoutedRecord: Sendable, Equatable {
             if r.byte == UInt8(ascii: "\"") {
                 guard let value = r.string() else { return nil }
                 switch field {
-                case .type: type = r.text(value)
+                case .type: isRouted = !value.escaped && bytes[value.range].elementsEqual("lead_routed".utf8)
                 case .leadID: leadID = r.text(value)
                 case .repID: repID = r.text(value)
-                case .bucket: bucket = r.text(value).flatMap { name in Bucket.allCases.first { $0.name == name } }
+                case .bucket: bucket = value.escaped ? nil : bucketNames.first { bytes[value.range].elementsEqual($0.name) }?.bucket
                 case .occurredAt: occurredAt = r.text(value).flatMap { try? Timestamp(rfc3339: $0) }
                 case .holdout, .other: break
                 }
@@ -43,16 +46,23 @@ struct RoutedRecord: Sendable, Equatable {
             } else {
                 let start = r.i
                 while r.i < bytes.count, !r.isDelimiter(bytes[r.i]) { r.i += 1 }
-                if field == .holdout { holdout = bytes[start..<r.i].elementsEqual("true".utf8) }
+                if field == .holdout {
+                    holdout = bytes[start..<r.i].elementsEqual("true".utf8)
+                    sawHoldout = true
+                }
             }
+            if !repAndTime && sawHoldout && leadID != nil && bucket != nil { break }
             guard r.skipSpace() else { return nil }
             if r.byte == UInt8(ascii: ",") { r.i += 1; continue }
             if r.byte == UInt8(ascii: "}") { break }
             return nil
         }
-        guard type == nil || type == "lead_routed", let leadID, let bucket else { return nil }
+        guard isRouted, let leadID, let bucket else { return nil }
         return RoutedRecord(leadID: leadID, repID: repID, bucket: bucket, holdout: holdout, occurredAt: occurredAt)
     }
+
+    /// Bucket names as bytes, matched without building a string per record.
+    private static let bucketNames = Bucket.allCases.map { (bucket: $0, name: Array($0.name.utf8)) }
 
     private enum Field {
         case type, leadID, repID, bucket, holdout, occurredAt, other
