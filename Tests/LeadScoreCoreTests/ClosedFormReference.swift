@@ -10,7 +10,9 @@ import Darwin
 /// A deliberately naive model of SPEC section 2 for the exactness property test: it keeps every
 /// lead's and account's full event history and evaluates the closed form
 /// `intent(t) = min(100, sum_i w_i x 2^(-(t - t_i) / h_i))` in double precision at every moment it
-/// needs, with no accumulator, no rebasing and no timer heap.
+/// needs, with no accumulator, no rebasing and no timer heap. With negative signals the closed form
+/// is `intent(t) = min(100, max(0, sum ...))`; daily caps and hard disqualifiers are applied as
+/// docs/model.md words them.
 ///
 /// It shares nothing with `LeadBook` but the configuration's numbers and the public event and
 /// bucket types: quality, the bucket rule, the evaluation-time rule and the decay moments are
@@ -54,6 +56,10 @@ struct ClosedFormReference {
         var seats: Int?
         var deal: Double?
         var technographics: [String] = []
+        var crmDisqualified = false
+        var domainDisqualified = false
+        /// Per capped signal: the latest UTC day seen and the points counted on it.
+        var capDays: [Signal: (day: Int64, points: Double)] = [:]
         var steps: [Step] = []
     }
 
@@ -84,14 +90,23 @@ struct ClosedFormReference {
 
     // MARK: The SPEC's functions
 
-    /// Closed form at `t`, capped, from the full history of the lead and its account.
-    func intent(_ lead: Lead, at t: Int64) -> Double {
+    /// Every contribution toward the lead: its own, then its account's.
+    func contributions(_ lead: Lead) -> [Contribution] {
+        var all = lead.history
+        if let a = lead.account, let account = accounts[a] { all += account.history }
+        return all
+    }
+
+    /// The uncapped sum at `t` (ms).
+    func rawSum(_ lead: Lead, at t: Int64) -> Double {
         var sum = 0.0
-        for c in lead.history { sum += c.weight * exp2(-(Double(t - c.time) / c.halfLife)) }
-        if let a = lead.account, let account = accounts[a] {
-            for c in account.history { sum += c.weight * exp2(-(Double(t - c.time) / c.halfLife)) }
-        }
-        return min(config.intent.maxIntent, sum)
+        for c in contributions(lead) { sum += c.weight * exp2(-(Double(t - c.time) / c.halfLife)) }
+        return sum
+    }
+
+    /// Closed form at `t`, capped to 0...max, from the full history of the lead and its account.
+    func intent(_ lead: Lead, at t: Int64) -> Double {
+        min(config.intent.maxIntent, max(0, rawSum(lead, at: t)))
     }
 
     /// Quality points and the floor rule.
@@ -123,14 +138,58 @@ struct ClosedFormReference {
     }
 
     func bucket(_ lead: Lead, at t: Int64) -> Bucket {
+        bucket(lead, raw: rawSum(lead, at: t))
+    }
+
+    /// The bucket of the lead if its uncapped sum were `raw`.
+    func bucket(_ lead: Lead, raw: Double) -> Bucket {
+        if lead.crmDisqualified || lead.domainDisqualified { return .disqualified }
         let (points, selfServe) = quality(lead)
         if selfServe { return .selfServe }
         let b = config.buckets
-        let i = intent(lead, at: t)
+        let i = min(config.intent.maxIntent, max(0, raw))
         let score = b.qualityWeight * points + b.intentWeight * i
         var bucket: Bucket = score >= b.thresholdA ? .a : score >= b.thresholdB ? .b : score >= b.thresholdC ? .c : .nurture
         if i >= b.liftIntent && bucket < .b { bucket = .b }
         return bucket
+    }
+
+    /// First whole second at or after the lead's clock at which its bucket differs, `Int64.max`
+    /// for none within the horizon.
+    func nextChange(_ lead: Lead) -> Int64 {
+        if contributions(lead).allSatisfy({ $0.weight > 0 }) { return nextDrop(lead) }
+        guard let current = lead.bucket, current <= .a else { return Int64.max }
+        return nextChangeByBounds(lead, current: current)
+    }
+
+    /// With negative terms: branch and bound over whole seconds. On `[a, b]` each term
+    /// `w 2^(-(t - t_i) / h)` moves monotonically, by `|w| x (its value factor at a - at b)`, so
+    /// the sum stays within `S(a) +- V` with V the sum of those moves; when the buckets of both
+    /// ends of that band are the current one, no second of `[a, b]` changes bucket. Otherwise
+    /// the interval is halved, left half first, down to single seconds evaluated directly.
+    func nextChangeByBounds(_ lead: Lead, current: Bucket) -> Int64 {
+        let first = lead.clock >= 0 ? (lead.clock + 999) / 1000 : -((-lead.clock) / 1000)
+        if bucket(lead, at: first * 1000) != current { return first * 1000 }
+        let terms = contributions(lead)
+        let margin = 1e-9 * (1 + terms.reduce(0) { $0 + abs($1.weight) })
+        func factor(_ c: Contribution, _ second: Int64) -> Double { exp2(-(Double(second * 1000 - c.time) / c.halfLife)) }
+        /// First second in (a, b] in another bucket; `a` is known to be in `current`.
+        func search(_ a: Int64, _ b: Int64) -> Int64? {
+            guard b > a else { return nil }
+            if b - a == 1 { return bucket(lead, at: b * 1000) != current ? b : nil }
+            var s = 0.0
+            var v = margin
+            for c in terms {
+                let fa = factor(c, a)
+                s += c.weight * fa
+                v += abs(c.weight) * abs(fa - factor(c, b))
+            }
+            if bucket(lead, raw: s - v) == current && bucket(lead, raw: s + v) == current { return nil }
+            let mid = a + (b - a) / 2
+            if let found = search(a, mid) { return found }
+            return search(mid, b)
+        }
+        return search(first, first + ClosedFormReference.horizonSeconds).map { $0 * 1000 } ?? Int64.max
     }
 
     /// First whole second at or after the lead's clock at which it is in a lower bucket, by
@@ -161,10 +220,21 @@ struct ClosedFormReference {
         switch event {
         case .engagement(let e):
             let rule = config.intent.rule(for: e.signal)
-            let weight = rule.weight * e.weightMultiplier
+            var weight = rule.weight * e.weightMultiplier
             let i = touch(e.leadID, account: e.accountID, at: time)
             let t = evaluationTime(i, event: time)
-            if weight.isFinite && weight > 0 {
+            if let cap = rule.maxPointsPerDay, weight != 0 {
+                // Caps count per UTC day of occurred_at; a late event of an earlier day draws on
+                // the latest day's allowance.
+                let day = Int64((Double(time) / 86_400_000).rounded(.down))
+                var state = leads[i].capDays[e.signal] ?? (day: Int64.min, points: 0)
+                if day > state.day { state = (day, 0) }
+                let allowed = max(0, min(abs(weight), cap - state.points))
+                state.points += allowed
+                leads[i].capDays[e.signal] = state
+                weight = weight < 0 ? -allowed : allowed
+            }
+            if weight.isFinite && weight != 0 {
                 leads[i].history.append(Contribution(time: time, weight: weight, halfLife: Double(rule.halfLife.milliseconds)))
             }
             evaluate(i, at: t)
@@ -197,6 +267,17 @@ struct ClosedFormReference {
             if let v = e.seats { lead.seats = max(0, v) }
             if let v = e.dealValueUSD, v.isFinite, v >= 0 { lead.deal = v }
             if let v = e.technographics { lead.technographics = v }
+            if let v = e.disqualified { lead.crmDisqualified = v }
+            if let domain = e.emailDomain {
+                var name = domain.lowercased()
+                if name.hasSuffix(".") { name.removeLast() }
+                let d = config.disqualifiers
+                let lists = d.personalDomains + d.competitorDomains + d.studentDomains
+                lead.domainDisqualified = lists.contains { entry in
+                    let entry = entry.lowercased()
+                    return name == entry || name.hasSuffix("." + entry)
+                }
+            }
             leads[i] = lead
             evaluate(i, at: t)
         default:
@@ -215,7 +296,7 @@ struct ClosedFormReference {
                 lead.steps.append(Step(from: lead.bucket, to: to, at: due, decay: true))
                 lead.bucket = to
                 lead.clock = max(lead.clock, due)
-                drops[i] = nextDrop(lead)
+                drops[i] = nextChange(lead)
                 leads[i] = lead
             }
         }
@@ -260,7 +341,7 @@ struct ClosedFormReference {
             lead.steps.append(Step(from: lead.bucket, to: b, at: t, decay: false))
             lead.bucket = b
         }
-        drops[i] = nextDrop(lead)
+        drops[i] = nextChange(lead)
         leads[i] = lead
     }
 

@@ -98,7 +98,7 @@ struct DecayTransitionTests {
                                              employees: Int.random(in: 1...3000, using: &random)), into: &out)
             }
             for _ in 0..<Int.random(in: 1...6, using: &random) {
-                let signal = Signal.allCases.randomElement(using: &random) ?? .webVisit
+                let signal = Signal.allCases.filter { !$0.isNegative }.randomElement(using: &random) ?? .webVisit
                 let time = Timestamp(millisecondsSinceEpoch: Fixture.t0.millisecondsSinceEpoch + start
                                      + Int64.random(in: 0..<Fixture.day, using: &random))
                 engine.apply(Fixture.engagement(lead, signal, at: time), into: &out)
@@ -124,7 +124,7 @@ struct DecayTransitionTests {
         var out: [OutputEvent] = []
         for n in 0..<50 {
             for _ in 0..<5 {
-                let signal = Signal.allCases.randomElement(using: &random) ?? .webVisit
+                let signal = Signal.allCases.filter { !$0.isNegative }.randomElement(using: &random) ?? .webVisit
                 engine.apply(Fixture.engagement("L\(n)", signal, at: Fixture.at(hours: Double(n)),
                                                 multiplier: Double.random(in: 0...3, using: &random)), into: &out)
             }

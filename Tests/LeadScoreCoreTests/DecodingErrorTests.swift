@@ -18,6 +18,14 @@ struct DecodingErrorTests {
     }
 
     static let cases: [Case] = [
+        // Profile disqualifier fields
+        Case(#"{"event_id":"p","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L","email_domain":"ada@acme.com"}"#, .invalidValue, "email_domain"),
+        Case(#"{"event_id":"p","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L","email_domain":""}"#, .invalidValue, "email_domain"),
+        Case(#"{"event_id":"p","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L","email_domain":"acme com"}"#, .invalidValue, "email_domain"),
+        Case(#"{"event_id":"p","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L","email_domain":".acme.com"}"#, .invalidValue, "email_domain"),
+        Case(#"{"event_id":"p","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L","email_domain":42}"#, .wrongType, "email_domain"),
+        Case(#"{"event_id":"p","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L","disqualified":"yes"}"#, .wrongType, "disqualified"),
+        Case(#"{"event_id":"p","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L","disqualified":true,"disqualified":false}"#, .duplicateField, "disqualified"),
         // Syntax
         Case("", .syntax),
         Case("   ", .syntax),

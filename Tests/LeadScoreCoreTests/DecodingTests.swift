@@ -50,6 +50,18 @@ struct DecodingTests {
                                                technographics: ["salesforce", "snowflake"])))
     }
 
+    @Test("profile: email_domain (lower-cased) and the CRM's disqualified flag", arguments: [
+        (#""email_domain":"Acme.COM","disqualified":true"#, "acme.com" as String?, true as Bool?),
+        (#""disqualified":false"#, nil, false),
+        (#""email_domain":"cs.mit.edu.","disqualified":null"#, "cs.mit.edu.", nil),
+        (#""email_domain":null"#, nil, nil),
+    ] as [(String, String?, Bool?)])
+    func profileDisqualifierFields(fields: String, domain: String?, disqualified: Bool?) throws {
+        let event = try decoder.decode(#"{"event_id":"p1","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L",\#(fields)}"#)
+        #expect(event == .profile(ProfileEvent(eventID: "p1", occurredAt: try ts("2026-11-24T10:15:00Z"), leadID: "L",
+                                               emailDomain: domain, disqualified: disqualified)))
+    }
+
     @Test func partialProfile() throws {
         let event = try decoder.decode(#"{"event_id":"p1","type":"profile","occurred_at":"2026-11-24T10:15:00Z","lead_id":"L","company":{"employees":12.0,"industry":null},"technographics":[]}"#)
         #expect(event == .profile(ProfileEvent(eventID: "p1", occurredAt: try ts("2026-11-24T10:15:00Z"), leadID: "L",

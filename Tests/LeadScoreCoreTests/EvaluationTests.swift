@@ -37,9 +37,9 @@ struct EvaluationTests {
         // C = L08 L09 (0), nurture = L10 (0), self_serve = L11 (1).
         // Lift = rate / (5/11): A 0.75 x 11/5 = 1.65, B 1/3 x 11/5 = 11/15, C 0, nurture 0,
         // self_serve 11/5 = 2.2.
-        #expect(r.buckets.map(\.bucket) == [.a, .b, .c, .nurture, .selfServe])
-        #expect(r.buckets.map(\.leads) == [4, 3, 2, 1, 1])
-        #expect(r.buckets.map(\.conversions) == [3, 1, 0, 0, 1])
+        #expect(r.buckets.map(\.bucket) == [.a, .b, .c, .nurture, .selfServe, .disqualified])
+        #expect(r.buckets.map(\.leads) == [4, 3, 2, 1, 1, 0])
+        #expect(r.buckets.map(\.conversions) == [3, 1, 0, 0, 1, 0])
         let rates = [0.75, 1.0 / 3, 0, 0, 1]
         let lifts = [1.65, 11.0 / 15, 0, 0, 2.2]
         for i in 0..<5 {
@@ -126,10 +126,10 @@ struct EvaluationTests {
         #expect(r.drift.windowEnd == F.time(40))
         #expect(r.drift.midpoint == F.time(20))
         #expect(r.drift.expected.leads == 12)
-        #expect(r.drift.expected.buckets == [4, 4, 2, 1, 1])
+        #expect(r.drift.expected.buckets == [4, 4, 2, 1, 1, 0])
         #expect(r.drift.expected.scoreBins == [0, 1, 1, 1, 2, 2, 1, 2, 1, 1])
         #expect(r.drift.actual.leads == 2)
-        #expect(r.drift.actual.buckets == [0, 1, 1, 0, 0])
+        #expect(r.drift.actual.buckets == [0, 1, 1, 0, 0, 0])
         #expect(r.drift.actual.scoreBins == [0, 0, 1, 0, 0, 1, 0, 0, 0, 0])
         #expect(Self.close(r.drift.bucketPSI, 4.25644033615535))
         #expect(Self.close(r.drift.scorePSI, 6.383048460520533))
@@ -139,7 +139,7 @@ struct EvaluationTests {
         //   h20 = the first half's [4, 4, 2, 1, 1]; h30 L06 to C: [4, 3, 3, 1, 1];
         //   h40 L02 to B: [3, 4, 3, 1, 1].
         #expect(r.mix.map(\.end) == [F.time(10), F.time(20), F.time(30), F.time(40)])
-        #expect(r.mix.map(\.counts) == [[4, 3, 1, 0, 1], [4, 4, 2, 1, 1], [4, 3, 3, 1, 1], [3, 4, 3, 1, 1]])
+        #expect(r.mix.map(\.counts) == [[4, 3, 1, 0, 1, 0], [4, 4, 2, 1, 1, 0], [4, 3, 3, 1, 1, 0], [3, 4, 3, 1, 1, 0]])
 
         // Verdict: 0.75 > 1/3 > 0; pooled uplift inconclusive.
         #expect(r.verdict.ordered == true)
@@ -192,17 +192,17 @@ struct EvaluationTests {
     @Test func conversionAfterALaterRecordedDowngradeCountsInTheOldBucket() {
         // Converted at h5 while in A; the downgrade to B was stamped h6 (it arrives first).
         let lines = [F.rescored("X", 2, "B", 50, h: 6), F.outcome("X", "converted", h: 5), F.rescored("X", 1, "A", 80, h: 1)]
-        #expect(Self.evaluatedBucket(lines) == [1, 0, 0, 0, 0])
+        #expect(Self.evaluatedBucket(lines) == [1, 0, 0, 0, 0, 0])
     }
 
     @Test func conversionAfterAnEarlierDowngradeCountsInTheNewBucket() {
         let lines = [F.rescored("X", 1, "A", 80, h: 1), F.rescored("X", 2, "B", 50, h: 4), F.outcome("X", "converted", h: 5)]
-        #expect(Self.evaluatedBucket(lines) == [0, 1, 0, 0, 0])
+        #expect(Self.evaluatedBucket(lines) == [0, 1, 0, 0, 0, 0])
     }
 
     @Test func aRescoreAtTheSameMomentAsTheConversionIsInForce() {
         let lines = [F.rescored("X", 1, "A", 80, h: 1), F.outcome("X", "converted", h: 4), F.rescored("X", 2, "C", 30, h: 4)]
-        #expect(Self.evaluatedBucket(lines) == [0, 0, 1, 0, 0])
+        #expect(Self.evaluatedBucket(lines) == [0, 0, 1, 0, 0, 0])
     }
 
     @Test func theFirstConversionDecidesNotALaterOutcome() {
@@ -217,7 +217,7 @@ struct EvaluationTests {
     @Test func aLeadWithoutAnOutcomeIsEvaluatedInItsLastBucket() {
         let lines = [F.rescored("X", 1, "A", 80, h: 1), F.rescored("X", 2, "nurture", 10, h: 3)]
         let r = F.evaluation(lines).report()
-        #expect(r.buckets.map(\.leads) == [0, 0, 0, 1, 0])
+        #expect(r.buckets.map(\.leads) == [0, 0, 0, 1, 0, 0])
         #expect(r.population.labelled == 0)
         #expect(r.verdict.ordered == nil)
         #expect(r.verdictLines[0] == "A > B > C: n/a (no conversions among the evaluated leads)")
@@ -265,8 +265,8 @@ struct EvaluationTests {
                                      F.rescored("R", 1, "C", 25, h: 0)])
         let r = F.evaluation(F.lines).report(baseline: baseline, timeSlices: 4)
         #expect(r.drift.mode == .baseline)
-        #expect(r.drift.expected.buckets == [1, 1, 1, 0, 0])
-        #expect(r.drift.actual.buckets == [3, 4, 3, 1, 1])
+        #expect(r.drift.expected.buckets == [1, 1, 1, 0, 0, 0])
+        #expect(r.drift.actual.buckets == [3, 4, 3, 1, 1, 0])
         #expect(r.drift.actual.leads == 12)
         let e = [1.0 / 3, 1.0 / 3, 1.0 / 3, 0.0001, 0.0001]
         let a = [3.0 / 12, 4.0 / 12, 3.0 / 12, 1.0 / 12, 1.0 / 12]

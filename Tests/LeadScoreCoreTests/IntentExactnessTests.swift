@@ -17,6 +17,25 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
     var lateShare: Double
     /// Share of steps that start a new exact lead.
     var exactShare: Double
+    /// Engagements draw from every signal, negative ones included (else the ten positive ones, as
+    /// the corpora before negative signals did, random draw for random draw).
+    var negatives = false
+    /// Profiles also carry email domains (personal, student, company) and the CRM's flag.
+    var disqualifiers = false
+    /// Negative signals with half-lives shorter than most positive ones (2d, 4d, 6d), so intent
+    /// often rises by decay alone.
+    var fastNegatives = false
+
+    /// The configuration the corpus is scored with.
+    var config: ScoringConfig {
+        var config = ScoringConfig()
+        if fastNegatives {
+            config.intent.signals[.bounce] = .init(weight: -10, halfLife: .seconds(2 * 86_400))
+            config.intent.signals[.unsubscribe] = .init(weight: -20, halfLife: .seconds(4 * 86_400), maxPointsPerDay: 30)
+            config.intent.signals[.spamComplaint] = .init(weight: -40, halfLife: .seconds(6 * 86_400))
+        }
+        return config
+    }
 
     var testDescription: String { name }
 
@@ -65,6 +84,11 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
             }
             let at = Timestamp(millisecondsSinceEpoch: t)
             let (lead, account) = leads[Int.random(in: 0..<leads.count, using: &random)]
+            if fastNegatives && Double.random(in: 0..<1, using: &random) < 0.2 {
+                exact += 1
+                addRise(number: exact, now: now, random: &random, into: &list)
+                continue
+            }
             let kind = Double.random(in: 0..<1, using: &random)
             if kind < exactShare {
                 exact += 1
@@ -74,7 +98,13 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
             let id = "c\(seed)-\(step)"
             switch (kind - exactShare) / (1 - exactShare) {
             case ..<0.55:
-                let signal = Signal.allCases[Int.random(in: 0..<Signal.allCases.count, using: &random)]
+                var pool = negatives ? Signal.allCases : Signal.allCases.filter { !$0.isNegative }
+                if fastNegatives {
+                    // A third of the engagements negative, so that rises by decay are common.
+                    let negative = Double.random(in: 0..<1, using: &random) < 0.33
+                    pool = Signal.allCases.filter { $0.isNegative == negative }
+                }
+                let signal = pool[Int.random(in: 0..<pool.count, using: &random)]
                 add(now, .engagement(EngagementEvent(eventID: id, occurredAt: at, leadID: lead, accountID: account,
                                                      signal: signal, weightMultiplier: multiplier(&random))))
             case ..<0.63:
@@ -91,13 +121,22 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
                 let industries: [String?] = [nil, "software", "retail", "healthcare"]
                 let employees: [Int?] = [nil, 10, 200, 5_000]
                 let techs: [[String]?] = [nil, [], ["salesforce"], ["excel"]]
+                var domain: String?
+                var disqualified: Bool?
+                if disqualifiers {
+                    let domains: [String?] = [nil, nil, nil, "acme.com", "gmail.com", "cs.mit.edu", "Example.ORG"]
+                    domain = domains[Int.random(in: 0..<domains.count, using: &random)]
+                    let flags: [Bool?] = [nil, nil, nil, nil, true, false, false]
+                    disqualified = flags[Int.random(in: 0..<flags.count, using: &random)]
+                }
                 add(now, .profile(ProfileEvent(
                     eventID: id, occurredAt: at, leadID: lead, accountID: account,
                     industry: industries[Int.random(in: 0..<industries.count, using: &random)],
                     employees: employees[Int.random(in: 0..<employees.count, using: &random)],
                     country: "US", seats: seats[Int.random(in: 0..<seats.count, using: &random)],
                     dealValueUSD: deals[Int.random(in: 0..<deals.count, using: &random)],
-                    technographics: techs[Int.random(in: 0..<techs.count, using: &random)])))
+                    technographics: techs[Int.random(in: 0..<techs.count, using: &random)],
+                    emailDomain: domain, disqualified: disqualified)))
             }
         }
         return list.inArrivalOrder
@@ -199,6 +238,33 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// A fresh lead set up to rise by decay alone: quality near a threshold, a strong positive
+    /// signal and a short-lived negative one at the same random moment (random multipliers), then
+    /// profile refreshes at random moments that evaluate it without changing it.
+    private func addRise(number: Int, now: Int64, random: inout SeededRandom, into list: inout ArrivalList) {
+        let lead = "R\(seed)-\(number)"
+        let at = Timestamp(millisecondsSinceEpoch: now)
+        let deals: [(Double, String, Int)] = [(12_000, "software", 1_200), (20_000, "software", 10), (60_000, "retail", 100)]
+        let (deal, industry, employees) = deals[Int.random(in: 0..<deals.count, using: &random)]
+        func profile(_ t: Int64, _ k: String) {
+            list.add(t, .profile(ProfileEvent(eventID: "\(lead)-p\(k)", occurredAt: Timestamp(millisecondsSinceEpoch: t), leadID: lead,
+                                             industry: industry, employees: employees, country: "US", dealValueUSD: deal,
+                                             technographics: ["salesforce"])))
+        }
+        profile(now, "0")
+        let positives: [Signal] = [.rfpSubmitted, .demoRequest, .formFill, .webinarAttended]
+        let negatives: [Signal] = [.bounce, .unsubscribe, .spamComplaint]
+        let positive = positives[Int.random(in: 0..<positives.count, using: &random)]
+        let negative = negatives[Int.random(in: 0..<negatives.count, using: &random)]
+        list.add(now, .engagement(EngagementEvent(eventID: "\(lead)-n", occurredAt: at, leadID: lead, signal: negative,
+                                                 weightMultiplier: Double.random(in: 0.5...3, using: &random))))
+        list.add(now, .engagement(EngagementEvent(eventID: "\(lead)-p", occurredAt: at, leadID: lead, signal: positive,
+                                                 weightMultiplier: Double.random(in: 0.3...2, using: &random))))
+        for k in 0..<Int.random(in: 0...3, using: &random) {
+            profile(now + Int64.random(in: 1...(20 * ExactnessCorpus.day), using: &random), "r\(k)")
+        }
+    }
+
     static let all: [ExactnessCorpus] = [
         ExactnessCorpus(name: "few late events", seed: 1, steps: 2500, accounts: 25, leadsPerAccount: 4, soloLeads: 20,
                         lateShare: 0, exactShare: 0.1),
@@ -206,6 +272,13 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
                         lateShare: 0.15, exactShare: 0.1),
         ExactnessCorpus(name: "busy accounts, late events", seed: 3, steps: 2500, accounts: 6, leadsPerAccount: 10,
                         soloLeads: 10, lateShare: 0.1, exactShare: 0.1),
+        ExactnessCorpus(name: "negative signals, disqualifiers, late events", seed: 4, steps: 2500, accounts: 25,
+                        leadsPerAccount: 4, soloLeads: 20, lateShare: 0.1, exactShare: 0.1, negatives: true, disqualifiers: true),
+        ExactnessCorpus(name: "fast negative signals (rises by decay), busy accounts", seed: 5, steps: 2500, accounts: 6,
+                        leadsPerAccount: 10, soloLeads: 10, lateShare: 0.1, exactShare: 0.1, negatives: true,
+                        disqualifiers: true, fastNegatives: true),
+        ExactnessCorpus(name: "fast negative signals, few late events", seed: 6, steps: 2500, accounts: 25, leadsPerAccount: 4,
+                        soloLeads: 20, lateShare: 0.02, exactShare: 0.05, negatives: true, fastNegatives: true),
     ]
 }
 
@@ -215,6 +288,10 @@ struct IntentExactnessTests {
         var leads = 0
         var transitions = 0
         var decayTransitions = 0
+        /// Decay transitions to a higher bucket (only negative signals make them).
+        var decayRises = 0
+        /// Transitions into `disqualified`.
+        var disqualifications = 0
         var exactLeads = 0
         /// Leads whose bucket sequence differs.
         var differingSequences = 0
@@ -230,7 +307,8 @@ struct IntentExactnessTests {
         var differences: Int { differingSequences + differingTransitions }
 
         var description: String {
-            "\(leads) leads, \(transitions) transitions (\(decayTransitions) decay, \(exactLeads) exact leads): "
+            "\(leads) leads, \(transitions) transitions (\(decayTransitions) decay, \(decayRises) rises by decay, "
+                + "\(disqualifications) disqualifications, \(exactLeads) exact leads): "
                 + "\(differingSequences) bucket sequences and \(differingTransitions) transitions differ "
                 + "(\(stampsOnly) only in their moment; \(differingExactLeads) exact leads differ)"
                 + (firstDifferences.isEmpty ? "" : "; e.g. " + firstDifferences.joined(separator: "; "))
@@ -271,6 +349,8 @@ struct IntentExactnessTests {
             let got = engineSteps[id] ?? []
             result.transitions += want.count
             result.decayTransitions += want.filter(\.decay).count
+            result.decayRises += want.filter { step in step.decay && step.from.map { $0 < step.to } == true }.count
+            result.disqualifications += want.filter { $0.to == .disqualified }.count
             if id.hasPrefix("X") { result.exactLeads += 1 }
             if want.map(\.to) != got.map(\.to) { result.differingSequences += 1 }
             if id.hasPrefix("X") && want != got { result.differingExactLeads += 1 }
@@ -290,11 +370,13 @@ struct IntentExactnessTests {
 
     @Test("incremental engine = closed form over the full history, every lead", arguments: ExactnessCorpus.all)
     func engineMatchesClosedForm(corpus: ExactnessCorpus) {
-        let result = IntentExactnessTests.compare(corpus.events())
+        let result = IntentExactnessTests.compare(corpus.events(), config: corpus.config)
         // The corpus must exercise what it is for.
         #expect(result.leads > 300)
         #expect(result.decayTransitions > 300)
-        #expect(result.exactLeads > 100)
+        #expect(result.exactLeads > (corpus.exactShare >= 0.1 ? 100 : 50))
+        if corpus.fastNegatives { #expect(result.decayRises > 50, "\(result)") }
+        if corpus.disqualifiers { #expect(result.disqualifications > 30, "\(result)") }
         #expect(result.differences == 0, "\(result)")
     }
 }

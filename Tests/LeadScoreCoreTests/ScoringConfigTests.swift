@@ -8,7 +8,12 @@ struct ScoringConfigTests {
         let config = ScoringConfig()
         #expect(config.validate().isEmpty)
         #expect(config.intent.rule(for: .demoRequest) == .init(weight: 50, halfLife: .seconds(21 * 86_400)))
-        #expect(config.intent.rule(for: .emailOpen) == .init(weight: 1, halfLife: .seconds(3 * 86_400)))
+        #expect(config.intent.rule(for: .emailOpen) == .init(weight: 1, halfLife: .seconds(3 * 86_400), maxPointsPerDay: 3))
+        #expect(config.intent.rule(for: .unsubscribe) == .init(weight: -20, halfLife: .seconds(30 * 86_400)))
+        #expect(config.intent.rule(for: .bounce) == .init(weight: -10, halfLife: .seconds(14 * 86_400)))
+        #expect(config.intent.rule(for: .spamComplaint) == .init(weight: -40, halfLife: .seconds(60 * 86_400)))
+        #expect(config.disqualifiers.personalDomains.contains("gmail.com"))
+        #expect(config.disqualifiers.studentDomains.contains("edu"))
         #expect(config.quality.floorUSD == 5_000)
         #expect(config.buckets.thresholdA == 70)
         #expect(config.routing.holdoutShare == 0.05)
@@ -73,6 +78,19 @@ struct ScoringConfigTests {
         ("routing:\n  cadences:\n    A: {calls: seven}", "routing.cadences.A.calls: must be an integer, got 'seven'"),
         ("scoring:\n  intent:\n    third_party: {half_life: 2 weeks}", "scoring.intent.third_party.half_life: must be a duration"),
         ("routing:\n  rep_score: {short_window: 120d}", "routing.rep_score.short_window: must be a positive whole number of days not longer than long_window"),
+        ("scoring:\n  intent:\n    signals:\n      unsubscribe: {weight: 5}",
+         "scoring.intent.signals.unsubscribe.weight: must not be positive (unsubscribe is a negative signal), got 5"),
+        ("scoring:\n  intent:\n    signals:\n      email_open: {weight: -1}",
+         "scoring.intent.signals.email_open.weight: must not be negative, got -1"),
+        ("scoring:\n  intent:\n    signals:\n      bounce: {half_life: -14d}",
+         "scoring.intent.signals.bounce.half_life: must be positive, got -14d"),
+        ("scoring:\n  intent:\n    signals:\n      email_open: {max_points_per_day: 0}",
+         "scoring.intent.signals.email_open.max_points_per_day: must be a positive number, got 0"),
+        ("scoring:\n  intent:\n    signals:\n      email_click: {max_points_per_day: many}",
+         "scoring.intent.signals.email_click.max_points_per_day: must be a number or null"),
+        ("scoring:\n  disqualifiers:\n    personal_domains: [gmail.com, ada@yahoo.com]",
+         "scoring.disqualifiers.personal_domains[1]: must be a domain or domain suffix"),
+        ("scoring:\n  disqualifiers: {student: [edu]}", "scoring.disqualifiers.student: unknown key"),
     ])
     func validationErrors(yaml: String, expected: String) {
         #expect {

@@ -221,7 +221,7 @@ extension DaemonIntegrationTests {
 /// leads in A, a model lead in B and in C, one nurture, one self-serve), and outcomes (a model
 /// lead in A converts, reported twice; a holdout lead in A converts; another model lead does not).
 struct DashboardStream {
-    static let buckets = ["A": 5, "B": 1, "C": 1, "nurture": 1, "self_serve": 1]
+    static let buckets = ["A": 5, "B": 1, "C": 1, "nurture": 1, "self_serve": 1, "disqualified": 0]
 
     let now: Int64
     /// Model-routed leads: three reach A, one B, one C.

@@ -90,7 +90,7 @@ struct HTTPEndpointsTests {
         try await app.test(.router) { client in
             try await client.execute(uri: "/summary", method: .get) { response in
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])
-                #expect((json["buckets"] as? [String: Int]) == ["nurture": 1, "C": 2, "B": 3, "A": 2, "self_serve": 1])
+                #expect((json["buckets"] as? [String: Int]) == ["nurture": 1, "C": 2, "B": 3, "A": 2, "self_serve": 1, "disqualified": 0])
                 let drift = try #require(json["drift"] as? [String: Any])
                 #expect(drift["psi"] as? Double == 0.1234)
                 #expect(drift["reading"] as? String == "moderate shift")
@@ -100,7 +100,7 @@ struct HTTPEndpointsTests {
                 let history = try #require(json["bucket_history"] as? [[String: Any]])
                 #expect(history.count == 2)
                 #expect(history.last?["at"] as? String == "2026-11-18T11:06:40Z")
-                #expect((history.last?["buckets"] as? [String: Int]) == ["nurture": 1, "C": 2, "B": 3, "A": 2, "self_serve": 1])
+                #expect((history.last?["buckets"] as? [String: Int]) == ["nurture": 1, "C": 2, "B": 3, "A": 2, "self_serve": 1, "disqualified": 0])
                 let uplift = try #require(json["uplift"] as? [String: Any])
                 #expect((uplift["definition"] as? String)?.contains("first converted outcome") == true)
                 #expect(uplift["tracked_leads"] as? Int == 5)

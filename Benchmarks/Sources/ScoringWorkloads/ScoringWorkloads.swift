@@ -122,6 +122,8 @@ public enum ScoringWorkloads {
     /// A lead book holding `leads` leads, each with a full profile and one engagement (the
     /// state a production partition holds), plus the rep book that routed them.
     public static func bookWithLeads(_ leads: Int) -> ScoringEngine {
+        // The ten positive signals, in the order of the signal table (as before negative signals).
+        let positiveSignals = Signal.allCases.filter { !$0.isNegative }
         var engine = ScoringEngine(config: ScoringConfig())
         var out: [OutputEvent] = []
         let start: Int64 = 1_767_571_200_000
@@ -141,7 +143,7 @@ public enum ScoringWorkloads {
                                                country: place.0, region: place.1, seats: 1 + i % 200,
                                                technographics: i % 3 == 0 ? ["salesforce"] : [])), into: &out)
             engine.apply(.engagement(EngagementEvent(eventID: "e\(i)", occurredAt: t, leadID: leadID, accountID: accountID,
-                                                     signal: Signal.allCases[i % Signal.allCases.count])), into: &out)
+                                                     signal: positiveSignals[i % positiveSignals.count])), into: &out)
             out.removeAll(keepingCapacity: true)
         }
         return engine

@@ -1,17 +1,22 @@
 /// Customer intent rules, SPEC section 2: a weight and a half-life per signal, and third-party
 /// intent whose weight is proportional to its surge.
 public struct IntentConfig: Sendable, Equatable {
-    /// Weight and half-life of one signal class.
+    /// Weight, half-life and daily cap of one signal class.
     public struct SignalRule: Sendable, Equatable {
-        /// Points the signal is worth at the moment it happens (before `weight_multiplier`).
+        /// Points the signal is worth at the moment it happens (before `weight_multiplier`); at
+        /// most 0 for the negative signals, at least 0 for the others.
         public var weight: Double
         /// Time after which the signal is worth half as much.
         public var halfLife: Duration
+        /// At most this many points (in absolute value, before decay) per UTC day of
+        /// `occurred_at` for this signal and lead; nil for no cap. See `LeadBook+Caps`.
+        public var maxPointsPerDay: Double?
 
         /// Creates a rule.
-        public init(weight: Double, halfLife: Duration) {
+        public init(weight: Double, halfLife: Duration, maxPointsPerDay: Double? = nil) {
             self.weight = weight
             self.halfLife = halfLife
+            self.maxPointsPerDay = maxPointsPerDay
         }
     }
 
@@ -27,11 +32,17 @@ public struct IntentConfig: Sendable, Equatable {
     /// The SPEC defaults.
     public init() {}
 
-    /// SPEC section 2's signal table.
+    /// SPEC section 2's signal table, plus the negative signals and the daily cap on email opens
+    /// (a mail scanner or a bot that opens everything earns at most 3 points a day).
+    ///
+    /// Negative defaults: an unsubscribe (-20, 30d) cancels a fresh form fill's worth of interest
+    /// for about a month; a bounce (-10, 14d) is weaker evidence (a stale address, not a refusal)
+    /// and fades in two weeks; a spam complaint (-40, 60d) is the strongest refusal and lasts
+    /// longest.
     public static let defaultSignals: [Signal: SignalRule] = {
         func days(_ d: Int64) -> Duration { .seconds(d * 86_400) }
         return [
-            .emailOpen: .init(weight: 1, halfLife: days(3)),
+            .emailOpen: .init(weight: 1, halfLife: days(3), maxPointsPerDay: 3),
             .emailClick: .init(weight: 4, halfLife: days(5)),
             .blogVisit: .init(weight: 2, halfLife: days(5)),
             .webVisit: .init(weight: 3, halfLife: days(7)),
@@ -41,6 +52,9 @@ public struct IntentConfig: Sendable, Equatable {
             .formFill: .init(weight: 30, halfLife: days(14)),
             .demoRequest: .init(weight: 50, halfLife: days(21)),
             .rfpSubmitted: .init(weight: 60, halfLife: days(30)),
+            .unsubscribe: .init(weight: -20, halfLife: days(30)),
+            .bounce: .init(weight: -10, halfLife: days(14)),
+            .spamComplaint: .init(weight: -40, halfLife: days(60)),
         ]
     }()
 

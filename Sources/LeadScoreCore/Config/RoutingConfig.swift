@@ -47,13 +47,13 @@ public struct RoutingConfig: Sendable, Equatable {
     /// The SPEC defaults.
     public init() {}
 
-    /// The cadence of a rep bucket; nil for `nurture` and `self_serve`.
+    /// The cadence of a rep bucket; nil for `nurture`, `self_serve` and `disqualified`.
     public func cadence(for bucket: Bucket) -> Cadence? {
         switch bucket {
         case .a: cadenceA
         case .b: cadenceB
         case .c: cadenceC
-        case .nurture, .selfServe: nil
+        case .nurture, .selfServe, .disqualified: nil
         }
     }
 }

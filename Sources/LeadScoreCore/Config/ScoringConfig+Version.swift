@@ -28,6 +28,7 @@ extension ScoringConfig {
             let rule = intent.rule(for: signal)
             put("i.\(signal.rawValue).w", rule.weight)
             put("i.\(signal.rawValue).h", rule.halfLife)
+            if let cap = rule.maxPointsPerDay { put("i.\(signal.rawValue).cap", cap) }
         }
         put("i.tp.w", intent.thirdPartyMaxWeight)
         put("i.tp.h", intent.thirdPartyHalfLife)
@@ -54,6 +55,10 @@ extension ScoringConfig {
         put("r.team", r.defaultTeamRate)
         put("r.lw", r.longWeight)
         put("r.sw", r.shortWeight)
+        let d = disqualifiers
+        put("d.personal", Array(Set(d.personalDomains.map(DisqualifierConfig.normalized))).sorted())
+        put("d.competitor", Array(Set(d.competitorDomains.map(DisqualifierConfig.normalized))).sorted())
+        put("d.student", Array(Set(d.studentDomains.map(DisqualifierConfig.normalized))).sorted())
         return out
     }
 }

@@ -97,7 +97,18 @@ extension ScoringConfig {
                     var value = intent.rule(for: signal)
                     rule.number("weight", into: &value.weight, &p)
                     rule.duration("half_life", into: &value.halfLife, &p)
-                    rule.reportUnknown(into: &p, known: ["weight", "half_life"])
+                    if let node = rule.take("max_points_per_day") {
+                        // `null` (or `~`) removes a default cap.
+                        if case .scalar(let scalar) = node, ["null", "~", ""].contains(scalar.string) {
+                            value.maxPointsPerDay = nil
+                        } else if case .scalar(let scalar) = node, let cap = YAMLFields.parseNumber(scalar.string) {
+                            value.maxPointsPerDay = cap
+                        } else {
+                            p.append(.init(path: rule.child("max_points_per_day"),
+                                           reason: "must be a number or null, got \(YAMLFields.describe(node))"))
+                        }
+                    }
+                    rule.reportUnknown(into: &p, known: ["weight", "half_life", "max_points_per_day"])
                     intent.signals[signal] = value
                 }
                 for name in signals.keys where Signal(rawValue: name) == nil {
@@ -124,7 +135,13 @@ extension ScoringConfig {
             b.number("lift_intent", into: &buckets.liftIntent, &p)
             b.reportUnknown(into: &p, known: ["A", "B", "C", "lift_intent"])
         }
-        f.reportUnknown(into: &p, known: ["quality", "intent", "score", "buckets"])
+        if var d = f.mapping("disqualifiers", &p) {
+            d.strings("personal_domains", into: &disqualifiers.personalDomains, &p)
+            d.strings("competitor_domains", into: &disqualifiers.competitorDomains, &p)
+            d.strings("student_domains", into: &disqualifiers.studentDomains, &p)
+            d.reportUnknown(into: &p, known: ["personal_domains", "competitor_domains", "student_domains"])
+        }
+        f.reportUnknown(into: &p, known: ["quality", "intent", "score", "buckets", "disqualifiers"])
     }
 
     private mutating func readRouting(_ f: inout YAMLFields, _ p: inout [ConfigError.Problem]) {

@@ -12,14 +12,18 @@ public struct ScoringConfig: Sendable, Equatable {
     public var buckets: BucketConfig
     /// Routing policy.
     public var routing: RoutingConfig
+    /// Hard disqualifiers (email domain lists).
+    public var disqualifiers: DisqualifierConfig
 
     /// The SPEC defaults.
     public init(quality: QualityConfig = .init(), intent: IntentConfig = .init(),
-                buckets: BucketConfig = .init(), routing: RoutingConfig = .init()) {
+                buckets: BucketConfig = .init(), routing: RoutingConfig = .init(),
+                disqualifiers: DisqualifierConfig = .init()) {
         self.quality = quality
         self.intent = intent
         self.buckets = buckets
         self.routing = routing
+        self.disqualifiers = disqualifiers
     }
 
     /// The SPEC defaults.
@@ -76,8 +80,18 @@ public struct ScoringConfig: Sendable, Equatable {
         let ip = "scoring.intent"
         for signal in Signal.allCases {
             let rule = intent.rule(for: signal)
-            finite(rule.weight, "\(ip).signals.\(signal.rawValue).weight")
-            positive(rule.halfLife, "\(ip).signals.\(signal.rawValue).half_life")
+            let path = "\(ip).signals.\(signal.rawValue)"
+            if signal.isNegative {
+                finite(rule.weight, "\(path).weight", nonNegative: false)
+                check(!(rule.weight > 0), "\(path).weight",
+                      "must not be positive (\(signal.rawValue) is a negative signal), got \(format(rule.weight))")
+            } else {
+                finite(rule.weight, "\(path).weight")
+            }
+            positive(rule.halfLife, "\(path).half_life")
+            if let cap = rule.maxPointsPerDay {
+                check(cap.isFinite && cap > 0, "\(path).max_points_per_day", "must be a positive number, got \(format(cap))")
+            }
         }
         finite(intent.thirdPartyMaxWeight, "\(ip).third_party.max_weight")
         positive(intent.thirdPartyHalfLife, "\(ip).third_party.half_life")
@@ -119,6 +133,16 @@ public struct ScoringConfig: Sendable, Equatable {
         finite(r.defaultTeamRate, "\(rp).rep_score.default_team_rate")
         finite(r.longWeight, "\(rp).rep_score.long_weight")
         finite(r.shortWeight, "\(rp).rep_score.short_weight")
+        let dp = "scoring.disqualifiers"
+        for (key, list) in [("personal_domains", disqualifiers.personalDomains),
+                            ("competitor_domains", disqualifiers.competitorDomains),
+                            ("student_domains", disqualifiers.studentDomains)] {
+            for (k, entry) in list.enumerated() {
+                let name = DisqualifierConfig.normalized(entry)
+                check(!name.isEmpty && !name.hasPrefix(".") && !name.contains("@") && !name.contains(where: \.isWhitespace),
+                      "\(dp).\(key)[\(k)]", "must be a domain or domain suffix such as gmail.com or edu, got '\(entry)'")
+            }
+        }
         return problems
     }
 }

@@ -148,7 +148,7 @@ public struct EvaluationReport: Sendable, Equatable {
         public var label: String
         /// Leads in it.
         public var leads: Int
-        /// Leads per bucket, in report order (A, B, C, nurture, self_serve).
+        /// Leads per bucket, in report order (A, B, C, nurture, self_serve, disqualified).
         public var buckets: [Int]
         /// Leads per score bin: [0, 10), [10, 20), ..., [90, 100] (scores outside are clamped).
         public var scoreBins: [Int]
@@ -214,7 +214,7 @@ public struct EvaluationReport: Sendable, Equatable {
     public var inputs: Inputs
     /// The evaluated leads.
     public var population: Population
-    /// One row per bucket in report order (A, B, C, nurture, self_serve).
+    /// One row per bucket in report order (A, B, C, nurture, self_serve, disqualified).
     public var buckets: [BucketRow]
     /// `A` and `A or B`.
     public var selections: [Selection]
@@ -231,7 +231,7 @@ public struct EvaluationReport: Sendable, Equatable {
     /// The short answers.
     public var verdict: Verdict
 
-    /// The order of every per-bucket array of the report: A, B, C, nurture, self_serve.
+    /// The order of every per-bucket array of the report: A, B, C, nurture, self_serve, disqualified.
     public static let bucketOrder: [Bucket] = Bucket.reportOrder
 
     /// The rules every number of the report follows, in the order they are printed.
@@ -244,7 +244,7 @@ public struct EvaluationReport: Sendable, Equatable {
         Definition(key: "uplift", text: "A lead's routing is its latest lead_routed at or before the evaluated moment; leads whose routing gave them a rep are split by its holdout flag. Uplift = model-routed rate - holdout rate, with a 95% Wald interval (unpooled); significant when the interval excludes 0. Overall pools A, B and C."),
         Definition(key: "tiers", text: "A lead's rep tier is the tier (0 top third, 1 middle, 2 bottom) of the chosen candidate in its routing, at routing time."),
         Definition(key: "calibration", text: "The n evaluated leads are sorted by score at their evaluated moment (then lead id) and cut into ten deciles by rank: decile i (0 to 9) holds ranks floor(i x n / 10) to floor((i + 1) x n / 10) - 1 (empty deciles are left out); each shows its score range, mean score and conversion rate."),
-        Definition(key: "drift", text: "PSI = sum((a - e) x ln(a / e)) over bucket shares (A, B, C, nurture, self_serve) and over ten score bins of width 10 (empty bins at 0.0001); below 0.1 stable, 0.1-0.25 moderate shift, above 0.25 major shift. Without a baseline the window (first to last lead_rescored) is cut at its midpoint: each half's population is the leads with a lead_rescored in that half (first half inclusive of the midpoint), each with its bucket and score in force at the half's end; the first half is expected. With a baseline the expected population is every lead of the baseline with its final bucket and score, the actual one every lead of this input with its final bucket and score."),
+        Definition(key: "drift", text: "PSI = sum((a - e) x ln(a / e)) over bucket shares (A, B, C, nurture, self_serve, disqualified) and over ten score bins of width 10 (empty bins at 0.0001); below 0.1 stable, 0.1-0.25 moderate shift, above 0.25 major shift. Without a baseline the window (first to last lead_rescored) is cut at its midpoint: each half's population is the leads with a lead_rescored in that half (first half inclusive of the midpoint), each with its bucket and score in force at the half's end; the first half is expected. With a baseline the expected population is every lead of the baseline with its final bucket and score, the actual one every lead of this input with its final bucket and score."),
         Definition(key: "mix", text: "The window is cut into equal time slices; each slice shows, at its end, how many leads are in each bucket (their latest lead_rescored at or before it)."),
     ]
 }

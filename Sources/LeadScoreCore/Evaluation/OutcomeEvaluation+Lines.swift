@@ -77,7 +77,7 @@ extension OutcomeEvaluation {
             let at = try Self.time(f, s)
             guard let b = f.newBucket else { throw missing("new_bucket") }
             guard b.kind == .string, let bucket = s.withBytes(b, { bytes in Bucket.allCases.first { $0.name.utf8.elementsEqual(bytes) } }) else {
-                throw EventDecodingError(code: .invalidValue, field: "new_bucket", message: "expected A, B, C, nurture or self_serve")
+                throw EventDecodingError(code: .invalidValue, field: "new_bucket", message: "expected A, B, C, nurture, self_serve or disqualified")
             }
             guard let v = f.score else { throw missing("score") }
             guard v.kind == .number else { throw wrongType("score", "a number") }

@@ -245,7 +245,7 @@ extension OutcomeEvaluation {
     }
 
     private static func emptyPopulation(_ label: String) -> EvaluationReport.DriftPopulation {
-        EvaluationReport.DriftPopulation(label: label, leads: 0, buckets: Array(repeating: 0, count: 5), scoreBins: Array(repeating: 0, count: 10))
+        EvaluationReport.DriftPopulation(label: label, leads: 0, buckets: Array(repeating: 0, count: Bucket.reportOrder.count), scoreBins: Array(repeating: 0, count: 10))
     }
 
     private static func count(_ e: ScoreEntry, into p: inout EvaluationReport.DriftPopulation) {
@@ -269,7 +269,7 @@ extension OutcomeEvaluation {
         let span = end - start
         // Slice k ends at start + span x (k + 1) / n; the last one at `end` exactly.
         let ends = (0..<n).map { k in start + span * Int64(k + 1) / Int64(n) }
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: 5), count: n)
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: Bucket.reportOrder.count), count: n)
         for track in tracks where !track.scores.isEmpty {
             let scores = Self.sorted(track.scores)
             var j = 0

@@ -89,6 +89,8 @@ struct EventBuilder {
             event.seats = try optionalInt(.seats, in: 0...1_000_000)
             event.dealValueUSD = try optionalDouble(.dealValueUSD, in: 0...1e10)
             event.technographics = try optionalStringArray(.technographics)
+            event.emailDomain = try optionalEmailDomain()
+            event.disqualified = try optionalBool(.disqualified)
             return .profile(event)
         case .repRoster:
             return .repRoster(RepRosterEvent(
@@ -176,6 +178,29 @@ struct EventBuilder {
         guard let v = raw(field) else { throw missing(field) }
         guard v.kind == .bool else { throw wrongType(field.key, v, expected: "true or false") }
         return v.flag
+    }
+
+    func optionalBool(_ field: EventField) throws(EventDecodingError) -> Bool? {
+        guard let v = raw(field) else { return nil }
+        guard v.kind == .bool else { throw wrongType(field.key, v, expected: "true or false") }
+        return v.flag
+    }
+
+    /// `email_domain`: a domain name (`acme.com`), not an address; lower-cased. 1-253 bytes,
+    /// no `@`, no whitespace or control characters, no leading dot (one trailing dot is allowed and
+    /// dropped when matching).
+    func optionalEmailDomain() throws(EventDecodingError) -> String? {
+        guard let v = raw(.emailDomain) else { return nil }
+        guard v.kind == .string else { throw wrongType("email_domain", v, expected: "a domain name string") }
+        let text = scanner.string(v)
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= 253, bytes.first != UInt8(ascii: "."),
+              !bytes.contains(where: { $0 == UInt8(ascii: "@") || $0 <= 0x20 || $0 == 0x7f }) else {
+            throw EventDecodingError(code: .invalidValue, field: "email_domain",
+                                     message: "must be a domain name such as acme.com (1-253 bytes, no @, no spaces), got \(quoted(v))",
+                                     offset: v.start)
+        }
+        return text.lowercased()
     }
 
     func requiredTimestamp(_ field: EventField) throws(EventDecodingError) -> Timestamp {

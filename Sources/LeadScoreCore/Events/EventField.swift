@@ -4,7 +4,7 @@
 enum EventField: Int, CaseIterable {
     case eventID, type, occurredAt, leadID, accountID, signal, weightMultiplier, topic, surge, source
     case company, seats, dealValueUSD, technographics, repID, name, active, capacityPerDay, territories
-    case available, until, outcome
+    case available, until, outcome, emailDomain, disqualified
 
     /// The JSON key.
     var key: String {
@@ -31,6 +31,8 @@ enum EventField: Int, CaseIterable {
         case .available: "available"
         case .until: "until"
         case .outcome: "outcome"
+        case .emailDomain: "email_domain"
+        case .disqualified: "disqualified"
         }
     }
 
@@ -65,6 +67,7 @@ enum EventField: Int, CaseIterable {
         case 9: return k.equals("available") ? .available : nil
         case 10: return k.equals("account_id") ? .accountID : nil
         case 11: return k.equals("occurred_at") ? .occurredAt : k.equals("territories") ? .territories : nil
+        case 12: return k.equals("email_domain") ? .emailDomain : k.equals("disqualified") ? .disqualified : nil
         case 14: return k.equals("deal_value_usd") ? .dealValueUSD : k.equals("technographics") ? .technographics : nil
         case 16: return k.equals("capacity_per_day") ? .capacityPerDay : nil
         case 17: return k.equals("weight_multiplier") ? .weightMultiplier : nil

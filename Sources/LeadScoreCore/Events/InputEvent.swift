@@ -47,6 +47,9 @@ public enum InputEvent: Sendable, Equatable {
 }
 
 /// The engagement signals of SPEC section 2, each with a configurable weight and half-life.
+///
+/// The last three (`unsubscribe`, `bounce`, `spam_complaint`) are negative signals: their weights
+/// are at most zero, so they pull intent down (never below 0) while they decay.
 public enum Signal: String, Sendable, CaseIterable, Hashable, Codable {
     case emailOpen = "email_open"
     case emailClick = "email_click"
@@ -58,6 +61,18 @@ public enum Signal: String, Sendable, CaseIterable, Hashable, Codable {
     case formFill = "form_fill"
     case demoRequest = "demo_request"
     case rfpSubmitted = "rfp_submitted"
+    case unsubscribe
+    case bounce
+    case spamComplaint = "spam_complaint"
+
+    /// True for the signals whose weight must not be positive (`unsubscribe`, `bounce`,
+    /// `spam_complaint`).
+    public var isNegative: Bool {
+        switch self {
+        case .unsubscribe, .bounce, .spamComplaint: true
+        default: false
+        }
+    }
 }
 
 /// `engagement`: one first-party signal from a lead.
@@ -142,11 +157,18 @@ public struct ProfileEvent: Sendable, Equatable {
     public var dealValueUSD: Double?
     /// Technologies the company uses.
     public var technographics: [String]?
+    /// `email_domain`: the domain of the lead's email address (`acme.com`), lower-cased by the
+    /// decoder. Checked against the disqualifying domain lists; a domain on no list clears an
+    /// earlier domain disqualification.
+    public var emailDomain: String?
+    /// `disqualified`: the CRM's own disqualification flag; `false` lifts it.
+    public var disqualified: Bool?
 
     /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, leadID: String, accountID: String? = nil,
                 industry: String? = nil, employees: Int? = nil, country: String? = nil, region: String? = nil,
-                seats: Int? = nil, dealValueUSD: Double? = nil, technographics: [String]? = nil) {
+                seats: Int? = nil, dealValueUSD: Double? = nil, technographics: [String]? = nil,
+                emailDomain: String? = nil, disqualified: Bool? = nil) {
         self.eventID = eventID
         self.occurredAt = occurredAt
         self.leadID = leadID
@@ -158,6 +180,8 @@ public struct ProfileEvent: Sendable, Equatable {
         self.seats = seats
         self.dealValueUSD = dealValueUSD
         self.technographics = technographics
+        self.emailDomain = emailDomain
+        self.disqualified = disqualified
     }
 }
 

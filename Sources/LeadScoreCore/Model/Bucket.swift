@@ -1,5 +1,7 @@
-/// Where a lead stands. `A` to `nurture` are ordered by `rank`; `self_serve` is apart (below the
-/// deal-value floor, never routed) and decay cannot move a lead into or out of it.
+/// Where a lead stands. `A` to `nurture` are ordered by raw value; `self_serve` (below the
+/// deal-value floor) and `disqualified` (a hard disqualifier) are apart: never routed to a rep,
+/// and decay cannot move a lead into or out of them. Raw values are stored in snapshots and never
+/// change.
 public enum Bucket: UInt8, Sendable, CaseIterable, Hashable, Codable, Comparable {
     /// Below C: no rep, no routing event.
     case nurture = 0
@@ -11,8 +13,12 @@ public enum Bucket: UInt8, Sendable, CaseIterable, Hashable, Codable, Comparable
     case a = 3
     /// Known deal value below the floor: routed to `self_serve`, never to a rep.
     case selfServe = 4
+    /// A hard disqualifier (the CRM's flag, or a personal, competitor or student email domain):
+    /// never routed, whatever the score; takes precedence over every other rule.
+    case disqualified = 5
 
-    /// The name used in outputs and configuration: `A`, `B`, `C`, `nurture`, `self_serve`.
+    /// The name used in outputs and configuration: `A`, `B`, `C`, `nurture`, `self_serve`,
+    /// `disqualified`.
     public var name: String {
         switch self {
         case .a: "A"
@@ -20,6 +26,7 @@ public enum Bucket: UInt8, Sendable, CaseIterable, Hashable, Codable, Comparable
         case .c: "C"
         case .nurture: "nurture"
         case .selfServe: "self_serve"
+        case .disqualified: "disqualified"
         }
     }
 

@@ -2,9 +2,9 @@ extension LeadBook {
     /// Adds `weight` to the lead's accumulator of `slot` at `t`, the lead's evaluation time
     /// (>= both its clocks): the accumulators are first decayed to `t`, which becomes their
     /// reference time. A late event counts in full at `t` (docs/model.md, "Evaluation time and
-    /// late events").
+    /// late events"). `added` is negative for the negative signals.
     mutating func addIntent(_ i: Int, slot: Int, weight added: Double, at t: Int64) {
-        guard added.isFinite && added > 0 else { return }
+        guard added.isFinite && added != 0 else { return }
         let lead = leads[i]
         let bit = UInt16(1) << UInt16(slot)
         let rank = (lead.intentSlots & (bit &- 1)).nonzeroBitCount
@@ -90,7 +90,8 @@ extension LeadBook {
         return terms
     }
 
-    /// Per-class decayed contributions at `t`, in `Signal` order, then third-party and account.
+    /// Per-class decayed contributions at `t`: the signals in `Signal` order (negative ones
+    /// negative), then third-party and account.
     func contributions(_ i: Int, at t: Int64) -> [ScoreBreakdown.SignalContribution] {
         let dt = t - leads[i].intentClock
         var result: [ScoreBreakdown.SignalContribution] = []
@@ -100,7 +101,7 @@ extension LeadBook {
             if term.slot == Signal.thirdPartySlot {
                 thirdParty = points
             } else {
-                result.append(.init(signal: Signal.bySlot[term.slot].rawValue, points: points))
+                result.append(.init(signal: Signal.bySlot[term.slot]?.rawValue ?? "third_party", points: points))
             }
         }
         if let thirdParty { result.append(.init(signal: "third_party", points: thirdParty)) }

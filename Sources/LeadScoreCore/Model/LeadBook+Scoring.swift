@@ -1,10 +1,10 @@
 extension LeadBook {
-    /// Quality points and whether the lead is below the floor (SPEC section 2). A lead with no
-    /// profile has quality 0 and is not self-serve.
+    /// Quality points, whether the lead is below the floor (SPEC section 2), and whether a hard
+    /// disqualifier holds. A lead with no profile has quality 0 and is neither.
     @inline(__always)
-    func quality(_ i: Int) -> (points: Double, selfServe: Bool) {
+    func quality(_ i: Int) -> (points: Double, selfServe: Bool, disqualified: Bool) {
         let lead = leads[i]
-        return (Double(lead.quality), lead.flags & LeadRecord.belowFloor != 0)
+        return (Double(lead.quality), lead.flags & LeadRecord.belowFloor != 0, lead.isDisqualified)
     }
 
     /// Recomputes the cached quality of a lead from its profile fields.
@@ -69,8 +69,9 @@ extension LeadBook {
 
     /// The bucket a lead is in at `t` with no new event.
     @inline(__always)
-    func bucketAt(_ i: Int, _ t: Int64, quality: (points: Double, selfServe: Bool)) -> Bucket {
-        model.bucket(selfServe: quality.selfServe, quality: quality.points, intent: model.cappedIntent(rawIntent(i, at: t)))
+    func bucketAt(_ i: Int, _ t: Int64, quality: (points: Double, selfServe: Bool, disqualified: Bool)) -> Bucket {
+        model.bucket(disqualified: quality.disqualified, selfServe: quality.selfServe, quality: quality.points,
+                     intent: model.cappedIntent(rawIntent(i, at: t)))
     }
 
     /// After an event changed lead `i`: evaluate it at `t` (>= its clock), which becomes its
@@ -83,15 +84,17 @@ extension LeadBook {
         if old != bucket {
             emitTransition(i, from: old, to: bucket, at: t, cause: .event, reps: &reps, into: &out)
             reschedule(i)
-        } else if qualityChanged {
+        } else if qualityChanged || leads[i].intentSlots & Signal.negativeSlots != 0 {
             reschedule(i)
         }
-        // Otherwise only intent grew: the drop can only come later, the current bound stays valid.
+        // Otherwise only intent grew on a sum of positive terms: the drop can only come later, the
+        // current bound stays valid. With negative terms the bucket can also rise by decay, and
+        // new intent (the lead's or its account's) can bring a rise earlier: computed again.
     }
 
-    /// Computes the exact next drop and makes it the lead's timer.
+    /// Computes the exact next bucket change and makes it the lead's timer.
     mutating func reschedule(_ i: Int) {
-        let due = nextDrop(i)
+        let due = nextChange(i)
         guard due != leads[i].timerDue else { return }
         leads[i].timerDue = due
         if due != Int64.max {
@@ -121,11 +124,12 @@ extension LeadBook {
             tier: parts.tier, dealValueUSD: parts.dealValue, profileUnknown: !lead.hasProfile,
             tierPoints: parts.tierPoints, industryPoints: parts.industryPoints,
             technographicPoints: parts.technographicPoints, employeePoints: parts.employeePoints,
-            intent: contributions(i, at: t))
+            intent: contributions(i, at: t), disqualifiedBy: lead.disqualifiedBy)
     }
 
     /// Records a bucket change (seq + 1) and emits `lead_rescored`, then `lead_routed` when the
-    /// lead enters or changes a rep bucket or enters self_serve.
+    /// lead enters or changes a rep bucket or enters self_serve. Entering `nurture` or
+    /// `disqualified` emits no `lead_routed` and keeps the owner on record.
     mutating func emitTransition<Desk: RoutingDesk>(_ i: Int, from old: Bucket?, to new: Bucket, at t: Int64, cause: LeadRescored.Cause,
                                  reps: inout Desk, into out: inout [OutputEvent]) {
         leads[i].seq &+= 1

@@ -28,7 +28,7 @@ extension LeadBook {
     /// (always computed afresh; for tests and diagnostics).
     public func nextDecayTransition(leadID: String) -> Timestamp? {
         guard let index = leadIndex.find(leadID, in: leadIDs) else { return nil }
-        let due = nextDrop(Int(index))
+        let due = nextChange(Int(index))
         return due == Int64.max ? nil : Timestamp(millisecondsSinceEpoch: due)
     }
 

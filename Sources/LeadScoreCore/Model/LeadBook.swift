@@ -22,6 +22,11 @@ public struct LeadBook: Sendable {
     var leads: [LeadRecord] = []
     /// The leads' intent accumulators (see `LeadRecord.intentBlock`).
     var intentPool = IntentPool(maxSize: Signal.slotCount)
+    /// The leads' daily cap counters (see `LeadRecord.capBlock`).
+    var capPool = IntentPool(maxSize: 2 * Signal.slotCount)
+    /// Engagement events whose points a daily cap cut, in part or whole, since the book was
+    /// created or restored (a counter for metrics; not in snapshots). They count as applied.
+    public internal(set) var cappedEvents = 0
     var leadIDs: [String] = []
     var leadIndex = LeadIDTable()
     var accounts: [AccountRecord] = []
@@ -71,8 +76,11 @@ public struct LeadBook: Sendable {
             let t = evaluationTime(i, event: time.millisecondsSinceEpoch)
             // A late event counts decayed from its own time to the evaluation time (SPEC 2).
             let slot = e.signal.slot
+            var points = model.weights[slot] * e.weightMultiplier
+            let cap = model.dailyCap[slot]
+            if cap < .infinity { points = chargeDailyCap(i, slot: slot, points: points, cap: cap, at: time.millisecondsSinceEpoch) }
             let late = decayFactor(t - time.millisecondsSinceEpoch, halfLife: model.halfLife[slot])
-            addIntent(i, slot: slot, weight: model.weights[slot] * e.weightMultiplier * late, at: t)
+            addIntent(i, slot: slot, weight: points * late, at: t)
             if leads[i].flags & (LeadRecord.profileKnown | LeadRecord.enrichmentRequested) == 0 {
                 leads[i].flags |= LeadRecord.enrichmentRequested
                 out.append(.enrichmentRequested(EnrichmentRequested(
@@ -116,7 +124,7 @@ public struct LeadBook: Sendable {
             timers.removeMin()
             let i = Int(top.lead)
             guard leads[i].timerDue == top.due else { continue }
-            let due = nextDrop(i)
+            let due = nextChange(i)
             if due <= top.due {
                 fireDecay(i, at: Swift.max(due, leads[i].clock), reps: &reps, into: &out)
             } else {
@@ -233,6 +241,19 @@ public struct LeadBook: Sendable {
             var mask: UInt32 = 0
             for name in technographics { mask |= model.technographicBits[name] ?? 0 }
             leads[i].technographics = mask
+        }
+        if let domain = e.emailDomain {
+            // Classified now, against the lists in force: a reload that changes them applies to
+            // domains given after it (the domain itself is not kept).
+            let reason = model.domainReason(domain)?.rawValue ?? 0
+            leads[i].flags = (leads[i].flags & ~LeadRecord.domainReasonMask) | (reason << LeadRecord.domainReasonShift)
+        }
+        if let disqualified = e.disqualified {
+            if disqualified {
+                leads[i].flags |= LeadRecord.crmDisqualified
+            } else {
+                leads[i].flags &= ~LeadRecord.crmDisqualified
+            }
         }
     }
 

@@ -1,5 +1,5 @@
-/// One lead's live state in a `LeadBook`, kept small (80 bytes; its intent accumulators live in
-/// the book's `IntentPool`) so a million leads stay well under 200 bytes each.
+/// One lead's live state in a `LeadBook`, kept small (88 bytes; its intent accumulators and daily
+/// cap counters live in the book's pools) so a million leads stay well under 200 bytes each.
 struct LeadRecord: Sendable, Equatable {
     /// Last evaluation moment (ms): the lead's clock, which never goes backwards.
     var clock: Int64
@@ -34,6 +34,11 @@ struct LeadRecord: Sendable, Equatable {
     var intentBlock: Int32 = -1
     /// Bit `slot` set when the block holds that slot's accumulator (cells in slot order).
     var intentSlots: UInt16 = 0
+    /// Bit `slot` set when the lead has a daily cap counter for that signal (in `capPool`).
+    var capSlots: UInt16 = 0
+    /// First cell of the lead's cap counters in the book's `capPool` (two cells per slot of
+    /// `capSlots`, in slot order: the UTC day, then the points counted that day), -1 when none.
+    var capBlock: Int32 = -1
     /// `Bucket.rawValue`, `LeadRecord.noBucket` before the first evaluation.
     var bucket: UInt8 = LeadRecord.noBucket
     var flags: UInt8 = 0
@@ -46,7 +51,12 @@ struct LeadRecord: Sendable, Equatable {
     static let dealKnown: UInt8 = 8
     /// `dealOrSeats` is a seat count (no deal value given yet).
     static let seatsKnown: UInt8 = 16
-    static let allFlags: UInt8 = 31
+    /// The CRM said `disqualified: true`.
+    static let crmDisqualified: UInt8 = 32
+    /// Bits 6-7: `DisqualifierConfig.DomainReason` of the last email domain given, 0 for none.
+    static let domainReasonShift: UInt8 = 6
+    static let domainReasonMask: UInt8 = 0xc0
+    static let allFlags: UInt8 = 0xff
 
     init(clock: Int64) {
         self.clock = clock
@@ -55,6 +65,17 @@ struct LeadRecord: Sendable, Equatable {
 
     var currentBucket: Bucket? { Bucket(rawValue: bucket) }
     var hasProfile: Bool { flags & LeadRecord.profileKnown != 0 }
+    /// A hard disqualifier holds (CRM flag or email domain).
+    var isDisqualified: Bool { flags & (LeadRecord.crmDisqualified | LeadRecord.domainReasonMask) != 0 }
+    /// Number of daily cap counters (two cells each).
+    var capCount: Int { capSlots.nonzeroBitCount }
+
+    /// Why the lead is disqualified, for outputs: `crm` first, then the domain's reason.
+    var disqualifiedBy: String? {
+        if flags & LeadRecord.crmDisqualified != 0 { return "crm" }
+        let reason = (flags & LeadRecord.domainReasonMask) >> LeadRecord.domainReasonShift
+        return DisqualifierConfig.DomainReason(rawValue: reason)?.name
+    }
     /// Number of intent accumulators (cells of its block).
     var intentCount: Int { intentSlots.nonzeroBitCount }
 

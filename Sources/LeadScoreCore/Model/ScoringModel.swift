@@ -15,8 +15,12 @@ struct ScoringModel: Sendable {
     /// `2^(-(dt / h))`: dividing (rather than multiplying by a reciprocal) makes a whole number of
     /// half-lives an exact power of two, as in the closed form.
     let halfLife: [Double]
-    /// Per signal slot: weight.
+    /// Per slot: weight (negative for the negative signals, 0 for the third-party slot).
     let weights: [Double]
+    /// Per slot: the signal's `max_points_per_day`, `.infinity` when uncapped.
+    let dailyCap: [Double]
+    /// Normalized domain lists: competitor, personal, student (checked in that order).
+    let disqualifyingDomains: [(reason: DisqualifierConfig.DomainReason, names: Set<String>)]
     let thirdPartyMaxWeight: Double
     /// Half-life of third-party intent in ms (the lead's own and its account's).
     let thirdPartyHalfLife: Double
@@ -36,12 +40,23 @@ struct ScoringModel: Sendable {
         self.config = config
         version = config.version
         var halfLife = [Double](repeating: 1, count: Signal.slotCount)
-        var weights = [Double](repeating: 0, count: Signal.slotCount - 1)
+        var weights = [Double](repeating: 0, count: Signal.slotCount)
+        var dailyCap = [Double](repeating: .infinity, count: Signal.slotCount)
         for signal in Signal.allCases {
             let rule = config.intent.rule(for: signal)
             halfLife[signal.slot] = Double(max(1, rule.halfLife.milliseconds))
-            weights[signal.slot] = rule.weight
+            // Validation refuses a weight of the wrong sign; clamp anyway so the model's sign
+            // structure (what `nextChange` relies on) holds for any configuration.
+            weights[signal.slot] = signal.isNegative ? min(0, rule.weight) : max(0, rule.weight)
+            if let cap = rule.maxPointsPerDay, cap.isFinite, cap >= 0 { dailyCap[signal.slot] = cap }
         }
+        self.dailyCap = dailyCap
+        let d = config.disqualifiers
+        disqualifyingDomains = [
+            (.competitor, Set(d.competitorDomains.map(DisqualifierConfig.normalized))),
+            (.personal, Set(d.personalDomains.map(DisqualifierConfig.normalized))),
+            (.student, Set(d.studentDomains.map(DisqualifierConfig.normalized))),
+        ]
         thirdPartyHalfLife = Double(max(1, config.intent.thirdPartyHalfLife.milliseconds))
         halfLife[Signal.thirdPartySlot] = thirdPartyHalfLife
         self.halfLife = halfLife
@@ -65,9 +80,10 @@ struct ScoringModel: Sendable {
     }
 
     /// SPEC: `score = qw x quality + iw x intent`; A/B/C by threshold, intent at or above the lift
-    /// threshold lifts to at least B; self_serve below the floor.
+    /// threshold lifts to at least B; self_serve below the floor; disqualified before all else.
     @inline(__always)
-    func bucket(selfServe: Bool, quality: Double, intent: Double) -> Bucket {
+    func bucket(disqualified: Bool = false, selfServe: Bool, quality: Double, intent: Double) -> Bucket {
+        if disqualified { return .disqualified }
         if selfServe { return .selfServe }
         let score = qualityWeight * quality + intentWeight * intent
         var bucket: Bucket = score >= thresholdA ? .a : score >= thresholdB ? .b : score >= thresholdC ? .c : .nurture
@@ -75,9 +91,25 @@ struct ScoringModel: Sendable {
         return bucket
     }
 
-    /// `min(maxIntent, raw)`.
+    /// `min(maxIntent, max(0, raw))`: negative signals can take the sum below zero, intent never.
     @inline(__always)
-    func cappedIntent(_ raw: Double) -> Double { raw < maxIntent ? raw : maxIntent }
+    func cappedIntent(_ raw: Double) -> Double { raw < maxIntent ? (raw > 0 ? raw : 0) : maxIntent }
+
+    /// Why an email domain disqualifies a lead, nil when it does not: the domain and each of its
+    /// parent domains (at label boundaries) are looked up in the competitor, personal and student
+    /// lists, in that order of lists.
+    func domainReason(_ domain: String) -> DisqualifierConfig.DomainReason? {
+        let name = DisqualifierConfig.normalized(domain)
+        for (reason, names) in disqualifyingDomains where !names.isEmpty {
+            var rest = Substring(name)
+            while !rest.isEmpty {
+                if names.contains(String(rest)) { return reason }
+                guard let dot = rest.firstIndex(of: ".") else { break }
+                rest = rest[rest.index(after: dot)...]
+            }
+        }
+        return nil
+    }
 
     /// Stable holdout membership: FNV-1a 64 of the lead id, mod 10^6, below share x 10^6.
     func isHoldout(_ leadID: String) -> Bool {

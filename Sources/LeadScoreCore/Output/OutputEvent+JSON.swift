@@ -54,6 +54,7 @@ extension ScoreBreakdown {
         w.key("industry_points"); w.number(industryPoints)
         w.key("technographic_points"); w.number(technographicPoints)
         w.key("employee_points"); w.number(employeePoints)
+        w.key("disqualified_by"); w.string(disqualifiedBy)
         w.endObject()
         w.key("intent")
         w.beginObject()

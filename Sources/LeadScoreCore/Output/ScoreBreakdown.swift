@@ -19,10 +19,15 @@ public struct ScoreBreakdown: Sendable, Equatable, Codable {
     /// `third_party` for the lead's own third-party intent and `account_third_party` for its
     /// account's), before the intent cap.
     public var intent: [SignalContribution]
+    /// The hard disqualifier that holds (`crm`, `personal_email_domain`, `competitor_email_domain`,
+    /// `student_email_domain`), nil when none.
+    public var disqualifiedBy: String?
 
     /// Creates a breakdown.
     public init(tier: String?, dealValueUSD: Double?, profileUnknown: Bool, tierPoints: Double, industryPoints: Double,
-                technographicPoints: Double, employeePoints: Double, intent: [SignalContribution]) {
+                technographicPoints: Double, employeePoints: Double, intent: [SignalContribution],
+                disqualifiedBy: String? = nil) {
+        self.disqualifiedBy = disqualifiedBy
         self.tier = tier
         self.dealValueUSD = dealValueUSD
         self.profileUnknown = profileUnknown

@@ -1,5 +1,5 @@
 extension Bucket {
-    /// Report order: A, B, C, nurture, self_serve.
+    /// Report order: A, B, C, nurture, self_serve, disqualified.
     var order: Int {
         switch self {
         case .a: 0
@@ -7,9 +7,10 @@ extension Bucket {
         case .c: 2
         case .nurture: 3
         case .selfServe: 4
+        case .disqualified: 5
         }
     }
 
     /// Buckets in report order.
-    static let reportOrder: [Bucket] = [.a, .b, .c, .nurture, .selfServe]
+    static let reportOrder: [Bucket] = [.a, .b, .c, .nurture, .selfServe, .disqualified]
 }

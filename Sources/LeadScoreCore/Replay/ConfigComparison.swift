@@ -220,14 +220,15 @@ public struct ConfigComparison: Sendable {
         return delta
     }
 
-    /// Worth of a bucket for up/down counting: `self_serve` and none lowest, then nurture, C, B, A.
+    /// Worth of a bucket for up/down counting: `self_serve`, `disqualified` and none lowest, then
+    /// nurture, C, B, A.
     static func rank(_ bucket: Bucket?) -> Int {
         switch bucket {
         case .a: 4
         case .b: 3
         case .c: 2
         case .nurture: 1
-        case .selfServe, nil: 0
+        case .selfServe, .disqualified, nil: 0
         }
     }
 

@@ -1,10 +1,11 @@
 import Collections
 
 extension LeadBook {
-    /// Format version of `serialize(into:)`. Version 2 holds each lead's intent as sparse
-    /// double-precision accumulators with their own reference time; version 1 (eleven
-    /// single-precision accumulators per lead) is still read.
-    public static let snapshotVersion: UInt32 = 2
+    /// Format version of `serialize(into:)`. Version 3 adds the negative signals' slots (14
+    /// half-lives, negative accumulators), each lead's daily cap counters and the disqualifier
+    /// flags. Version 2 (sparse double-precision accumulators with their own reference time, 11
+    /// slots) and version 1 (eleven single-precision accumulators per lead) are still read.
+    public static let snapshotVersion: UInt32 = 3
     /// The oldest format version `init(deserializing:config:)` reads.
     public static let oldestReadableSnapshotVersion: UInt32 = 1
 
@@ -50,12 +51,18 @@ extension LeadBook {
             w.u16(lead.intentSlots)
             w.u8(lead.bucket)
             w.u8(lead.flags)
+            w.u16(lead.capSlots)
             cells += lead.intentCount
         }
         w.u64(UInt64(cells))
         for lead in leads where lead.intentCount > 0 {
             let block = Int(lead.intentBlock)
             for k in block..<(block + lead.intentCount) { w.f64(intentPool[k]) }
+        }
+        w.u64(UInt64(leads.reduce(0) { $0 + 2 * $1.capCount }))
+        for lead in leads where lead.capCount > 0 {
+            let block = Int(lead.capBlock)
+            for k in block..<(block + 2 * lead.capCount) { w.f64(capPool[k]) }
         }
         out = w.bytes
     }
@@ -99,9 +106,11 @@ extension LeadBook {
         _ = try r.string("config_version")
         streamTime = Timestamp(millisecondsSinceEpoch: try r.i64("stream_time"))
         var halfLives = model.halfLife
+        // Version 2 had the ten positive signals and third-party intent (slots 0...10).
+        let slotCount = version >= 3 ? Signal.slotCount : Signal.legacySlotCount
         if version >= 2 {
-            guard try r.u32("half_lives") == UInt32(Signal.slotCount) else { throw SnapshotError(code: .corrupt, field: "half_lives") }
-            for k in 0..<Signal.slotCount {
+            guard try r.u32("half_lives") == UInt32(slotCount) else { throw SnapshotError(code: .corrupt, field: "half_lives") }
+            for k in 0..<slotCount {
                 halfLives[k] = try r.f64("half_lives")
                 guard halfLives[k].isFinite && halfLives[k] >= 1 else { throw SnapshotError(code: .corrupt, field: "half_lives") }
             }
@@ -123,13 +132,14 @@ extension LeadBook {
         leads.reserveCapacity(n)
         var pending: [TimerEntry] = []
         for i in 0..<n {
-            let lead = version == 1 ? try LeadBook.readLeadV1(&r) : try LeadBook.readLead(&r)
+            let lead = version == 1 ? try LeadBook.readLeadV1(&r) : try LeadBook.readLead(&r, version: version)
             // Indexes must point inside their tables: a corrupt snapshot must not trap later.
             guard lead.account < Int32(accounts.count), lead.nextInAccount < Int32(n),
                   lead.owner < Int32(owners.count), lead.industry < Int32(strings.count),
                   lead.country < Int32(strings.count), lead.region < Int32(strings.count),
                   lead.bucket == LeadRecord.noBucket || Bucket(rawValue: lead.bucket) != nil,
-                  lead.intentSlots >> UInt16(Signal.slotCount) == 0, lead.intentClock <= lead.clock,
+                  lead.intentSlots >> UInt16(slotCount) == 0, lead.capSlots >> UInt16(slotCount) == 0,
+                  lead.intentClock <= lead.clock,
                   lead.flags & ~LeadRecord.allFlags == 0
             else { throw SnapshotError(code: .corrupt, field: "leads") }
             if lead.timerDue != Int64.max { pending.append(TimerEntry(due: lead.timerDue, lead: Int32(i))) }
@@ -142,6 +152,7 @@ extension LeadBook {
             try readIntentV1(&r)
         } else {
             try readIntent(&r)
+            if version >= 3 { try readCaps(&r) }
             if halfLives != model.halfLife { rebaseToClocks(halfLives: halfLives) }
         }
         guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
@@ -165,8 +176,8 @@ extension LeadBook {
         }
     }
 
-    private static func readLead(_ r: inout SnapshotReader) throws(SnapshotError) -> LeadRecord {
-        try r.need(72, "leads")
+    private static func readLead(_ r: inout SnapshotReader, version: UInt32) throws(SnapshotError) -> LeadRecord {
+        try r.need(version >= 3 ? 74 : 72, "leads")
         var lead = LeadRecord(clock: try r.i64("leads"))
         lead.intentClock = try r.i64("leads")
         lead.timerDue = try r.i64("leads")
@@ -183,6 +194,14 @@ extension LeadBook {
         lead.intentSlots = try r.u16("leads")
         lead.bucket = try r.u8("leads")
         lead.flags = try r.u8("leads")
+        if version >= 3 {
+            lead.capSlots = try r.u16("leads")
+        } else {
+            // Formats 1 and 2 had no disqualifier flags.
+            guard lead.flags & (LeadRecord.crmDisqualified | LeadRecord.domainReasonMask) == 0 else {
+                throw SnapshotError(code: .corrupt, field: "leads")
+            }
+        }
         guard lead.dealOrSeats.isFinite && lead.dealOrSeats >= 0 else { throw SnapshotError(code: .corrupt, field: "leads") }
         return lead
     }
@@ -228,12 +247,41 @@ extension LeadBook {
         for i in leads.indices where leads[i].intentCount > 0 {
             let count = leads[i].intentCount
             let block = Int(intentPool.allocate(count))
+            var slots = leads[i].intentSlots
             for k in 0..<count {
                 let value = try r.f64("intent")
-                guard value.isFinite && value >= 0 else { throw SnapshotError(code: .corrupt, field: "intent") }
+                // Negative signals hold negative accumulators, the others positive ones.
+                let negative = (UInt16(1) << UInt16(slots.trailingZeroBitCount)) & Signal.negativeSlots != 0
+                guard value.isFinite && (negative ? value <= 0 : value >= 0) else {
+                    throw SnapshotError(code: .corrupt, field: "intent")
+                }
                 intentPool[block + k] = value
+                slots &= slots &- 1
             }
             leads[i].intentBlock = Int32(block)
+        }
+    }
+
+    /// Version 3 daily cap counters: the count of cells, then each lead's (day, points) pairs.
+    private mutating func readCaps(_ r: inout SnapshotReader) throws(SnapshotError) {
+        let total = try r.u64("caps")
+        let expected = leads.reduce(0) { $0 + 2 * $1.capCount }
+        guard total == UInt64(expected) else { throw SnapshotError(code: .corrupt, field: "caps") }
+        try r.need(expected * 8, "caps")
+        capPool.reserveCapacity(expected)
+        for i in leads.indices where leads[i].capCount > 0 {
+            let count = 2 * leads[i].capCount
+            let block = Int(capPool.allocate(count))
+            for k in stride(from: 0, to: count, by: 2) {
+                let day = try r.f64("caps")
+                let points = try r.f64("caps")
+                guard day == day.rounded(), day.magnitude < 1e12 || day == -.infinity, points.isFinite, points >= 0 else {
+                    throw SnapshotError(code: .corrupt, field: "caps")
+                }
+                capPool[block + k] = day
+                capPool[block + k + 1] = points
+            }
+            leads[i].capBlock = Int32(block)
         }
     }
 
@@ -252,15 +300,15 @@ extension LeadBook {
         }
     }
 
-    /// Version 1 accumulators: `Signal.slotCount` floats per lead, referenced to the lead's clock;
-    /// the non-zero ones become the lead's cells.
+    /// Version 1 accumulators: `Signal.legacySlotCount` floats per lead, referenced to the lead's
+    /// clock; the non-zero ones become the lead's cells.
     private mutating func readIntentV1(_ r: inout SnapshotReader) throws(SnapshotError) {
         let floats = try r.floats("intent")
-        guard floats.count == leads.count * Signal.slotCount else { throw SnapshotError(code: .corrupt, field: "intent") }
+        guard floats.count == leads.count * Signal.legacySlotCount else { throw SnapshotError(code: .corrupt, field: "intent") }
         for i in leads.indices {
-            let base = i * Signal.slotCount
+            let base = i * Signal.legacySlotCount
             var slots: UInt16 = 0
-            for k in 0..<Signal.slotCount {
+            for k in 0..<Signal.legacySlotCount {
                 let value = floats[base + k]
                 guard value.isFinite && value >= 0 else { throw SnapshotError(code: .corrupt, field: "intent") }
                 if value > 0 { slots |= UInt16(1) << UInt16(k) }
@@ -270,7 +318,7 @@ extension LeadBook {
             guard slots != 0 else { continue }
             var cell = Int(intentPool.allocate(slots.nonzeroBitCount))
             leads[i].intentBlock = Int32(cell)
-            for k in 0..<Signal.slotCount where slots & (UInt16(1) << UInt16(k)) != 0 {
+            for k in 0..<Signal.legacySlotCount where slots & (UInt16(1) << UInt16(k)) != 0 {
                 intentPool[cell] = Double(floats[base + k])
                 cell += 1
             }

@@ -24,7 +24,7 @@ enum DashboardPage {
       th { background: #f0f2f5; font-weight: 600; }
       td.n, th.n { text-align: right; }
       svg { display: block; max-width: 100%; height: auto; } svg text { font: 11px system-ui, sans-serif; fill: #4b5563; }
-      .A { color: #0a7c3a; } .B { color: #2563eb; } .C { color: #a16207; } .nurture { color: #6b7482; } .self_serve { color: #9ca3af; }
+      .A { color: #0a7c3a; } .B { color: #2563eb; } .C { color: #a16207; } .nurture { color: #6b7482; } .self_serve { color: #9ca3af; } .disqualified { color: #b91c1c; }
       .stable { color: #0a7c3a; } .moderate { color: #a16207; } .major { color: #b91c1c; }
       .legend span { margin-right: 14px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
       #err { color: #b91c1c; }
@@ -58,8 +58,8 @@ enum DashboardPage {
     <h2>Recent routing decisions</h2>
     <table><thead><tr><th>time</th><th>lead</th><th>bucket</th><th>rep</th><th>priority</th><th>SLA due</th><th>holdout</th></tr></thead><tbody id="routed"></tbody></table>
     <script>
-    const BUCKETS = ["A", "B", "C", "nurture", "self_serve"];
-    const COLORS = { A: "#0a7c3a", B: "#2563eb", C: "#a16207", nurture: "#6b7482", self_serve: "#9ca3af", all: "#1d2430" };
+    const BUCKETS = ["A", "B", "C", "nurture", "self_serve", "disqualified"];
+    const COLORS = { A: "#0a7c3a", B: "#2563eb", C: "#a16207", nurture: "#6b7482", self_serve: "#9ca3af", disqualified: "#b91c1c", all: "#1d2430" };
     const esc = s => String(s ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
     const num = v => typeof v === "number" && isFinite(v) ? v.toFixed(3) : "–";
     const signed = v => typeof v === "number" && isFinite(v) ? (v > 0 ? "+" : "") + v.toFixed(3) : "–";

@@ -39,7 +39,7 @@ struct UpliftTally: Sendable {
             case .a: b = 0
             case .b: b = 1
             case .c: b = 2
-            case .nurture, .selfServe: return nil
+            case .nurture, .selfServe, .disqualified: return nil
             }
             return b * 2 + (holdout ? 1 : 0)
         }

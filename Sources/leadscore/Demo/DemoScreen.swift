@@ -40,7 +40,7 @@ struct DemoScreen {
         out.append("world \(when) (day \(min(day, worldDays)) of \(worldDays))\(worldFinished ? ", finished" : "") · sent \(sent) events "
             + "(\(Int(perSecond.rounded()))/s, target \(rate)/s) · daemon: \(eventsIn) lead events in, \(ready ? "ready" : "starting") · \(routed) routed")
         out.append("")
-        out.append("Leads by bucket   " + ["A", "B", "C", "nurture", "self_serve"].map { "\($0) \(buckets[$0] ?? 0)" }.joined(separator: "   "))
+        out.append("Leads by bucket   " + ["A", "B", "C", "nurture", "self_serve", "disqualified"].map { "\($0) \(buckets[$0] ?? 0)" }.joined(separator: "   "))
         out.append("")
         out.append("Rep leaderboard")
         out.append(pad(["rep", "tier", "score", "load", "capacity", "available"], [8, 6, 8, 6, 10, 9]))

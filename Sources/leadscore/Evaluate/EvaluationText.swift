@@ -129,7 +129,7 @@ enum EvaluationText {
 
     static func mix(_ r: EvaluationReport) -> String {
         guard !r.mix.isEmpty else { return "" }
-        var t = TextTable("slice end", "A", "B", "C", "nurture", "self_serve")
+        var t = TextTable("slice end", "A", "B", "C", "nurture", "self_serve", "disqualified")
         for slice in r.mix { t.add([slice.end.description] + slice.counts.map(String.init)) }
         return "\nbucket mix over time (leads per bucket in force at each slice end)\n" + t.rendered
     }
