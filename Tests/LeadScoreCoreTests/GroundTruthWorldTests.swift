@@ -73,6 +73,10 @@ struct GroundTruthWorldTests {
         // A 20% holdout (instead of 5%) so a small world measures the uplift with a useful interval.
         var config = ScoringConfig()
         config.routing.holdoutShare = 0.2
+        // This world gives no value to an account keeping one rep, so learned account owners can
+        // only cost it (later leads follow the first lead's rep instead of the best by score and
+        // load); the test measures rep-score routing against the round-robin holdout.
+        config.routing.learnAccountOwner = false
         let (bytes, _) = Self.world(leads: 6_000, days: 45, seed: 1, config: config)
         let output = DecodingReplayTests.replay(bytes, config: config).output
         var evaluation = OutcomeEvaluation()

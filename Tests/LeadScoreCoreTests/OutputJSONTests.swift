@@ -33,7 +33,7 @@ struct OutputJSONTests {
         #expect(json.contains(#""intent":{"demo_request":50}}"#))
         #expect(json.hasSuffix(#","config_version":"\#(version)","idempotency_key":"L-42:1"}"#))
         let routed = try #require(out.first { $0.kind == .routing })
-        #expect(routed.jsonString.contains(#""rep_id":null,"bucket":"C","cadence":{"calls":3,"emails":1,"days":30},"priority":3,"sla_due_at":"2026-06-04T00:00:00Z","holdout":false"#))
+        #expect(routed.jsonString.contains(#""rep_id":null,"bucket":"C","cadence":{"calls":3,"emails":1,"days":30},"priority":3,"sla_due_at":"2026-06-04T00:00:00Z","sla_clock":"wall","holdout":false,"sticky":false,"rule":"none","account_owner":null,"candidates":[]"#))
         #expect(routed.jsonString.contains(#""reason":"no reps on the roster""#))
         let enrichment = try #require(out.first { $0.kind == .enrichment })
         #expect(enrichment.jsonString.hasPrefix(#"{"type":"enrichment_requested","lead_id":"L-42","account_id":"A-7","missing":["industry","#))

@@ -12,23 +12,28 @@ public struct RoutingConfig: Sendable, Equatable {
         public var firstTouchSLA: Duration
         /// Priority for task queues, 1 the most urgent.
         public var priority: Int
+        /// How `firstTouchSLA` is counted: wall time, or the chosen rep's working time.
+        public var slaClock: SLAClock
 
         /// Creates a cadence.
-        public init(calls: Int, emails: Int, days: Int, firstTouchSLA: Duration, priority: Int) {
+        public init(calls: Int, emails: Int, days: Int, firstTouchSLA: Duration, priority: Int, slaClock: SLAClock = .wall) {
             self.calls = calls
             self.emails = emails
             self.days = days
             self.firstTouchSLA = firstTouchSLA
             self.priority = priority
+            self.slaClock = slaClock
         }
     }
 
-    /// Bucket `A`: 7 calls + 4 emails over 30 days, first touch within 1 hour, priority 1.
-    public var cadenceA = Cadence(calls: 7, emails: 4, days: 30, firstTouchSLA: .seconds(3600), priority: 1)
-    /// Bucket `B`: 5 calls + 2 emails over 30 days, first touch within 24 hours, priority 2.
-    public var cadenceB = Cadence(calls: 5, emails: 2, days: 30, firstTouchSLA: .seconds(86_400), priority: 2)
-    /// Bucket `C`: 3 calls + 1 email over 30 days, first touch within 72 hours, priority 3.
-    public var cadenceC = Cadence(calls: 3, emails: 1, days: 30, firstTouchSLA: .seconds(3 * 86_400), priority: 3)
+    /// Bucket `A`: 7 calls + 4 emails over 30 days, first touch within 1 hour of wall time,
+    /// priority 1.
+    public var cadenceA = Cadence(calls: 7, emails: 4, days: 30, firstTouchSLA: .seconds(3600), priority: 1, slaClock: .wall)
+    /// Bucket `B`: 5 calls + 2 emails over 30 days, first touch within 24 business hours (the
+    /// rep's working time), priority 2.
+    public var cadenceB = Cadence(calls: 5, emails: 2, days: 30, firstTouchSLA: .seconds(86_400), priority: 2, slaClock: .business)
+    /// Bucket `C`: 3 calls + 1 email over 30 days, first touch within 72 business hours, priority 3.
+    public var cadenceC = Cadence(calls: 3, emails: 1, days: 30, firstTouchSLA: .seconds(3 * 86_400), priority: 3, slaClock: .business)
     /// Share of leads routed round-robin ignoring rep score, to measure uplift. Default 0.05.
     public var holdoutShare: Double = 0.05
     /// Long conversion window, whole days. Default 90d.
@@ -43,6 +48,9 @@ public struct RoutingConfig: Sendable, Equatable {
     public var longWeight: Double = 0.5
     /// Weight of the short-window rate in the rep score. Default 0.5.
     public var shortWeight: Double = 0.5
+    /// When a lead whose account has no owner is routed to a rep, that rep becomes the account's
+    /// owner, so the account's later leads follow it (lead-to-account matching). Default true.
+    public var learnAccountOwner: Bool = true
 
     /// The SPEC defaults.
     public init() {}

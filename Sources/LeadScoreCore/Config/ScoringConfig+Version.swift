@@ -47,6 +47,7 @@ extension ScoringConfig {
             put("r.\(name).days", c.days)
             put("r.\(name).sla", c.firstTouchSLA)
             put("r.\(name).priority", c.priority)
+            out += "r.\(name).clock=\(c.slaClock.rawValue);"
         }
         put("r.holdout", r.holdoutShare)
         put("r.long", r.longWindow)
@@ -59,6 +60,7 @@ extension ScoringConfig {
         put("d.personal", Array(Set(d.personalDomains.map(DisqualifierConfig.normalized))).sorted())
         put("d.competitor", Array(Set(d.competitorDomains.map(DisqualifierConfig.normalized))).sorted())
         put("d.student", Array(Set(d.studentDomains.map(DisqualifierConfig.normalized))).sorted())
+        put("r.learn_owner", r.learnAccountOwner ? 1 : 0)
         return out
     }
 }

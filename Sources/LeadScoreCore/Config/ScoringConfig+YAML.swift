@@ -154,7 +154,8 @@ extension ScoringConfig {
                 c.integer("days", into: &cadence.days, &p)
                 c.duration("first_touch_sla", into: &cadence.firstTouchSLA, &p)
                 c.integer("priority", into: &cadence.priority, &p)
-                c.reportUnknown(into: &p, known: ["calls", "emails", "days", "first_touch_sla", "priority"])
+                c.choice("sla_clock", into: &cadence.slaClock, &p)
+                c.reportUnknown(into: &p, known: ["calls", "emails", "days", "first_touch_sla", "priority", "sla_clock"])
             }
             read("A", &routing.cadenceA)
             read("B", &routing.cadenceB)
@@ -171,6 +172,7 @@ extension ScoringConfig {
             r.reportUnknown(into: &p, known: ["long_window", "short_window", "prior_strength", "default_team_rate",
                                               "long_weight", "short_weight"])
         }
-        f.reportUnknown(into: &p, known: ["holdout_share", "cadences", "rep_score"])
+        f.bool("learn_account_owner", into: &routing.learnAccountOwner, &p)
+        f.reportUnknown(into: &p, known: ["holdout_share", "cadences", "rep_score", "learn_account_owner"])
     }
 }

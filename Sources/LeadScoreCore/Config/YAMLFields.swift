@@ -75,6 +75,27 @@ package struct YAMLFields {
         value = parsed
     }
 
+    package mutating func bool(_ key: String, into value: inout Bool, _ problems: inout [ConfigError.Problem]) {
+        guard let node = take(key) else { return }
+        guard let parsed = node.bool else {
+            problems.append(.init(path: child(key), reason: "must be true or false, got \(YAMLFields.describe(node))"))
+            return
+        }
+        value = parsed
+    }
+
+    /// One of a fixed set of words (an enum's raw values), named in the problem when it is not.
+    package mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, into value: inout T,
+                                                                     _ problems: inout [ConfigError.Problem]) where T.RawValue == String {
+        guard let node = take(key) else { return }
+        guard case .scalar(let scalar) = node, let parsed = T(rawValue: scalar.string) else {
+            let words = T.allCases.map(\.rawValue).joined(separator: ", ")
+            problems.append(.init(path: child(key), reason: "must be one of \(words), got \(YAMLFields.describe(node))"))
+            return
+        }
+        value = parsed
+    }
+
     package mutating func strings(_ key: String, into value: inout [String], _ problems: inout [ConfigError.Problem]) {
         guard let node = take(key) else { return }
         guard case .sequence(let sequence) = node else {

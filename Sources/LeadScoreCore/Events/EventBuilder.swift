@@ -97,7 +97,8 @@ struct EventBuilder {
                 eventID: eventID, occurredAt: occurredAt, repID: try requiredID(.repID),
                 name: try requiredText(.name), active: try requiredBool(.active),
                 capacityPerDay: try requiredInt(.capacityPerDay, in: 0...10_000),
-                territories: try optionalStringArray(.territories)
+                territories: try optionalStringArray(.territories),
+                workingHours: try workingHours()
             ))
         case .repAvailability:
             return .repAvailability(RepAvailabilityEvent(
@@ -112,6 +113,10 @@ struct EventBuilder {
             return .leadOutcome(LeadOutcomeEvent(
                 eventID: eventID, occurredAt: occurredAt, leadID: try requiredID(.leadID),
                 repID: try requiredID(.repID), outcome: try outcome()
+            ))
+        case .accountAssigned:
+            return .accountAssigned(AccountAssignedEvent(
+                eventID: eventID, occurredAt: occurredAt, accountID: try requiredID(.accountID), repID: try requiredID(.repID)
             ))
         }
     }
@@ -362,6 +367,96 @@ struct EventBuilder {
         return outcome
     }
 
+    /// A roster's calendar: `time_zone` (an IANA name; default UTC), `working_hours` (an object of
+    /// weekday keys `mon`...`sun`, each a list of `HH:MM-HH:MM` spans, sorted or not, not
+    /// overlapping; a weekday left out has no working time) and `holidays` (`YYYY-MM-DD` dates in
+    /// the rep's zone). Nil when neither `working_hours` nor `holidays` is given.
+    func workingHours() throws(EventDecodingError) -> WorkingHours? {
+        var zone = WorkingHours.zone(named: "UTC")
+        if let v = raw(.timeZone) {
+            guard v.kind == .string else { throw wrongType("time_zone", v, expected: "an IANA time zone name") }
+            guard let named = WorkingHours.zone(named: scanner.string(v)) else {
+                throw EventDecodingError(code: .unknownTimeZone, field: "time_zone",
+                                         message: "unknown time zone \(quoted(v)); expected an IANA name such as America/New_York or UTC",
+                                         offset: v.start)
+            }
+            zone = named
+        }
+        let hours = raw(.workingHours)
+        let holidayList = raw(.holidays)
+        guard hours != nil || holidayList != nil, let zone else { return nil }
+        var week = WorkingHours.allDay
+        if let hours { week = try readWeek(hours) }
+        var days: [Int64] = []
+        if let holidayList {
+            guard holidayList.kind == .array else { throw wrongType("holidays", holidayList, expected: "an array of YYYY-MM-DD dates") }
+            var sub = JSONScanner(base: scanner.base, count: holidayList.end, start: holidayList.start, maxDepth: limits.maxDepth)
+            if try !sub.beginArray() {
+                repeat {
+                    let item = try sub.scanValue(depth: 2)
+                    let path = "holidays[\(days.count)]"
+                    guard item.kind == .string else { throw wrongType(path, item, expected: "a YYYY-MM-DD date") }
+                    guard let day = WorkingHours.parseDate(scanner.string(item)) else {
+                        throw EventDecodingError(code: .invalidValue, field: path,
+                                                 message: "\(quoted(item)) is not a date like 2026-12-25", offset: item.start)
+                    }
+                    days.append(day)
+                } while try sub.nextElement()
+            }
+        }
+        return WorkingHours(timeZone: zone, week: week, holidays: days)
+    }
+
+    func readWeek(_ v: JSONScanner.Value) throws(EventDecodingError) -> [[WorkingHours.Span]] {
+        guard v.kind == .object else {
+            throw wrongType("working_hours", v, expected: "an object of weekdays (mon ... sun) to lists of HH:MM-HH:MM spans")
+        }
+        var week = [[WorkingHours.Span]](repeating: [], count: 7)
+        var seen = [Bool](repeating: false, count: 7)
+        var sub = JSONScanner(base: scanner.base, count: v.end, start: v.start, maxDepth: limits.maxDepth)
+        if try sub.beginObject() { return week }
+        repeat {
+            let keyStart = sub.pos
+            let keyValue = try sub.readKey()
+            let key = sub.withBytes(keyValue) { String(decoding: $0, as: UTF8.self) }
+            let value = try sub.scanValue(depth: 2)
+            guard let day = WorkingHours.weekdayKeys.firstIndex(of: key) else {
+                throw EventDecodingError(code: .invalidValue, field: "working_hours",
+                                         message: "unknown weekday \"\(key.prefix(20))\"; expected mon, tue, wed, thu, fri, sat, sun",
+                                         offset: keyStart)
+            }
+            let path = "working_hours." + key
+            guard !seen[day] else {
+                throw EventDecodingError(code: .duplicateField, field: path, message: "the field appears more than once", offset: keyStart)
+            }
+            seen[day] = true
+            if value.kind == .null { continue }
+            guard value.kind == .array else { throw wrongType(path, value, expected: "a list of HH:MM-HH:MM spans") }
+            var spans: [WorkingHours.Span] = []
+            var items = JSONScanner(base: scanner.base, count: value.end, start: value.start, maxDepth: limits.maxDepth)
+            if try !items.beginArray() {
+                repeat {
+                    let item = try items.scanValue(depth: 3)
+                    let itemPath = "\(path)[\(spans.count)]"
+                    guard item.kind == .string else { throw wrongType(itemPath, item, expected: "a HH:MM-HH:MM span") }
+                    guard let span = WorkingHours.parseSpan(scanner.string(item)) else {
+                        throw EventDecodingError(code: .invalidValue, field: itemPath,
+                                                 message: "\(quoted(item)) is not a span like 09:00-17:30 (24-hour local time, end after start, 24:00 allowed as an end)",
+                                                 offset: item.start)
+                    }
+                    spans.append(span)
+                } while try items.nextElement()
+            }
+            spans.sort { $0.start < $1.start }
+            for k in spans.indices.dropFirst() where spans[k].start < spans[k - 1].end {
+                throw EventDecodingError(code: .invalidValue, field: path,
+                                         message: "spans \(WorkingHours.spanString(spans[k - 1])) and \(WorkingHours.spanString(spans[k])) overlap")
+            }
+            week[day] = spans
+        } while try sub.nextMember()
+        return week
+    }
+
     /// The literal text of a scanned number, for messages.
     func text(_ v: JSONScanner.Value) -> String {
         var t = String(decoding: UnsafeBufferPointer(start: scanner.base + v.start, count: v.end &- v.start), as: UTF8.self)
@@ -376,16 +471,16 @@ struct EventBuilder {
 
 /// The `type` values of input events.
 enum EventType {
-    case engagement, intent, profile, repRoster, repAvailability, leadAssigned, leadOutcome
+    case engagement, intent, profile, repRoster, repAvailability, leadAssigned, leadOutcome, accountAssigned
 
-    static let names = "engagement, intent, profile, rep_roster, rep_availability, lead_assigned, lead_outcome"
+    static let names = "engagement, intent, profile, rep_roster, rep_availability, lead_assigned, lead_outcome, account_assigned"
 
     static func match(_ k: UnsafeBufferPointer<UInt8>) -> EventType? {
         switch k.count {
         case 10: return k.equals("engagement") ? .engagement : k.equals("rep_roster") ? .repRoster : nil
         case 6: return k.equals("intent") ? .intent : nil
         case 7: return k.equals("profile") ? .profile : nil
-        case 16: return k.equals("rep_availability") ? .repAvailability : nil
+        case 16: return k.equals("rep_availability") ? .repAvailability : k.equals("account_assigned") ? .accountAssigned : nil
         case 13: return k.equals("lead_assigned") ? .leadAssigned : nil
         case 12: return k.equals("lead_outcome") ? .leadOutcome : nil
         default: return nil

@@ -37,6 +37,8 @@ public struct EventDecodingError: Error, Sendable, Hashable, CustomStringConvert
         public static let unknownSignal = Code("unknown_signal")
         /// `outcome` is not one of `converted`, `disqualified`, `no_response`.
         public static let unknownOutcome = Code("unknown_outcome")
+        /// `time_zone` is not a known IANA zone name.
+        public static let unknownTimeZone = Code("unknown_time_zone")
         /// A time that is not RFC 3339 with seconds and a zone (`2026-11-24T10:15:00Z`).
         public static let invalidTimestamp = Code("invalid_timestamp")
         /// A number too large to be represented (JSON itself has no NaN or Infinity).

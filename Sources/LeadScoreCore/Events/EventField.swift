@@ -4,7 +4,7 @@
 enum EventField: Int, CaseIterable {
     case eventID, type, occurredAt, leadID, accountID, signal, weightMultiplier, topic, surge, source
     case company, seats, dealValueUSD, technographics, repID, name, active, capacityPerDay, territories
-    case available, until, outcome, emailDomain, disqualified
+    case available, until, outcome, emailDomain, disqualified, timeZone, workingHours, holidays
 
     /// The JSON key.
     var key: String {
@@ -33,6 +33,9 @@ enum EventField: Int, CaseIterable {
         case .outcome: "outcome"
         case .emailDomain: "email_domain"
         case .disqualified: "disqualified"
+        case .timeZone: "time_zone"
+        case .workingHours: "working_hours"
+        case .holidays: "holidays"
         }
     }
 
@@ -63,11 +66,12 @@ enum EventField: Int, CaseIterable {
             case UInt8(ascii: "o"): return k.equals("outcome") ? .outcome : nil
             default: return nil
             }
-        case 8: return k.equals("event_id") ? .eventID : nil
-        case 9: return k.equals("available") ? .available : nil
+        case 8: return k.equals("event_id") ? .eventID : k.equals("holidays") ? .holidays : nil
+        case 9: return k.equals("available") ? .available : k.equals("time_zone") ? .timeZone : nil
         case 10: return k.equals("account_id") ? .accountID : nil
         case 11: return k.equals("occurred_at") ? .occurredAt : k.equals("territories") ? .territories : nil
         case 12: return k.equals("email_domain") ? .emailDomain : k.equals("disqualified") ? .disqualified : nil
+        case 13: return k.equals("working_hours") ? .workingHours : nil
         case 14: return k.equals("deal_value_usd") ? .dealValueUSD : k.equals("technographics") ? .technographics : nil
         case 16: return k.equals("capacity_per_day") ? .capacityPerDay : nil
         case 17: return k.equals("weight_multiplier") ? .weightMultiplier : nil

@@ -11,6 +11,7 @@ extension InputEvent {
         case .repAvailability(let e): e.repID
         case .leadAssigned(let e): e.repID
         case .leadOutcome(let e): e.repID
+        case .accountAssigned(let e): e.repID
         }
     }
 }

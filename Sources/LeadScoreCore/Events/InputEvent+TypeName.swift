@@ -9,9 +9,11 @@ extension InputEvent {
         case .repAvailability: "rep_availability"
         case .leadAssigned: "lead_assigned"
         case .leadOutcome: "lead_outcome"
+        case .accountAssigned: "account_assigned"
         }
     }
 
     /// Every input type name, in SPEC order (for stable report ordering).
-    public static let typeNames = ["engagement", "intent", "profile", "rep_roster", "rep_availability", "lead_assigned", "lead_outcome"]
+    public static let typeNames = ["engagement", "intent", "profile", "rep_roster", "rep_availability", "lead_assigned", "lead_outcome",
+                                    "account_assigned"]
 }

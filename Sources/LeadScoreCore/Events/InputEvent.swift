@@ -10,6 +10,7 @@ public enum InputEvent: Sendable, Equatable {
     case repAvailability(RepAvailabilityEvent)
     case leadAssigned(LeadAssignedEvent)
     case leadOutcome(LeadOutcomeEvent)
+    case accountAssigned(AccountAssignedEvent)
 
     /// The event's own `event_id`.
     public var eventID: String {
@@ -21,6 +22,7 @@ public enum InputEvent: Sendable, Equatable {
         case .repAvailability(let e): e.eventID
         case .leadAssigned(let e): e.eventID
         case .leadOutcome(let e): e.eventID
+        case .accountAssigned(let e): e.eventID
         }
     }
 
@@ -34,6 +36,7 @@ public enum InputEvent: Sendable, Equatable {
         case .repAvailability(let e): e.occurredAt
         case .leadAssigned(let e): e.occurredAt
         case .leadOutcome(let e): e.occurredAt
+        case .accountAssigned(let e): e.occurredAt
         }
     }
 
@@ -41,7 +44,7 @@ public enum InputEvent: Sendable, Equatable {
     public var isRepEvent: Bool {
         switch self {
         case .engagement, .intent, .profile: false
-        case .repRoster, .repAvailability, .leadAssigned, .leadOutcome: true
+        case .repRoster, .repAvailability, .leadAssigned, .leadOutcome, .accountAssigned: true
         }
     }
 }
@@ -201,10 +204,14 @@ public struct RepRosterEvent: Sendable, Equatable {
     public var capacityPerDay: Int
     /// When non-empty, the rep takes only leads whose region or country is listed.
     public var territories: [String]?
+    /// The rep's calendar from `time_zone` (default UTC), `working_hours` (default every day
+    /// 00:00-24:00) and `holidays`; nil when neither `working_hours` nor `holidays` is given (the
+    /// rep is always working).
+    public var workingHours: WorkingHours?
 
     /// Creates the event.
     public init(eventID: String, occurredAt: Timestamp, repID: String, name: String, active: Bool,
-                capacityPerDay: Int, territories: [String]? = nil) {
+                capacityPerDay: Int, territories: [String]? = nil, workingHours: WorkingHours? = nil) {
         self.eventID = eventID
         self.occurredAt = occurredAt
         self.repID = repID
@@ -212,6 +219,7 @@ public struct RepRosterEvent: Sendable, Equatable {
         self.active = active
         self.capacityPerDay = capacityPerDay
         self.territories = territories
+        self.workingHours = workingHours
     }
 }
 
@@ -285,5 +293,26 @@ public struct LeadOutcomeEvent: Sendable, Equatable {
         self.leadID = leadID
         self.repID = repID
         self.outcome = outcome
+    }
+}
+
+/// `account_assigned`: the CRM names the owner of an account. The account's leads entering a rep
+/// bucket with no owner of their own go to that rep while it is eligible.
+public struct AccountAssignedEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
+    public var eventID: String
+    /// `occurred_at`: when it happened (event time).
+    public var occurredAt: Timestamp
+    /// The account (`account_id`).
+    public var accountID: String
+    /// The rep (`rep_id`).
+    public var repID: String
+
+    /// Creates the event.
+    public init(eventID: String, occurredAt: Timestamp, accountID: String, repID: String) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.accountID = accountID
+        self.repID = repID
     }
 }

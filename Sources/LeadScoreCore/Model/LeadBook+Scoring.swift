@@ -150,27 +150,45 @@ extension LeadBook {
             leads[i].owner = -1
             out.append(.leadRouted(LeadRouted(
                 leadID: leadID, accountID: accountID, seq: seq, repID: "self_serve", bucket: new, cadence: nil,
-                slaDueAt: nil, holdout: false, sticky: false, candidates: [], reason: nil, occurredAt: time,
-                configVersion: version)))
+                slaDueAt: nil, slaClock: nil, holdout: false, sticky: false, rule: .selfServe, accountOwner: nil,
+                candidates: [], reason: nil, occurredAt: time, configVersion: version)))
             return
         }
         guard new.isRepBucket, let cadence = model.config.routing.cadence(for: new) else { return }
+        var assignedNow = false
         if let assigned = reps.takeAssignment(leadID: leadID) {
             leads[i].owner = internOwner(assigned)
+            assignedNow = true
         }
         let owner = leads[i].owner >= 0 ? owners[Int(leads[i].owner)] : nil
         let holdout = model.isHoldout(leadID)
         let lead = leads[i]
-        let decision = reps.route(
+        let account = Int(lead.account)
+        // Learned account owners are part of the model's policy: holdout leads neither follow
+        // nor teach them, so the holdout stays a round-robin control (CRM owners bind both).
+        let learned = !holdout && account >= 0 && accounts[account].owner >= 0 ? owners[Int(accounts[account].owner)] : nil
+        var decision = reps.route(
             bucket: new, at: time,
             country: lead.country >= 0 ? strings[Int(lead.country)] : nil,
             region: lead.region >= 0 ? strings[Int(lead.region)] : nil,
-            currentOwner: owner, holdout: holdout)
-        if let rep = decision.repID { leads[i].owner = internOwner(rep) }
-        let sla = cadence.firstTouchSLA.milliseconds
+            currentOwner: owner, accountID: accountID, accountOwner: learned, holdout: holdout)
+        if decision.rule == .stickyOwner && assignedNow { decision.rule = .crmAssignment }
+        if let rep = decision.repID {
+            let o = internOwner(rep)
+            leads[i].owner = o
+            // The account's first routed (non-holdout) lead makes its rep the account's owner.
+            // Per partition (an account's leads share one), so a replay of the partition learns
+            // the same.
+            if account >= 0, !holdout, decision.accountOwner == nil, model.config.routing.learnAccountOwner {
+                accounts[account].owner = o
+                accounts[account].ownerSetBy = Int32(i)
+            }
+        }
+        let due = reps.firstTouchDue(repID: decision.repID, from: time, sla: cadence.firstTouchSLA, clock: cadence.slaClock)
         out.append(.leadRouted(LeadRouted(
             leadID: leadID, accountID: accountID, seq: seq, repID: decision.repID, bucket: new, cadence: cadence,
-            slaDueAt: Timestamp(millisecondsSinceEpoch: t &+ sla), holdout: holdout, sticky: decision.sticky,
-            candidates: decision.candidates, reason: decision.reason, occurredAt: time, configVersion: version)))
+            slaDueAt: due.at, slaClock: due.clock, holdout: holdout, sticky: decision.sticky, rule: decision.rule,
+            accountOwner: decision.accountOwner, candidates: decision.candidates, reason: decision.reason,
+            occurredAt: time, configVersion: version)))
     }
 }

@@ -109,7 +109,7 @@ public struct LeadBook: Sendable {
             applyProfile(e, to: i)
             refreshQuality(i)
             evaluate(i, at: t, qualityChanged: true, reps: &reps, into: &out)
-        case .repRoster, .repAvailability, .leadAssigned, .leadOutcome:
+        case .repRoster, .repAvailability, .leadAssigned, .leadOutcome, .accountAssigned:
             return .ignored
         }
         return .applied

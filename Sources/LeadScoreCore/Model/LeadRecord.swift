@@ -93,6 +93,12 @@ struct AccountRecord: Sendable, Equatable {
     var intent: Double = 0
     /// First lead of the account in lead id order, -1 when none.
     var firstLead: Int32 = -1
+    /// The rep (index into the book's owners) routing made the account's owner, -1 when none:
+    /// the rep its first routed lead went to (`routing.learn_account_owner`). The CRM's
+    /// `account_assigned` lives in the rep book and wins over it.
+    var owner: Int32 = -1
+    /// The lead whose routing set `owner` (so a decision replaced after a crash moves it too).
+    var ownerSetBy: Int32 = -1
 }
 
 /// A scheduled decay transition; stale entries are skipped when popped (lazy invalidation).

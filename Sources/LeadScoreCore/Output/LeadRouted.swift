@@ -12,12 +12,20 @@ public struct LeadRouted: Sendable, Equatable {
     public var bucket: Bucket
     /// The bucket's cadence; nil for `self_serve`.
     public var cadence: RoutingConfig.Cadence?
-    /// When the first touch is due (`occurredAt` + SLA); nil for `self_serve`.
+    /// When the first touch is due: `occurredAt` + SLA of wall time, or + SLA of the rep's
+    /// working time (see `slaClock`); nil for `self_serve`. The one source of the due moment.
     public var slaDueAt: Timestamp?
+    /// The clock `slaDueAt` was counted on; `wall` also when the bucket counts business time but
+    /// the rep has no calendar (or there is no rep); nil for `self_serve`.
+    public var slaClock: SLAClock?
     /// True when the lead is in the holdout group (routed round-robin, ignoring rep score).
     public var holdout: Bool
     /// True when the lead kept its previous rep.
     public var sticky: Bool
+    /// Which rule chose the rep.
+    public var rule: RoutingRule
+    /// The lead's account's owner when routing began (CRM or learned), eligible or not.
+    public var accountOwner: String?
     /// Every rep on the roster, in rep id order, with what became of it.
     public var candidates: [RoutingCandidate]
     /// Set when `repID` is nil: why no rep got the lead.
@@ -29,7 +37,8 @@ public struct LeadRouted: Sendable, Equatable {
 
     /// Creates the event.
     public init(leadID: String, accountID: String?, seq: UInt32, repID: String?, bucket: Bucket,
-                cadence: RoutingConfig.Cadence?, slaDueAt: Timestamp?, holdout: Bool, sticky: Bool,
+                cadence: RoutingConfig.Cadence?, slaDueAt: Timestamp?, slaClock: SLAClock? = nil, holdout: Bool, sticky: Bool,
+                rule: RoutingRule = .none, accountOwner: String? = nil,
                 candidates: [RoutingCandidate], reason: String?, occurredAt: Timestamp, configVersion: String) {
         self.leadID = leadID
         self.accountID = accountID
@@ -38,8 +47,11 @@ public struct LeadRouted: Sendable, Equatable {
         self.bucket = bucket
         self.cadence = cadence
         self.slaDueAt = slaDueAt
+        self.slaClock = slaClock
         self.holdout = holdout
         self.sticky = sticky
+        self.rule = rule
+        self.accountOwner = accountOwner
         self.candidates = candidates
         self.reason = reason
         self.occurredAt = occurredAt

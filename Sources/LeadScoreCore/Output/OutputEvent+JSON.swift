@@ -88,8 +88,11 @@ extension LeadRouted {
         w.key("priority")
         if let cadence { w.integer(cadence.priority) } else { w.null() }
         w.key("sla_due_at"); w.timestamp(slaDueAt)
+        w.key("sla_clock"); w.string(slaClock?.rawValue)
         w.key("holdout"); w.bool(holdout)
         w.key("sticky"); w.bool(sticky)
+        w.key("rule"); w.string(rule.rawValue)
+        w.key("account_owner"); w.string(accountOwner)
         w.key("candidates")
         w.beginArray()
         for candidate in candidates {

@@ -19,6 +19,11 @@ public struct RoutingCandidate: Sendable, Equatable, Codable {
         case lowerScore = "lower_score"
         /// Eligible, but the lead kept the rep that already owned it (sticky ownership).
         case ownerKept = "owner_kept"
+        /// Eligible, but the lead went to its account's owner.
+        case accountOwned = "account_owned"
+        /// Eligible, but outside its working hours while another rep of the group (an A lead's
+        /// tier, or the holdout round-robin) was working.
+        case offHours = "off_hours"
     }
 
     /// The rep.

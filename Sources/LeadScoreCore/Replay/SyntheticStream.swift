@@ -4,7 +4,8 @@
 /// It writes the rep roster first, then a mix shaped like real B2B traffic: mostly engagement
 /// (email opens and web visits common, demo requests and RFPs rare), account-level third-party
 /// intent, profile updates (a lead's firmographics are derived from its id, so repeated profiles
-/// agree), rep outcomes, CRM assignments and out-of-office notices. Lead popularity is skewed (a
+/// agree), rep outcomes, CRM assignments of leads and accounts, and out-of-office notices. Every
+/// third rep keeps office hours in a time zone. Lead popularity is skewed (a
 /// few leads are very active) and `occurred_at` never decreases.
 public struct SyntheticStream: Sendable {
     /// What to generate.
@@ -68,9 +69,14 @@ public struct SyntheticStream: Sendable {
             profile(lead: pickLead(), at: t, eventNo: i, into: &out)
         } else if r < 0.95 {
             outcome(at: t, eventNo: i, into: &out)
-        } else if r < 0.97 {
+        } else if r < 0.965 {
             begin("lead_assigned", i, t, &out)
             field("lead_id", leadID(pickLead()), &out)
+            field("rep_id", repID(rng.below(options.reps)), &out)
+            end(&out)
+        } else if r < 0.97 {
+            begin("account_assigned", i, t, &out)
+            field("account_id", "A-\(pickLead() / 4)", &out)
             field("rep_id", repID(rng.below(options.reps)), &out)
             end(&out)
         } else if r < 0.985 {
@@ -174,6 +180,13 @@ public struct SyntheticStream: Sendable {
         raw("capacity_per_day", String(20 + rng.below(41)), &out)
         if rep % 5 == 4 {
             out.append(contentsOf: Array(",\"territories\":[\"\(rep % 10 == 4 ? "NA" : "EMEA")\"]".utf8))
+        }
+        // Every third rep keeps office hours: half in New York, half in Berlin with a lunch break.
+        if rep % 3 == 1 {
+            let (zone, day) = rep % 6 == 1 ? ("America/New_York", "[\"09:00-17:00\"]") : ("Europe/Berlin", "[\"08:30-12:00\",\"13:00-17:30\"]")
+            field("time_zone", zone, &out)
+            out.append(contentsOf: Array(",\"working_hours\":{\"mon\":\(day),\"tue\":\(day),\"wed\":\(day),\"thu\":\(day),\"fri\":\(day)}".utf8))
+            out.append(contentsOf: Array(",\"holidays\":[\"2026-01-19\",\"2026-12-25\"]".utf8))
         }
         end(&out)
     }

@@ -15,6 +15,8 @@ public struct RepBook: Sendable {
     var sorted: [Int32] = []
     /// `lead_assigned` events not yet taken by the lead's `LeadBook`: lead id -> rep id.
     var assignments: [String: String] = [:]
+    /// Account owners named by the CRM (`account_assigned`): account id -> rep id.
+    var accountOwners: [String: String] = [:]
     /// Position in `sorted` where the next holdout round-robin search starts.
     var holdoutCursor: Int = 0
     /// Rep scores and tiers depend only on window sums and the roster; they are kept between
@@ -36,8 +38,9 @@ public struct RepBook: Sendable {
     /// Number of reps known (on the roster or seen in outcomes).
     public var count: Int { reps.count }
 
-    /// Applies a rep event (`rep_roster`, `rep_availability`, `lead_assigned`, `lead_outcome`);
-    /// lead events are ignored and return false.
+    /// Applies a rep event (`rep_roster`, `rep_availability`, `lead_assigned`, `lead_outcome`,
+    /// `account_assigned`); lead events are ignored and return false. A roster event replaces
+    /// the rep's calendar (none given: always working), as it replaces its territories.
     @discardableResult
     public mutating func apply(_ event: InputEvent) -> Bool {
         switch event {
@@ -48,6 +51,7 @@ public struct RepBook: Sendable {
             reps[i].onRoster = true
             reps[i].capacityPerDay = Int32(clamping: max(0, e.capacityPerDay))
             reps[i].territories = (e.territories ?? []).sorted()
+            reps[i].hours = e.workingHours
             scoresStale = true
         case .repAvailability(let e):
             let i = Int(intern(e.repID))
@@ -55,6 +59,10 @@ public struct RepBook: Sendable {
             reps[i].unavailableUntil = e.available ? nil : e.until?.millisecondsSinceEpoch
         case .leadAssigned(let e):
             assignments[e.leadID] = e.repID
+        case .accountAssigned(let e):
+            // Interned so an owner not (yet) on the roster is listed among the candidates.
+            _ = intern(e.repID)
+            accountOwners[e.accountID] = e.repID
         case .leadOutcome(let e):
             let i = Int(intern(e.repID))
             let day = floorDiv(e.occurredAt.millisecondsSinceEpoch, 86_400_000)
@@ -78,6 +86,21 @@ public struct RepBook: Sendable {
     public mutating func takeAssignment(leadID: String) -> String? {
         if assignments.isEmpty { return nil }
         return assignments.removeValue(forKey: leadID)
+    }
+
+    /// The account's owner as named by the CRM (`account_assigned`), if any.
+    public func accountOwner(accountID: String) -> String? {
+        accountOwners[accountID]
+    }
+
+    /// When a first touch owed from `from` within `sla` is due (see `RoutingDesk`). On the
+    /// business clock the chosen rep's calendar counts; without a rep, a calendar, or working
+    /// time within the calendar's search horizon, wall time does.
+    public func firstTouchDue(repID: String?, from: Timestamp, sla: Duration, clock: SLAClock) -> FirstTouchDue {
+        let wall = FirstTouchDue(at: Timestamp(millisecondsSinceEpoch: from.millisecondsSinceEpoch &+ sla.milliseconds), clock: .wall)
+        guard clock == .business, let repID, let i = index[repID], let hours = reps[Int(i)].hours,
+              let due = hours.due(from: from, businessDuration: sla) else { return wall }
+        return FirstTouchDue(at: due, clock: .business)
     }
 
     /// The index of a rep id, adding an off-roster record for a new one.

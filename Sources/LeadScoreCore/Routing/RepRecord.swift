@@ -11,6 +11,8 @@ struct RepRecord: Sendable, Equatable {
     var available: Bool = true
     /// While `available` is false: the moment it ends (nil: until told otherwise).
     var unavailableUntil: Int64?
+    /// Working hours, time zone and holidays from the roster; nil: always working.
+    var hours: WorkingHours?
     /// UTC day (days since epoch) `loadCount` counts for.
     var loadDay: Int64 = Int64.min
     var loadCount: Int32 = 0
@@ -33,6 +35,11 @@ struct RepRecord: Sendable, Equatable {
 
     /// Today's load as seen on `day` (a new day starts at zero).
     func load(onDay day: Int64) -> Int32 { day == loadDay ? loadCount : (day > loadDay ? 0 : loadCount) }
+
+    /// Inside working hours at `t` (always, without a calendar).
+    func isWorking(at t: Timestamp) -> Bool {
+        hours?.isWorking(at: t) ?? true
+    }
 
     func isAvailable(at ms: Int64) -> Bool {
         if available { return true }

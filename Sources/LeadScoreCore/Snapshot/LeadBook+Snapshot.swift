@@ -3,8 +3,10 @@ import Collections
 extension LeadBook {
     /// Format version of `serialize(into:)`. Version 3 adds the negative signals' slots (14
     /// half-lives, negative accumulators), each lead's daily cap counters and the disqualifier
-    /// flags. Version 2 (sparse double-precision accumulators with their own reference time, 11
-    /// slots) and version 1 (eleven single-precision accumulators per lead) are still read.
+    /// flags, and each account's owner learned by routing with the lead that set it. Version 2
+    /// (sparse double-precision accumulators with their own reference time, 11 slots) and
+    /// version 1 (eleven single-precision accumulators per lead) are still read, with no
+    /// learned account owners.
     public static let snapshotVersion: UInt32 = 3
     /// The oldest format version `init(deserializing:config:)` reads.
     public static let oldestReadableSnapshotVersion: UInt32 = 1
@@ -31,6 +33,8 @@ extension LeadBook {
             w.i64(account.clock)
             w.f64(account.intent)
             w.i32(account.firstLead)
+            w.i32(account.owner)
+            w.i32(account.ownerSetBy)
         }
         w.strings(leadIDs)
         var cells = 0
@@ -124,7 +128,11 @@ extension LeadBook {
             account.clock = try r.i64("accounts")
             account.intent = try r.f64("accounts")
             account.firstLead = try r.i32("accounts")
-            guard account.intent.isFinite && account.intent >= 0 else { throw SnapshotError(code: .corrupt, field: "accounts") }
+            if version >= 3 {
+                account.owner = try r.i32("accounts")
+                account.ownerSetBy = try r.i32("accounts")
+            }
+            guard account.owner < Int32(owners.count), account.owner >= -1, account.ownerSetBy >= -1, account.intent.isFinite && account.intent >= 0 else { throw SnapshotError(code: .corrupt, field: "accounts") }
             accounts.append(account)
         }
         leadIDs = try r.strings("lead_ids")
@@ -145,7 +153,7 @@ extension LeadBook {
             if lead.timerDue != Int64.max { pending.append(TimerEntry(due: lead.timerDue, lead: Int32(i))) }
             leads.append(lead)
         }
-        for account in accounts where account.firstLead >= Int32(n) {
+        for account in accounts where account.firstLead >= Int32(n) || account.ownerSetBy >= Int32(n) {
             throw SnapshotError(code: .corrupt, field: "accounts")
         }
         if version == 1 {

@@ -1,9 +1,13 @@
 extension RepBook {
-    /// Format version of `serialize(into:)`.
-    public static let snapshotVersion: UInt32 = 1
+    /// Format version of `serialize(into:)`. Version 2 adds each rep's calendar (time zone,
+    /// weekly spans, holidays) and the CRM's account owners; version 1 is still read.
+    public static let snapshotVersion: UInt32 = 2
+    /// The oldest format version `init(deserializing:config:)` reads.
+    public static let oldestReadableSnapshotVersion: UInt32 = 1
 
     /// Appends the rep state: tag `LSREPS`, format version, window sizes, every rep with its
-    /// ring, outside assignments not yet taken, the holdout cursor and the clock.
+    /// ring and calendar, outside assignments not yet taken, account owners, the holdout cursor
+    /// and the clock.
     public func serialize(into out: inout [UInt8]) {
         var w = SnapshotWriter(bytes: out)
         out = []
@@ -16,7 +20,8 @@ extension RepBook {
         for rep in reps {
             w.string(rep.id)
             w.string(rep.name)
-            w.u8((rep.active ? 1 : 0) | (rep.onRoster ? 2 : 0) | (rep.available ? 4 : 0) | (rep.unavailableUntil != nil ? 8 : 0))
+            w.u8((rep.active ? 1 : 0) | (rep.onRoster ? 2 : 0) | (rep.available ? 4 : 0) | (rep.unavailableUntil != nil ? 8 : 0)
+                 | (rep.hours != nil ? 16 : 0))
             w.i32(rep.capacityPerDay)
             w.strings(rep.territories)
             w.i64(rep.unavailableUntil ?? 0)
@@ -28,12 +33,26 @@ extension RepBook {
                 w.u32(rep.trials[k])
             }
             w.u64(rep.longSuccesses); w.u64(rep.longTrials); w.u64(rep.shortSuccesses); w.u64(rep.shortTrials)
+            if let hours = rep.hours {
+                w.string(hours.timeZone.identifier)
+                for spans in hours.week {
+                    w.u32(UInt32(spans.count))
+                    for span in spans {
+                        w.u16(UInt16(span.start))
+                        w.u16(UInt16(span.end))
+                    }
+                }
+                w.u32(UInt32(hours.holidays.count))
+                for day in hours.holidays { w.i64(day) }
+            }
         }
-        let pairs = assignments.sorted { $0.key < $1.key }
-        w.u32(UInt32(pairs.count))
-        for (lead, rep) in pairs {
-            w.string(lead)
-            w.string(rep)
+        for map in [assignments, accountOwners] {
+            let pairs = map.sorted { $0.key < $1.key }
+            w.u32(UInt32(pairs.count))
+            for (key, rep) in pairs {
+                w.string(key)
+                w.string(rep)
+            }
         }
         out = w.bytes
     }
@@ -51,7 +70,8 @@ extension RepBook {
     public init(deserializing buffer: UnsafeRawBufferPointer, config: ScoringConfig) throws(SnapshotError) {
         self.init(config: config)
         var r = SnapshotReader(buffer)
-        try r.expectTag("LSREPS", version: RepBook.snapshotVersion, field: "header")
+        let version = try r.expectTag("LSREPS", versions: RepBook.oldestReadableSnapshotVersion...RepBook.snapshotVersion,
+                                      field: "header")
         let days = Int(try r.u32("ring_days"))
         guard days == ringDays else { throw SnapshotError(code: .corrupt, field: "ring_days (long_window changed)") }
         clock = Timestamp(millisecondsSinceEpoch: try r.i64("clock"))
@@ -77,6 +97,7 @@ extension RepBook {
             }
             rep.longSuccesses = try r.u64("sums"); rep.longTrials = try r.u64("sums")
             rep.shortSuccesses = try r.u64("sums"); rep.shortTrials = try r.u64("sums")
+            if version >= 2 && flags & 16 != 0 { rep.hours = try RepBook.readHours(&r) }
             guard index[rep.id] == nil else { throw SnapshotError(code: .corrupt, field: "duplicate rep id") }
             index[rep.id] = Int32(reps.count)
             reps.append(rep)
@@ -89,6 +110,39 @@ extension RepBook {
             let lead = try r.string("assignments")
             assignments[lead] = try r.string("assignments")
         }
+        if version >= 2 {
+            let owners = try r.count("account_owners", minBytesEach: 8)
+            for _ in 0..<owners {
+                let account = try r.string("account_owners")
+                let rep = try r.string("account_owners")
+                guard index[rep] != nil else { throw SnapshotError(code: .corrupt, field: "account_owners") }
+                accountOwners[account] = rep
+            }
+        }
         guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
+    }
+
+    /// A rep's calendar (version 2): zone name, seven weekdays of spans, holidays.
+    private static func readHours(_ r: inout SnapshotReader) throws(SnapshotError) -> WorkingHours {
+        guard let zone = WorkingHours.zone(named: try r.string("time_zone")) else {
+            throw SnapshotError(code: .corrupt, field: "time_zone (unknown to this build's zone data)")
+        }
+        var week: [[WorkingHours.Span]] = []
+        for _ in 0..<7 {
+            let n = try r.count("working_hours", minBytesEach: 4)
+            var spans: [WorkingHours.Span] = []
+            for _ in 0..<n {
+                let span = WorkingHours.Span(start: Int(try r.u16("working_hours")), end: Int(try r.u16("working_hours")))
+                guard span.start < span.end, span.end <= 1440, spans.last.map({ $0.end <= span.start }) ?? true else {
+                    throw SnapshotError(code: .corrupt, field: "working_hours")
+                }
+                spans.append(span)
+            }
+            week.append(spans)
+        }
+        let n = try r.count("holidays", minBytesEach: 8)
+        var days: [Int64] = []
+        for _ in 0..<n { days.append(try r.i64("holidays")) }
+        return WorkingHours(timeZone: zone, week: week, holidays: days)
     }
 }

@@ -17,15 +17,6 @@ extension YAMLFields {
         value = scalar.string
     }
 
-    mutating func bool(_ key: String, into value: inout Bool, _ problems: inout [ConfigError.Problem]) {
-        guard let node = take(key) else { return }
-        guard let parsed = node.bool else {
-            problems.append(.init(path: child(key), reason: "must be true or false, got \(YAMLFields.describe(node))"))
-            return
-        }
-        value = parsed
-    }
-
     mutating func integer(_ key: String, into value: inout Int, in range: ClosedRange<Int>, _ problems: inout [ConfigError.Problem]) {
         var parsed = value
         let before = problems.count

@@ -26,9 +26,9 @@ final class RepState: Sendable {
 }
 
 extension RepState {
-    /// The routing desk partition workers score with: each routing call takes the rep state's
-    /// lock for itself alone, so workers score events in parallel and meet only when a transition
-    /// is routed.
+    /// The routing desk partition workers score with: each routing call (assignment, decision,
+    /// first-touch due on the rep's calendar) takes the rep state's lock for itself alone, so
+    /// workers score events in parallel and meet only when a transition is routed.
     struct Desk: RoutingDesk {
         let state: RepState
 
@@ -37,10 +37,16 @@ extension RepState {
         }
 
         mutating func route(bucket: Bucket, at: Timestamp, country: String?, region: String?,
-                            currentOwner: String?, holdout: Bool) -> RoutingDecision {
+                            currentOwner: String?, accountID: String?, accountOwner: String?,
+                            holdout: Bool) -> RoutingDecision {
             state.withBook {
-                $0.route(bucket: bucket, at: at, country: country, region: region, currentOwner: currentOwner, holdout: holdout)
+                $0.route(bucket: bucket, at: at, country: country, region: region, currentOwner: currentOwner,
+                         accountID: accountID, accountOwner: accountOwner, holdout: holdout)
             }
+        }
+
+        func firstTouchDue(repID: String?, from: Timestamp, sla: Duration, clock: SLAClock) -> FirstTouchDue {
+            state.withBook { $0.firstTouchDue(repID: repID, from: from, sla: sla, clock: clock) }
         }
     }
 
