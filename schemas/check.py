@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 HERE = pathlib.Path(__file__).resolve().parent
-OUTPUT_TYPES = {"lead_rescored", "lead_routed", "enrichment_requested"}
+OUTPUT_TYPES = {"lead_rescored", "lead_routed", "enrichment_requested", "lead_sla_breached", "lead_escalated", "lead_erased"}
 
 
 def load():

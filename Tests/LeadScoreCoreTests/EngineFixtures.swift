@@ -53,8 +53,14 @@ enum Fixture {
         out.compactMap { if case .leadRescored(let e) = $0 { e } else { nil } }
     }
 
+    /// The routing decisions of bucket changes (re-routes after an SLA breach left out).
     static func routed(_ out: [OutputEvent]) -> [LeadRouted] {
-        out.compactMap { if case .leadRouted(let e) = $0 { e } else { nil } }
+        out.compactMap { if case .leadRouted(let e) = $0, e.reroute == 0 { e } else { nil } }
+    }
+
+    /// Re-routes after first-touch SLA breaches.
+    static func rerouted(_ out: [OutputEvent]) -> [LeadRouted] {
+        out.compactMap { if case .leadRouted(let e) = $0, e.reroute > 0 { e } else { nil } }
     }
 }
 

@@ -33,8 +33,8 @@ struct IntentPoolTests {
         #expect(engine.leads.view(leadID: "A")?.breakdown.intent.first?.points == 1)
     }
 
-    @Test("a lead's record stays at 88 bytes (its accumulators and cap counters live in pools)")
+    @Test("a lead's record stays at 96 bytes (its accumulators and cap counters live in pools)")
     func recordSize() {
-        #expect(MemoryLayout<LeadRecord>.stride == 88)
+        #expect(MemoryLayout<LeadRecord>.stride == 96)
     }
 }

@@ -48,7 +48,11 @@ struct RouterTests {
 
     @Test("capacity: A falls back to the middle tier, then the bottom, then no rep; a new day resets it")
     func capacityAndFallback() throws {
-        var engine = rankedReps(capacity: 1)
+        // Hours apart, first-touch SLAs of A (1h) breach; escalating instead of re-routing keeps
+        // the reps' capacity for the leads under test.
+        var config = Fixture.noHoldout
+        config.routing.sla.maxReroutes = 0
+        var engine = rankedReps(capacity: 1, config: config)
         var out: [OutputEvent] = []
         for n in 0..<4 {
             for event in leadA("L\(n)", at: Fixture.at(hours: Double(n))) { engine.apply(event, into: &out) }

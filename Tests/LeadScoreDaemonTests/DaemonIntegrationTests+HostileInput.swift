@@ -70,7 +70,8 @@ extension DaemonIntegrationTests {
             #expect(metrics.contains(#"leadscore_rep_events_skipped_total{reason="tombstone"} 1"#))
             let leadEventsIn = metrics.split(separator: "\n")
                 .filter { $0.hasPrefix("leadscore_events_in_total{type=\"engagement\"}") || $0.hasPrefix("leadscore_events_in_total{type=\"intent\"}")
-                    || $0.hasPrefix("leadscore_events_in_total{type=\"profile\"}") }
+                    || $0.hasPrefix("leadscore_events_in_total{type=\"profile\"}") || $0.hasPrefix("leadscore_events_in_total{type=\"lead_touched\"}")
+                    || $0.hasPrefix("leadscore_events_in_total{type=\"lead_forgotten\"}") }
                 .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
             #expect(Int(leadEventsIn) == good.count, "events_in counts \(leadEventsIn), \(good.count) were applied")
 

@@ -47,7 +47,7 @@ struct PartitionWorkerTests {
             var restored = fixture.fresh()
             restored.found.written = Set(already)
             restored.found.lastSourceOffset = Int64(events.count - 1)
-            try fixture.preload(already.compactMap { expectedEvents[$0] })
+            try fixture.preload(already.compactMap { key in expectedEvents[key].map { (key, $0.json, $0.event) } })
             try worker.handle(.assign([restored]))
             try worker.handle(.records(MessageArrayBatch(messages: events), indexes: Array(events.indices)))
             #expect(worker.partitions[0]?.written.isEmpty == true, "the dedupe set is dropped once the replay passed it")
@@ -206,6 +206,11 @@ final class WorkerFixture: Sendable {
             outputs.removeAll()
             book.apply(event, reps: &reps, into: &outputs)
             for output in outputs {
+                if case .leadErased(let erased) = output {
+                    // Tombstones: a null value on each topic the lead had records on.
+                    for topic in erased.topics { expected[OutputKey(topic: OutputTopic(topic), dedupe: erased.idempotencyKey)] = ([], output) }
+                    continue
+                }
                 var json: [UInt8] = []
                 output.appendJSON(to: &json)
                 expected[OutputKey(topic: OutputTopic(output.kind), dedupe: OutputPublisher.dedupeKey(output))] = (json, output)
@@ -215,8 +220,13 @@ final class WorkerFixture: Sendable {
     }
 
     /// Writes outputs as if an earlier run had (with the daemon's headers), for suppression tests.
-    func preload(_ outputs: [(json: [UInt8], event: OutputEvent)]) throws {
+    func preload(_ outputs: [(key: OutputKey, json: [UInt8], event: OutputEvent)]) throws {
         for output in outputs {
+            if case .leadErased(let erased) = output.event {
+                try publisher.publishTombstone(erased, topic: output.key.topic, source: .init(topic: topics.leadEvents, partition: 0),
+                                               sourceOffset: 0)
+                continue
+            }
             var buffer: [UInt8] = []
             try publisher.publish(output.event, source: .init(topic: topics.leadEvents, partition: 0), sourceOffset: 0, inputTimestamp: nil,
                                   buffer: &buffer)

@@ -52,6 +52,26 @@ public struct RoutingConfig: Sendable, Equatable {
     /// owner, so the account's later leads follow it (lead-to-account matching). Default true.
     public var learnAccountOwner: Bool = true
 
+    /// First-touch SLA enforcement: what happens when a lead's owner has not touched it by its
+    /// `sla_due_at`.
+    public struct SLAPolicy: Sendable, Equatable {
+        /// Re-routes to another rep after a breach before the lead is escalated. Default 2.
+        public var maxReroutes: Int = 2
+        /// Where an escalation points (a manager queue, a team): named in `lead_escalated`.
+        /// Default `sdr-managers`.
+        public var escalateTo: String = "sdr-managers"
+        /// How much a rep's recent breaches lower its rep score: the score loses
+        /// `breach_weight x b / (b + prior_strength)`, `b` the rep's breaches in the short window.
+        /// Default 0 (breaches are counted and shown, the score is untouched).
+        public var breachWeight: Double = 0
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// First-touch SLA enforcement (breach, re-route, escalate).
+    public var sla = SLAPolicy()
+
     /// The SPEC defaults.
     public init() {}
 

@@ -52,6 +52,13 @@ extension ScoringConfig {
         put("r.holdout", r.holdoutShare)
         put("r.long", r.longWindow)
         put("r.short", r.shortWindow)
+        // Added later: written only when not the default, so existing configurations keep their
+        // version.
+        if r.sla != RoutingConfig.SLAPolicy() {
+            put("r.sla.reroutes", r.sla.maxReroutes)
+            put("r.sla.escalate", [r.sla.escalateTo])
+            put("r.sla.breach_weight", r.sla.breachWeight)
+        }
         put("r.prior", r.priorStrength)
         put("r.team", r.defaultTeamRate)
         put("r.lw", r.longWeight)

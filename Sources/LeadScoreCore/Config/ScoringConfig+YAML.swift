@@ -173,6 +173,12 @@ extension ScoringConfig {
                                               "long_weight", "short_weight"])
         }
         f.bool("learn_account_owner", into: &routing.learnAccountOwner, &p)
-        f.reportUnknown(into: &p, known: ["holdout_share", "cadences", "rep_score", "learn_account_owner"])
+        if var s = f.mapping("sla", &p) {
+            s.integer("max_reroutes", into: &routing.sla.maxReroutes, &p)
+            s.text("escalate_to", into: &routing.sla.escalateTo, &p)
+            s.number("breach_weight", into: &routing.sla.breachWeight, &p)
+            s.reportUnknown(into: &p, known: ["max_reroutes", "escalate_to", "breach_weight"])
+        }
+        f.reportUnknown(into: &p, known: ["holdout_share", "cadences", "rep_score", "learn_account_owner", "sla"])
     }
 }

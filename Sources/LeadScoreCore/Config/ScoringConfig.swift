@@ -143,6 +143,12 @@ public struct ScoringConfig: Sendable, Equatable {
                       "\(dp).\(key)[\(k)]", "must be a domain or domain suffix such as gmail.com or edu, got '\(entry)'")
             }
         }
+        check(r.sla.maxReroutes >= 0 && r.sla.maxReroutes <= 10, "\(rp).sla.max_reroutes",
+              "must be within 0...10, got \(r.sla.maxReroutes)")
+        check(!r.sla.escalateTo.isEmpty && r.sla.escalateTo.utf8.count <= 256, "\(rp).sla.escalate_to",
+              "must be a non-empty name of at most 256 bytes")
+        check(r.sla.breachWeight.isFinite && r.sla.breachWeight >= 0 && r.sla.breachWeight <= 1, "\(rp).sla.breach_weight",
+              "must be within 0...1, got \(format(r.sla.breachWeight))")
         return problems
     }
 }

@@ -96,6 +96,15 @@ package struct YAMLFields {
         value = parsed
     }
 
+    package mutating func text(_ key: String, into value: inout String, _ problems: inout [ConfigError.Problem]) {
+        guard let node = take(key) else { return }
+        guard case .scalar(let scalar) = node else {
+            problems.append(.init(path: child(key), reason: "must be a string, got \(YAMLFields.describe(node))"))
+            return
+        }
+        value = scalar.string
+    }
+
     package mutating func strings(_ key: String, into value: inout [String], _ problems: inout [ConfigError.Problem]) {
         guard let node = take(key) else { return }
         guard case .sequence(let sequence) = node else {

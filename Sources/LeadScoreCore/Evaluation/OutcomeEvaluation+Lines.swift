@@ -1,6 +1,6 @@
 extension OutcomeEvaluation {
     /// Output types the evaluation does not read (counted as ignored, not skipped).
-    static let ignoredOutputTypes = ["enrichment_requested", "dead_letter"]
+    static let ignoredOutputTypes = ["enrichment_requested", "dead_letter", "lead_sla_breached", "lead_escalated"]
 
     /// Reads one JSON line: a `lead_rescored` or `lead_routed` (as `leadscore replay` and the
     /// daemon write them), a `lead_outcome` input (decoded as strictly as the daemon does), or any
@@ -97,6 +97,8 @@ extension OutcomeEvaluation {
             }
             let tier = f.candidates.flatMap { Self.chosenTier(in: $0, base: base) }
             addRouted(leadID: leadID, seq: seq, holdout: h.flag, hasRep: hasRep, tier: tier, at: at)
+        } else if s.equals(type, "lead_forgotten") || s.equals(type, "lead_erased") {
+            addForgotten(leadID: try Self.leadID(f, s), at: try Self.time(f, s))
         } else if s.equals(type, "lead_outcome") {
             let event = try decoder.decode(line)
             add(event)

@@ -18,6 +18,7 @@ extension OutcomeEvaluation {
     ///     expected populations of the drift; nil compares the two halves of this window.
     ///   - timeSlices: slices of the bucket mix over time (at least 1).
     public func report(baseline: OutcomeEvaluation? = nil, timeSlices: Int = OutcomeEvaluation.defaultTimeSlices) -> EvaluationReport {
+        if !erasedAt.isEmpty { return withErasuresApplied().report(baseline: baseline, timeSlices: timeSlices) }
         var population = EvaluationReport.Population()
         var evaluated: [Evaluated] = []
         evaluated.reserveCapacity(tracks.count)

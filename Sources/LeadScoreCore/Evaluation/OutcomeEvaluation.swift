@@ -47,6 +47,9 @@ public struct OutcomeEvaluation: Sendable {
     /// Earliest and latest `occurred_at` of the `lead_rescored` events: the evaluation window.
     var firstRescoredAt: Int64?
     var lastRescoredAt: Int64?
+    /// Leads erased by `lead_forgotten` (track index -> latest erasure): what they did up to the
+    /// erasure is left out of the report, whatever order the lines came in.
+    var erasedAt: [Int: Int64] = [:]
     let decoder: EventDecoder
 
     /// An empty evaluation. `decoder` decodes `lead_outcome` lines (with the daemon's strictness).
@@ -107,7 +110,30 @@ public struct OutcomeEvaluation: Sendable {
         case .leadRescored(let e): addRescored(e)
         case .leadRouted(let e): addRouted(e)
         case .enrichmentRequested: counts.ignore("enrichment_requested")
+        case .leadSLABreached: counts.ignore("lead_sla_breached")
+        case .leadEscalated: counts.ignore("lead_escalated")
+        case .leadErased(let e): addForgotten(leadID: e.leadID, at: e.occurredAt)
         }
+    }
+
+    /// A lead erased at `at` (`lead_forgotten`): its records up to then no longer count.
+    public mutating func addForgotten(leadID: String, at: Timestamp) {
+        counts.ignore("lead_forgotten")
+        let i = slot(leadID)
+        erasedAt[i] = max(erasedAt[i] ?? Int64.min, at.millisecondsSinceEpoch)
+    }
+
+    /// The evaluation without what erased leads did up to their erasure.
+    func withErasuresApplied() -> OutcomeEvaluation {
+        var copy = self
+        for (i, at) in erasedAt {
+            copy.tracks[i].scores.removeAll { $0.at <= at }
+            copy.tracks[i].routes.removeAll { $0.at <= at }
+            if let t = copy.tracks[i].firstConverted, t <= at { copy.tracks[i].firstConverted = nil }
+            if let t = copy.tracks[i].lastOutcome, t <= at { copy.tracks[i].lastOutcome = nil }
+        }
+        copy.erasedAt = [:]
+        return copy
     }
 
     /// Adds an input event: `lead_outcome` is a label, every other input is ignored.

@@ -118,6 +118,15 @@ struct EventBuilder {
             return .accountAssigned(AccountAssignedEvent(
                 eventID: eventID, occurredAt: occurredAt, accountID: try requiredID(.accountID), repID: try requiredID(.repID)
             ))
+        case .leadTouched:
+            return .leadTouched(LeadTouchedEvent(
+                eventID: eventID, occurredAt: occurredAt, leadID: try requiredID(.leadID),
+                accountID: try optionalID(.accountID), repID: try requiredID(.repID), channel: try channel()
+            ))
+        case .leadForgotten:
+            return .leadForgotten(LeadForgottenEvent(
+                eventID: eventID, occurredAt: occurredAt, leadID: try requiredID(.leadID), accountID: try optionalID(.accountID)
+            ))
         }
     }
 
@@ -457,6 +466,19 @@ struct EventBuilder {
         return week
     }
 
+    func channel() throws(EventDecodingError) -> TouchChannel {
+        guard let v = raw(.channel) else { throw missing(.channel) }
+        guard v.kind == .string else { throw wrongType("channel", v, expected: "a string") }
+        let channel = scanner.withBytes(v) { k -> TouchChannel? in
+            k.equals("call") ? .call : k.equals("email") ? .email : k.equals("meeting") ? .meeting : nil
+        }
+        guard let channel else {
+            throw EventDecodingError(code: .invalidValue, field: "channel",
+                                     message: "unknown channel \(quoted(v)); expected one of call, email, meeting", offset: v.start)
+        }
+        return channel
+    }
+
     /// The literal text of a scanned number, for messages.
     func text(_ v: JSONScanner.Value) -> String {
         var t = String(decoding: UnsafeBufferPointer(start: scanner.base + v.start, count: v.end &- v.start), as: UTF8.self)
@@ -471,9 +493,9 @@ struct EventBuilder {
 
 /// The `type` values of input events.
 enum EventType {
-    case engagement, intent, profile, repRoster, repAvailability, leadAssigned, leadOutcome, accountAssigned
+    case engagement, intent, profile, repRoster, repAvailability, leadAssigned, leadOutcome, accountAssigned, leadTouched, leadForgotten
 
-    static let names = "engagement, intent, profile, rep_roster, rep_availability, lead_assigned, lead_outcome, account_assigned"
+    static let names = "engagement, intent, profile, rep_roster, rep_availability, lead_assigned, lead_outcome, account_assigned, lead_touched, lead_forgotten"
 
     static func match(_ k: UnsafeBufferPointer<UInt8>) -> EventType? {
         switch k.count {
@@ -482,7 +504,8 @@ enum EventType {
         case 7: return k.equals("profile") ? .profile : nil
         case 16: return k.equals("rep_availability") ? .repAvailability : k.equals("account_assigned") ? .accountAssigned : nil
         case 13: return k.equals("lead_assigned") ? .leadAssigned : nil
-        case 12: return k.equals("lead_outcome") ? .leadOutcome : nil
+        case 12: return k.equals("lead_outcome") ? .leadOutcome : k.equals("lead_touched") ? .leadTouched : nil
+        case 14: return k.equals("lead_forgotten") ? .leadForgotten : nil
         default: return nil
         }
     }

@@ -4,7 +4,7 @@
 enum EventField: Int, CaseIterable {
     case eventID, type, occurredAt, leadID, accountID, signal, weightMultiplier, topic, surge, source
     case company, seats, dealValueUSD, technographics, repID, name, active, capacityPerDay, territories
-    case available, until, outcome, emailDomain, disqualified, timeZone, workingHours, holidays
+    case available, until, outcome, emailDomain, disqualified, timeZone, workingHours, holidays, channel
 
     /// The JSON key.
     var key: String {
@@ -36,6 +36,7 @@ enum EventField: Int, CaseIterable {
         case .timeZone: "time_zone"
         case .workingHours: "working_hours"
         case .holidays: "holidays"
+        case .channel: "channel"
         }
     }
 
@@ -62,7 +63,7 @@ enum EventField: Int, CaseIterable {
         case 7:
             switch k[0] {
             case UInt8(ascii: "l"): return k.equals("lead_id") ? .leadID : nil
-            case UInt8(ascii: "c"): return k.equals("company") ? .company : nil
+            case UInt8(ascii: "c"): return k.equals("company") ? .company : k.equals("channel") ? .channel : nil
             case UInt8(ascii: "o"): return k.equals("outcome") ? .outcome : nil
             default: return nil
             }

@@ -12,6 +12,8 @@ extension InputEvent {
         case .leadAssigned(let e): e.repID
         case .leadOutcome(let e): e.repID
         case .accountAssigned(let e): e.repID
+        case .leadTouched(let e): e.accountID ?? e.leadID
+        case .leadForgotten(let e): e.accountID ?? e.leadID
         }
     }
 }

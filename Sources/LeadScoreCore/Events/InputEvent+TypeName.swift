@@ -10,10 +10,12 @@ extension InputEvent {
         case .leadAssigned: "lead_assigned"
         case .leadOutcome: "lead_outcome"
         case .accountAssigned: "account_assigned"
+        case .leadTouched: "lead_touched"
+        case .leadForgotten: "lead_forgotten"
         }
     }
 
     /// Every input type name, in SPEC order (for stable report ordering).
     public static let typeNames = ["engagement", "intent", "profile", "rep_roster", "rep_availability", "lead_assigned", "lead_outcome",
-                                    "account_assigned"]
+                                    "account_assigned", "lead_touched", "lead_forgotten"]
 }

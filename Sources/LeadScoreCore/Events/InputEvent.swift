@@ -11,6 +11,8 @@ public enum InputEvent: Sendable, Equatable {
     case leadAssigned(LeadAssignedEvent)
     case leadOutcome(LeadOutcomeEvent)
     case accountAssigned(AccountAssignedEvent)
+    case leadTouched(LeadTouchedEvent)
+    case leadForgotten(LeadForgottenEvent)
 
     /// The event's own `event_id`.
     public var eventID: String {
@@ -23,6 +25,8 @@ public enum InputEvent: Sendable, Equatable {
         case .leadAssigned(let e): e.eventID
         case .leadOutcome(let e): e.eventID
         case .accountAssigned(let e): e.eventID
+        case .leadTouched(let e): e.eventID
+        case .leadForgotten(let e): e.eventID
         }
     }
 
@@ -37,13 +41,15 @@ public enum InputEvent: Sendable, Equatable {
         case .leadAssigned(let e): e.occurredAt
         case .leadOutcome(let e): e.occurredAt
         case .accountAssigned(let e): e.occurredAt
+        case .leadTouched(let e): e.occurredAt
+        case .leadForgotten(let e): e.occurredAt
         }
     }
 
     /// True for the events that change rep state (`rep-events` topic).
     public var isRepEvent: Bool {
         switch self {
-        case .engagement, .intent, .profile: false
+        case .engagement, .intent, .profile, .leadTouched, .leadForgotten: false
         case .repRoster, .repAvailability, .leadAssigned, .leadOutcome, .accountAssigned: true
         }
     }
@@ -314,5 +320,61 @@ public struct AccountAssignedEvent: Sendable, Equatable {
         self.occurredAt = occurredAt
         self.accountID = accountID
         self.repID = repID
+    }
+}
+
+/// How a rep touched a lead.
+public enum TouchChannel: String, Sendable, CaseIterable, Hashable, Codable {
+    case call
+    case email
+    case meeting
+}
+
+/// `lead_touched`: a rep reached out to a lead (from the CRM or a sequence tool). The lead's owner
+/// touching it stops its first-touch SLA clock.
+public struct LeadTouchedEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
+    public var eventID: String
+    /// `occurred_at`: when the touch happened (event time).
+    public var occurredAt: Timestamp
+    /// The lead (`lead_id`).
+    public var leadID: String
+    /// Its account (`account_id`), if any: the event is keyed like the lead's other events.
+    public var accountID: String?
+    /// The rep who touched it (`rep_id`).
+    public var repID: String
+    /// How (`channel`).
+    public var channel: TouchChannel
+
+    /// Creates the event.
+    public init(eventID: String, occurredAt: Timestamp, leadID: String, accountID: String? = nil, repID: String, channel: TouchChannel) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.leadID = leadID
+        self.accountID = accountID
+        self.repID = repID
+        self.channel = channel
+    }
+}
+
+/// `lead_forgotten`: erase a lead (a GDPR erasure request). Its state leaves the engine and the
+/// next snapshots, its output keys get tombstones, and a later event for the id starts fresh.
+public struct LeadForgottenEvent: Sendable, Equatable {
+    /// The event's unique `event_id`.
+    public var eventID: String
+    /// `occurred_at`: when the erasure was requested (event time).
+    public var occurredAt: Timestamp
+    /// The lead (`lead_id`).
+    public var leadID: String
+    /// Its account (`account_id`), if any: the event must be keyed like the lead's other events
+    /// to reach the partition that holds it.
+    public var accountID: String?
+
+    /// Creates the event.
+    public init(eventID: String, occurredAt: Timestamp, leadID: String, accountID: String? = nil) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.leadID = leadID
+        self.accountID = accountID
     }
 }

@@ -134,6 +134,10 @@ extension LeadBook {
                                  reps: inout Desk, into out: inout [OutputEvent]) {
         leads[i].seq &+= 1
         leads[i].bucket = new.rawValue
+        // A new routing decision: the SLA of the previous one ends here (an owner's touch is
+        // remembered while the owner stays).
+        slaBreaches[Int32(i)] = nil
+        if leads[i].hasPendingSLA { leads[i].slaDue = Int64.max }
         let seq = leads[i].seq
         let q = quality(i)
         let intentValue = model.cappedIntent(rawIntent(i, at: t))
@@ -148,6 +152,7 @@ extension LeadBook {
             configVersion: version)))
         if new == .selfServe {
             leads[i].owner = -1
+            leads[i].slaDue = Int64.max
             out.append(.leadRouted(LeadRouted(
                 leadID: leadID, accountID: accountID, seq: seq, repID: "self_serve", bucket: new, cadence: nil,
                 slaDueAt: nil, slaClock: nil, holdout: false, sticky: false, rule: .selfServe, accountOwner: nil,
@@ -155,6 +160,7 @@ extension LeadBook {
             return
         }
         guard new.isRepBucket, let cadence = model.config.routing.cadence(for: new) else { return }
+        let previousOwner = leads[i].owner
         var assignedNow = false
         if let assigned = reps.takeAssignment(leadID: leadID) {
             leads[i].owner = internOwner(assigned)
@@ -184,11 +190,13 @@ extension LeadBook {
                 accounts[account].ownerSetBy = Int32(i)
             }
         }
+        if leads[i].owner != previousOwner { leads[i].slaDue = Int64.max }
         let due = reps.firstTouchDue(repID: decision.repID, from: time, sla: cadence.firstTouchSLA, clock: cadence.slaClock)
         out.append(.leadRouted(LeadRouted(
             leadID: leadID, accountID: accountID, seq: seq, repID: decision.repID, bucket: new, cadence: cadence,
             slaDueAt: due.at, slaClock: due.clock, holdout: holdout, sticky: decision.sticky, rule: decision.rule,
             accountOwner: decision.accountOwner, candidates: decision.candidates, reason: decision.reason,
             occurredAt: time, configVersion: version)))
+        armSLA(i, due: decision.repID == nil ? nil : due.at)
     }
 }

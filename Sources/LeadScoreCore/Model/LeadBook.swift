@@ -41,6 +41,14 @@ public struct LeadBook: Sendable {
     var owners: [String] = []
     var ownerIndex: [String: Int32] = [:]
     var timers = Heap<TimerEntry>()
+    /// First-touch deadlines (see `LeadBook+SLA`); an entry is live while it equals the lead's
+    /// `slaDue`.
+    var slaTimers = Heap<TimerEntry>()
+    /// Reps (owner indexes) who breached the current routing of a lead, for the few leads that
+    /// have breached: a re-route never goes back to them.
+    var slaBreaches: [Int32: [Int32]] = [:]
+    /// Forgotten leads: hash of the id -> last `seq` (see `LeadBook+Forget`).
+    var forgottenSeq: [UInt64: UInt32] = [:]
     /// Latest `occurred_at` seen on the partition (or passed to `advance(to:)`).
     public internal(set) var streamTime = Timestamp(millisecondsSinceEpoch: Int64.min)
 
@@ -83,8 +91,10 @@ public struct LeadBook: Sendable {
             addIntent(i, slot: slot, weight: points * late, at: t)
             if leads[i].flags & (LeadRecord.profileKnown | LeadRecord.enrichmentRequested) == 0 {
                 leads[i].flags |= LeadRecord.enrichmentRequested
-                out.append(.enrichmentRequested(EnrichmentRequested(
-                    leadID: e.leadID, accountID: accountID(of: i), missing: LeadBook.profileFields, occurredAt: time)))
+                var request = EnrichmentRequested(leadID: e.leadID, accountID: accountID(of: i), missing: LeadBook.profileFields,
+                                                  occurredAt: time)
+                request.after = seqBase(e.leadID)
+                out.append(.enrichmentRequested(request))
             }
             evaluate(i, at: t, qualityChanged: false, reps: &reps, into: &out)
         case .intent(let e):
@@ -109,6 +119,12 @@ public struct LeadBook: Sendable {
             applyProfile(e, to: i)
             refreshQuality(i)
             evaluate(i, at: t, qualityChanged: true, reps: &reps, into: &out)
+        case .leadTouched(let e):
+            advance(to: time, reps: &reps, into: &out)
+            applyTouch(e)
+        case .leadForgotten(let e):
+            advance(to: time, reps: &reps, into: &out)
+            if let known = leadIndex.find(e.leadID, in: leadIDs) { forget(Int(known), at: time, into: &out) }
         case .repRoster, .repAvailability, .leadAssigned, .leadOutcome, .accountAssigned:
             return .ignored
         }
@@ -116,14 +132,26 @@ public struct LeadBook: Sendable {
     }
 
     /// Moves stream time forward to `streamTime` (never back) and emits every decay transition due
-    /// by then, in order of their moments (ties by lead index).
+    /// by then and every first-touch breach whose deadline it has passed, in order of their
+    /// moments (a decay before a breach at the same moment; ties by lead index).
     public mutating func advance<Desk: RoutingDesk>(to streamTime: Timestamp, reps: inout Desk, into out: inout [OutputEvent]) {
         if streamTime > self.streamTime { self.streamTime = streamTime }
         let now = self.streamTime.millisecondsSinceEpoch
-        while let top = timers.min, top.due <= now {
+        while true {
+            let decay = timers.min.flatMap { $0.due <= now ? $0 : nil }
+            // A touch at the deadline is in time: a breach needs stream time past it.
+            let breach = slaTimers.min.flatMap { $0.due < now ? $0 : nil }
+            if let b = breach, decay.map({ b.due < $0.due }) ?? true {
+                slaTimers.removeMin()
+                let i = Int(b.lead)
+                guard i < leads.count, leads[i].slaDue == b.due else { continue }
+                fireBreach(i, due: b.due, reps: &reps, into: &out)
+                continue
+            }
+            guard let top = decay else { break }
             timers.removeMin()
             let i = Int(top.lead)
-            guard leads[i].timerDue == top.due else { continue }
+            guard i < leads.count, leads[i].timerDue == top.due else { continue }
             let due = nextChange(i)
             if due <= top.due {
                 fireDecay(i, at: Swift.max(due, leads[i].clock), reps: &reps, into: &out)
@@ -172,7 +200,9 @@ public struct LeadBook: Sendable {
             if leads[i].account >= 0 || accountID == nil { return i }
         } else {
             i = leads.count
-            leads.append(LeadRecord(clock: time))
+            var record = LeadRecord(clock: time)
+            record.seq = seqBase(id)
+            leads.append(record)
             leadIDs.append(id)
             leadIndex.insert(Int32(i), in: leadIDs)
         }

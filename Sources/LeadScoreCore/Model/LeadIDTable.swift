@@ -45,6 +45,47 @@ struct LeadIDTable: Sendable {
         count += 1
     }
 
+    /// Removes `id` (found through `ids`); keeps every other id findable (backward-shift
+    /// deletion, no tombstones, so probes stay as short as before).
+    mutating func remove(_ id: String, in ids: [String]) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask
+        while true {
+            let index = slots[slot]
+            if index < 0 { return }
+            if ids[Int(index)] == id { break }
+            slot = (slot + 1) & mask
+        }
+        slots[slot] = -1
+        count -= 1
+        var hole = slot
+        var next = (slot + 1) & mask
+        while slots[next] >= 0 {
+            let home = Int(truncatingIfNeeded: LeadIDTable.hash(ids[Int(slots[next])])) & mask
+            // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
+            let homeAfterHole = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next)
+            if !homeAfterHole {
+                slots[hole] = slots[next]
+                slots[next] = -1
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
+    }
+
+    /// Points the entry of `id` (now at `old` in `ids`) to `new`, for a lead moved in the arrays.
+    mutating func move(_ id: String, from old: Int32, to new: Int32) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask
+        while slots[slot] >= 0 {
+            if slots[slot] == old {
+                slots[slot] = new
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
     private mutating func place(_ index: Int32, _ id: String) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask

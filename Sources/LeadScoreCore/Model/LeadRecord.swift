@@ -1,4 +1,4 @@
-/// One lead's live state in a `LeadBook`, kept small (88 bytes; its intent accumulators and daily
+/// One lead's live state in a `LeadBook`, kept small (96 bytes; its intent accumulators and daily
 /// cap counters live in the book's pools) so a million leads stay well under 200 bytes each.
 struct LeadRecord: Sendable, Equatable {
     /// Last evaluation moment (ms): the lead's clock, which never goes backwards.
@@ -11,6 +11,11 @@ struct LeadRecord: Sendable, Equatable {
     /// Lower bound of the next decay transition (ms, whole second), `Int64.max` for none.
     /// A heap entry is live only while its time equals this.
     var timerDue: Int64 = Int64.max
+    /// First-touch deadline (ms) of the lead's current routing while its owner has not touched
+    /// it, `Int64.max` for none, `touchedMarker` once the current owner has touched it (no SLA
+    /// until the owner changes). A heap entry in `LeadBook.slaTimers` is live only while its time
+    /// equals this.
+    var slaDue: Int64 = Int64.max
     /// `deal_value_usd` from the profile when `dealKnown`, else the seats when `seatsKnown`
     /// (a given deal value always wins over seats, so one field holds whichever counts).
     var dealOrSeats: Double = 0
@@ -62,6 +67,12 @@ struct LeadRecord: Sendable, Equatable {
         self.clock = clock
         intentClock = clock
     }
+
+    /// `slaDue` of a lead whose current owner touched it (never a deadline: no entry has it).
+    static let touchedMarker: Int64 = Int64.max - 1
+
+    /// A first-touch deadline is running.
+    var hasPendingSLA: Bool { slaDue < LeadRecord.touchedMarker }
 
     var currentBucket: Bucket? { Bucket(rawValue: bucket) }
     var hasProfile: Bool { flags & LeadRecord.profileKnown != 0 }

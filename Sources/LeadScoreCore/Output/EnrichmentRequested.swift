@@ -9,6 +9,9 @@ public struct EnrichmentRequested: Sendable, Equatable {
     public var missing: [String]
     /// Time of the engagement that triggered it.
     public var occurredAt: Timestamp
+    /// For a lead that returned after `lead_forgotten`: the `seq` its earlier life ended at
+    /// (0 otherwise), so the idempotency key of the new life's request is a new one.
+    public var after: UInt32 = 0
 
     /// Creates the event.
     public init(leadID: String, accountID: String?, missing: [String], occurredAt: Timestamp) {
@@ -20,5 +23,5 @@ public struct EnrichmentRequested: Sendable, Equatable {
 
     /// Stable across replays: a lead gets at most one enrichment request. Also the record's
     /// `leadscore-dedupe` header, so the daemon's recovery recognises it.
-    public var idempotencyKey: String { "enrichment:\(leadID)" }
+    public var idempotencyKey: String { after == 0 ? "enrichment:\(leadID)" : "enrichment:\(leadID):\(after)" }
 }

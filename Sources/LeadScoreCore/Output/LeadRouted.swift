@@ -30,6 +30,9 @@ public struct LeadRouted: Sendable, Equatable {
     public var candidates: [RoutingCandidate]
     /// Set when `repID` is nil: why no rep got the lead.
     public var reason: String?
+    /// 0 for the decision of a bucket change; n for its n-th re-route after a first-touch SLA
+    /// breach (written as `reroute` only when > 0).
+    public var reroute: Int = 0
     /// Same moment as the matching `lead_rescored`.
     public var occurredAt: Timestamp
     /// `ScoringConfig.version`.
@@ -58,6 +61,7 @@ public struct LeadRouted: Sendable, Equatable {
         self.configVersion = configVersion
     }
 
-    /// `"<lead_id>:<seq>"`, the same key as the matching `lead_rescored`.
-    public var idempotencyKey: String { "\(leadID):\(seq)" }
+    /// `"<lead_id>:<seq>"`, the same key as the matching `lead_rescored`; a re-route's is
+    /// `"<lead_id>:<seq>:r<n>"`.
+    public var idempotencyKey: String { reroute == 0 ? "\(leadID):\(seq)" : "\(leadID):\(seq):r\(reroute)" }
 }

@@ -8,6 +8,9 @@ extension OutputEvent {
         case .leadRescored(let e): e.write(to: &w)
         case .leadRouted(let e): e.write(to: &w)
         case .enrichmentRequested(let e): e.write(to: &w)
+        case .leadSLABreached(let e): e.write(to: &w)
+        case .leadEscalated(let e): e.write(to: &w)
+        case .leadErased(let e): e.write(to: &w)
         }
         out = w.bytes
     }
@@ -106,6 +109,9 @@ extension LeadRouted {
         }
         w.endArray()
         w.key("reason"); w.string(reason)
+        if reroute > 0 {
+            w.key("reroute"); w.integer(reroute)
+        }
         w.key("occurred_at"); w.timestamp(occurredAt)
         w.key("config_version"); w.string(configVersion)
         w.key("idempotency_key"); w.string(idempotencyKey)
@@ -122,6 +128,61 @@ extension EnrichmentRequested {
         w.key("missing")
         w.beginArray()
         for field in missing { w.string(field) }
+        w.endArray()
+        w.key("occurred_at"); w.timestamp(occurredAt)
+        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.endObject()
+    }
+}
+
+extension LeadSLABreached {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("type"); w.string("lead_sla_breached")
+        w.key("lead_id"); w.string(leadID)
+        w.key("account_id"); w.string(accountID)
+        w.key("seq"); w.integer(seq)
+        w.key("rep_id"); w.string(repID)
+        w.key("bucket"); w.string(bucket.name)
+        w.key("sla_due_at"); w.timestamp(slaDueAt)
+        w.key("reroutes"); w.integer(reroutes)
+        w.key("occurred_at"); w.timestamp(slaDueAt)
+        w.key("config_version"); w.string(configVersion)
+        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.endObject()
+    }
+}
+
+extension LeadEscalated {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("type"); w.string("lead_escalated")
+        w.key("lead_id"); w.string(leadID)
+        w.key("account_id"); w.string(accountID)
+        w.key("seq"); w.integer(seq)
+        w.key("rep_id"); w.string(repID)
+        w.key("bucket"); w.string(bucket.name)
+        w.key("escalate_to"); w.string(escalateTo)
+        w.key("breaches"); w.integer(breaches)
+        w.key("reason"); w.string(reason)
+        w.key("sla_due_at"); w.timestamp(slaDueAt)
+        w.key("occurred_at"); w.timestamp(slaDueAt)
+        w.key("config_version"); w.string(configVersion)
+        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.endObject()
+    }
+}
+
+extension LeadErased {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("type"); w.string("lead_erased")
+        w.key("lead_id"); w.string(leadID)
+        w.key("account_id"); w.string(accountID)
+        w.key("seq"); w.integer(seq)
+        w.key("tombstones")
+        w.beginArray()
+        for topic in topics { w.string(topic.rawValue) }
         w.endArray()
         w.key("occurred_at"); w.timestamp(occurredAt)
         w.key("idempotency_key"); w.string(idempotencyKey)

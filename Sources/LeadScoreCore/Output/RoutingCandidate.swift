@@ -24,6 +24,8 @@ public struct RoutingCandidate: Sendable, Equatable, Codable {
         /// Eligible, but outside its working hours while another rep of the group (an A lead's
         /// tier, or the holdout round-robin) was working.
         case offHours = "off_hours"
+        /// Breached this lead's first-touch SLA: a re-route never goes back to such a rep.
+        case slaBreached = "sla_breached"
     }
 
     /// The rep.

@@ -4,9 +4,9 @@
 /// It writes the rep roster first, then a mix shaped like real B2B traffic: mostly engagement
 /// (email opens and web visits common, demo requests and RFPs rare), account-level third-party
 /// intent, profile updates (a lead's firmographics are derived from its id, so repeated profiles
-/// agree), rep outcomes, CRM assignments of leads and accounts, and out-of-office notices. Every
-/// third rep keeps office hours in a time zone. Lead popularity is skewed (a
-/// few leads are very active) and `occurred_at` never decreases.
+/// agree), rep outcomes, CRM assignments of leads and accounts, out-of-office notices, reps'
+/// first touches and a rare erasure request. Every third rep keeps office hours in a time zone.
+/// Lead popularity is skewed (a few leads are very active) and `occurred_at` never decreases.
 public struct SyntheticStream: Sendable {
     /// What to generate.
     public struct Options: Sendable, Equatable {
@@ -61,8 +61,22 @@ public struct SyntheticStream: Sendable {
             return true
         }
         let r = rng.unit()
-        if r < 0.62 {
+        if r < 0.595 {
             engagement(at: t, eventNo: i, into: &out)
+        } else if r < 0.6195 {
+            // A rep's first touch (by a random rep: the stream does not know the owners, so
+            // most first-touch SLAs breach).
+            let lead = pickLead()
+            begin("lead_touched", i, t, &out)
+            leadFields(lead, &out)
+            field("rep_id", repID(rng.below(options.reps)), &out)
+            field("channel", rng.unit() < 0.6 ? "email" : "call", &out)
+            end(&out)
+        } else if r < 0.62 {
+            // A rare erasure request.
+            begin("lead_forgotten", i, t, &out)
+            leadFields(pickLead(), &out)
+            end(&out)
         } else if r < 0.72 {
             intent(at: t, eventNo: i, into: &out)
         } else if r < 0.90 {

@@ -1,4 +1,12 @@
 extension RepBook {
+    /// See `RoutingDesk.reroute`.
+    public mutating func reroute(bucket: Bucket, at: Timestamp, country: String?, region: String?,
+                                 holdout: Bool, excluding: [String]) -> RoutingDecision {
+        excludedFromRouting = excluding
+        defer { excludedFromRouting = [] }
+        return route(bucket: bucket, at: at, country: country, region: region, currentOwner: nil, holdout: holdout)
+    }
+
     /// Routes a lead entering (or changing) rep bucket `bucket` at `at`. Rules in precedence
     /// order (the decision's `rule` names the one that chose):
     ///
@@ -37,7 +45,9 @@ extension RepBook {
                 || (region.map { rep.territories.contains($0) } ?? false)
         }
         for (i, rep) in reps.enumerated() {
-            if !rep.active || !rep.onRoster {
+            if !excludedFromRouting.isEmpty && excludedFromRouting.contains(rep.id) {
+                status[i] = .slaBreached
+            } else if !rep.active || !rep.onRoster {
                 status[i] = .inactive
             } else if !rep.isAvailable(at: ms) {
                 status[i] = .unavailable

@@ -28,7 +28,8 @@ extension RepBook {
                 longRate: longDen > 0 ? (Double(rep.longSuccesses) + prior * teamLong) / longDen : teamLong,
                 shortRate: shortDen > 0 ? (Double(rep.shortSuccesses) + prior * teamShort) / shortDen : teamShort,
                 longTrials: Int(rep.longTrials), longConversions: Int(rep.longSuccesses), tier: tiers[i],
-                loadToday: Int(rep.load(onDay: day)), capacityPerDay: Int(rep.capacityPerDay), territories: rep.territories))
+                loadToday: Int(rep.load(onDay: day)), capacityPerDay: Int(rep.capacityPerDay), territories: rep.territories,
+                slaBreaches: Int(rep.totalBreaches), slaBreachesShort: Int(rep.shortBreaches)))
         }
         return rows.enumerated().sorted { lhs, rhs in
             lhs.element.repScore != rhs.element.repScore ? lhs.element.repScore > rhs.element.repScore : lhs.offset < rhs.offset

@@ -24,6 +24,8 @@ public struct RepBook: Sendable {
     var cachedScores: [Double] = []
     var cachedTiers: [Int] = []
     var scoresStale = true
+    /// Reps `route` must pass over (set by `reroute` for the call only).
+    var excludedFromRouting: [String] = []
     /// Latest moment seen on rep events or routing (the rep windows' "now").
     public internal(set) var clock: Timestamp = Timestamp(millisecondsSinceEpoch: Int64.min)
 
@@ -68,7 +70,7 @@ public struct RepBook: Sendable {
             let day = floorDiv(e.occurredAt.millisecondsSinceEpoch, 86_400_000)
             reps[i].record(success: e.outcome == .converted, day: day, shortDays: shortDays)
             scoresStale = true
-        case .engagement, .intent, .profile:
+        case .engagement, .intent, .profile, .leadTouched, .leadForgotten:
             return false
         }
         clock = Timestamp.latest(clock, event.occurredAt)
@@ -80,6 +82,15 @@ public struct RepBook: Sendable {
     public mutating func recordRouting(repID: String, at: Timestamp) {
         let i = Int(intern(repID))
         countLoad(i, at: at.millisecondsSinceEpoch)
+    }
+
+    /// Counts a first-touch SLA breach of `repID` whose deadline was `at` (for breaches decided
+    /// elsewhere as well as here: a `LeadBook` calls it through its `RoutingDesk`, the daemon for
+    /// breaches other instances wrote). Unknown reps are added as off-roster.
+    public mutating func recordBreach(repID: String, at: Timestamp) {
+        let i = Int(intern(repID))
+        reps[i].recordBreach(day: floorDiv(at.millisecondsSinceEpoch, 86_400_000), shortDays: shortDays)
+        if routing.sla.breachWeight > 0 { scoresStale = true }
     }
 
     /// Removes and returns an outside assignment of a lead (`lead_assigned`) not yet applied.
@@ -161,6 +172,10 @@ public struct RepBook: Sendable {
             let short = (Double(rep.shortSuccesses) + prior * teamShort) / (Double(rep.shortTrials) + prior)
             scores[i] = routing.longWeight * (prior + Double(rep.longTrials) > 0 ? long : teamLong)
                 + routing.shortWeight * (prior + Double(rep.shortTrials) > 0 ? short : teamShort)
+            if routing.sla.breachWeight > 0 && rep.shortBreaches > 0 {
+                let b = Double(rep.shortBreaches)
+                scores[i] -= routing.sla.breachWeight * b / (b + max(1, prior))
+            }
         }
         // Rank in rep id order first so the stable sort breaks score ties by rep id.
         let ranked = sorted.filter { reps[Int($0)].active && reps[Int($0)].onRoster }

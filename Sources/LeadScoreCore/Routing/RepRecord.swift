@@ -26,11 +26,17 @@ struct RepRecord: Sendable, Equatable {
     var longTrials: UInt64 = 0
     var shortSuccesses: UInt64 = 0
     var shortTrials: UInt64 = 0
+    /// First-touch SLA breaches per day, slot `day mod ringDays` (a breach is counted on its
+    /// deadline's day), and their sum over the short window and overall.
+    var breaches: [UInt32]
+    var shortBreaches: UInt64 = 0
+    var totalBreaches: UInt64 = 0
 
     init(id: String, ringDays: Int) {
         self.id = id
         successes = [UInt32](repeating: 0, count: ringDays)
         trials = [UInt32](repeating: 0, count: ringDays)
+        breaches = [UInt32](repeating: 0, count: ringDays)
     }
 
     /// Today's load as seen on `day` (a new day starts at zero).
@@ -59,8 +65,9 @@ struct RepRecord: Sendable, Equatable {
             for i in 0..<ringDays {
                 successes[i] = 0
                 trials[i] = 0
+                breaches[i] = 0
             }
-            longSuccesses = 0; longTrials = 0; shortSuccesses = 0; shortTrials = 0
+            longSuccesses = 0; longTrials = 0; shortSuccesses = 0; shortTrials = 0; shortBreaches = 0
             headDay = day
             return
         }
@@ -70,11 +77,13 @@ struct RepRecord: Sendable, Equatable {
             let leavingShort = Int(floorMod(d - Int64(shortDays), Int64(ringDays)))
             shortSuccesses -= UInt64(successes[leavingShort])
             shortTrials -= UInt64(trials[leavingShort])
+            shortBreaches -= UInt64(breaches[leavingShort])
             let slot = Int(floorMod(d, Int64(ringDays)))
             longSuccesses -= UInt64(successes[slot])
             longTrials -= UInt64(trials[slot])
             successes[slot] = 0
             trials[slot] = 0
+            breaches[slot] = 0
             d += 1
         }
         headDay = day
@@ -96,6 +105,18 @@ struct RepRecord: Sendable, Equatable {
             shortTrials += 1
             if success { shortSuccesses += 1 }
         }
+    }
+}
+
+extension RepRecord {
+    /// Counts one first-touch SLA breach whose deadline fell on `day`.
+    mutating func recordBreach(day: Int64, shortDays: Int) {
+        slide(to: day, shortDays: shortDays)
+        totalBreaches += 1
+        let ringDays = Int64(breaches.count)
+        guard day > headDay - ringDays else { return }
+        breaches[Int(floorMod(day, ringDays))] &+= 1
+        if day > headDay - Int64(shortDays) { shortBreaches += 1 }
     }
 }
 

@@ -31,4 +31,8 @@ public struct RepView: Sendable, Equatable, Codable {
     public var capacityPerDay: Int
     /// Territories (empty: any).
     public var territories: [String]
+    /// First-touch SLA breaches since the rep was first seen.
+    public var slaBreaches: Int
+    /// First-touch SLA breaches in the short window (what `routing.sla.breach_weight` counts).
+    public var slaBreachesShort: Int
 }

@@ -16,6 +16,12 @@ public protocol RoutingDesk {
     /// When a first touch owed from `from` within `sla` is due: `from + sla` on the wall clock,
     /// or after `sla` of the rep's working time on the business clock (see `FirstTouchDue`).
     func firstTouchDue(repID: String?, from: Timestamp, sla: Duration, clock: SLAClock) -> FirstTouchDue
+    /// Routes a lead again after a first-touch SLA breach: like `route` with no owner, never to
+    /// a rep in `excluding` (the reps who breached this routing), who are listed as `sla_breached`.
+    mutating func reroute(bucket: Bucket, at: Timestamp, country: String?, region: String?,
+                          holdout: Bool, excluding: [String]) -> RoutingDecision
+    /// Counts a first-touch SLA breach of `repID` whose deadline was `at`.
+    mutating func recordBreach(repID: String, at: Timestamp)
 }
 
 extension RepBook: RoutingDesk {}

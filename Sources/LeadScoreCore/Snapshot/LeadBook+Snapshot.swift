@@ -2,11 +2,12 @@ import Collections
 
 extension LeadBook {
     /// Format version of `serialize(into:)`. Version 3 adds the negative signals' slots (14
-    /// half-lives, negative accumulators), each lead's daily cap counters and the disqualifier
-    /// flags, and each account's owner learned by routing with the lead that set it. Version 2
-    /// (sparse double-precision accumulators with their own reference time, 11 slots) and
-    /// version 1 (eleven single-precision accumulators per lead) are still read, with no
-    /// learned account owners.
+    /// half-lives, negative accumulators), each lead's daily cap counters, the disqualifier
+    /// flags, each account's owner learned by routing with the lead that set it, each lead's
+    /// first-touch deadline, the breach chains of re-routed leads and the forgotten leads'
+    /// sequence table. Version 2 (sparse double-precision accumulators with their own reference
+    /// time, 11 slots) and version 1 (eleven single-precision accumulators per lead) are still
+    /// read, with no learned account owners.
     public static let snapshotVersion: UInt32 = 3
     /// The oldest format version `init(deserializing:config:)` reads.
     public static let oldestReadableSnapshotVersion: UInt32 = 1
@@ -42,6 +43,7 @@ extension LeadBook {
             w.i64(lead.clock)
             w.i64(lead.intentClock)
             w.i64(lead.timerDue)
+            w.i64(lead.slaDue)
             w.f64(lead.dealOrSeats)
             w.i32(lead.account)
             w.i32(lead.nextInAccount)
@@ -67,6 +69,18 @@ extension LeadBook {
         for lead in leads where lead.capCount > 0 {
             let block = Int(lead.capBlock)
             for k in block..<(block + 2 * lead.capCount) { w.f64(capPool[k]) }
+        }
+        // Sorted, so equal books write equal bytes.
+        w.u32(UInt32(slaBreaches.count))
+        for (lead, chain) in slaBreaches.sorted(by: { $0.key < $1.key }) {
+            w.i32(lead)
+            w.u32(UInt32(chain.count))
+            for owner in chain { w.i32(owner) }
+        }
+        w.u32(UInt32(forgottenSeq.count))
+        for (hash, seq) in forgottenSeq.sorted(by: { $0.key < $1.key }) {
+            w.u64(hash)
+            w.u32(seq)
         }
         out = w.bytes
     }
@@ -139,6 +153,7 @@ extension LeadBook {
         let n = leadIDs.count
         leads.reserveCapacity(n)
         var pending: [TimerEntry] = []
+        var pendingSLA: [TimerEntry] = []
         for i in 0..<n {
             let lead = version == 1 ? try LeadBook.readLeadV1(&r) : try LeadBook.readLead(&r, version: version)
             // Indexes must point inside their tables: a corrupt snapshot must not trap later.
@@ -151,6 +166,7 @@ extension LeadBook {
                   lead.flags & ~LeadRecord.allFlags == 0
             else { throw SnapshotError(code: .corrupt, field: "leads") }
             if lead.timerDue != Int64.max { pending.append(TimerEntry(due: lead.timerDue, lead: Int32(i))) }
+            if lead.hasPendingSLA { pendingSLA.append(TimerEntry(due: lead.slaDue, lead: Int32(i))) }
             leads.append(lead)
         }
         for account in accounts where account.firstLead >= Int32(n) || account.ownerSetBy >= Int32(n) {
@@ -163,8 +179,10 @@ extension LeadBook {
             if version >= 3 { try readCaps(&r) }
             if halfLives != model.halfLife { rebaseToClocks(halfLives: halfLives) }
         }
+        if version >= 3 { try readSLAAndForgotten(&r) }
         guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
         timers = Heap(pending)
+        slaTimers = Heap(pendingSLA)
         leadIndex = LeadIDTable(capacity: n)
         for i in 0..<n {
             // A duplicate id would make two leads share one identity: refuse the snapshot.
@@ -185,10 +203,11 @@ extension LeadBook {
     }
 
     private static func readLead(_ r: inout SnapshotReader, version: UInt32) throws(SnapshotError) -> LeadRecord {
-        try r.need(version >= 3 ? 74 : 72, "leads")
+        try r.need(version >= 3 ? 82 : 72, "leads")
         var lead = LeadRecord(clock: try r.i64("leads"))
         lead.intentClock = try r.i64("leads")
         lead.timerDue = try r.i64("leads")
+        if version >= 3 { lead.slaDue = try r.i64("leads") }
         lead.dealOrSeats = try r.f64("leads")
         lead.account = try r.i32("leads")
         lead.nextInAccount = try r.i32("leads")
@@ -211,7 +230,33 @@ extension LeadBook {
             }
         }
         guard lead.dealOrSeats.isFinite && lead.dealOrSeats >= 0 else { throw SnapshotError(code: .corrupt, field: "leads") }
+        if lead.slaDue != Int64.max && lead.owner < 0 { throw SnapshotError(code: .corrupt, field: "leads") }
         return lead
+    }
+
+    /// Version 3: breach chains (lead, owners) and forgotten leads (id hash, last seq).
+    private mutating func readSLAAndForgotten(_ r: inout SnapshotReader) throws(SnapshotError) {
+        let chains = try r.u32("sla_breaches")
+        for _ in 0..<chains {
+            let lead = try r.i32("sla_breaches")
+            let count = try r.u32("sla_breaches")
+            guard lead >= 0, lead < Int32(leads.count), count <= 64, slaBreaches[lead] == nil else {
+                throw SnapshotError(code: .corrupt, field: "sla_breaches")
+            }
+            var chain: [Int32] = []
+            for _ in 0..<count {
+                let owner = try r.i32("sla_breaches")
+                guard owner >= 0, owner < Int32(owners.count) else { throw SnapshotError(code: .corrupt, field: "sla_breaches") }
+                chain.append(owner)
+            }
+            slaBreaches[lead] = chain
+        }
+        let forgotten = try r.u32("forgotten")
+        try r.need(Int(forgotten) * 12, "forgotten")
+        for _ in 0..<forgotten {
+            let hash = try r.u64("forgotten")
+            forgottenSeq[hash] = try r.u32("forgotten")
+        }
     }
 
     /// A version 1 lead: deal value (NaN for none) and seats (-1 for none) apart, no intent fields.

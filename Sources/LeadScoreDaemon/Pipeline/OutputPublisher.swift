@@ -23,6 +23,8 @@ final class OutputPublisher: Sendable {
         static let sourceOffset: StaticString = "leadscore-source-offset"
         static let dedupe: StaticString = "leadscore-dedupe"
         static let instance: StaticString = "leadscore-instance"
+        /// On an erasure's tombstones: the erased lead (the record key may be its account).
+        static let erasedLead: StaticString = "leadscore-erased-lead"
     }
 
     /// What a delivery report needs to know about its record, packed into the producer's token:
@@ -103,12 +105,25 @@ final class OutputPublisher: Sendable {
     }
 
     /// The stable dedupe key of an output.
-    static func dedupeKey(_ output: OutputEvent) -> String {
-        switch output {
-        case .leadRescored(let e): e.idempotencyKey
-        case .leadRouted(let e): e.idempotencyKey
-        case .enrichmentRequested(let e): e.idempotencyKey
+    static func dedupeKey(_ output: OutputEvent) -> String { output.idempotencyKey }
+
+    /// Enqueues the tombstone of an erased lead on one output topic: a null value under the key
+    /// its outputs had, the erased lead id in a header (the key may be its account's), and the
+    /// erasure's dedupe key.
+    func publishTombstone(_ erased: LeadErased, topic: OutputTopic, source: Source, sourceOffset: Int64) throws(KafkaError) {
+        var key = erased.accountID ?? erased.leadID
+        var dedupe = erased.idempotencyKey
+        var lead = erased.leadID
+        let result: Result<Void, KafkaError> = key.withUTF8 { k in
+            Result { () throws(KafkaError) in
+                try send(topic, key: UnsafeRawBufferPointer(k), value: nil, token: Token(topic: topic, inputTimestamp: nil), size: 0) { headers in
+                    Self.addHeaders(&headers, source: source, sourceOffset: sourceOffset, instanceID: instanceID)
+                    dedupe.withUTF8 { headers.add(Header.dedupe, UnsafeRawBufferPointer($0)) }
+                    lead.withUTF8 { headers.add(Header.erasedLead, UnsafeRawBufferPointer($0)) }
+                }
+            }
         }
+        try result.get()
     }
 
     /// Enqueues one output produced by input `source` at `sourceOffset`, rendering its JSON into
@@ -184,15 +199,15 @@ final class OutputPublisher: Sendable {
         }
         switch output {
         case .leadRescored(let e): leadAndSeq(e.leadID, Int(e.seq))
-        case .leadRouted(let e): leadAndSeq(e.leadID, Int(e.seq))
-        case .enrichmentRequested(let e): headers.add(Header.dedupe, string: e.idempotencyKey)
+        case .leadRouted(let e) where e.reroute == 0: leadAndSeq(e.leadID, Int(e.seq))
+        default: headers.add(Header.dedupe, string: output.idempotencyKey)
         }
     }
 
     /// Enqueues one record. An error that concerns this record alone (too large, invalid) is
     /// logged and counted and the record dropped: it can never be written, and stopping would
     /// stop the partition for good. Any other error is the caller's (fail-stop, then recovery).
-    private func send(_ topic: OutputTopic, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, token: Token, size: Int,
+    private func send(_ topic: OutputTopic, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, token: Token, size: Int,
                       headers: (inout KafkaOutgoingHeaders) -> Void) throws(KafkaError) {
         do {
             try producer.produce(to: handles[Int(topic.rawValue)], key: key, value: value, token: token.raw, headers: headers)

@@ -8,9 +8,14 @@ enum OutputTopic: UInt8, Sendable, Hashable, CaseIterable {
     case enrichment = 2
     case deadLetter = 3
 
-    /// The topic an output kind goes to.
+    /// The topic an output kind goes to (an erasure's first tombstone topic for `lead_erased`).
     init(_ kind: OutputEvent.Kind) {
-        switch kind {
+        self.init(kind.topic)
+    }
+
+    /// One of the three topics of the engine's outputs.
+    init(_ topic: LeadErased.Topic) {
+        switch topic {
         case .scores: self = .scores
         case .routing: self = .routing
         case .enrichment: self = .enrichment

@@ -310,6 +310,10 @@ struct PartitionWorkerCore {
                                counts: inout BatchCounts) throws(KafkaError) {
         guard !outputs.isEmpty else { return }
         for output in outputs {
+            if case .leadErased(let erased) = output {
+                try erase(erased, partition: &p, sourceOffset: sourceOffset, counts: &counts)
+                continue
+            }
             if case .leadRescored(let rescored) = output { p.count(rescored) }
             if !p.written.isEmpty, p.written.contains(OutputKey(topic: OutputTopic(output.kind), dedupe: OutputPublisher.dedupeKey(output))) {
                 counts.suppressed += 1
@@ -324,6 +328,22 @@ struct PartitionWorkerCore {
             counts.outputs[output.kind, default: 0] += 1
             if case .leadRouted(let routed) = output { environment.recent.append(routed) }
         }
+    }
+
+    /// An erased lead: one tombstone per output topic it had records on (each checked against
+    /// what the recovery scan found, since a crash may fall between them), and it leaves the
+    /// bucket counts.
+    private func erase(_ erased: LeadErased, partition p: inout WorkerPartition, sourceOffset: Int64,
+                       counts: inout BatchCounts) throws(KafkaError) {
+        p.uncount(erased)
+        for topic in erased.topics.map(OutputTopic.init) {
+            if !p.written.isEmpty, p.written.contains(OutputKey(topic: topic, dedupe: erased.idempotencyKey)) {
+                counts.suppressed += 1
+                continue
+            }
+            try environment.publisher.publishTombstone(erased, topic: topic, source: p.source, sourceOffset: sourceOffset)
+        }
+        counts.outputs[.erased, default: 0] += 1
     }
 
     // MARK: - Housekeeping

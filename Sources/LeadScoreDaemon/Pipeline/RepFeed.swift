@@ -22,6 +22,8 @@ final class RepFeed: Sendable {
         case event(InputEvent)
         /// Another instance routed a lead to this rep at this moment.
         case routedElsewhere(repID: String, at: Timestamp)
+        /// A lead of another instance breached its first-touch deadline (`at`) with this rep.
+        case breachedElsewhere(repID: String, at: Timestamp)
     }
 
     private let reader: KafkaPartitionReader
@@ -67,6 +69,7 @@ final class RepFeed: Sendable {
             switch item {
             case .event(let event): book.apply(event)
             case .routedElsewhere(let repID, let at): book.recordRouting(repID: repID, at: at)
+            case .breachedElsewhere(let repID, let at): book.recordBreach(repID: repID, at: at)
             }
         }
     }
@@ -102,6 +105,11 @@ final class RepFeed: Sendable {
                     // so of those only the head (lead, bucket, holdout) is read, for the uplift.
                     let own = batch.withHeader(at: i, named: instanceHeader) { $0.map { $0.elementsEqual(instanceBytes) } ?? false }
                     guard let routed = batch.withValue(at: i, { $0.flatMap { RoutedRecord.parse($0, repAndTime: !own) } }) else { continue }
+                    if routed.kind == .breached {
+                        // Own breaches were counted when they were decided.
+                        if !own, let repID = routed.repID, let at = routed.occurredAt { decoded.append(.breachedElsewhere(repID: repID, at: at)) }
+                        continue
+                    }
                     uplift.recordRouting(leadID: routed.leadID, bucket: routed.bucket, holdout: routed.holdout)
                     if !own, let item = Self.routedElsewhere(routed) { decoded.append(item) }
                     continue

@@ -48,6 +48,17 @@ extension RepState {
         func firstTouchDue(repID: String?, from: Timestamp, sla: Duration, clock: SLAClock) -> FirstTouchDue {
             state.withBook { $0.firstTouchDue(repID: repID, from: from, sla: sla, clock: clock) }
         }
+
+        mutating func reroute(bucket: Bucket, at: Timestamp, country: String?, region: String?,
+                              holdout: Bool, excluding: [String]) -> RoutingDecision {
+            state.withBook {
+                $0.reroute(bucket: bucket, at: at, country: country, region: region, holdout: holdout, excluding: excluding)
+            }
+        }
+
+        mutating func recordBreach(repID: String, at: Timestamp) {
+            state.withBook { $0.recordBreach(repID: repID, at: at) }
+        }
     }
 
     /// A desk over this rep state.

@@ -8,6 +8,16 @@ import LeadScoreCore
 /// this is a reader of well-formed records (the daemon's own and its peers'), not a validator: a
 /// record it cannot follow yields nil.
 struct RoutedRecord: Sendable, Equatable {
+    /// The record types of the routing topic the feed reads.
+    enum Kind: Sendable, Equatable {
+        /// `lead_routed`: a decision (a bucket change's or a re-route's).
+        case routed
+        /// `lead_sla_breached`: `repID` missed a first-touch deadline (`occurredAt`); its
+        /// bucket is the lead's, `holdout` is false.
+        case breached
+    }
+
+    var kind: Kind = .routed
     var leadID: String
     /// nil when no rep was eligible; `self_serve` for self-serve leads.
     var repID: String?
@@ -15,14 +25,15 @@ struct RoutedRecord: Sendable, Equatable {
     var holdout: Bool
     var occurredAt: Timestamp?
 
-    /// Reads a record; nil when it is not a `lead_routed` object with a lead id and a bucket.
+    /// Reads a record; nil when it is not a `lead_routed` or `lead_sla_breached` object with a lead
+    /// id and a bucket (escalations and erasure tombstones carry nothing for rep state).
     /// Without `repAndTime`, reading stops once lead, bucket and holdout are known (they come
     /// before the candidates in the daemon's own records), and `repID`/`occurredAt` may be nil.
     static func parse(_ bytes: UnsafeRawBufferPointer, repAndTime: Bool = true) -> RoutedRecord? {
         var r = Reader(bytes: bytes)
         guard r.skipSpace(), r.byte == UInt8(ascii: "{") else { return nil }
         r.i += 1
-        var leadID: String?, repID: String?, bucket: Bucket?, holdout = false, occurredAt: Timestamp?, isRouted = true
+        var leadID: String?, repID: String?, bucket: Bucket?, holdout = false, occurredAt: Timestamp?, kind: Kind? = .routed
         var sawHoldout = false
         guard r.skipSpace() else { return nil }
         if r.byte == UInt8(ascii: "}") { return nil }
@@ -34,7 +45,10 @@ struct RoutedRecord: Sendable, Equatable {
             if r.byte == UInt8(ascii: "\"") {
                 guard let value = r.string() else { return nil }
                 switch field {
-                case .type: isRouted = !value.escaped && bytes[value.range].elementsEqual("lead_routed".utf8)
+                case .type:
+                    let type = bytes[value.range]
+                    kind = value.escaped ? nil : type.elementsEqual("lead_routed".utf8) ? .routed
+                        : type.elementsEqual("lead_sla_breached".utf8) ? .breached : nil
                 case .leadID: leadID = r.text(value)
                 case .repID: repID = r.text(value)
                 case .bucket: bucket = value.escaped ? nil : bucketNames.first { bytes[value.range].elementsEqual($0.name) }?.bucket
@@ -57,8 +71,8 @@ struct RoutedRecord: Sendable, Equatable {
             if r.byte == UInt8(ascii: "}") { break }
             return nil
         }
-        guard isRouted, let leadID, let bucket else { return nil }
-        return RoutedRecord(leadID: leadID, repID: repID, bucket: bucket, holdout: holdout, occurredAt: occurredAt)
+        guard let kind, let leadID, let bucket else { return nil }
+        return RoutedRecord(kind: kind, leadID: leadID, repID: repID, bucket: bucket, holdout: holdout, occurredAt: occurredAt)
     }
 
     /// Bucket names as bytes, matched without building a string per record.

@@ -62,4 +62,9 @@ struct WorkerPartition {
         if let old = rescored.oldBucket { buckets[Int(old.rawValue)] -= 1 }
         buckets[Int(rescored.newBucket.rawValue)] += 1
     }
+
+    /// An erased lead leaves the counts.
+    mutating func uncount(_ erased: LeadErased) {
+        if let bucket = erased.bucket { buckets[Int(bucket.rawValue)] -= 1 }
+    }
 }

@@ -102,9 +102,10 @@ public final class KafkaProducer: Sendable {
     /// The hot path: enqueues one record with no allocation of its own. Key and value are copied by
     /// librdkafka during the call; `headers` adds the record's headers straight into librdkafka's
     /// list; the outcome goes to `onDelivery` with `token` (at most `KafkaTokenDelivery.maxToken`).
+    /// A nil `value` writes a tombstone (a null value, which log compaction reads as a delete).
     /// Blocks only while the local queue is full.
     public func produce(
-        to topic: KafkaProducerTopic, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, token: UInt64,
+        to topic: KafkaProducerTopic, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, token: UInt64,
         headerCapacity: Int = 4, headers build: (inout KafkaOutgoingHeaders) -> Void = { _ in }
     ) throws(KafkaError) {
         var headers = KafkaOutgoingHeaders(capacity: headerCapacity)
@@ -119,7 +120,7 @@ public final class KafkaProducer: Sendable {
         let err = retryingWhileQueueFull {
             leadscore_produce(
                 client.handle, rkt, leadscore_partition_ua, key?.baseAddress, key?.count ?? 0,
-                value.baseAddress ?? UnsafeRawPointer(bitPattern: 1), value.count, hdrs, opaque)
+                value.map { $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1) } ?? nil, value?.count ?? 0, hdrs, opaque)
         }
         if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
         if let hdrs { rd_kafka_headers_destroy(hdrs) }
