@@ -1,4 +1,5 @@
 import Foundation
+import LeadScoreCore
 import LeadScoreKafka
 import LeadScoreTestSupport
 import Testing
@@ -19,6 +20,9 @@ extension DaemonIntegrationTests {
             }
             let producer = try harness.producer()
             let port = try LoopbackPort.free()
+            // One rep: leads get routed and, with no one touching them, first-touch SLAs breach
+            // and escalate, so those outputs go through the crashes too.
+            try DaemonHarness.produceRepEvents([DaemonHarness.soloRoster], with: producer)
 
             // The input streams in (about 2.5k events/s, some 80 s) while the daemon is killed and restarted.
             let input = events
@@ -84,9 +88,12 @@ extension DaemonIntegrationTests {
             #expect(await last.wait(timeout: .seconds(10)), "SIGTERM did not stop the daemon within 10 s")
             #expect(last.terminationStatus == 0)
 
-            let expected = try harness.expectedOutputs()
+            let expected = try harness.expectedOutputs(repEvents: [try EventDecoder().decode(DaemonHarness.soloRoster)])
             let (problems, records) = try harness.verifyExactlyOnce(expected: expected)
             #expect(records > 10_000, "too few outputs to mean anything: \(records)")
+            let slaOutputs = (expected["lead-routing"] ?? [:]).keys.filter { $0.hasSuffix(":b1") || $0.hasSuffix(":escalated") }.count
+            let erasures = (expected["lead-scores"] ?? [:]).keys.filter { $0.hasSuffix(":erased") }.count
+            #expect(slaOutputs > 1_000 && erasures > 5, "SLA outputs \(slaOutputs), erasures \(erasures): too few to mean anything")
             #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(10).joined(separator: "\n"))")
 
             let letters = try harness.readAll(["leadscore-deadletter"])

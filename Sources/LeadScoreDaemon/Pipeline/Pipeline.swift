@@ -147,6 +147,12 @@ final class Pipeline: Sendable {
         recordStartPositions(consumer)
         repFeed.start()
         defer { repFeed.stop() }
+        // Routing (and first-touch SLAs) need the rep state: until the rep events have been read
+        // to their end once, a routing decision would see a partial roster. No lead record is
+        // polled before then (the group is joined at the first poll).
+        while !repFeed.waitUntilCaughtUp(timeout: .milliseconds(200)) {
+            if control.stopRequested.load(ordering: .acquiring) { break }
+        }
 
         var lastHousekeeping = ContinuousClock.now
         var split = [[Int]](repeating: [], count: workers.count)

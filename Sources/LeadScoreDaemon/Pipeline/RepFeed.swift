@@ -38,6 +38,8 @@ final class RepFeed: Sendable {
     private let metrics: DaemonMetrics
     private let reps: RepState
     private let caughtUpOnce = Atomic<Bool>(false)
+    /// Signalled once, when `caughtUpOnce` becomes true (the pipeline waits on it).
+    private let caughtUpSignal = WorkDone()
     private let stopRequested = Atomic<Bool>(false)
     /// Most leads the uplift tally remembers.
     let upliftMaxLeads: Int
@@ -59,6 +61,11 @@ final class RepFeed: Sendable {
 
     /// True once every partition of the topic has been read to its end at least once.
     var isCaughtUp: Bool { caughtUpOnce.load(ordering: .acquiring) }
+
+    /// Waits up to `timeout` for the first catch-up; true once caught up.
+    func waitUntilCaughtUp(timeout: Duration) -> Bool {
+        isCaughtUp || caughtUpSignal.wait(timeout: timeout)
+    }
 
     /// The uplift counts as of the last batch read.
     var uplift: UpliftTally.Counts { publishedUplift.withLock { $0 } }
@@ -127,6 +134,7 @@ final class RepFeed: Sendable {
             }
             if !isCaughtUp && reader.isAtEnd {
                 caughtUpOnce.store(true, ordering: .releasing)
+                caughtUpSignal.signal()
                 logger.info("rep events caught up")
             }
         }
