@@ -70,9 +70,10 @@ struct GroundTruthWorldTests {
     /// The truth the evaluation should find, found by the evaluation itself: leads in A convert
     /// more than in B, B more than C, and routing by rep score beats the round-robin holdout.
     @Test func evaluationFindsTheTruth() throws {
-        // A 20% holdout (instead of 5%) so a small world measures the uplift with a useful interval.
+        // A 50% holdout (instead of 5%): an even split gives a small world the narrowest interval
+        // (at 20%, seeds differ on whether +0.03 clears it).
         var config = ScoringConfig()
-        config.routing.holdoutShare = 0.2
+        config.routing.holdoutShare = 0.5
         // This world gives no value to an account keeping one rep, so learned account owners can
         // only cost it (later leads follow the first lead's rep instead of the best by score and
         // load); the test measures rep-score routing against the round-robin holdout.
@@ -90,6 +91,6 @@ struct GroundTruthWorldTests {
         let overall = try #require(report.uplift.overall.difference)
         #expect(overall.difference > 0)
         #expect(overall.isSignificant)
-        #expect(report.uplift.overall.holdout.leads > 500)
+        #expect(report.uplift.overall.holdout.leads > 1_500)
     }
 }

@@ -1,11 +1,14 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and the same on every platform, which
 /// `SystemRandomNumberGenerator` is not meant to be.
-struct SplitMix64: Sendable {
-    var state: UInt64
+public struct SplitMix64: Sendable {
+    /// The generator's state.
+    public var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator at `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,8 +17,8 @@ struct SplitMix64: Sendable {
     }
 
     /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Uniform in 0..<n (n > 0).
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
 }

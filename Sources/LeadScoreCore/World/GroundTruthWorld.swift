@@ -22,7 +22,8 @@ import Darwin
 /// exactly the same routing decisions. Also on the stream: a warm-up of historical outcomes per
 /// rep, roster churn (reps leaving, new reps joining), out-of-office spells, leads assigned in the
 /// CRM (which convert or not like routed ones), profiles that arrive late (enrichment requests),
-/// and account-level third-party intent. Deterministic by seed; `occurred_at` never decreases.
+/// account-level third-party intent, and reps' first touches (`lead_touched`: most in time, some
+/// late, some never, so first-touch SLAs breach and leads get re-routed now and then). Deterministic by seed; `occurred_at` never decreases.
 public struct GroundTruthWorld: Sendable {
     /// What to generate.
     public struct Options: Sendable, Equatable {
@@ -39,6 +40,9 @@ public struct GroundTruthWorld: Sendable {
         /// The configuration the closed-loop engine routes with (the one the daemon or replay
         /// will run, for the routing to agree).
         public var config: ScoringConfig
+        /// Whether the world writes reps' first touches itself, to the reps its own engine chose
+        /// (true), or leaves them to the caller (the demo touches for the reps the daemon chose).
+        public var touches = true
 
         /// Defaults: 20 reps, seed 1, starting 2026-01-05T00:00:00Z, 60 days, the built-in model.
         public init(leads: Int, reps: Int = 20, seed: UInt64 = 1,
@@ -151,6 +155,7 @@ public struct GroundTruthWorld: Sendable {
 
     private mutating func write(_ item: WorldQueue.Item, into out: inout [UInt8]) {
         let t = item.time
+        now = t
         switch item.kind {
         case .arrive(let l):
             let i = Int(l)
@@ -223,6 +228,12 @@ public struct GroundTruthWorld: Sendable {
             out.append(UInt8(ascii: "\""))
             end(&out)
             queue.push(until + Int64((10 + 20 * rng.unit()) * Double(Self.day)), .awaySpell(rep: r))
+        case .touch(let l, let r):
+            begin("lead_touched", t, &out)
+            leadFields(Int(l), &out)
+            field("rep_id", reps[Int(r)].repID, &out)
+            field("channel", rng.unit() < 0.6 ? "call" : "email", &out)
+            end(&out)
         case .churn:
             // One rep leaves; a new one (with a fresh hidden skill) joins a day later.
             if let leaving = activeRep() {
@@ -237,6 +248,8 @@ public struct GroundTruthWorld: Sendable {
     }
 
     private var leavers: Set<Int> = []
+    /// Time of the item being written (what the world schedules is never earlier).
+    private var now: Int64 = Int64.min
 
     /// Room for everything the world routes on a busy day, so capacity rarely decides.
     private var capacityPerDay: Int {
@@ -310,6 +323,7 @@ public struct GroundTruthWorld: Sendable {
         guard let event = try? decoder.decode(Array(line)) else { return }
         engine.apply(event, into: &pending)
         for output in pending {
+            if options.touches, case .leadRouted(let routed) = output { scheduleTouch(routed) }
             guard case .leadRouted(let routed) = output, routed.bucket != .selfServe, let repID = routed.repID,
                   routed.leadID.hasPrefix("L-"), let i = Int(routed.leadID.dropFirst(2)), leads.indices.contains(i),
                   leads[i].outcomeRep == nil, let rep = reps.firstIndex(where: { $0.repID == repID })
@@ -319,6 +333,27 @@ public struct GroundTruthWorld: Sendable {
             scheduleOutcome(lead: i, rep: rep, routedAt: routed.occurredAt.millisecondsSinceEpoch)
         }
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The rep a lead was routed to reaches out: mostly well before the first-touch deadline,
+    /// sometimes late (the deadline passes: a breach and a re-route), sometimes never.
+    private mutating func scheduleTouch(_ routed: LeadRouted) {
+        guard routed.bucket != .selfServe, let repID = routed.repID, let due = routed.slaDueAt,
+              routed.leadID.hasPrefix("L-"), let i = Int(routed.leadID.dropFirst(2)), leads.indices.contains(i),
+              let rep = reps.firstIndex(where: { $0.repID == repID }) else { return }
+        let sla = Double(max(60_000, due.millisecondsSinceEpoch - routed.occurredAt.millisecondsSinceEpoch))
+        let u = rng.unit()
+        let delay: Double
+        if u < 0.8 {
+            delay = rng.unit() * 0.9 * sla
+        } else if u < 0.95 {
+            delay = (1.1 + 2 * rng.unit()) * sla
+        } else {
+            return
+        }
+        // A decay transition is stamped with its crossing moment, which stream time may already
+        // have passed: the touch is never scheduled before the line being written.
+        queue.push(max(now, routed.occurredAt.millisecondsSinceEpoch + Int64(delay)), .touch(lead: Int32(i), rep: Int32(rep)))
     }
 
     private func typeName(of line: ArraySlice<UInt8>) -> String {

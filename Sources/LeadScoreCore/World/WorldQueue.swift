@@ -12,6 +12,7 @@ struct WorldQueue: Sendable {
         case roster(rep: Int32, active: Bool)
         case awaySpell(rep: Int32)
         case churn
+        case touch(lead: Int32, rep: Int32)
     }
 
     struct Item: Sendable {

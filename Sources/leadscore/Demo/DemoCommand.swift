@@ -51,8 +51,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT for the dashboard and /metrics (empty: no HTTP).")
     var http: String = "127.0.0.1:8080"
 
-    @Option(help: "Partitions of lead-events.")
-    var partitions: Int = 4
+    @Option(help: "Partitions of lead-events. With one (the default) the daemon routes exactly as the world's own engine, so reps touch the leads they own; with more, rep load is counted across partitions and some touches come from a rep the daemon did not choose (more SLA breaches).")
+    var partitions: Int = 1
 
     @Flag(help: "Print plain text frames (the default when stdout is not a terminal).")
     var plain = false
@@ -123,11 +123,16 @@ struct DemoCommand: AsyncParsableCommand {
             let kafka = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "leadscore-demo")
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             worldStart = (now - Int64(days) * 86_400_000 - 3_600_000) / 60_000 * 60_000
-            let world = GroundTruthWorld(.init(leads: leads, reps: reps, seed: seed,
-                                               start: Timestamp(millisecondsSinceEpoch: worldStart), days: days))
+            var options = GroundTruthWorld.Options(leads: leads, reps: reps, seed: seed,
+                                                   start: Timestamp(millisecondsSinceEpoch: worldStart), days: days)
+            // Reps touch the leads the daemon routed to them (below), not the world's own picks.
+            options.touches = false
             traffic = DemoTraffic(producer: try KafkaProducer(configuration: kafka, logger: logger), topics: broker.topics,
-                                  rate: rate, world: world)
-            observer = try DemoObserver(configuration: kafka, topics: broker.topics, logger: logger)
+                                  rate: rate, world: GroundTruthWorld(options))
+            let touches = DemoTouches(seed: seed)
+            observer = try DemoObserver(configuration: kafka, topics: broker.topics, logger: logger) { [traffic] decision in
+                if let touch = touches.touch(for: decision) { traffic.touch(touch) }
+            }
         } catch {
             return "cannot start: \(error)"
         }

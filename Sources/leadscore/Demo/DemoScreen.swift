@@ -28,6 +28,8 @@ struct DemoScreen {
     var reps: [Rep]
     var decisions: [DemoObserver.Decision]
     var routed: Int
+    var breaches: Int
+    var escalations: Int
     var report: EvaluationReport?
 
     /// The frame as lines of at most `width` characters.
@@ -38,7 +40,8 @@ struct DemoScreen {
         let when = worldTime == Int64.min ? "starting" : Timestamp(millisecondsSinceEpoch: worldTime).rfc3339.prefix(16).replacingOccurrences(of: "T", with: " ")
         let perSecond = elapsedSeconds > 0 ? Double(sent) / elapsedSeconds : 0
         out.append("world \(when) (day \(min(day, worldDays)) of \(worldDays))\(worldFinished ? ", finished" : "") · sent \(sent) events "
-            + "(\(Int(perSecond.rounded()))/s, target \(rate)/s) · daemon: \(eventsIn) lead events in, \(ready ? "ready" : "starting") · \(routed) routed")
+            + "(\(Int(perSecond.rounded()))/s, target \(rate)/s) · daemon: \(eventsIn) lead events in, \(ready ? "ready" : "starting") · \(routed) routed, "
+            + "\(breaches) first touches missed, \(escalations) escalated")
         out.append("")
         out.append("Leads by bucket   " + ["A", "B", "C", "nurture", "self_serve", "disqualified"].map { "\($0) \(buckets[$0] ?? 0)" }.joined(separator: "   "))
         out.append("")

@@ -22,12 +22,32 @@ final class DemoTraffic: Sendable {
     let worldTime = Atomic<Int64>(Int64.min)
     /// True once the world has no more lines.
     let finished = Atomic<Bool>(false)
+    /// Reps' first touches to send, ordered by their moment (see `touch(_:)`).
+    private let touches = Mutex<[Touch]>([])
+
+    /// A rep reaching out to a lead the daemon routed to it.
+    struct Touch: Sendable {
+        var leadID: String
+        var accountID: String?
+        var repID: String
+        /// World time (ms) of the touch.
+        var at: Int64
+    }
 
     init(producer: KafkaProducer, topics: DemoBroker.Topics, rate: Int, world: GroundTruthWorld) {
         self.producer = producer
         self.topics = topics
         self.rate = max(1, rate)
         self.world = Mutex(world)
+    }
+
+    /// Queues a touch; it is sent once the world's clock reaches its moment (at once if the world
+    /// is already past it: a touch read late may miss the deadline).
+    func touch(_ touch: Touch) {
+        touches.withLock { list in
+            let position = list.firstIndex { $0.at > touch.at } ?? list.count
+            list.insert(touch, at: position)
+        }
     }
 
     /// Produces until the world ends or the task is cancelled, pacing by the wall clock in small
@@ -49,6 +69,7 @@ final class DemoTraffic: Sendable {
                     return
                 }
                 try send(line.dropLast())
+                try sendDueTouches()
                 produced += 1
                 sent.store(produced, ordering: .relaxed)
             }
@@ -59,6 +80,22 @@ final class DemoTraffic: Sendable {
     /// Flushes what is queued and closes the producer.
     func close() {
         producer.close(flushTimeout: .seconds(2))
+    }
+
+    private func sendDueTouches() throws {
+        let now = worldTime.load(ordering: .relaxed)
+        let due = touches.withLock { list -> [Touch] in
+            let n = list.firstIndex { $0.at > now } ?? list.count
+            defer { list.removeFirst(n) }
+            return Array(list.prefix(n))
+        }
+        for touch in due {
+            var line = #"{"event_id":"touch-\#(touch.leadID)-\#(touch.at)","type":"lead_touched","occurred_at":""#
+            line += Timestamp(millisecondsSinceEpoch: touch.at).rfc3339 + #"","lead_id":""# + touch.leadID + "\""
+            if let account = touch.accountID { line += #","account_id":""# + account + "\"" }
+            line += #","rep_id":""# + touch.repID + #"","channel":"call"}"#
+            try send(ArraySlice(Array(line.utf8)))
+        }
     }
 
     private func send(_ line: ArraySlice<UInt8>) throws {

@@ -62,7 +62,7 @@ struct DemoView: Sendable {
             worldStart: worldStart, worldDays: days, worldFinished: traffic.finished.load(ordering: .acquiring),
             eventsIn: summary["events_in"] as? Int ?? 0, ready: summary["ready"] as? Bool ?? false,
             buckets: summary["buckets"] as? [String: Int] ?? [:], reps: reps, decisions: seen.decisions,
-            routed: seen.routed, report: seen.report)
+            routed: seen.routed, breaches: seen.breaches, escalations: seen.escalations, report: seen.report)
     }
 
     private func write(_ text: String) {
