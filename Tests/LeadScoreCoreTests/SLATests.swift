@@ -66,6 +66,28 @@ struct SLATests {
         #expect(OutputEvent.leadRouted(reroute).jsonString.contains(#""reroute":1"#))
     }
 
+    @Test("a B lead routed Friday 16:30 in New York before the DST change breaches at its business-hours deadline, not before")
+    func businessHoursBreachAcrossDST() throws {
+        var engine = ScoringEngine(config: Fixture.noHoldout)
+        var out: [OutputEvent] = []
+        let friday = try Timestamp(rfc3339: "2026-10-30T20:30:00Z")
+        engine.apply(.repRoster(RepRosterEvent(eventID: "ny", occurredAt: friday, repID: "ny", name: "NY", active: true,
+                                               capacityPerDay: 10, workingHours: WorkingHoursTests.newYork)), into: &out)
+        // Quality 100, no intent: score 60, bucket B (24h SLA on the business clock by default).
+        engine.apply(Fixture.profile("L", at: friday, deal: 80_000, industry: "software", employees: 5_000, techno: ["hubspot"]), into: &out)
+        let routed = try #require(Fixture.routed(out).first)
+        #expect(routed.bucket == .b && routed.repID == "ny")
+        // 30 min on Friday, Mon 8h, Tue 8h, Wed 7h30 after the clocks went back: Wed 16:30 EST.
+        let due = try Timestamp(rfc3339: "2026-11-04T21:30:00Z")
+        #expect(routed.slaDueAt == due)
+        out.removeAll()
+        engine.apply(Self.tick(at: due), into: &out)
+        #expect(Self.breaches(out).isEmpty)
+        engine.apply(Self.tick(at: Timestamp(millisecondsSinceEpoch: due.millisecondsSinceEpoch + 1)), into: &out)
+        #expect(Self.breaches(out).map(\.slaDueAt) == [due])
+        #expect(Self.escalations(out).map(\.reason) == ["no eligible rep to re-route to"])
+    }
+
     @Test("a touch by the owner in time (even at the deadline) stops the clock; a touch by another rep does not")
     func touches() throws {
         do {
