@@ -4,7 +4,8 @@ import LeadScoreCore
 /// charts (no script, no CDN, no external font), every number also in a table, and the rules the
 /// numbers follow at the end.
 enum EvaluationHTML {
-    static let colors = ["#1b7837", "#5aae61", "#a6dba0", "#bdbdbd", "#9970ab"]
+    /// One per bucket of `EvaluationReport.bucketOrder` (A ... self_serve, disqualified).
+    static let colors = ["#1b7837", "#5aae61", "#a6dba0", "#bdbdbd", "#9970ab", "#d6604d"]
 
     static func render(_ r: EvaluationReport, title: String) -> String {
         var body = "<h1>\(escape(title))</h1>\n"
@@ -177,7 +178,7 @@ enum EvaluationHTML {
             let x = left + slot * Double(i) + slot * 0.2
             let w = slot * 0.6
             if let rate = row.rate {
-                out += "<rect x=\"\(n(x))\" y=\"\(n(y(rate)))\" width=\"\(n(w))\" height=\"\(n(y(0) - y(rate)))\" fill=\"\(colors[i])\"><title>\(row.bucket.name): \(EvaluationReport.percent(rate)) of \(row.leads)</title></rect>"
+                out += "<rect x=\"\(n(x))\" y=\"\(n(y(rate)))\" width=\"\(n(w))\" height=\"\(n(y(0) - y(rate)))\" fill=\"\(colors[i % colors.count])\"><title>\(row.bucket.name): \(EvaluationReport.percent(rate)) of \(row.leads)</title></rect>"
                 out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(y(rate) - 4))\" text-anchor=\"middle\">\(EvaluationReport.percent(rate))</text>"
             }
             out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(height - bottom + 16))\" text-anchor=\"middle\">\(row.bucket.name)</text>"
@@ -270,7 +271,7 @@ enum EvaluationHTML {
             for (b, count) in slice.counts.enumerated() where count > 0 {
                 let y0 = y(Double(base))
                 let y1 = y(Double(base + count))
-                out += "<rect x=\"\(n(left + slot * Double(i) + 1))\" y=\"\(n(y1))\" width=\"\(n(max(1, slot - 2)))\" height=\"\(n(y0 - y1))\" fill=\"\(colors[b])\"><title>\(escape(slice.end.description)) \(EvaluationReport.bucketOrder[b].name): \(count)</title></rect>"
+                out += "<rect x=\"\(n(left + slot * Double(i) + 1))\" y=\"\(n(y1))\" width=\"\(n(max(1, slot - 2)))\" height=\"\(n(y0 - y1))\" fill=\"\(colors[b % colors.count])\"><title>\(escape(slice.end.description)) \(EvaluationReport.bucketOrder[b].name): \(count)</title></rect>"
                 base += count
             }
         }
@@ -280,7 +281,7 @@ enum EvaluationHTML {
         }
         for (b, bucket) in EvaluationReport.bucketOrder.enumerated() {
             let lx = left + Double(b) * 100
-            out += "<rect x=\"\(n(lx))\" y=\"2\" width=\"12\" height=\"12\" fill=\"\(colors[b])\"/><text x=\"\(n(lx + 16))\" y=\"12\">\(bucket.name)</text>"
+            out += "<rect x=\"\(n(lx))\" y=\"2\" width=\"12\" height=\"12\" fill=\"\(colors[b % colors.count])\"/><text x=\"\(n(lx + 16))\" y=\"12\">\(bucket.name)</text>"
         }
         return svg(out, label: "Leads per bucket over time")
     }
