@@ -48,7 +48,7 @@ enum DashboardPage {
 
     <h2>Rep leaderboard</h2>
     <div class="panel"><div id="reps-chart"></div></div>
-    <table><thead><tr><th>rep</th><th>tier</th><th class="n">score</th><th class="n">long rate</th><th class="n">short rate</th><th class="n">load today</th><th class="n">capacity</th><th>available</th></tr></thead><tbody id="reps"></tbody></table>
+    <table><thead><tr><th>rep</th><th>tier</th><th class="n">score</th><th class="n">long rate</th><th class="n">short rate</th><th class="n">load today</th><th class="n">capacity</th><th>available</th><th class="n" title="first-touch SLAs missed in the short window (since first seen)">SLA breaches</th></tr></thead><tbody id="reps"></tbody></table>
 
     <h2>Uplift: model routing vs holdout</h2>
     <p class="muted" id="uplift-definition"></p>
@@ -149,7 +149,8 @@ enum DashboardPage {
         `<tr id="rep-${esc(p.rep_id)}"><td>${esc(p.rep_id)} <span class="muted">${p.on_roster ? esc(p.name) : "not on the roster"}</span></td>` +
         `<td>${["top", "middle", "bottom"][p.tier] ?? esc(p.tier)}</td><td class="n score">${num(p.rep_score)}</td>` +
         `<td class="n">${num(p.long_rate)}</td><td class="n">${num(p.short_rate)}</td><td class="n">${esc(p.load_today)}</td>` +
-        `<td class="n">${esc(p.capacity_per_day)}</td><td>${p.available ? "yes" : "no"}</td></tr>`).join("");
+        `<td class="n">${esc(p.capacity_per_day)}</td><td>${p.available ? "yes" : "no"}</td>` +
+        `<td class="n breaches">${esc(p.sla_breaches_short ?? 0)} <span class="muted">(${esc(p.sla_breaches ?? 0)})</span></td></tr>`).join("");
 
       const up = s.uplift ?? { rows: [] };
       $("uplift-definition").textContent = (up.definition ?? "") +

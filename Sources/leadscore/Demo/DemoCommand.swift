@@ -189,6 +189,10 @@ struct DemoCommand: AsyncParsableCommand {
           listen: "\(http)"
         stream:
           idle_clock: false
+        drift:
+          # World time runs weeks per minute: a short window shows the mix move.
+          window: 1m
+          sample_every: 2s
         """
     }
 
