@@ -39,21 +39,23 @@ extension RepBook {
         let day = floorDiv(ms, 86_400_000)
         let (scores, tiers) = cachedScoresAndTiers()
         var status = [RoutingCandidate.Status](repeating: .lowerScore, count: reps.count)
-        func allowed(_ rep: RepRecord) -> Bool {
-            rep.territories.isEmpty
-                || (country.map { rep.territories.contains($0) } ?? false)
-                || (region.map { rep.territories.contains($0) } ?? false)
+        func allowed(_ i: Int) -> Bool {
+            reps[i].territories.isEmpty
+                || (country.map { reps[i].territories.contains($0) } ?? false)
+                || (region.map { reps[i].territories.contains($0) } ?? false)
         }
-        for (i, rep) in reps.enumerated() {
-            if !excludedFromRouting.isEmpty && excludedFromRouting.contains(rep.id) {
+        // By index: binding each `RepRecord` to a name would copy it (its arrays retained and
+        // released) once per rep per routing.
+        for i in reps.indices {
+            if !excludedFromRouting.isEmpty && excludedFromRouting.contains(reps[i].id) {
                 status[i] = .slaBreached
-            } else if !rep.active || !rep.onRoster {
+            } else if !reps[i].active || !reps[i].onRoster {
                 status[i] = .inactive
-            } else if !rep.isAvailable(at: ms) {
+            } else if !reps[i].isAvailable(at: ms) {
                 status[i] = .unavailable
-            } else if !allowed(rep) {
+            } else if !allowed(i) {
                 status[i] = .territory
-            } else if rep.load(onDay: day) >= rep.capacityPerDay {
+            } else if reps[i].load(onDay: day) >= reps[i].capacityPerDay {
                 status[i] = .atCapacity
             }
         }
