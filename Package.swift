@@ -70,6 +70,7 @@ let package = Package(
                 "LeadScoreDaemon",
                 "LeadScoreKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -58,9 +58,10 @@ struct DemoCommandTests {
         #expect(demo.output().contains("lead events in, ready"), "never ready:\n\(demo.output())")
         let stopAsked = ContinuousClock.now
         demo.kill(SIGINT)
-        #expect(await demo.wait(timeout: .seconds(10)))
+        // The demo gives the daemon 20 s and then exits 1 saying so; a clean stop is far quicker.
+        #expect(await demo.wait(timeout: .seconds(25)))
         let took = stopAsked.duration(to: .now)
-        #expect(took < .seconds(6), "stopping took \(took)")
+        #expect(took < .seconds(10), "stopping took \(took)")
         #expect(demo.terminationStatus == 0, "output:\n\(demo.output().suffix(3000))")
         #expect(demo.output().contains("stopped cleanly"))
     }

@@ -4,6 +4,7 @@ import LeadScoreCore
 import LeadScoreDaemon
 import LeadScoreKafka
 import Logging
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc
@@ -157,6 +158,22 @@ struct DemoCommand: AsyncParsableCommand {
                     return nil
                 }
             }
+            // The daemon stops itself on the same signals; the demo's own traffic stops at once,
+            // so the embedded broker serves the daemon's shutdown (snapshot, flush, commit, leave)
+            // rather than more input. A shutdown that still hangs is reported, not waited out.
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+                    traffic.stopped.store(true, ordering: .relaxed)
+                    break
+                }
+                guard !Task.isCancelled else { return nil }
+                try? await Task.sleep(for: .seconds(DemoCommand.shutdownLimitSeconds))
+                guard !Task.isCancelled else { return nil }
+                // The daemon's stop cannot be cancelled from here (it blocks on its own thread).
+                printError("leadscore demo: the daemon did not stop within \(DemoCommand.shutdownLimitSeconds) s of the signal; "
+                    + "exiting without it\(terminal ? " (see \(logPath))" : "")")
+                Foundation.exit(1)
+            }
             var daemonResult: Result<Void, any Error> = .success(())
             for await result in group {
                 if let result {
@@ -172,6 +189,9 @@ struct DemoCommand: AsyncParsableCommand {
         if case .failure(let error) = outcome { return "the daemon stopped on an error: \(error)" }
         return nil
     }
+
+    /// How long the demo waits for the daemon's graceful shutdown after Ctrl-C.
+    static let shutdownLimitSeconds = 20
 
     private func daemonYAML(bootstrap: String, snapshots: String) -> String {
         """

@@ -22,6 +22,8 @@ final class DemoTraffic: Sendable {
     let worldTime = Atomic<Int64>(Int64.min)
     /// True once the world has no more lines.
     let finished = Atomic<Bool>(false)
+    /// Set on Ctrl-C: no more traffic, so the embedded broker is free for the daemon's shutdown.
+    let stopped = Atomic<Bool>(false)
     /// Reps' first touches to send, ordered by their moment (see `touch(_:)`).
     private let touches = Mutex<[Touch]>([])
 
@@ -56,7 +58,7 @@ final class DemoTraffic: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var line: [UInt8] = []
-        while !Task.isCancelled {
+        while !Task.isCancelled && !stopped.load(ordering: .relaxed) {
             let elapsed = start.duration(to: clock.now)
             let due = Int(Double(rate) * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
             var produced = sent.load(ordering: .relaxed)
