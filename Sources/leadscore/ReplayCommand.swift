@@ -54,7 +54,7 @@ struct ReplayCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let primary = try loadConfig(config)
+        let primary = try ScoringConfigFile.load(config, command: "replay")
         let untilTime: Timestamp?
         if let until {
             do { untilTime = try Timestamp(rfc3339: until) } catch {
@@ -77,7 +77,7 @@ struct ReplayCommand: ParsableCommand {
         }
 
         if let compareConfig {
-            let candidate = try loadConfig(compareConfig)
+            let candidate = try ScoringConfigFile.load(compareConfig, command: "replay")
             var comparison = ConfigComparison(primary: primary, candidate: candidate, writesPrimaryOutput: !noEvents)
             for path in inputs {
                 try forEachLine(path) { line, number in
@@ -140,28 +140,5 @@ struct ReplayCommand: ParsableCommand {
             printError("leadscore replay: \(error)")
             throw ExitCode(2)
         }
-    }
-
-    private func loadConfig(_ path: String?) throws -> ScoringConfig {
-        guard let path else { return ScoringConfig() }
-        let text: String
-        do { text = try FileInput.readText(path: path) } catch {
-            printError("leadscore replay: \(error)")
-            throw ExitCode(2)
-        }
-        let config: ScoringConfig
-        var problems: [ConfigError.Problem]
-        do throws(ConfigError) {
-            config = try ScoringConfig(yaml: text)
-            problems = config.validate()
-        } catch {
-            problems = error.problems
-            config = ScoringConfig()
-        }
-        guard problems.isEmpty else {
-            for p in problems { printError("\(path): \(p)") }
-            throw ExitCode(2)
-        }
-        return config
     }
 }
