@@ -58,7 +58,7 @@ extension OutcomeEvaluation {
 
     /// Entries in (time, seq) order, a repeated seq kept once. Already sorted input (a replay's
     /// output) is not copied.
-    static func sorted(_ entries: [ScoreEntry]) -> [ScoreEntry] {
+    static func sorted<Entry: HistoryEntry>(_ entries: [Entry]) -> [Entry] {
         var inOrder = true
         for i in entries.indices.dropFirst() where entries[i - 1].at > entries[i].at || entries[i - 1].seq >= entries[i].seq {
             inOrder = false
@@ -71,41 +71,15 @@ extension OutcomeEvaluation {
         return copy
     }
 
-    /// As `sorted(_:)` for routing entries.
-    static func sorted(_ entries: [RouteEntry]) -> [RouteEntry] {
-        var inOrder = true
-        for i in entries.indices.dropFirst() where entries[i - 1].at > entries[i].at || entries[i - 1].seq >= entries[i].seq {
-            inOrder = false
-            break
-        }
-        if inOrder { return entries }
-        var copy = entries.sorted { ($0.at, $0.seq) < ($1.at, $1.seq) }
-        var seen = Set<UInt32>()
-        copy.removeAll { !seen.insert($0.seq).inserted }
-        return copy
-    }
-
-    /// The latest entry at or before `moment` in a sorted history.
-    static func inForce(_ entries: [ScoreEntry], at moment: Int64) -> ScoreEntry? {
-        guard let i = lastIndex(entries.count, at: moment, time: { entries[$0].at }) else { return nil }
-        return entries[i]
-    }
-
-    /// The latest routing at or before `moment` in a sorted history.
-    static func inForce(_ entries: [RouteEntry], at moment: Int64) -> RouteEntry? {
-        guard let i = lastIndex(entries.count, at: moment, time: { entries[$0].at }) else { return nil }
-        return entries[i]
-    }
-
-    /// Index of the last entry with time <= moment (binary search over a sorted history).
-    private static func lastIndex(_ count: Int, at moment: Int64, time: (Int) -> Int64) -> Int? {
+    /// The latest entry at or before `moment` in a sorted history (binary search).
+    static func inForce<Entry: HistoryEntry>(_ entries: [Entry], at moment: Int64) -> Entry? {
         var lo = 0
-        var hi = count
+        var hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if time(mid) <= moment { lo = mid + 1 } else { hi = mid }
+            if entries[mid].at <= moment { lo = mid + 1 } else { hi = mid }
         }
-        return lo > 0 ? lo - 1 : nil
+        return lo > 0 ? entries[lo - 1] : nil
     }
 
     // MARK: Tables

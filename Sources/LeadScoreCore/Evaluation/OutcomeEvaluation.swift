@@ -11,7 +11,13 @@
 /// `EvaluationReport.definitions`.
 public struct OutcomeEvaluation: Sendable {
     /// One `lead_rescored`, reduced to what the evaluation reads.
-    struct ScoreEntry: Sendable, Equatable {
+    /// An entry of a lead's history: its moment and the transition it belongs to.
+    protocol HistoryEntry {
+        var at: Int64 { get }
+        var seq: UInt32 { get }
+    }
+
+    struct ScoreEntry: HistoryEntry, Sendable, Equatable {
         var at: Int64
         var seq: UInt32
         var bucket: Bucket
@@ -19,7 +25,7 @@ public struct OutcomeEvaluation: Sendable {
     }
 
     /// One `lead_routed`, reduced to what the evaluation reads.
-    struct RouteEntry: Sendable, Equatable {
+    struct RouteEntry: HistoryEntry, Sendable, Equatable {
         var at: Int64
         var seq: UInt32
         var holdout: Bool
