@@ -10,7 +10,7 @@ struct EvaluateCommandTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try DaemonHarness.binary())
         process.arguments = arguments
-        FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = FileHandle.nullDevice
         try process.run()

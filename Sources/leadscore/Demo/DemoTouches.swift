@@ -17,17 +17,8 @@ final class DemoTouches: Sendable {
         guard let routed = try? Timestamp(rfc3339: decision.occurredAt), let due = try? Timestamp(rfc3339: decision.slaDueAt) else {
             return nil
         }
-        let sla = Double(max(60_000, due.millisecondsSinceEpoch - routed.millisecondsSinceEpoch))
-        let (u, v) = rng.withLock { rng in (rng.unit(), rng.unit()) }
-        let delay: Double
-        if u < 0.8 {
-            delay = v * 0.9 * sla
-        } else if u < 0.95 {
-            delay = (1.1 + 2 * v) * sla
-        } else {
-            return nil
-        }
+        guard let delay = rng.withLock({ GroundTruthWorld.firstTouchDelay(routedAt: routed, due: due, using: &$0) }) else { return nil }
         return DemoTraffic.Touch(leadID: decision.leadID, accountID: decision.accountID, repID: decision.repID,
-                                 at: routed.millisecondsSinceEpoch + Int64(delay))
+                                 at: routed.millisecondsSinceEpoch + delay)
     }
 }
