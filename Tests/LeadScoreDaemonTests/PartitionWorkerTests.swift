@@ -22,6 +22,10 @@ struct PartitionWorkerTests {
         case revokeThenRestore
         /// Malformed records and a tombstone in between: dead letters, nothing else disturbed.
         case badInput
+        /// Restored with outputs of the second half already written by records the scan names as
+        /// early ones (as when a replay under other rep state makes an SLA chain later than the
+        /// first run did): each is still recognised when the replay makes it, and written once.
+        case derivedLater
         var description: String { rawValue }
     }
 
@@ -50,13 +54,23 @@ struct PartitionWorkerTests {
             try fixture.preload(already.compactMap { key in expectedEvents[key].map { (key, $0.json, $0.event) } })
             try worker.handle(.assign([restored]))
             try worker.handle(.records(MessageArrayBatch(messages: events), indexes: Array(events.indices)))
-            #expect(worker.partitions[0]?.written.isEmpty == true, "the dedupe set is dropped once the replay passed it")
+            #expect(worker.partitions[0]?.written.isEmpty == true, "each recovered output leaves the dedupe set when the replay meets it")
+        case .derivedLater:
+            let already = expected.keys.sorted { $0.dedupe < $1.dedupe }.suffix(expected.count / 3)
+            var restored = fixture.fresh()
+            restored.found.written = Set(already)
+            // Found on records stamped with early input offsets: the old rule dropped the set once
+            // the replay passed offset 10, so everything made later was written a second time.
+            restored.found.lastSourceOffset = 10
+            try fixture.preload(already.compactMap { key in expectedEvents[key].map { (key, $0.json, $0.event) } })
+            try worker.handle(.assign([restored]))
+            try worker.handle(.records(MessageArrayBatch(messages: events), indexes: Array(events.indices)))
         case .revokeThenRestore:
             try worker.handle(.assign([fixture.fresh()]))
             try worker.handle(.records(MessageArrayBatch(messages: Array(events[..<1_234])), indexes: Array(0..<1_234)))
             let done = WorkDone()
-            try worker.handle(.revoke([0], done))
-            #expect(done.wait(timeout: .seconds(30)) && done.failureReason == nil)
+            try worker.handle(.revoke([0], done, deadline: .now + .seconds(30)))
+            #expect(done.wait(timeout: .seconds(30)) && done.failure == nil)
             #expect(worker.partitions.isEmpty)
             var next = fixture.core()
             let loaded = try #require(fixture.store.loadNewest(topic: "lead-events", partition: 0) {
@@ -103,8 +117,9 @@ struct PartitionWorkerTests {
         try worker.handle(.assign([fixture.fresh()]))
         try worker.handle(.records(MessageArrayBatch(messages: Array(events[..<400])), indexes: Array(0..<400)))
         let done = WorkDone()
-        try worker.handle(round: [.records(MessageArrayBatch(messages: events), indexes: Array(events.indices)), .stop(done, snapshot: true)])
-        #expect(done.wait(timeout: .seconds(30)) && done.failureReason == nil)
+        try worker.handle(round: [.records(MessageArrayBatch(messages: events), indexes: Array(events.indices)),
+                                  .stop(done, snapshot: true, deadline: .now + .seconds(30))])
+        #expect(done.wait(timeout: .seconds(30)) && done.failure == nil)
         #expect(worker.stopped)
         let loaded = try #require(fixture.store.loadNewest(topic: "lead-events", partition: 0) { $0 })
         #expect(loaded.snapshot.nextOffset == 400)
@@ -120,12 +135,13 @@ struct PartitionWorkerTests {
         try worker.handle(.records(MessageArrayBatch(messages: events), indexes: Array(events.indices)))
         let book = try #require(worker.partitions[0]?.book)
         let someLead = try #require(book.view(leadID: "L-1") != nil ? "L-1" : WorkerFixture.firstLead(events))
-        let query = LeadQuery(leadID: someLead)
-        try worker.handle(.query(query))
-        #expect(query.wait(timeout: .seconds(1))?.leadID == someLead)
-        let missing = LeadQuery(leadID: "no-such-lead")
-        try worker.handle(.query(missing))
-        #expect(missing.wait(timeout: .seconds(1)) == nil)
+        let answers = Mutex<[String: LeadView?]>([:])
+        for id in [someLead, "no-such-lead"] {
+            try worker.handle(.query(LeadQuery(leadID: id) { view in answers.withLock { $0[id] = .some(view) } }))
+        }
+        let replies = answers.withLock { $0 }
+        #expect(replies[someLead]??.leadID == someLead, "the owner answers at once, on its own thread")
+        #expect(replies.keys.contains("no-such-lead") && replies["no-such-lead"]! == nil)
         let summary = try #require(worker.summaries()[0])
         var scanned = [Int](repeating: 0, count: Bucket.allCases.count)
         for (bucket, n) in book.bucketCounts { scanned[Int(bucket.rawValue)] = n }
@@ -156,17 +172,18 @@ final class WorkerFixture: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString.prefix(8))").path
         store = SnapshotStore(directory: dir, keep: 3, logger: logger)
         try store.prepare()
-        writer = SnapshotWriter(store: store, publisher: publisher, topic: topics.leadEvents, metrics: metrics, logger: logger,
+        let fence = MembershipFence(sessionTimeout: .seconds(10))
+        writer = SnapshotWriter(store: store, publisher: publisher, topic: topics.leadEvents, fence: fence, metrics: metrics, logger: logger,
                                 commit: { _ in }, onFatal: { Issue.record("fatal: \($0)") })
         writer.start()
         environment = WorkerEnvironment(
             configuration: configuration, publisher: publisher, reps: RepState(RepBook(config: ScoringConfig())), snapshots: writer,
-            recent: RecentRouting(), metrics: metrics, logger: logger, outputPositions: { [] }, sendOffsets: { _ in },
+            recent: RecentRouting(), fence: fence, metrics: metrics, logger: logger, outputPositions: { [] }, sendOffsets: { _ in },
             onFatal: { Issue.record("fatal: \($0)") })
     }
 
     func stop() {
-        writer.stop()
+        writer.stop(until: .now + .seconds(30))
         publisher.producer.close()
     }
 

@@ -1,6 +1,6 @@
 extension JSONScanner {
     /// The bytes of a scanned (hence already valid) string value, unescaped.
-    func string(_ v: Value) -> String {
+    package func string(_ v: Value) -> String {
         if !v.flag {
             return String(decoding: UnsafeBufferPointer(start: base + v.start, count: v.end &- v.start), as: UTF8.self)
         }
@@ -14,7 +14,7 @@ extension JSONScanner {
 
     /// Calls `body` with the unescaped UTF-8 bytes of a string value (no copy when it has no escapes).
     @inline(__always)
-    func withBytes<R>(_ v: Value, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    package func withBytes<R>(_ v: Value, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if !v.flag {
             return body(UnsafeBufferPointer(start: base + v.start, count: v.end &- v.start))
         }
@@ -92,7 +92,7 @@ extension JSONScanner {
 
     /// True when a string value equals `literal` byte for byte (after unescaping).
     @inline(__always)
-    func equals(_ v: Value, _ literal: StaticString) -> Bool {
+    package func equals(_ v: Value, _ literal: StaticString) -> Bool {
         withBytes(v) { bytes in
             let n = literal.utf8CodeUnitCount
             guard bytes.count == n else { return false }

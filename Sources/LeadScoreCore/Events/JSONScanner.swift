@@ -6,29 +6,29 @@
 /// field is rejected just like one with a malformed known field.
 ///
 /// The scanner works on borrowed memory: it must not outlive the buffer it was created over.
-struct JSONScanner {
+package struct JSONScanner {
     /// The kind of a scanned value.
-    enum Kind: UInt8 {
+    package enum Kind: UInt8 {
         case string, number, bool, null, object, array
     }
 
     /// Where a value is and what it is. For strings `start..<end` is the content between the quotes;
     /// for everything else the whole value.
-    struct Value {
-        var kind: Kind
-        var start: Int
-        var end: Int
+    package struct Value {
+        package var kind: Kind
+        package var start: Int
+        package var end: Int
         /// Strings: contains at least one escape. Numbers: has a fraction or exponent.
         /// Booleans: the value.
-        var flag: Bool
+        package var flag: Bool
     }
 
-    let base: UnsafePointer<UInt8>
-    let count: Int
-    var pos: Int
+    package let base: UnsafePointer<UInt8>
+    package let count: Int
+    package var pos: Int
     let maxDepth: Int
 
-    init(base: UnsafePointer<UInt8>, count: Int, start: Int = 0, maxDepth: Int) {
+    package init(base: UnsafePointer<UInt8>, count: Int, start: Int = 0, maxDepth: Int) {
         self.base = base
         self.count = count
         self.pos = start
@@ -76,7 +76,7 @@ struct JSONScanner {
     // MARK: Objects
 
     /// Consumes `{` and reports whether the object is empty (then `}` is consumed as well).
-    mutating func beginObject() throws(EventDecodingError) -> Bool {
+    package mutating func beginObject() throws(EventDecodingError) -> Bool {
         try expect(UInt8(ascii: "{"), "'{'")
         if peek() == UInt8(ascii: "}") {
             pos &+= 1
@@ -87,7 +87,7 @@ struct JSONScanner {
 
     /// Reads `"key" :` and returns the key's content range and whether it has escapes.
     @inline(__always)
-    mutating func readKey() throws(EventDecodingError) -> Value {
+    package mutating func readKey() throws(EventDecodingError) -> Value {
         skipWhitespace()
         guard pos < count, base[pos] == UInt8(ascii: "\"") else {
             throw pos < count ? syntax("expected a string key, found \(describe(base[pos]))")
@@ -100,7 +100,7 @@ struct JSONScanner {
 
     /// After a member: consumes `,` (returns true: another member follows) or `}` (returns false).
     @inline(__always)
-    mutating func nextMember() throws(EventDecodingError) -> Bool {
+    package mutating func nextMember() throws(EventDecodingError) -> Bool {
         skipWhitespace()
         guard pos < count else { throw syntax("unexpected end of input, expected ',' or '}'") }
         let c = base[pos]
@@ -112,7 +112,7 @@ struct JSONScanner {
     }
 
     /// Consumes `[` and reports whether the array is empty (then `]` is consumed as well).
-    mutating func beginArray() throws(EventDecodingError) -> Bool {
+    package mutating func beginArray() throws(EventDecodingError) -> Bool {
         try expect(UInt8(ascii: "["), "'['")
         if peek() == UInt8(ascii: "]") {
             pos &+= 1
@@ -122,7 +122,7 @@ struct JSONScanner {
     }
 
     /// After an element: consumes `,` (returns true) or `]` (returns false).
-    mutating func nextElement() throws(EventDecodingError) -> Bool {
+    package mutating func nextElement() throws(EventDecodingError) -> Bool {
         skipWhitespace()
         guard pos < count else { throw syntax("unexpected end of input, expected ',' or ']'") }
         let c = base[pos]
@@ -134,7 +134,7 @@ struct JSONScanner {
     }
 
     /// Fails unless only whitespace remains.
-    mutating func expectEnd() throws(EventDecodingError) {
+    package mutating func expectEnd() throws(EventDecodingError) {
         skipWhitespace()
         if pos < count { throw syntax("unexpected \(describe(base[pos])) after the end of the event object") }
     }
@@ -143,7 +143,7 @@ struct JSONScanner {
 
     /// Scans one value at `depth` (the depth of the container holding it; the top-level object is
     /// depth 1, so its members' objects are depth 2).
-    mutating func scanValue(depth: Int) throws(EventDecodingError) -> Value {
+    package mutating func scanValue(depth: Int) throws(EventDecodingError) -> Value {
         skipWhitespace()
         guard pos < count else { throw syntax("unexpected end of input, expected a value") }
         let c = base[pos]

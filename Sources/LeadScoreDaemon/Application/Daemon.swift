@@ -28,7 +28,7 @@ public struct Daemon: Sendable, CustomStringConvertible {
         let configuration = try arguments.configuration(environment: environment)
         let settings = configuration.daemon
         guard LibrdkafkaVersion.check(logger: logger) else {
-            throw DaemonError("librdkafka \(LibrdkafkaVersion.current) is too old: run scripts/ensure-librdkafka.sh (installs 2.8.0)")
+            throw DaemonError(.librdkafka, "librdkafka \(LibrdkafkaVersion.current) is too old: run scripts/ensure-librdkafka.sh (installs 2.8.0)")
         }
         logger.info("starting leadscore", metadata: [
             "leadscore.config_version": "\(configuration.scoring.version)",
@@ -64,8 +64,8 @@ public struct Daemon: Sendable, CustomStringConvertible {
             do {
                 try publisher.producer.initTransactions()
             } catch {
-                throw DaemonError("kafka.transactions: the broker refused to start transactions for transactional.id "
-                    + "\(producerConfig.transactionalID ?? ""): \(error)")
+                throw DaemonError(.kafka, "kafka.transactions: the broker refused to start transactions for transactional.id "
+                    + "\(producerConfig.transactionalID ?? "")", underlying: error)
             }
             logger.info("transactional outputs", metadata: ["kafka.transactional_id": "\(producerConfig.transactionalID ?? "")"])
         }
@@ -104,7 +104,9 @@ public struct Daemon: Sendable, CustomStringConvertible {
                               failureTerminationBehavior: .ignore))
         var group = ServiceGroupConfiguration(services: services, logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
-        group.maximumGracefulShutdownDuration = .seconds(9)
+        // The pipeline bounds its own stop by pipeline.stop_deadline; the group's limit is a
+        // second behind it, as a backstop.
+        group.maximumGracefulShutdownDuration = configuration.daemon.pipeline.stopDeadline + .seconds(1)
         try await ServiceGroup(configuration: group).run()
     }
 
@@ -134,8 +136,8 @@ public struct Daemon: Sendable, CustomStringConvertible {
         do {
             try admin.createTopics(specs, ignoreExisting: true)
         } catch {
-            throw DaemonError("cannot create topics \(settings.topics.all.joined(separator: ", ")): \(error) "
-                + "(create them yourself, or check kafka.brokers and the client's permissions)")
+            throw DaemonError(.topics, "cannot create topics \(settings.topics.all.joined(separator: ", ")) "
+                + "(create them yourself, or check kafka.brokers and the client's permissions)", underlying: error)
         }
     }
 }
@@ -153,11 +155,4 @@ struct ReloadService: Service, CustomStringConvertible {
             daemon.reload()
         }
     }
-}
-
-/// A start-up failure with a message meant for the operator.
-public struct DaemonError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-
-    public init(_ description: String) { self.description = description }
 }

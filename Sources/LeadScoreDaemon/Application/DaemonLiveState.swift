@@ -7,7 +7,7 @@ struct DaemonLiveState: LiveState {
 
     var isReady: Bool { pipeline.isReady }
     var unhealthyReason: String? { pipeline.unhealthyReason }
-    func leadJSON(id: String) -> [UInt8]? { pipeline.leadJSON(id: id) }
+    func leadJSON(id: String) async -> [UInt8]? { await pipeline.leadJSON(id: id) }
     func repsJSON() -> [UInt8] { pipeline.repsJSON() }
     func summaryJSON() -> [UInt8] { pipeline.summaryJSON() }
 

@@ -66,7 +66,8 @@ extension DaemonConfiguration {
         }
         if let node = top.take("pipeline"), var w = YAMLFields(node, path: "pipeline", problems: &p) {
             w.integer("workers", into: &pipeline.workers, in: 0...256, &p)
-            w.reportUnknown(into: &p, known: ["workers"])
+            w.duration("stop_deadline", into: &pipeline.stopDeadline, atLeast: .seconds(1), &p)
+            w.reportUnknown(into: &p, known: ["workers", "stop_deadline"])
         }
         if let node = top.take("drift"), var d = YAMLFields(node, path: "drift", problems: &p) {
             d.duration("window", into: &drift.window, atLeast: .seconds(1), &p)

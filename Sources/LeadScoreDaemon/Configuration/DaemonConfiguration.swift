@@ -103,6 +103,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
         /// Partition worker threads; 0 means one per core. Transactional mode uses one (a
         /// transaction spans a batch of one producer's outputs).
         public var workers = 0
+        /// How long a graceful stop (SIGTERM, SIGINT) may take in all: finish the batch in hand,
+        /// snapshot, flush, commit, leave the group. Each step that waits on the broker gets what
+        /// is left of it; past it the process exits anyway (the next start recovers from the
+        /// snapshots), so an orchestrator's kill never comes first. Keep it below Kubernetes'
+        /// `terminationGracePeriodSeconds` (30 s by default).
+        public var stopDeadline: Duration = .seconds(10)
 
         public init() {}
 

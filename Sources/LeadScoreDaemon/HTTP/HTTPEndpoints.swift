@@ -25,7 +25,7 @@ public enum HTTPEndpoints {
             guard let id = context.parameters.get("id"), !id.isEmpty else {
                 return json(.badRequest, Array(#"{"error":"missing lead id"}"#.utf8))
             }
-            guard let body = state.leadJSON(id: id) else {
+            guard let body = await state.leadJSON(id: id) else {
                 return json(.notFound, Array(#"{"error":"unknown lead on this instance"}"#.utf8))
             }
             return json(.ok, body)

@@ -7,8 +7,9 @@ public protocol LiveState: Sendable {
     var isReady: Bool { get }
     /// A reason when the daemon is not healthy (e.g. the producer hit a fatal error); nil if healthy.
     var unhealthyReason: String? { get }
-    /// The live breakdown of one lead as JSON, or nil when no assigned partition knows it.
-    func leadJSON(id: String) -> [UInt8]?
+    /// The live breakdown of one lead as JSON, or nil when no assigned partition knows it (or
+    /// its owner did not answer in time). Awaited, never waited for on an event-loop thread.
+    func leadJSON(id: String) async -> [UInt8]?
     /// The rep leaderboard as JSON.
     func repsJSON() -> [UInt8]
     /// Summary for the dashboard: buckets, recent routing decisions, throughput, as JSON.

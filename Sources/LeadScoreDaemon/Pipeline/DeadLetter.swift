@@ -40,6 +40,8 @@ struct DeadLetter: Sendable, Equatable {
         static let futureTimestamp = "future_timestamp"
         static let tombstone = "tombstone"
         static let wrongTopic = "wrong_topic"
+        /// A lead event that names neither a lead nor an account.
+        static let missingKey = "missing_field"
         /// Larger than `stream.max_event_bytes`: not even decoded.
         static let tooLarge = "too_large"
     }

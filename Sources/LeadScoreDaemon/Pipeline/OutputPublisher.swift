@@ -28,15 +28,23 @@ final class OutputPublisher: Sendable {
     }
 
     /// What a delivery report needs to know about its record, packed into the producer's token:
-    /// bits 0-1 the output topic, bits 2-62 the input's broker timestamp + 1 (0: none), which
-    /// feeds the input-to-routing latency histogram.
-    struct Token {
+    /// the low `topicBits` bits the output topic, the bits above the input's broker timestamp + 1
+    /// (0: none), which feeds the input-to-routing latency histogram.
+    ///
+    /// The topic field is as wide as `OutputTopic.allCases` needs, computed from the list itself,
+    /// so a new output topic widens it instead of decoding as another topic; a value that names no
+    /// topic decodes as nil rather than as a guess.
+    struct Token: Equatable {
         var topic: OutputTopic
         var inputTimestamp: Int64?
 
+        /// Bits for the topic: enough for every `OutputTopic` raw value.
+        static let topicBits = UInt64.bitWidth - UInt64(OutputTopic.allCases.map(\.rawValue).max() ?? 0).leadingZeroBitCount
+        private static let topicMask = (UInt64(1) << topicBits) - 1
+
         var raw: UInt64 {
-            let stamp = inputTimestamp.map { UInt64(max(0, $0) + 1) & (KafkaTokenDelivery.maxToken >> 2) } ?? 0
-            return stamp << 2 | UInt64(topic.rawValue)
+            let stamp = inputTimestamp.map { UInt64(max(0, $0) + 1) & (KafkaTokenDelivery.maxToken >> Self.topicBits) } ?? 0
+            return stamp << Self.topicBits | UInt64(topic.rawValue)
         }
 
         init(topic: OutputTopic, inputTimestamp: Int64?) {
@@ -44,9 +52,11 @@ final class OutputPublisher: Sendable {
             self.inputTimestamp = inputTimestamp
         }
 
-        init(raw: UInt64) {
-            topic = OutputTopic(rawValue: UInt8(raw & 3)) ?? .scores
-            let stamp = raw >> 2
+        /// Decodes a token; nil when its topic bits name no output topic.
+        init?(raw: UInt64) {
+            guard let topic = OutputTopic(rawValue: UInt8(raw & Self.topicMask)) else { return nil }
+            self.topic = topic
+            let stamp = raw >> Self.topicBits
             inputTimestamp = stamp == 0 ? nil : Int64(stamp) - 1
         }
     }
@@ -226,7 +236,12 @@ final class OutputPublisher: Sendable {
     /// The delivery handler (producer's delivery thread).
     private static func delivered(_ delivery: KafkaTokenDelivery, book: DeliveryBook, metrics: DaemonMetrics,
                                   logger: Logger, topics: DaemonConfiguration.Topics) {
-        let token = Token(raw: delivery.token)
+        guard let token = Token(raw: delivery.token) else {
+            // Only this publisher makes tokens; one it cannot read is a bug worth stopping for.
+            logger.critical("delivery report with an unreadable token", metadata: ["leadscore.token": "\(delivery.token)"])
+            book.state.withLock { if $0.failure == nil { $0.failure = KafkaError(code: .invalidArgument, message: "unreadable delivery token \(delivery.token)") } }
+            return
+        }
         if let error = delivery.error {
             if error.isRecordError {
                 dropped(token.topic.name(in: topics), bytes: 0, error: error, metrics: metrics, logger: logger)

@@ -14,4 +14,10 @@ struct PartitionSummary: Sendable, Equatable {
     var configVersion: String
     /// Input records processed since start (all partitions of the worker add up to the total).
     var eventsIn: Int
+    /// The input's end when the partition was assigned; until `nextOffset` reaches it the
+    /// partition is restoring (replaying what its snapshot does not hold).
+    var restoreTarget: Int64 = 0
+
+    /// True once the partition's replay reached where its input ended at the assignment.
+    var isLive: Bool { nextOffset >= restoreTarget }
 }

@@ -5,30 +5,40 @@ import LeadScoreCore
 /// leaderboard, and lead lookups answered by the owning worker. Nothing here touches a worker's
 /// state directly.
 extension Pipeline {
+    /// Ready when the rep events are caught up, the group assignment is known, and every assigned
+    /// partition is restored and its replay has reached where its input ended at the assignment.
+    /// A rebuilding instance is not ready: a rollout must not move traffic to it, nor stop the
+    /// instance it replaces, on its word.
     var isReady: Bool {
-        repFeed.isCaughtUp && joined.load(ordering: .acquiring) && fatal == nil
+        guard fatal == nil, repFeed.isCaughtUp, joined.load(ordering: .acquiring) else { return false }
+        let held = assignment.withLock { $0 }
+        guard !held.isEmpty else { return true }
+        let published = summaries
+        return held.allSatisfy { published[$0]?.isLive == true }
     }
 
     var unhealthyReason: String? {
-        if let fatal { return fatal }
+        if let fatal { return "\(fatal)" }
         if let failure = publisher.deliveryFailure { return "output delivery failed: \(failure)" }
         return nil
     }
 
     /// Asks every worker (the lead's partition is not known from its id alone); the owner answers
-    /// between two batches.
-    func leadJSON(id: String) -> [UInt8]? {
-        let queries = workers.map { worker -> LeadQuery in
-            let query = LeadQuery(leadID: id)
-            if !worker.inbox.enqueue(.query(query)) { query.reply(nil) }
-            return query
+    /// between two batches. Nothing waits on a thread: the request awaits a lookup that the
+    /// workers' replies (or the deadline) complete, so an HTTP event loop is never blocked.
+    func lead(id: String, deadline: Duration = .seconds(2)) async -> LeadView? {
+        let lookup = LeadLookup(workers: workers.count)
+        return await withCheckedContinuation { continuation in
+            lookup.wait(continuation)
+            for worker in workers where !worker.inbox.enqueue(.query(LeadQuery(leadID: id, reply: { lookup.reply($0) }))) {
+                lookup.reply(nil)
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(deadline.wholeMilliseconds)) { lookup.expire() }
         }
-        // Each answer is taken once (a lazy compactMap + first would wait twice on the owner).
-        var view: LeadView?
-        for query in queries {
-            if let answer = query.wait(timeout: .seconds(2)) { view = answer }
-        }
-        return view.flatMap { try? Self.encoder.encode($0) }.map { Array($0) }
+    }
+
+    func leadJSON(id: String) async -> [UInt8]? {
+        await lead(id: id).flatMap { try? Self.encoder.encode($0) }.map { Array($0) }
     }
 
     func repsJSON() -> [UInt8] {

@@ -34,29 +34,51 @@ final class Pipeline: Sendable {
     let drift: DriftMonitor
     let writer: SnapshotWriter
     let workers: [PartitionWorker]
+    /// The group consumer while the loop runs. Only the poll thread uses it; the slot exists so
+    /// the rebalance callbacks (which run on the poll thread, inside `poll`) can reach it.
+    let consumer = Mutex<KafkaConsumer?>(nil)
     private let scoring: Mutex<ScoringConfig>
     private let pendingScoring = Mutex<ScoringConfig?>(nil)
     /// Flags and slots several threads (and the closures given to the workers and the snapshot
     /// writer) reach.
     let control = Control()
+    /// Closes when the process was paused past what its group membership survives (zombies).
+    let fence: MembershipFence
     /// Set once the workers are stopped: a rebalance during `close` has nothing left to hand over.
     let workersStopped = Atomic<Bool>(false)
+    /// Set once the first assignment was handed to the workers (an empty one included).
     let joined = Atomic<Bool>(false)
+    /// The input partitions this instance holds; written by the poll thread at each rebalance,
+    /// read by readiness.
+    let assignment = Mutex<Set<Int32>>([])
 
-    /// See `control`.
+    /// Flags and slots several threads (and the closures given to the workers and the snapshot
+    /// writer) reach. Nothing in here touches the consumer: what others need from it (commits)
+    /// waits here until the poll thread, its only user, takes it between two polls.
     final class Control: Sendable {
         let stopRequested = Atomic<Bool>(false)
-        let fatal = Mutex<String?>(nil)
-        let consumer = Mutex<KafkaConsumer?>(nil)
+        let fatal = Mutex<DaemonError?>(nil)
         /// Where output partitions stood at start (a lower bound: some brokers answer low), used
         /// as the scan start for output partitions this process has not written to yet.
         let startPositions = Mutex<[KafkaTopicPartition: Int64]>([:])
         let outputPartitions = Mutex<[KafkaTopicPartition]>([])
+        /// Input offsets the snapshot writer has made safe to commit, newest per partition.
+        let pendingCommits = Mutex<[KafkaTopicPartition: Int64]>([:])
+        /// Transactional mode: the group membership the workers send offsets under, taken by the
+        /// poll thread after each rebalance (the consumer itself stays with the poll thread).
+        let groupMetadata = Mutex<KafkaConsumerGroupMetadata?>(nil)
+        /// What the stop is doing now, for the log line when the deadline passes.
+        let stopPhase = Mutex<String>("running")
 
         /// Records the first fatal failure and asks the loop to stop.
-        func fail(_ reason: String) {
-            fatal.withLock { if $0 == nil { $0 = reason } }
+        func fail(_ error: DaemonError) {
+            fatal.withLock { if $0 == nil { $0 = error } }
             stopRequested.store(true, ordering: .releasing)
+        }
+
+        /// Queues input offsets for the poll thread to commit.
+        func requestCommit(_ offsets: [KafkaTopicPartition: Int64]) {
+            pendingCommits.withLock { $0.merge(offsets) { max($0, $1) } }
         }
 
         /// The output positions a snapshot taken now must record.
@@ -68,7 +90,7 @@ final class Pipeline: Sendable {
         }
     }
 
-    var fatal: String? { control.fatal.withLock { $0 } }
+    var fatal: DaemonError? { control.fatal.withLock { $0 } }
 
     init(configuration: DaemonConfiguration, scoring: ScoringConfig, kafka: KafkaConfiguration, publisher: OutputPublisher,
          repFeed: RepFeed, reps: RepState, logger: Logger, metrics: DaemonMetrics) {
@@ -81,30 +103,25 @@ final class Pipeline: Sendable {
         self.reps = reps
         self.scoring = Mutex(scoring)
         self.drift = DriftMonitor(settings: configuration.drift, metrics: metrics)
+        let fence = MembershipFence(sessionTimeout: configuration.kafka.sessionTimeout)
+        self.fence = fence
         let store = SnapshotStore(directory: configuration.snapshots.directory, keep: configuration.snapshots.keep, logger: logger)
         self.store = store
         let control = self.control
-        let log = logger
-        let onFatal: @Sendable (String) -> Void = { control.fail($0) }
+        let onFatal: @Sendable (DaemonError) -> Void = { control.fail($0) }
         let writer = SnapshotWriter(
-            store: store, publisher: publisher, topic: configuration.kafka.topics.leadEvents, metrics: metrics, logger: logger,
-            commit: { offsets in
-                // Recovery does not depend on committed offsets (snapshots carry them); they are
-                // kept for lag monitoring, so a failed commit is only worth a warning.
-                guard let consumer = control.consumer.withLock({ $0 }) else { return }
-                do throws(KafkaError) { try consumer.commit(offsets) } catch {
-                    log.warning("offset commit failed", metadata: ["kafka.error": "\(error)"])
-                }
-            },
-            onFatal: onFatal)
+            store: store, publisher: publisher, topic: configuration.kafka.topics.leadEvents, fence: fence, metrics: metrics, logger: logger,
+            commit: { control.requestCommit($0) }, onFatal: onFatal)
         self.writer = writer
         let environment = WorkerEnvironment(
-            configuration: configuration, publisher: publisher, reps: reps, snapshots: writer, recent: recent, metrics: metrics,
-            logger: logger,
+            configuration: configuration, publisher: publisher, reps: reps, snapshots: writer, recent: recent, fence: fence,
+            metrics: metrics, logger: logger,
             outputPositions: { control.outputPositions(delivered: publisher.deliveredPositions) },
-            sendOffsets: { offsets in
-                guard let consumer = control.consumer.withLock({ $0 }) else { return }
-                try publisher.producer.sendOffsetsToTransaction(offsets, consumer: consumer)
+            sendOffsets: { offsets throws(KafkaError) in
+                guard let group = control.groupMetadata.withLock({ $0 }) else {
+                    throw KafkaError(code: .invalidArgument, message: "no group membership to send offsets under", key: "group.id")
+                }
+                try publisher.producer.sendOffsetsToTransaction(offsets, groupMetadata: group)
             },
             onFatal: onFatal)
         let count = configuration.kafka.transactions ? 1 : configuration.pipeline.effectiveWorkers
@@ -126,6 +143,9 @@ final class Pipeline: Sendable {
     /// Asks the loop to stop; it then has the workers snapshot, and leaves the group.
     func requestStop() { control.stopRequested.store(true, ordering: .releasing) }
 
+    /// The stop phase in progress ("running" before a stop), for the log when the deadline passes.
+    var stopPhase: String { control.stopPhase.withLock { $0 } }
+
     /// Queues a new scoring configuration; the poll thread swaps it in between batches.
     func reload(_ scoring: ScoringConfig) { pendingScoring.withLock { $0 = scoring } }
 
@@ -133,18 +153,36 @@ final class Pipeline: Sendable {
 
     /// Runs until `requestStop()`; call on a dedicated thread. Throws on a failure the daemon must
     /// not continue from (the process then exits non-zero and a restart recovers from snapshots).
-    func runLoop() throws {
-        try store.prepare()
+    func runLoop() throws(DaemonError) {
+        do throws(SnapshotFileError) { try store.prepare() } catch {
+            throw DaemonError(.snapshot, "cannot use the snapshot directory \(store.directory)", underlying: error)
+        }
         writer.start()
         for worker in workers { worker.start() }
+        let control = self.control, producer = publisher.producer, log = logger
+        fence.start { paused in
+            // Nothing queued before the pause may go out now: another instance may own it.
+            producer.purgeQueued()
+            let error = DaemonError(.fenced, "the process was paused for \(paused), past half the group session timeout; "
+                + "stopping without writing more (a restart rejoins the group and restores from snapshots)")
+            log.critical("fenced", metadata: ["leadscore.error": "\(error)"])
+            control.fail(error)
+        }
         var workersRunning = true
         defer {
-            if workersRunning { stopWorkers(snapshot: false) }
-            writer.stop()
+            if workersRunning { stopWorkers(snapshot: false, until: .now + .seconds(1)) }
+            writer.stop(until: .now + .seconds(2))
+            fence.stop()
         }
-        let consumer = try KafkaConsumer(configuration: groupConfiguration, topics: [leadTopic], rebalanceHandler: self, logger: logger)
-        control.consumer.withLock { $0 = consumer }
-        recordStartPositions(consumer)
+        let consumer: KafkaConsumer
+        do {
+            consumer = try KafkaConsumer(configuration: groupConfiguration, topics: [leadTopic], rebalanceHandler: self, logger: logger)
+        } catch {
+            throw DaemonError(.kafka, "cannot create the group consumer", underlying: error)
+        }
+        self.consumer.withLock { $0 = consumer }
+        defer { self.consumer.withLock { $0 = nil } }
+        try recordStartPositions(consumer)
         repFeed.start()
         defer { repFeed.stop() }
         // Routing (and first-touch SLAs) need the rep state: until the rep events have been read
@@ -159,7 +197,10 @@ final class Pipeline: Sendable {
         while !control.stopRequested.load(ordering: .acquiring) {
             applyPendingScoring()
             for worker in workers { worker.inbox.waitForRoom(limit: 20_000, timeout: .milliseconds(200)) }
-            let batch = try consumer.pollRecords(maxMessages: 5_000, timeout: .milliseconds(100))
+            let batch: KafkaRecordBatch
+            do { batch = try consumer.pollRecords(maxMessages: 5_000, timeout: .milliseconds(100)) } catch {
+                throw DaemonError(.kafka, "consumer poll failed", underlying: error)
+            }
             if !batch.isEmpty {
                 for i in 0..<batch.count {
                     split[workerIndex(for: batch.partition(at: i))].append(i)
@@ -169,35 +210,92 @@ final class Pipeline: Sendable {
                     split[w].removeAll(keepingCapacity: true)
                 }
             }
-            if let failure = publisher.deliveryFailure { throw failure }
+            commitPending(consumer)
+            if let failure = publisher.deliveryFailure { throw DaemonError(.delivery, "an output could not be delivered", underlying: failure) }
             let now = ContinuousClock.now
             if now - lastHousekeeping >= .milliseconds(500) {
                 lastHousekeeping = now
                 updateGauges(consumer)
             }
         }
-        if let reason = fatal { throw DaemonError(reason) }
-        logger.info("stopping: snapshotting and leaving the group")
+        if let fatal { throw fatal }
         workersRunning = false
-        let clean = stopWorkers(snapshot: true)
-        try consumer.close()
-        control.consumer.withLock { $0 = nil }
-        if let reason = fatal { throw DaemonError(reason) }
-        if !clean { throw DaemonError("shutdown snapshots did not complete") }
+        try stop(consumer)
     }
 
-    /// Stops every worker; with `snapshot`, each first snapshots its partitions. Returns whether
-    /// every worker finished cleanly.
+    /// The graceful stop, in phases, each logged with its duration and bounded by what is left of
+    /// `pipeline.stop_deadline`: the workers finish the batch in hand and snapshot (the snapshot
+    /// writer flushes the producer first), the offsets are committed, the group is left.
+    private func stop(_ consumer: KafkaConsumer) throws(DaemonError) {
+        let started = ContinuousClock.now
+        // Leave a fifth of the deadline (at most 2 s) for the commit and leaving the group.
+        let total = configuration.pipeline.stopDeadline
+        let drainDeadline = started + total - min(total / 5, .seconds(2))
+        var phases: Logger.Metadata = [:]
+        func phase(_ name: String, _ body: () throws(DaemonError) -> Void) throws(DaemonError) {
+            control.stopPhase.withLock { $0 = name }
+            let t = ContinuousClock.now
+            defer { phases["stop.\(name)_seconds"] = "\(Self.seconds(ContinuousClock.now - t))" }
+            try body()
+        }
+        logger.info("stopping: snapshotting and leaving the group", metadata: ["stop.deadline": "\(total)"])
+        var clean = true
+        try phase("drain_snapshot") { clean = stopWorkers(snapshot: true, until: drainDeadline) }
+        try phase("commit") { commitPending(consumer) }
+        try phase("close") {
+            do throws(KafkaError) { try consumer.close() } catch {
+                logger.warning("leaving the group failed", metadata: ["kafka.error": "\(error)"])
+            }
+        }
+        control.stopPhase.withLock { $0 = "done" }
+        phases["stop.total_seconds"] = "\(Self.seconds(ContinuousClock.now - started))"
+        logger.info("stopped", metadata: phases)
+        if let fatal { throw fatal }
+        if !clean {
+            throw DaemonError(.timeout, "shutdown snapshots did not complete within the stop deadline (\(total)); "
+                + "the next start replays from the previous snapshots")
+        }
+    }
+
+    private static func seconds(_ d: Duration) -> String {
+        String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
+
+    /// Commits what the snapshot writer made safe (poll thread only): stored, then committed
+    /// without waiting; a failed commit is only worth a warning, since recovery reads its offsets
+    /// from the snapshots and committed offsets serve lag monitoring.
+    private func commitPending(_ consumer: KafkaConsumer) {
+        let offsets = control.pendingCommits.withLock { value -> [KafkaTopicPartition: Int64] in defer { value = [:] }; return value }
+        guard !offsets.isEmpty else { return }
+        let held = assignment.withLock { $0 }
+        let owned = offsets.filter { $0.key.topic == leadTopic && held.contains($0.key.partition) }
+        guard !owned.isEmpty else { return }
+        do throws(KafkaError) {
+            try consumer.storeOffsets(owned)
+            try consumer.commitAsync()
+        } catch {
+            logger.warning("offset commit failed", metadata: ["kafka.error": "\(error)"])
+        }
+    }
+
+    /// Stops every worker; with `snapshot`, each first snapshots its partitions, waiting no
+    /// longer than `deadline`. Returns whether every worker finished cleanly.
     @discardableResult
-    private func stopWorkers(snapshot: Bool) -> Bool {
+    private func stopWorkers(snapshot: Bool, until deadline: ContinuousClock.Instant) -> Bool {
         var clean = true
         let signals = workers.map { worker -> WorkDone in
             let done = WorkDone()
-            if !worker.inbox.enqueue(.stop(done, snapshot: snapshot)) { done.signal() }
+            if !worker.inbox.enqueue(.stop(done, snapshot: snapshot, deadline: deadline)) { done.signal() }
             return done
         }
-        for done in signals {
-            if !done.wait(timeout: .seconds(150)) || done.failureReason != nil { clean = false }
+        for (i, done) in signals.enumerated() {
+            if !done.wait(until: deadline) {
+                clean = false
+                logger.error("worker did not stop by the deadline", metadata: ["leadscore.worker": "\(i)"])
+            } else if let failure = done.failure {
+                clean = false
+                logger.error("worker stopped with a failure", metadata: ["leadscore.worker": "\(i)", "leadscore.error": "\(failure)"])
+            }
         }
         workersStopped.store(true, ordering: .releasing)
         return clean || !snapshot
@@ -256,24 +354,26 @@ final class Pipeline: Sendable {
         if ready { drift.sampleIfDue(at: WallClock.millis()) { buckets } }
     }
 
-    private func recordStartPositions(_ consumer: KafkaConsumer) {
-        let admin: KafkaAdmin
-        do { admin = try KafkaAdmin(configuration: kafka, logger: logger) } catch {
-            logger.warning("cannot read output partitions", metadata: ["kafka.error": "\(error)"])
-            return
-        }
+    /// Lists every output partition and where each stood at start. A failure here stops the
+    /// start: a snapshot that recorded too few output partitions would let a later recovery scan
+    /// miss outputs.
+    private func recordStartPositions(_ consumer: KafkaConsumer) throws(DaemonError) {
         var list: [KafkaTopicPartition] = []
         var starts: [KafkaTopicPartition: Int64] = [:]
-        for topic in publisher.outputTopics {
-            let count = (try? admin.partitionCount(topic: topic)) ?? 0
-            for p in 0..<Int32(count) {
-                let tp = KafkaTopicPartition(topic: topic, partition: p)
-                list.append(tp)
-                if let w = try? consumer.watermarks(topic: topic, partition: p) { starts[tp] = w.high }
+        do throws(KafkaError) {
+            let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+            for topic in publisher.outputTopics {
+                let count = try admin.partitionCount(topic: topic)
+                for p in 0..<Int32(count) {
+                    let tp = KafkaTopicPartition(topic: topic, partition: p)
+                    list.append(tp)
+                    starts[tp] = try consumer.watermarks(topic: topic, partition: p).high
+                }
             }
+        } catch {
+            throw DaemonError(.kafka, "cannot read the output topics' partitions and positions", underlying: error)
         }
         control.outputPartitions.withLock { $0 = list }
         control.startPositions.withLock { $0 = starts }
     }
-
 }

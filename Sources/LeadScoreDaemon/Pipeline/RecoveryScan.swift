@@ -1,4 +1,3 @@
-import Foundation
 import LeadScoreKafka
 import Logging
 
@@ -64,7 +63,7 @@ struct RecoveryScan {
                 let last = found[id]?.lastSourceOffset ?? -1
                 found[id]?.lastSourceOffset = max(last, sourceOffset)
                 if topic == .routing, let value = message.value {
-                    found[id]?.writtenOwners[dedupe] = routedRep(value)
+                    found[id]?.writtenOwners[dedupe] = RoutedRecord.repID(of: value)
                 }
             }
         }
@@ -73,11 +72,5 @@ struct RecoveryScan {
             "leadscore.already_written": "\(found.values.reduce(0) { $0 + $1.written.count })",
         ])
         return found
-    }
-
-    /// The `rep_id` of a `lead_routed` record (nil when null or unreadable).
-    private static func routedRep(_ value: [UInt8]) -> String? {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any] else { return nil }
-        return json["rep_id"] as? String
     }
 }

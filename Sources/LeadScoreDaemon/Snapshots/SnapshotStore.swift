@@ -130,6 +130,19 @@ final class SnapshotStore: Sendable {
         return nil
     }
 
+    /// Sets every snapshot of a partition aside (renamed to `*.snap.stale`, which nothing loads),
+    /// for snapshots found to belong to another broker or an earlier incarnation of the topic.
+    /// Kept rather than deleted so an operator can still inspect them. Returns the new names.
+    @discardableResult
+    func retire(topic: String, partition: Int32) -> [String] {
+        var retired: [String] = []
+        for file in files(topic: topic, partition: partition) {
+            let stale = file.name + ".stale"
+            if rename("\(directory)/\(file.name)", "\(directory)/\(stale)") == 0 { retired.append(stale) }
+        }
+        return retired
+    }
+
     /// The topic and partition a snapshot file name says, nil for another kind of name.
     static func parseFileName(_ name: String) -> (topic: String, partition: Int32)? {
         guard name.hasSuffix(".snap") else { return nil }

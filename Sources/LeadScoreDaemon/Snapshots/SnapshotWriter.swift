@@ -32,7 +32,8 @@ final class SnapshotWriter: @unchecked Sendable {
     private let publisher: OutputPublisher
     private let topic: String
     private let commit: @Sendable ([KafkaTopicPartition: Int64]) -> Void
-    private let onFatal: @Sendable (String) -> Void
+    private let onFatal: @Sendable (DaemonError) -> Void
+    private let fence: MembershipFence
     private let metrics: DaemonMetrics
     private let logger: Logger
     private let condition = NSCondition()
@@ -42,9 +43,12 @@ final class SnapshotWriter: @unchecked Sendable {
     /// Wall-clock milliseconds of the newest snapshot written (Int64.min: none).
     let lastWrittenMillis = Atomic<Int64>(Int64.min)
 
-    init(store: SnapshotStore, publisher: OutputPublisher, topic: String, metrics: DaemonMetrics, logger: Logger,
-         commit: @escaping @Sendable ([KafkaTopicPartition: Int64]) -> Void, onFatal: @escaping @Sendable (String) -> Void) {
+    /// `commit` receives the input offsets a written snapshot made safe (the pipeline hands them
+    /// to the poll thread, the consumer's one user).
+    init(store: SnapshotStore, publisher: OutputPublisher, topic: String, fence: MembershipFence, metrics: DaemonMetrics, logger: Logger,
+         commit: @escaping @Sendable ([KafkaTopicPartition: Int64]) -> Void, onFatal: @escaping @Sendable (DaemonError) -> Void) {
         self.store = store
+        self.fence = fence
         self.publisher = publisher
         self.topic = topic
         self.metrics = metrics
@@ -71,13 +75,17 @@ final class SnapshotWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Writes what is queued, then stops the thread and waits for it.
-    func stop() {
+    /// Writes what is queued, then stops the thread; waits for it until `deadline`, and returns
+    /// whether it finished (a write still waiting on the broker past it is left behind: the
+    /// process is exiting, and the next start replays from the previous snapshot).
+    @discardableResult
+    func stop(until deadline: ContinuousClock.Instant) -> Bool {
         condition.lock()
         stopping = true
         condition.broadcast()
         condition.unlock()
-        finished.wait()
+        let wait = max(0, (deadline - ContinuousClock.now).wholeMilliseconds)
+        return finished.wait(timeout: .now() + .milliseconds(wait)) == .success
     }
 
     private func run() {
@@ -95,10 +103,15 @@ final class SnapshotWriter: @unchecked Sendable {
 
     /// Writes one round of jobs: one flush for all of them, then each file, then one commit.
     func write(_ batch: [Job]) {
-        do {
+        do throws(KafkaError) {
             try publisher.flush(timeout: .seconds(60))
         } catch {
-            fail(batch, "flush before snapshot failed: \(error)")
+            fail(batch, DaemonError(.snapshot, "flush before snapshot failed", underlying: error))
+            return
+        }
+        // A snapshot of a fenced instance could claim state another instance has moved past.
+        if fence.isClosed {
+            fail(batch, DaemonError(.fenced, "snapshot not written: this instance was fenced"))
             return
         }
         var commits: [KafkaTopicPartition: Int64] = [:]
@@ -108,7 +121,7 @@ final class SnapshotWriter: @unchecked Sendable {
             job.book.serialize(into: &state)
             let snapshot = Snapshot(topic: topic, partition: job.partition, nextOffset: job.nextOffset, outputPositions: job.positions,
                                     configVersion: job.configVersion, writtenAtMillis: WallClock.millis(), state: state)
-            do {
+            do throws(SnapshotFileError) {
                 let file = try store.write(snapshot)
                 metrics.snapshotDuration.record(ContinuousClock.now - started)
                 lastWrittenMillis.store(snapshot.writtenAtMillis, ordering: .releasing)
@@ -119,15 +132,15 @@ final class SnapshotWriter: @unchecked Sendable {
                 ])
                 job.done?.signal()
             } catch {
-                fail([job], "snapshot of partition \(job.partition) failed: \(error)")
+                fail([job], DaemonError(.snapshot, "snapshot not written", partition: job.partition, underlying: error))
             }
         }
         if !commits.isEmpty { commit(commits) }
     }
 
-    private func fail(_ batch: [Job], _ reason: String) {
-        logger.critical("\(reason); stopping")
-        onFatal(reason)
-        for job in batch { job.done?.signal(failure: reason) }
+    private func fail(_ batch: [Job], _ error: DaemonError) {
+        logger.critical("snapshot failed; stopping", metadata: ["leadscore.error": "\(error)"])
+        onFatal(error)
+        for job in batch { job.done?.signal(failure: error) }
     }
 }

@@ -160,3 +160,13 @@ extension KafkaError {
         rdKafka(rd_kafka_resp_err_t(rawValue: raw), context: context)
     }
 }
+
+extension KafkaError {
+    /// The record was taken back from the producer's queue (`purgeQueued`, `close`) before it was
+    /// sent: it was never written, by design rather than by failure.
+    public var isPurged: Bool {
+        guard let raw = librdkafkaCode else { return false }
+        let err = rd_kafka_resp_err_t(rawValue: raw)
+        return err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT
+    }
+}

@@ -25,12 +25,20 @@ extension KafkaProducer {
         _ offsets: [KafkaTopicPartition: Int64], consumer: KafkaConsumer, timeout: Duration = .seconds(30)
     ) throws(KafkaError) {
         guard !offsets.isEmpty else { return }
-        guard let metadata = consumer.core.groupMetadata() else {
+        guard let metadata = consumer.groupMetadata() else {
             throw KafkaError(code: .invalidArgument, message: "the consumer has no group metadata", key: "consumer")
         }
-        defer { rd_kafka_consumer_group_metadata_destroy(metadata) }
+        try sendOffsetsToTransaction(offsets, groupMetadata: metadata, timeout: timeout)
+    }
+
+    /// Adds next-offsets to the current transaction under a group membership taken earlier on the
+    /// consumer's thread; the broker refuses them if that membership is no longer current.
+    public func sendOffsetsToTransaction(
+        _ offsets: [KafkaTopicPartition: Int64], groupMetadata: KafkaConsumerGroupMetadata, timeout: Duration = .seconds(30)
+    ) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
         try RDKafkaTopicPartitionList.with(offsets.map { ($0.key, $0.value) }) { (list) throws(KafkaError) in
-            if let error = rd_kafka_send_offsets_to_transaction(client.handle, list, metadata, Int32(timeout.timeoutMilliseconds)) {
+            if let error = rd_kafka_send_offsets_to_transaction(client.handle, list, groupMetadata.handle, Int32(timeout.timeoutMilliseconds)) {
                 throw KafkaError.consuming(error, context: "send offsets to transaction")
             }
         }

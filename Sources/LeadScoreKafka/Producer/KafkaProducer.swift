@@ -158,6 +158,13 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Fails every message still waiting in the local queue (not yet sent to a broker) with a
+    /// purge error, without waiting: for an instance that learns it was fenced, so what it queued
+    /// before it knew does not go out. Requests already in flight cannot be called back.
+    public func purgeQueued() {
+        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_NON_BLOCKING))
+    }
+
     /// Flushes (bounded), then fails what is still queued and stops the delivery thread.
     public func close(flushTimeout: Duration = .seconds(10)) {
         do throws(KafkaError) { try flush(timeout: flushTimeout) } catch {

@@ -12,14 +12,18 @@ struct WorkerPartition {
     /// The output positions of the snapshot the state was restored from (empty when none).
     var restoredPositions: [Snapshot.OutputPosition]
     /// Outputs already present in the output topics past the restored snapshot: a replay must not
-    /// write them again.
+    /// write them again. Each leaves the set when the replay meets it (an output key is made once),
+    /// not when the replay passes the input offset that first made it: with other rep state
+    /// (a calendar changed before the crash) the replay may make an SLA chain's outputs later
+    /// than the first run did, and they must still be recognised.
     var written: Set<OutputKey>
     /// For routing decisions among `written`: dedupe key -> the rep they named.
     var writtenOwners: [String: String?] = [:]
-    /// The highest input offset that produced any of `written` (-1 when none): until the replay
-    /// passes it, a new snapshot must keep the restored output positions, or a second crash would
-    /// scan too little.
-    var catchUpUntil: Int64
+    /// Stream time when the partition was restored: recovered outputs the replay has not met
+    /// again within `recoveredOutputsHorizon` of stream time are let go (see `holdsRecoveredOutputs`).
+    var restoredStreamTime: Timestamp
+    /// The input partition's end when it was assigned: the replay is caught up once it gets there.
+    var restoreTarget: Int64
     /// Leads by bucket (`Bucket.rawValue` index), kept from transitions.
     var buckets: [Int]
     /// When the last input record was processed (monotonic), for the idle clock.
@@ -39,7 +43,8 @@ struct WorkerPartition {
         restoredPositions = restored.snapshot?.outputPositions ?? []
         written = restored.found.written
         writtenOwners = restored.found.writtenOwners
-        catchUpUntil = restored.found.lastSourceOffset
+        restoredStreamTime = restored.book.streamTime
+        restoreTarget = restored.restoreTarget
         var counts = [Int](repeating: 0, count: Bucket.allCases.count)
         for (bucket, n) in restored.book.bucketCounts { counts[Int(bucket.rawValue)] = n }
         buckets = counts
@@ -54,8 +59,41 @@ struct WorkerPartition {
         return snapshotted.offset != nextOffset || snapshotted.streamTime != book.streamTime
     }
 
-    /// True while the replay after a restore has not yet passed the last output written before it.
-    var isCatchingUp: Bool { nextOffset <= catchUpUntil }
+    /// How much stream time the replay gets to meet every output the recovery scan found: longer
+    /// than any SLA chain (first-touch SLA, breach, re-route, escalation) runs.
+    static let recoveredOutputsHorizon: Int64 = 60 * 24 * 3_600_000
+
+    /// True while outputs found by the recovery scan may still be made again by the replay: a
+    /// snapshot must then keep the restored scan start, or a second crash would scan too little.
+    var holdsRecoveredOutputs: Bool {
+        guard !written.isEmpty else { return false }
+        let start = restoredStreamTime.millisecondsSinceEpoch == Int64.min ? Int64.min : restoredStreamTime.millisecondsSinceEpoch
+        let now = book.streamTime.millisecondsSinceEpoch
+        return start == Int64.min || now == Int64.min || now - start < Self.recoveredOutputsHorizon
+    }
+
+    /// What `takeWritten` found.
+    enum Recovered {
+        /// Not written before: publish it.
+        case new
+        /// Already in the output topics (with the rep a routing decision named): suppress it.
+        case found(rep: String?)
+    }
+
+    /// Whether an output is already written; a found key leaves the set (it is made only once).
+    mutating func takeWritten(_ key: OutputKey) -> Recovered {
+        guard !written.isEmpty, written.remove(key) != nil else { return .new }
+        let rep = writtenOwners.removeValue(forKey: key.dedupe) ?? nil
+        if written.isEmpty || !holdsRecoveredOutputs {
+            written = []
+            writtenOwners = [:]
+        }
+        return .found(rep: rep)
+    }
+
+    /// True while the replay after a restore has not reached the input's end as it was at the
+    /// assignment: the partition is restoring, not live.
+    var isRestoring: Bool { nextOffset < restoreTarget }
 
     /// Counts a transition's bucket change.
     mutating func count(_ rescored: LeadRescored) {

@@ -1,0 +1,37 @@
+import LeadScoreKafka
+import Logging
+
+/// Where partitions end (their high watermarks), as the broker's fetch responses report them.
+///
+/// Read at each assignment, before any snapshot is trusted: a snapshot whose input offset or
+/// output positions lie past these ends was made against another broker or an earlier
+/// incarnation of the topics (a recreated topic, an in-memory broker restarted), and the ends
+/// are also where a restored partition's replay counts as caught up (readiness). ListOffsets is
+/// not used because some brokers answer it wrongly (Tansu: the last batch's base + 1); a fetch
+/// from the end is one small read per partition.
+enum TopicEnds {
+    /// The end of every partition of `topics`, or a timeout error after `timeout`.
+    static func read(configuration: KafkaConfiguration, topics: [String], timeout: Duration,
+                     logger: Logger) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        let reader = try KafkaPartitionReader(configuration: configuration, topics: topics, defaultStart: .end, logger: logger)
+        defer {
+            do throws(KafkaError) { try reader.close() } catch {
+                logger.debug("end reader close failed", metadata: ["kafka.error": "\(error)"])
+            }
+        }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while !reader.isAtEnd {
+            guard ContinuousClock.now < deadline else {
+                let missing = Set(reader.partitions).subtracting(reader.partitionsAtEnd).sorted().prefix(5)
+                throw KafkaError(code: .timeout, message: "the ends of \(topics.joined(separator: ",")) were not known within \(timeout) "
+                    + "(still waiting for \(missing.map(\.description).joined(separator: ", ")))")
+            }
+            _ = try reader.pollRecords(maxMessages: 10_000, timeout: .milliseconds(100))
+        }
+        var ends: [KafkaTopicPartition: Int64] = [:]
+        for tp in reader.partitions {
+            if let w = reader.cachedWatermarks(topic: tp.topic, partition: tp.partition) { ends[tp] = w.high }
+        }
+        return ends
+    }
+}

@@ -1,0 +1,140 @@
+import LeadScoreCore
+import LeadScoreKafka
+
+/// The records: decode in place, score, publish, in offset order per partition.
+extension PartitionWorkerCore {
+    /// Decodes, scores and publishes batches of this worker's records in order, as one unit (one
+    /// transaction in transactional mode).
+    mutating func process(_ batches: [(batch: any RecordBatch, indexes: [Int])]) throws(DaemonError) {
+        guard batches.contains(where: { !$0.indexes.isEmpty }) else { return }
+        try inTransaction { (core: inout PartitionWorkerCore) throws(DaemonError) in
+            for (batch, indexes) in batches { try core.processRecords(batch, indexes: indexes) }
+        }
+    }
+
+    /// Runs `body`, which produces outputs; in transactional mode inside one Kafka transaction that
+    /// also commits the input offsets reached. A failure aborts the transaction and is rethrown
+    /// (the daemon stops; the restart recovers from the snapshots).
+    mutating func inTransaction(_ body: (inout PartitionWorkerCore) throws(DaemonError) -> Void) throws(DaemonError) {
+        guard configuration.kafka.transactions else { return try body(&self) }
+        let producer = environment.publisher.producer
+        do throws(KafkaError) { try producer.beginTransaction() } catch {
+            throw DaemonError(.kafka, "cannot begin a transaction", underlying: error)
+        }
+        do throws(DaemonError) {
+            try body(&self)
+            do throws(KafkaError) {
+                try environment.sendOffsets(inputOffsets)
+                try producer.commitTransaction()
+            } catch {
+                throw DaemonError(.kafka, "cannot commit the transaction", underlying: error)
+            }
+        } catch {
+            do throws(KafkaError) { try producer.abortTransaction() } catch {
+                environment.logger.error("transaction abort failed", metadata: ["kafka.error": "\(error)"])
+            }
+            throw error
+        }
+    }
+
+    private var inputOffsets: [KafkaTopicPartition: Int64] {
+        partitions.reduce(into: [:]) { out, entry in
+            out[KafkaTopicPartition(topic: leadTopic, partition: entry.key)] = entry.value.nextOffset
+        }
+    }
+
+    private mutating func processRecords(_ batch: any RecordBatch, indexes: [Int]) throws(DaemonError) {
+        let started = ContinuousClock.now
+        let wallNow = WallClock.millis()
+        let notAfter = Timestamp(millisecondsSinceEpoch: wallNow + configuration.stream.maxFutureSkew.milliseconds)
+        var counts = BatchCounts()
+        defer { counts.report(to: environment.metrics) }
+        // Records come in runs of one partition; each run works on the partition's state taken
+        // out of the dictionary (a move, not a copy) and put back at the end of the run.
+        var k = 0
+        while k < indexes.count {
+            let id = batch.partition(at: indexes[k])
+            var end = k + 1
+            while end < indexes.count && batch.partition(at: indexes[end]) == id { end += 1 }
+            defer { k = end }
+            guard var p = partitions.removeValue(forKey: id) else { continue }
+            defer { partitions[id] = p }
+            for i in indexes[k..<end] {
+                do throws(KafkaError) {
+                    try process(batch, index: i, partition: &p, notAfter: notAfter, counts: &counts)
+                } catch {
+                    if environment.fence.isClosed { throw DaemonError(.fenced, "nothing more is produced", partition: id, underlying: error) }
+                    throw DaemonError(.kafka, "cannot produce an output", partition: id, underlying: error)
+                }
+                p.lastInputAt = started
+            }
+        }
+        environment.metrics.processingLatency.record(ContinuousClock.now - started)
+    }
+
+    /// One record of partition `p`.
+    private mutating func process(_ batch: any RecordBatch, index i: Int, partition p: inout WorkerPartition, notAfter: Timestamp,
+                                  counts: inout BatchCounts) throws(KafkaError) {
+        let offset = batch.offset(at: i)
+        guard offset >= p.nextOffset else { return }
+        outputs.removeAll(keepingCapacity: true)
+        if let letter = decodeAndApply(batch, index: i, partition: &p, notAfter: notAfter, counts: &counts) {
+            try publish(letter, partition: &p, counts: &counts)
+        }
+        try emit(partition: &p, sourceOffset: offset, inputTimestamp: batch.timestampMilliseconds(at: i), counts: &counts)
+        p.nextOffset = offset + 1
+        p.eventsIn += 1
+        p.streamTimeAtLastInput = p.book.streamTime
+    }
+
+    /// Publishes the outputs one input (or an idle-clock advance) caused, except those the recovery
+    /// scan found already written, and keeps bucket counts and the dashboard's recent decisions.
+    mutating func emit(partition p: inout WorkerPartition, sourceOffset: Int64, inputTimestamp: Int64?,
+                       counts: inout BatchCounts) throws(KafkaError) {
+        guard !outputs.isEmpty else { return }
+        for output in outputs {
+            if case .leadErased(let erased) = output {
+                try erase(erased, partition: &p, sourceOffset: sourceOffset, counts: &counts)
+                continue
+            }
+            if case .leadRescored(let rescored) = output { p.count(rescored) }
+            if case .found(let writtenRep) = p.takeWritten(OutputKey(topic: OutputTopic(output.kind), dedupe: OutputPublisher.dedupeKey(output))) {
+                counts.suppressed += 1
+                // The decision already written is the one downstream acted on: keep its rep even
+                // if the replay, seeing other rep load, chose another.
+                if case .leadRouted(let routed) = output, let written = writtenRep, written != routed.repID {
+                    p.book.adoptOwner(leadID: routed.leadID, repID: written)
+                }
+                continue
+            }
+            try checkFence()
+            try environment.publisher.publish(output, source: p.source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp, buffer: &json)
+            counts.outputs[output.kind, default: 0] += 1
+            if case .leadRouted(let routed) = output { environment.recent.append(routed) }
+        }
+    }
+
+    /// An erased lead: one tombstone per output topic it had records on (each checked against
+    /// what the recovery scan found, since a crash may fall between them), and it leaves the
+    /// bucket counts.
+    private func erase(_ erased: LeadErased, partition p: inout WorkerPartition, sourceOffset: Int64,
+                       counts: inout BatchCounts) throws(KafkaError) {
+        p.uncount(erased)
+        for topic in erased.topics.map(OutputTopic.init) {
+            if case .found = p.takeWritten(OutputKey(topic: topic, dedupe: erased.idempotencyKey)) {
+                counts.suppressed += 1
+                continue
+            }
+            try checkFence()
+            try environment.publisher.publishTombstone(erased, topic: topic, source: p.source, sourceOffset: sourceOffset)
+        }
+        counts.outputs[.erased, default: 0] += 1
+    }
+
+    /// A fenced instance writes nothing more (see `MembershipFence`).
+    func checkFence() throws(KafkaError) {
+        if environment.fence.isClosed {
+            throw KafkaError(code: .closed, message: "fenced: this instance was paused past its group session; nothing more is produced")
+        }
+    }
+}

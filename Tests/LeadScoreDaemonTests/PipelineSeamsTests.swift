@@ -1,0 +1,82 @@
+import Foundation
+import LeadScoreCore
+@testable import LeadScoreDaemon
+import LeadScoreKafka
+import Synchronization
+import Testing
+
+/// The small state machines and rules where the pipeline's threads meet, in process.
+@Suite("Pipeline seams")
+struct PipelineSeamsTests {
+    @Test("a delivery token names every output topic and keeps the input timestamp", arguments: OutputTopic.allCases)
+    func tokenRoundTrip(_ topic: OutputTopic) throws {
+        #expect(UInt64(1) << OutputPublisher.Token.topicBits > UInt64(OutputTopic.allCases.map(\.rawValue).max() ?? 0),
+                "the topic field is wide enough for every output topic")
+        for stamp in [nil, Int64(0), Int64(1_764_000_000_123)] as [Int64?] {
+            let token = OutputPublisher.Token(topic: topic, inputTimestamp: stamp)
+            let decoded = try #require(OutputPublisher.Token(raw: token.raw))
+            #expect(decoded == token)
+        }
+    }
+
+    @Test("a lead lookup completes once: with the owner's answer, with nil when nobody has it, or at its deadline")
+    func leadLookup() async throws {
+        var book = LeadBook(config: ScoringConfig())
+        var reps = RepBook(config: ScoringConfig())
+        var outputs: [OutputEvent] = []
+        let event = try EventDecoder().decode(Array(
+            #"{"event_id":"e1","type":"engagement","lead_id":"L-1","signal":"web_visit","occurred_at":"2026-11-01T00:00:00Z"}"#.utf8))
+        book.apply(event, reps: &reps, into: &outputs)
+        let view = try #require(book.view(leadID: "L-1"))
+        // The owner answers second: the "not mine" before it does not end the lookup.
+        let found = LeadLookup(workers: 3)
+        async let a: LeadView? = withCheckedContinuation { found.wait($0) }
+        found.reply(nil)
+        found.reply(view)
+        found.reply(nil)
+        found.expire()
+        #expect(await a?.leadID == "L-1")
+
+        let nobody = LeadLookup(workers: 2)
+        nobody.reply(nil)
+        nobody.reply(nil)
+        #expect(await withCheckedContinuation { nobody.wait($0) } == nil, "answers that came before the wait count")
+
+        let silent = LeadLookup(workers: 2)
+        async let b: LeadView? = withCheckedContinuation { silent.wait($0) }
+        silent.reply(nil)
+        silent.expire()
+        silent.reply(view)
+        #expect(await b == nil, "a worker that answers after the deadline changes nothing")
+    }
+
+    @Test("a snapshot that points past the partitions' ends is from another broker or topic incarnation")
+    func staleSnapshots() {
+        func snapshot(next: Int64, outputs: [(String, Int32, Int64)]) -> Snapshot {
+            Snapshot(topic: "lead-events", partition: 0, nextOffset: next,
+                     outputPositions: outputs.map { Snapshot.OutputPosition(topic: $0.0, partition: $0.1, offset: $0.2) },
+                     configVersion: "v", writtenAtMillis: 0, state: [])
+        }
+        let ends: [KafkaTopicPartition: Int64] = [
+            KafkaTopicPartition(topic: "lead-events", partition: 0): 40,
+            KafkaTopicPartition(topic: "lead-scores", partition: 0): 12,
+        ]
+        #expect(Pipeline.staleness(of: snapshot(next: 40, outputs: [("lead-scores", 0, 12)]), ends: ends) == nil, "at the ends: in use")
+        #expect(Pipeline.staleness(of: snapshot(next: 3, outputs: [("lead-scores", 0, 0)]), ends: ends) == nil)
+        #expect(Pipeline.staleness(of: snapshot(next: 41, outputs: []), ends: ends)?.contains("ends at 40") == true)
+        #expect(Pipeline.staleness(of: snapshot(next: 5, outputs: [("lead-scores", 0, 13)]), ends: ends)?.contains("lead-scores[0]") == true)
+        #expect(Pipeline.staleness(of: snapshot(next: 5, outputs: [("lead-scores", 7, 0)]), ends: ends)?.contains("does not exist") == true)
+    }
+
+    @Test("errors keep their cause and its flags")
+    func typedErrors() {
+        let cause = KafkaError(code: .timeout, message: "flush: 3 messages still outstanding", isRetriable: true)
+        let error = DaemonError(.snapshot, "flush before snapshot failed", partition: 3, underlying: cause)
+        #expect(error.code == .snapshot)
+        #expect(error.isRetriable && !error.isFatal)
+        #expect((error.underlying as? KafkaError)?.code == .timeout)
+        #expect(error.description.contains("partition 3") && error.description.contains("outstanding"))
+        let fatal = DaemonError(.worker, "stopped", underlying: DaemonError(.kafka, "poll", underlying: KafkaError(code: .librdkafka, message: "x", isFatal: true)))
+        #expect(fatal.isFatal)
+    }
+}
