@@ -38,13 +38,15 @@ public final class TansuBroker: Sendable {
         throw Failure(description: "the Tansu broker binary was not found (TANSU_BIN, PATH, /usr/local/bin/tansu); run `make test` or scripts/ensure-tansu.sh to install it")
     }
 
-    /// Starts a broker on a free loopback port and waits (bounded) until it accepts connections.
-    public static func start(logger: Logger = Logger(label: "tansu"), readyTimeout: Duration = .seconds(10)) async throws -> TansuBroker {
+    /// Starts a broker on a free loopback port (or on `port`: a fresh broker where an earlier one
+    /// stood) and waits (bounded) until it accepts connections.
+    public static func start(port fixedPort: Int? = nil, logger: Logger = Logger(label: "tansu"),
+                             readyTimeout: Duration = .seconds(10)) async throws -> TansuBroker {
         let executable = try findExecutable()
         var lastError = "no attempt"
         // A port found free can be taken before the broker binds it; try a few.
         for _ in 0..<3 {
-            let port = try LoopbackPort.free()
+            let port = try fixedPort ?? LoopbackPort.free()
             let url = "tcp://127.0.0.1:\(port)"
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("tansu-\(port)-\(UUID().uuidString.prefix(8)).log")
             let process = try ChildProcess.start(

@@ -25,8 +25,9 @@ struct DaemonHarness {
     let partitions: Int
 
     /// Creates every topic and a scratch directory for configs, snapshots and logs.
-    static func make(broker: TansuBroker, partitions: Int) async throws -> DaemonHarness {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-daemon-\(UUID().uuidString.prefix(8))")
+    /// `directory` reuses an earlier harness's (its configs and snapshots) with a new broker.
+    static func make(broker: TansuBroker, partitions: Int, directory: URL? = nil) async throws -> DaemonHarness {
+        let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-daemon-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for topic in [leadTopic, "rep-events"] + outputTopics {
             try await broker.createTopic(topic, partitions: topic == "rep-events" ? 1 : partitions, retention: .seconds(30 * 86_400))
