@@ -80,3 +80,27 @@ struct PipelineSeamsTests {
         #expect(fatal.isFatal)
     }
 }
+
+@Suite("Configuration file watcher")
+struct ConfigFileWatcherTests {
+    @Test("an edit is a change once; a missing file is not; a rewrite with the same bytes is one only if its time moved")
+    func changes() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString.prefix(8)).yaml")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try "scoring:\n  buckets: {A: 70}\n".write(to: url, atomically: true, encoding: .utf8)
+        var watcher = ConfigFileWatcher(path: url.path)
+        var changed = watcher.changed()
+        #expect(!changed, "nothing happened yet")
+        try "scoring:\n  buckets: {A: 75}\n".write(to: url, atomically: true, encoding: .utf8)
+        changed = watcher.changed()
+        #expect(changed)
+        changed = watcher.changed()
+        #expect(!changed, "the same edit is reported once")
+        try FileManager.default.removeItem(at: url)
+        changed = watcher.changed()
+        #expect(!changed, "a missing file keeps the running configuration")
+        try "scoring:\n  buckets: {A: 80}\n".write(to: url, atomically: true, encoding: .utf8)
+        changed = watcher.changed()
+        #expect(changed, "the file is back with other content")
+    }
+}

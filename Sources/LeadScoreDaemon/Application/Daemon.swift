@@ -110,9 +110,10 @@ public struct Daemon: Sendable, CustomStringConvertible {
         try await ServiceGroup(configuration: group).run()
     }
 
-    /// Re-reads the configuration (SIGHUP). A valid file takes effect and is logged with its
-    /// version; an invalid one is rejected with every problem and the running one stays.
-    func reload() {
+    /// Re-reads the configuration (SIGHUP, or the file changed). A valid file takes effect and is
+    /// logged with its version; an invalid one is rejected with every problem and the running one
+    /// stays.
+    func reload(cause: String) {
         do {
             let fresh = try arguments.configuration(environment: environment)
             if fresh.daemon != configuration.daemon {
@@ -121,9 +122,13 @@ public struct Daemon: Sendable, CustomStringConvertible {
             // The pipeline logs the outcome ("configuration reloaded" or "reload rejected"): the
             // running state may still refuse a valid file (e.g. a changed rep window).
             pipeline.reload(fresh.scoring)
-            logger.info("reload: file valid, handed to the pipeline", metadata: ["leadscore.config_version": "\(fresh.scoring.version)"])
+            logger.info("reload: file valid, handed to the pipeline", metadata: [
+                "leadscore.config_version": "\(fresh.scoring.version)", "leadscore.reload_cause": "\(cause)",
+            ])
         } catch {
-            logger.error("reload: configuration file rejected, keeping the running one", metadata: ["leadscore.error": "\(error)"])
+            logger.error("reload: configuration file rejected, keeping the running one", metadata: [
+                "leadscore.error": "\(error)", "leadscore.reload_cause": "\(cause)",
+            ])
         }
     }
 
@@ -142,17 +147,33 @@ public struct Daemon: Sendable, CustomStringConvertible {
     }
 }
 
-/// Reloads the configuration on SIGHUP for as long as the daemon runs.
+/// Reloads the configuration on SIGHUP, and when the file changes (looked at every
+/// `watchInterval`), for as long as the daemon runs.
 struct ReloadService: Service, CustomStringConvertible {
     let daemon: Daemon
+    var watchInterval: Duration = .seconds(2)
 
     /// The service group logs each service's description: a name only, never the configuration
     /// or the environment the daemon holds.
     var description: String { "ReloadService" }
 
     func run() async throws {
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            daemon.reload()
+        let daemon = self.daemon, interval = watchInterval
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+                    daemon.reload(cause: "SIGHUP")
+                }
+            }
+            if let path = daemon.configPath {
+                group.addTask {
+                    var watcher = ConfigFileWatcher(path: path)
+                    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                        do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { return }
+                        if watcher.changed() { daemon.reload(cause: "file changed") }
+                    }
+                }
+            }
         }
     }
 }
