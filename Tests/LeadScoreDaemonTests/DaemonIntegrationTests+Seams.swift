@@ -33,6 +33,9 @@ extension DaemonIntegrationTests {
             }
             daemon.kill(SIGTERM)
             #expect(await daemon.wait(timeout: .seconds(15)))
+            // Commits happen on the poll thread before it leaves the group, never after.
+            #expect(!daemon.output().contains("UNKNOWN_MEMBER_ID"), "\(daemon.output().suffix(2_000))")
+            #expect(daemon.output().contains("stop.total_seconds"), "the stop logs its phases")
             producer.close()
         }
         await first.stop()
@@ -420,5 +423,36 @@ enum RawHTTP {
         }
         let head = String(decoding: response.prefix(16), as: UTF8.self).split(separator: " ")
         return head.count >= 2 ? Int(head[1]) : nil
+    }
+}
+
+extension DaemonIntegrationTests {
+    /// Transactional mode end to end on Tansu (its transactions API works; only aborts are not
+    /// honoured, and nothing here aborts): the workers send offsets under the group membership the
+    /// poll thread handed them, never through the consumer.
+    @Test("transactional mode: outputs exactly once, offsets sent under the poll thread's group membership", .timeLimit(.minutes(3)))
+    func transactionalMode() async throws {
+        try await TansuBroker.withBroker { broker in
+            let harness = try await DaemonHarness.make(broker: broker, partitions: 2)
+            let config = try harness.writeConfig(name: "txn", snapshotInterval: "5s", transactions: true)
+            let producer = try harness.producer()
+            defer { producer.close() }
+            try DaemonHarness.produce(DaemonHarness.leadEvents(count: 3_000, leads: 300, seed: 81)[...], with: producer)
+            let http = try LoopbackPort.free()
+            let daemon = try harness.startDaemon(config: config, name: "txn", httpPort: http)
+            defer { Task { await daemon.stop() } }
+            let ends = try harness.inputEnds()
+            let deadline = ContinuousClock.now.advanced(by: .seconds(90))
+            while ContinuousClock.now < deadline {
+                if let p = await DaemonHarness.progress(port: http), ends.allSatisfy({ p[$0.key] == $0.value }) { break }
+                #expect(daemon.isRunning, "\(daemon.output().suffix(3_000))")
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            try await Task.sleep(for: .seconds(1))
+            let (problems, records) = try harness.verifyExactlyOnce(expected: try harness.expectedOutputs())
+            #expect(records > 100)
+            #expect(problems.isEmpty, "\(problems.prefix(5))")
+            #expect(!daemon.output().contains("no group membership"), "\(daemon.output().suffix(2_000))")
+        }
     }
 }
