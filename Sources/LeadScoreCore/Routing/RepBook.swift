@@ -24,8 +24,6 @@ public struct RepBook: Sendable {
     var cachedScores: [Double] = []
     var cachedTiers: [Int] = []
     var scoresStale = true
-    /// Reps `route` must pass over (set by `reroute` for the call only).
-    var excludedFromRouting: [String] = []
     /// Latest moment seen on rep events or routing (the rep windows' "now").
     public internal(set) var clock: Timestamp = Timestamp(millisecondsSinceEpoch: Int64.min)
 

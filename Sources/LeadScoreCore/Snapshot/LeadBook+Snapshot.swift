@@ -18,7 +18,7 @@ extension LeadBook {
     /// rebuilt from them. Only the accumulators in use are written, lead by lead, so a restored
     /// pool is compact. The caller adds the file header, checksum and atomic write.
     public func serialize(into out: inout [UInt8]) {
-        var w = SnapshotWriter(bytes: out)
+        var w = SnapshotBytesWriter(bytes: out)
         out = []
         w.bytes.reserveCapacity(w.bytes.count + leads.count * 100 + intentPool.capacity * 8 + 64)
         w.tag("LSLEADS")

@@ -9,7 +9,7 @@ extension RepBook {
     /// ring and calendar, outside assignments not yet taken, account owners, the holdout cursor
     /// and the clock.
     public func serialize(into out: inout [UInt8]) {
-        var w = SnapshotWriter(bytes: out)
+        var w = SnapshotBytesWriter(bytes: out)
         out = []
         w.tag("LSREPS")
         w.u32(RepBook.snapshotVersion)

@@ -1,5 +1,7 @@
-/// Little-endian binary writer for snapshots.
-struct SnapshotWriter {
+/// Little-endian binary writer of the core's state bytes (`LeadBook.serialize`, `RepBook.serialize`),
+/// the counterpart of `SnapshotReader`. Named apart from the daemon's `SnapshotWriter`, which writes
+/// whole snapshot files (header, checksum, atomic rename) around these bytes.
+struct SnapshotBytesWriter {
     var bytes: [UInt8]
 
     init(bytes: [UInt8]) {
