@@ -79,3 +79,21 @@ struct DailyCapTests {
         #expect(engine.leads.intent(leadID: "L", at: Fixture.t0) == 35)
     }
 }
+
+extension DailyCapTests {
+    /// The daemon counts capped events as a metric from what `apply` returns, per event, so the
+    /// count needs no book-wide counter that a reload or restore would reset.
+    @Test("apply says which events a cap cut: appliedCapped, otherwise applied")
+    func applyOutcomeNamesCappedEvents() {
+        var engine = ScoringEngine(config: Fixture.noHoldout)
+        var out: [OutputEvent] = []
+        var outcomes: [ApplyOutcome] = []
+        for k in 0..<5 {
+            let at = Timestamp(millisecondsSinceEpoch: Fixture.t0.millisecondsSinceEpoch + Int64(k) * 60_000)
+            outcomes.append(engine.apply(Fixture.engagement("L", .emailOpen, at: at), into: &out))
+        }
+        #expect(outcomes == [.applied, .applied, .applied, .appliedCapped, .appliedCapped])
+        // An uncapped signal on the same lead is applied as usual.
+        #expect(engine.apply(Fixture.engagement("L", .webVisit, at: Fixture.at(hours: 1)), into: &out) == .applied)
+    }
+}

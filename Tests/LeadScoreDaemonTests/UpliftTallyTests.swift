@@ -154,3 +154,36 @@ struct RoutedRecordTests {
         #expect(parse(Array(text.utf8)) == nil)
     }
 }
+
+extension UpliftTallyTests {
+    @Test("an erased lead is forgotten: its hash and its counts go, and the same id later counts afresh")
+    func erasedLeadForgotten() {
+        var t = UpliftTally(maxLeads: 1_000)
+        t.recordRouting(leadID: "L-1", bucket: .a, holdout: false)
+        t.recordRouting(leadID: "L-2", bucket: .a, holdout: false)
+        t.recordConversion(leadID: "L-1")
+        t.forget(leadID: "L-1")
+        #expect(figures(t, .a, holdout: false) == (1, 0))
+        #expect(t.counts.trackedLeads == 1)
+        // Forgetting an unknown lead changes nothing.
+        t.forget(leadID: "L-9")
+        #expect(t.counts.trackedLeads == 1)
+        // A lead of the same id later is a new lead: routed, not yet converted.
+        t.recordRouting(leadID: "L-1", bucket: .b, holdout: true)
+        #expect(figures(t, .b, holdout: true) == (1, 0))
+        #expect(t.counts.trackedLeads == 2)
+    }
+
+    @Test("a lead forgotten from the older generation leaves the counts consistent when generations rotate")
+    func erasedFromOlderGeneration() {
+        var t = UpliftTally(maxLeads: 4)
+        t.recordRouting(leadID: "L-1", bucket: .c, holdout: false)
+        t.recordRouting(leadID: "L-2", bucket: .c, holdout: false)  // rotates: L-1, L-2 now older
+        t.forget(leadID: "L-1")
+        #expect(figures(t, .c, holdout: false) == (1, 0))
+        t.recordRouting(leadID: "L-3", bucket: .c, holdout: false)
+        t.recordRouting(leadID: "L-4", bucket: .c, holdout: false)  // rotates: L-2 forgotten for room
+        #expect(figures(t, .c, holdout: false) == (2, 0))
+        #expect(t.counts.trackedLeads == 2)
+    }
+}

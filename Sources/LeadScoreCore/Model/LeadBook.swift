@@ -25,7 +25,8 @@ public struct LeadBook: Sendable {
     /// The leads' daily cap counters (see `LeadRecord.capBlock`).
     var capPool = IntentPool(maxSize: 2 * Signal.slotCount)
     /// Engagement events whose points a daily cap cut, in part or whole, since the book was
-    /// created or restored (a counter for metrics; not in snapshots). They count as applied.
+    /// created or restored (not in snapshots; a reload restarts it). They count as applied; per
+    /// event, `apply` returns `.appliedCapped` for them, which is what a metric should count.
     public internal(set) var cappedEvents = 0
     var leadIDs: [String] = []
     var leadIndex = LeadIDTable()
@@ -77,6 +78,7 @@ public struct LeadBook: Sendable {
                                notAfter: Timestamp? = nil) -> ApplyOutcome {
         let time = event.occurredAt
         if let notAfter, time > notAfter { return .rejectedFuture }
+        var outcome = ApplyOutcome.applied
         switch event {
         case .engagement(let e):
             advance(to: time, reps: &reps, into: &out)
@@ -86,7 +88,11 @@ public struct LeadBook: Sendable {
             let slot = e.signal.slot
             var points = model.weights[slot] * e.weightMultiplier
             let cap = model.dailyCap[slot]
-            if cap < .infinity { points = chargeDailyCap(i, slot: slot, points: points, cap: cap, at: time.millisecondsSinceEpoch) }
+            if cap < .infinity {
+                let cappedBefore = cappedEvents
+                points = chargeDailyCap(i, slot: slot, points: points, cap: cap, at: time.millisecondsSinceEpoch)
+                if cappedEvents != cappedBefore { outcome = .appliedCapped }
+            }
             let late = decayFactor(t - time.millisecondsSinceEpoch, halfLife: model.halfLife[slot])
             addIntent(i, slot: slot, weight: points * late, at: t)
             if leads[i].flags & (LeadRecord.profileKnown | LeadRecord.enrichmentRequested) == 0 {
@@ -128,7 +134,7 @@ public struct LeadBook: Sendable {
         case .repRoster, .repAvailability, .leadAssigned, .leadOutcome, .accountAssigned:
             return .ignored
         }
-        return .applied
+        return outcome
     }
 
     /// Moves stream time forward to `streamTime` (never back) and emits every decay transition due

@@ -119,7 +119,7 @@ public struct ReplayRunner: Sendable {
         if summary.firstEventAt.map({ t < $0 }) ?? true { summary.firstEventAt = t }
         if summary.lastEventAt.map({ t > $0 }) ?? true { summary.lastEventAt = t }
         switch engine.apply(event, into: &pending) {
-        case .applied, .ignored: break
+        case .applied, .appliedCapped, .ignored: break
         case .rejectedFuture, .rejectedMissingKey: summary.rejectedEvents += 1
         }
         flush(output: &output)

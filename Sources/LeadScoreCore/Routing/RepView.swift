@@ -1,4 +1,5 @@
-/// One row of the rep leaderboard (`/reps`).
+/// One row of the rep leaderboard (`/reps`). Reps active on the roster come first, best rep score
+/// first; the others (churned, or known only from outcomes) follow with no tier.
 public struct RepView: Sendable, Equatable, Codable {
     /// Rep id.
     public var repID: String
@@ -23,8 +24,9 @@ public struct RepView: Sendable, Equatable, Codable {
     public var longTrials: Int
     /// Conversions in the long window.
     public var longConversions: Int
-    /// Tier 0 top, 1 middle, 2 bottom.
-    public var tier: Int
+    /// Tier 0 top, 1 middle, 2 bottom; nil for a rep that is not active on the roster (a churned
+    /// rep is ranked with no one and routed to by no one, so a tier would be a stale promise).
+    public var tier: Int?
     /// Leads routed today.
     public var loadToday: Int
     /// Capacity per day.

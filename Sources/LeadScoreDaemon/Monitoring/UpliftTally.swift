@@ -92,6 +92,17 @@ struct UpliftTally: Sendable {
         put(key, entry)
     }
 
+    /// An erased lead (`lead_forgotten`, seen as the tombstone its erasure writes to the routing
+    /// topic): its hash and its share of the counts go, as when a generation is forgotten, so the
+    /// tally keeps nothing of it and a later lead with the same id counts afresh. Unknown leads
+    /// change nothing.
+    mutating func forget(leadID: String) {
+        let entry = take(Self.key(leadID))
+        guard entry != 0 else { return }
+        add(entry, -1)
+        if newer.removeValue(forKey: Self.key(leadID)) != nil { counts.trackedLeads -= 1 }
+    }
+
     /// The entry of a lead (0 when unknown), taken out of whichever generation holds it.
     private mutating func take(_ key: UInt64) -> Entry {
         if let e = newer[key] { return e }

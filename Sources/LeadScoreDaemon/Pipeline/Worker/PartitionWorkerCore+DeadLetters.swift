@@ -32,7 +32,7 @@ extension PartitionWorkerCore {
         var desk = environment.reps.desk
         let outcome = p.book.apply(event, reps: &desk, into: &outputs, notAfter: notAfter)
         switch outcome {
-        case .applied:
+        case .applied, .appliedCapped:
             counts.eventsIn[event.typeName, default: 0] += 1
             return nil
         case .rejectedFuture:
