@@ -30,6 +30,7 @@ final class RepFeed: Sendable {
     private let routingTopic: String
     private let instanceBytes: [UInt8]
     private let instanceHeader = OutputPublisher.Header.instance.description
+    private let erasedLeadHeader = OutputPublisher.Header.erasedLead.description
     /// Rep events stamped later than now + this are skipped: applied, one would slide every
     /// rep's windows past its outcomes, and the topic is re-read at every start.
     private let maxFutureSkew: Duration
@@ -110,6 +111,12 @@ final class RepFeed: Sendable {
                 if batch.topic(at: i) == routingTopic {
                     // Load: this instance counted its own decisions (most of the topic) as it made them,
                     // so of those only the head (lead, bucket, holdout) is read, for the uplift.
+                    // An erasure's tombstone (no value, the erased lead in a header): the tally forgets the lead.
+                    if batch.withValue(at: i, { $0 == nil }),
+                       let erased = batch.withHeader(at: i, named: erasedLeadHeader, { $0.map { String(decoding: $0, as: UTF8.self) } }) {
+                        uplift.forget(leadID: erased)
+                        continue
+                    }
                     let own = batch.withHeader(at: i, named: instanceHeader) { $0.map { $0.elementsEqual(instanceBytes) } ?? false }
                     guard let routed = batch.withValue(at: i, { $0.flatMap { RoutedRecord.parse($0, repAndTime: !own) } }) else { continue }
                     if routed.kind == .breached {
