@@ -86,8 +86,30 @@ struct DecodingCalendarTests {
             _ = try decoder.decode(#"{\#(Self.base),"time_zone":"America/Nowhere","working_hours":{}}"#)
             Issue.record("decoded")
         } catch {
-            #expect(error.description == #"unknown_time_zone at time_zone (byte 145): unknown time zone "America/Nowhere"; expected an IANA name such as America/New_York or UTC"#)
+            #expect(error.description == #"unknown_time_zone at time_zone (byte 145): unknown time zone "America/Nowhere"; expected an IANA time zone database name such as America/New_York, Etc/GMT+5 or UTC (offsets such as GMT+5 are not accepted)"#)
         }
+    }
+
+    @Test("offset names (GMT+5, UTC-3) are refused: only the database's names, whose Etc/GMT+5 is UTC-5",
+          arguments: ["GMT+5", "GMT-5", "UTC+3", "UTC-03:00", "GMT+05:30"])
+    func offsetNamesRefused(_ name: String) {
+        do {
+            let event = try decoder.decode(#"{\#(Self.base),"time_zone":"\#(name)","working_hours":{"mon":["09:00-17:00"]}}"#)
+            Issue.record("decoded: \(event)")
+        } catch {
+            #expect(error.code == .unknownTimeZone)
+            #expect(error.field == "time_zone")
+        }
+    }
+
+    @Test("Etc/GMT+5 is accepted and is five hours behind UTC (POSIX sign)")
+    func etcGMTIsBehindUTC() throws {
+        let event = try decoder.decode(#"{\#(Self.base),"time_zone":"Etc/GMT+5","working_hours":{"mon":["09:00-17:00"]}}"#)
+        guard case .repRoster(let roster) = event, let hours = roster.workingHours else {
+            Issue.record("no calendar: \(event)")
+            return
+        }
+        #expect(hours.timeZone.secondsFromGMT() == -5 * 3600)
     }
 
     @Test("account_assigned needs account_id and rep_id", arguments: [

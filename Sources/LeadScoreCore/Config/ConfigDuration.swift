@@ -21,6 +21,11 @@ package enum ConfigDuration {
         return nil
     }
 
+    /// The longest duration any setting accepts: 100 years. Durations are added to event times,
+    /// and an unbounded one would carry a due moment past the years RFC 3339 can write, or wrap
+    /// it around (`106751991167d` is just under `Int64.max` milliseconds).
+    package static let maximum: Duration = .seconds(36_500 * 86_400)
+
     /// The largest exact unit: `21d`, `36h`, `1500ms`.
     package static func format(_ duration: Duration) -> String {
         let ms = duration.milliseconds

@@ -69,6 +69,9 @@ public struct RoutingConfig: Sendable, Equatable {
         public init() {}
     }
 
+    /// The longest first-touch SLA a cadence accepts: 365 days.
+    public static let maxFirstTouchSLA: Duration = .seconds(365 * 86_400)
+
     /// First-touch SLA enforcement (breach, re-route, escalate).
     public var sla = SLAPolicy()
 

@@ -49,8 +49,10 @@ public struct ScoringConfig: Sendable, Equatable {
                 problems.append(.init(path: path, reason: "must not be negative, got \(format(value))"))
             }
         }
-        func positive(_ duration: Duration, _ path: String) {
-            check(duration.milliseconds > 0, path, "must be positive, got \(ConfigDuration.format(duration))")
+        func positive(_ duration: Duration, _ path: String, atMost limit: Duration = ConfigDuration.maximum) {
+            let ms = duration.milliseconds
+            check(ms > 0, path, "must be positive, got \(ConfigDuration.format(duration))")
+            check(ms <= limit.milliseconds, path, "must be at most \(ConfigDuration.format(limit)), got \(ConfigDuration.format(duration))")
         }
         let q = quality
         let qp = "scoring.quality"
@@ -117,7 +119,9 @@ public struct ScoringConfig: Sendable, Equatable {
             check(cadence.calls >= 0, "\(rp).cadences.\(name).calls", "must not be negative, got \(cadence.calls)")
             check(cadence.emails >= 0, "\(rp).cadences.\(name).emails", "must not be negative, got \(cadence.emails)")
             check(cadence.days > 0, "\(rp).cadences.\(name).days", "must be positive, got \(cadence.days)")
-            positive(cadence.firstTouchSLA, "\(rp).cadences.\(name).first_touch_sla")
+            // A year bounds it: the due moment is added to an event time, and a business-clock
+            // SLA is searched for within about a year of working calendar (`WorkingHours`).
+            positive(cadence.firstTouchSLA, "\(rp).cadences.\(name).first_touch_sla", atMost: RoutingConfig.maxFirstTouchSLA)
         }
         check(r.holdoutShare.isFinite && r.holdoutShare >= 0 && r.holdoutShare <= 1, "\(rp).holdout_share",
               "must be within 0...1, got \(format(r.holdoutShare))")
@@ -145,8 +149,8 @@ public struct ScoringConfig: Sendable, Equatable {
         }
         check(r.sla.maxReroutes >= 0 && r.sla.maxReroutes <= 10, "\(rp).sla.max_reroutes",
               "must be within 0...10, got \(r.sla.maxReroutes)")
-        check(!r.sla.escalateTo.isEmpty && r.sla.escalateTo.utf8.count <= 256, "\(rp).sla.escalate_to",
-              "must be a non-empty name of at most 256 bytes")
+        check(!YAMLFields.isBlank(r.sla.escalateTo) && r.sla.escalateTo.utf8.count <= 256, "\(rp).sla.escalate_to",
+              "must be a non-blank name of at most 256 bytes")
         check(r.sla.breachWeight.isFinite && r.sla.breachWeight >= 0 && r.sla.breachWeight <= 1, "\(rp).sla.breach_weight",
               "must be within 0...1, got \(format(r.sla.breachWeight))")
         return problems

@@ -72,6 +72,10 @@ package struct YAMLFields {
                                   reason: "must be a duration such as 21d, 36h, 90m, 30s or 1500ms, got \(YAMLFields.describe(node))"))
             return
         }
+        guard parsed.milliseconds.magnitude <= ConfigDuration.maximum.milliseconds.magnitude else {
+            problems.append(.init(path: child(key), reason: "must be at most \(ConfigDuration.format(ConfigDuration.maximum)) (100 years), got \(scalar.string)"))
+            return
+        }
         value = parsed
     }
 
@@ -96,13 +100,31 @@ package struct YAMLFields {
         value = parsed
     }
 
+    /// A name: a string that is not YAML's null (`null`, `~`, nothing) and not blank. Written
+    /// into outputs as given, so `escalate_to: ~` must not become the name "null"; a quoted
+    /// `'null'` is a string and accepted.
     package mutating func text(_ key: String, into value: inout String, _ problems: inout [ConfigError.Problem]) {
         guard let node = take(key) else { return }
-        guard case .scalar(let scalar) = node else {
-            problems.append(.init(path: child(key), reason: "must be a string, got \(YAMLFields.describe(node))"))
+        guard case .scalar(let scalar) = node, !YAMLFields.isNull(scalar) else {
+            problems.append(.init(path: child(key), reason: "must be a name, got \(YAMLFields.describe(node))"))
+            return
+        }
+        guard !YAMLFields.isBlank(scalar.string) else {
+            problems.append(.init(path: child(key), reason: "must not be blank"))
             return
         }
         value = scalar.string
+    }
+
+    /// YAML's null as a plain scalar (`null`, `Null`, `NULL`, `~`, or nothing at all).
+    package static func isNull(_ scalar: Node.Scalar) -> Bool {
+        scalar.style != .singleQuoted && scalar.style != .doubleQuoted
+            && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    /// Empty or only white space.
+    package static func isBlank(_ text: String) -> Bool {
+        text.allSatisfy(\.isWhitespace)
     }
 
     package mutating func strings(_ key: String, into value: inout [String], _ problems: inout [ConfigError.Problem]) {
@@ -113,8 +135,12 @@ package struct YAMLFields {
         }
         var result: [String] = []
         for (i, item) in sequence.enumerated() {
-            guard case .scalar(let scalar) = item else {
-                problems.append(.init(path: "\(child(key))[\(i)]", reason: "must be a string"))
+            guard case .scalar(let scalar) = item, !YAMLFields.isNull(scalar) else {
+                problems.append(.init(path: "\(child(key))[\(i)]", reason: "must be a string, got \(YAMLFields.describe(item))"))
+                continue
+            }
+            guard !YAMLFields.isBlank(scalar.string) else {
+                problems.append(.init(path: "\(child(key))[\(i)]", reason: "must not be blank"))
                 continue
             }
             result.append(scalar.string)

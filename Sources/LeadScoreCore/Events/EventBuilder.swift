@@ -167,13 +167,15 @@ struct EventBuilder {
 
     func id(_ v: JSONScanner.Value, field: EventField) throws(EventDecodingError) -> String {
         guard v.kind == .string else { throw wrongType(field.key, v, expected: "a string id") }
-        let length = scanner.byteLength(v)
-        guard length > 0 else {
+        guard v.end > v.start else {
             throw EventDecodingError(code: .invalidValue, field: field.key, message: "an id must not be empty", offset: v.start)
         }
-        guard length <= limits.maxIDBytes else {
+        // Characters, not bytes: JSON Schema's maxLength (schemas/) counts characters, and the
+        // decoder must accept exactly what the schemas accept.
+        let length = scanner.characterCount(v)
+        guard length <= limits.maxIDLength else {
             throw EventDecodingError(code: .invalidValue, field: field.key,
-                                     message: "id is \(length) bytes; the limit is \(limits.maxIDBytes)", offset: v.start)
+                                     message: "id is \(length) characters; the limit is \(limits.maxIDLength)", offset: v.start)
         }
         return scanner.string(v)
     }
@@ -200,7 +202,7 @@ struct EventBuilder {
         return v.flag
     }
 
-    /// `email_domain`: a domain name (`acme.com`), not an address; lower-cased. 1-253 bytes,
+    /// `email_domain`: a domain name (`acme.com`), not an address; lower-cased. 1-253 characters,
     /// no `@`, no whitespace or control characters, no leading dot (one trailing dot is allowed and
     /// dropped when matching).
     func optionalEmailDomain() throws(EventDecodingError) -> String? {
@@ -208,10 +210,11 @@ struct EventBuilder {
         guard v.kind == .string else { throw wrongType("email_domain", v, expected: "a domain name string") }
         let text = scanner.string(v)
         let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.count <= 253, bytes.first != UInt8(ascii: "."),
+        // 253 characters, as the schema's maxLength counts them.
+        guard !bytes.isEmpty, text.unicodeScalars.count <= 253, bytes.first != UInt8(ascii: "."),
               !bytes.contains(where: { $0 == UInt8(ascii: "@") || $0 <= 0x20 || $0 == 0x7f }) else {
             throw EventDecodingError(code: .invalidValue, field: "email_domain",
-                                     message: "must be a domain name such as acme.com (1-253 bytes, no @, no spaces), got \(quoted(v))",
+                                     message: "must be a domain name such as acme.com (1-253 characters, no @, no spaces), got \(quoted(v))",
                                      offset: v.start)
         }
         return text.lowercased()
@@ -386,7 +389,7 @@ struct EventBuilder {
             guard v.kind == .string else { throw wrongType("time_zone", v, expected: "an IANA time zone name") }
             guard let named = WorkingHours.zone(named: scanner.string(v)) else {
                 throw EventDecodingError(code: .unknownTimeZone, field: "time_zone",
-                                         message: "unknown time zone \(quoted(v)); expected an IANA name such as America/New_York or UTC",
+                                         message: "unknown time zone \(quoted(v)); expected an IANA time zone database name such as America/New_York, Etc/GMT+5 or UTC (offsets such as GMT+5 are not accepted)",
                                          offset: v.start)
             }
             zone = named

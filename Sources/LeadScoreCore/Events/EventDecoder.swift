@@ -12,7 +12,8 @@
 ///   ignored like any unknown field.
 /// - Unknown fields are ignored, but must be well-formed and within the depth limit.
 /// - Ids (`event_id`, `lead_id`, `account_id`, `rep_id`) are non-empty and at most
-///   `Limits.maxIDBytes` bytes.
+///   `Limits.maxIDLength` characters (Unicode scalars, as JSON Schema's `maxLength` counts them,
+///   so the schemas in `schemas/` and the decoder accept the same ids).
 /// - Numbers must be finite (`1e400` is rejected) and inside each field's range; integer fields
 ///   accept only integral values (`12`, `12.0`, `1.2e1`; not `12.5`).
 /// - Times are RFC 3339 with seconds and a zone; milliseconds are kept, finer digits truncated.
@@ -24,14 +25,15 @@ public struct EventDecoder: Sendable {
         /// Deepest accepted nesting of objects and arrays; the event object itself is level 1.
         /// Default 16.
         public var maxDepth: Int
-        /// Longest accepted id, in UTF-8 bytes. Default 256.
-        public var maxIDBytes: Int
+        /// Longest accepted id, in characters (Unicode scalars, as JSON Schema's `maxLength`
+        /// counts them; at most four UTF-8 bytes each). Default 256.
+        public var maxIDLength: Int
 
         /// Creates limits; the defaults suit every event of SPEC section 3 with room to spare.
-        public init(maxPayloadBytes: Int = 64 * 1024, maxDepth: Int = 16, maxIDBytes: Int = 256) {
+        public init(maxPayloadBytes: Int = 64 * 1024, maxDepth: Int = 16, maxIDLength: Int = 256) {
             self.maxPayloadBytes = maxPayloadBytes
             self.maxDepth = maxDepth
-            self.maxIDBytes = maxIDBytes
+            self.maxIDLength = maxIDLength
         }
     }
 

@@ -12,6 +12,16 @@ extension JSONScanner {
         v.flag ? unescaped(v).count : v.end &- v.start
     }
 
+    /// Number of characters (Unicode scalars) of a string value once unescaped: its UTF-8 bytes
+    /// that do not continue a sequence. What JSON Schema's `maxLength` counts.
+    func characterCount(_ v: Value) -> Int {
+        withBytes(v) { bytes in
+            var n = 0
+            for b in bytes where b & 0xC0 != 0x80 { n &+= 1 }
+            return n
+        }
+    }
+
     /// Calls `body` with the unescaped UTF-8 bytes of a string value (no copy when it has no escapes).
     @inline(__always)
     package func withBytes<R>(_ v: Value, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {

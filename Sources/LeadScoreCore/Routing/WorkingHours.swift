@@ -186,8 +186,26 @@ public struct WorkingHours: Sendable, Equatable {
 }
 
 extension WorkingHours {
-    /// A zone by IANA name (`America/New_York`, `UTC`), nil when unknown.
+    /// A zone by IANA name (`America/New_York`, `Etc/GMT+5`, `UTC`), nil when the name is not
+    /// one of the time zone database's. Foundation alone would also take offsets such as `GMT+5`
+    /// (UTC+5) or `UTC-3`, which read the opposite way round from IANA's `Etc/GMT+5` (UTC-5):
+    /// one calendar spelled two ways with opposite meanings is a trap, so only database names
+    /// are accepted.
     public static func zone(named name: String) -> TimeZone? {
+        guard !name.isEmpty, name.utf8.count <= 64, let zone = TimeZone(identifier: name) else { return nil }
+        // Foundation turns an offset it parsed itself into a fixed zone named `GMT+0500`; every
+        // name of the database keeps its own (`Etc/GMT+5`, `UTC` as `GMT`, `GMT+0` as `GMT`).
+        let resolved = zone.identifier.utf8
+        if resolved.count > 3, resolved.starts(with: "GMT".utf8),
+           let sign = resolved.dropFirst(3).first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            return nil
+        }
+        return zone
+    }
+
+    /// A zone named in a snapshot: any name Foundation knows, since a build before the IANA-only
+    /// rule may have written an offset name, and the calendar must restore as it ran.
+    static func zone(restoring name: String) -> TimeZone? {
         guard !name.isEmpty, name.utf8.count <= 64 else { return nil }
         return TimeZone(identifier: name)
     }

@@ -124,7 +124,7 @@ extension RepBook {
 
     /// A rep's calendar (version 2): zone name, seven weekdays of spans, holidays.
     private static func readHours(_ r: inout SnapshotReader) throws(SnapshotError) -> WorkingHours {
-        guard let zone = WorkingHours.zone(named: try r.string("time_zone")) else {
+        guard let zone = WorkingHours.zone(restoring: try r.string("time_zone")) else {
             throw SnapshotError(code: .corrupt, field: "time_zone (unknown to this build's zone data)")
         }
         var week: [[WorkingHours.Span]] = []
