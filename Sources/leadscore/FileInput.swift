@@ -8,9 +8,10 @@ import Darwin
 
 /// Reading files (or stdin) in large chunks with `read(2)`: no `String` per line, no Foundation.
 enum FileInput {
-    /// Calls `body` with successive chunks of the file (`-` is stdin) until its end.
+    /// Calls `body` with successive chunks of the file (`-` is stdin) until its end, or until
+    /// `body` returns false. Only one chunk is held: what bounds memory is the caller's.
     static func forEachChunk(path: String, chunkSize: Int = 4 << 20,
-                             _ body: (UnsafeRawBufferPointer) -> Void) throws(FileError) {
+                             _ body: (UnsafeRawBufferPointer) -> Bool) throws(FileError) {
         let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY)
         guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
         defer { if fd != 0 { _ = closeFile(fd) } }
@@ -23,14 +24,27 @@ enum FileInput {
                 throw FileError(path: path, operation: "read", code: errno)
             }
             if n == 0 { return }
-            body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            if !body(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { return }
         }
     }
 
-    /// The whole file as UTF-8 text (for configuration files).
+    /// The longest text file read whole (configuration files): 16 MiB, far beyond any real one.
+    static let maxTextBytes = 16 << 20
+
+    /// The whole file as UTF-8 text (for configuration files); a file longer than `maxTextBytes`
+    /// (`/dev/zero`, a mistyped path to a data file) is refused with `EFBIG` once that much is read.
     static func readText(path: String) throws(FileError) -> String {
         var bytes: [UInt8] = []
-        try forEachChunk(path: path, chunkSize: 1 << 16) { bytes.append(contentsOf: $0) }
+        var tooLarge = false
+        try forEachChunk(path: path, chunkSize: 1 << 16) { chunk in
+            guard bytes.count + chunk.count <= maxTextBytes else {
+                tooLarge = true
+                return false
+            }
+            bytes.append(contentsOf: chunk)
+            return true
+        }
+        if tooLarge { throw FileError(path: path, operation: "read more than \(maxTextBytes >> 20) MiB of", code: EFBIG) }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -83,6 +83,9 @@ struct ReplayCommand: ParsableCommand {
                 try forEachLine(path) { line, number in
                     if let error = comparison.feed(line: line, output: &stdout.buffer) { report(error, path, number) }
                     stdout.flushIfFull()
+                } tooLong: { error, number in
+                    comparison.countBadLine(error)
+                    report(error, path, number)
                 }
             }
             comparison.finish(until: untilTime, output: &stdout.buffer)
@@ -107,6 +110,9 @@ struct ReplayCommand: ParsableCommand {
                 try forEachLine(path) { line, number in
                     if let error = runner.feed(line: line, output: &stdout.buffer) { report(error, path, number) }
                     stdout.flushIfFull()
+                } tooLong: { error, number in
+                    runner.countBadLine(error)
+                    report(error, path, number)
                 }
             }
             runner.finish(until: untilTime, output: &stdout.buffer)
@@ -124,15 +130,23 @@ struct ReplayCommand: ParsableCommand {
         return base.isEmpty ? fallback : base
     }
 
-    private func forEachLine(_ path: String, _ body: (UnsafeRawBufferPointer, Int) -> Void) throws {
+    /// Reads the lines of a file, at most one event's limit (64 KiB) each: a longer line is
+    /// reported (`too_large`) as soon as it outgrows the limit and skipped, so an endless line
+    /// (`/dev/zero`) costs no memory and the lines after it are read.
+    private func forEachLine(_ path: String, _ body: (UnsafeRawBufferPointer, Int) -> Void,
+                             tooLong: (EventDecodingError, Int) -> Void) throws {
         var splitter = LineSplitter()
+        let error = splitter.tooLongError
         do {
-            try FileInput.forEachChunk(path: path) { chunk in splitter.feed(chunk, body) }
+            try FileInput.forEachChunk(path: path) { chunk in
+                splitter.feed(chunk, body) { tooLong(error, $0) }
+                return true
+            }
         } catch {
             printError("leadscore replay: \(error)")
             throw ExitCode(2)
         }
-        splitter.finish(body)
+        splitter.finish(body) { tooLong(error, $0) }
     }
 
     private func openOutput(_ path: String) throws -> FileOutput {

@@ -8,9 +8,9 @@ struct ConfigComparisonOutcomeTests {
         var output: [UInt8] = []
         var splitter = LineSplitter()
         Array(text.utf8).withUnsafeBytes { raw in
-            splitter.feed(raw) { line, _ in comparison.feed(line: line, output: &output) }
+            splitter.feed(raw) { line, _ in comparison.feed(line: line, output: &output) } tooLong: { _ in Issue.record("a line too long") }
         }
-        splitter.finish { line, _ in comparison.feed(line: line, output: &output) }
+        splitter.finish { line, _ in comparison.feed(line: line, output: &output) } tooLong: { _ in Issue.record("a line too long") }
         comparison.finish(until: nil, output: &output)
         #expect(output.isEmpty)
         return comparison.diff()
@@ -97,7 +97,7 @@ struct ConfigComparisonOutcomeTests {
         var output: [UInt8] = []
         var splitter = LineSplitter()
         input.withUnsafeBytes { raw in
-            splitter.feed(raw) { line, _ in comparison.feed(line: line, output: &output) }
+            splitter.feed(raw) { line, _ in comparison.feed(line: line, output: &output) } tooLong: { _ in Issue.record("a line too long") }
         }
         comparison.finish(until: nil, output: &output)
         let d = comparison.diff()

@@ -24,13 +24,13 @@ struct DecodingReplayTests {
                 let end = min(all.count, start + chunk)
                 splitter.feed(UnsafeRawBufferPointer(rebasing: all[start..<end])) { line, number in
                     if let e = runner.feed(line: line, output: &output) { errors.append((number, e)) }
-                }
+                } tooLong: { _ in Issue.record("a line too long") }
                 start = end
             }
         }
         splitter.finish { line, number in
             if let e = runner.feed(line: line, output: &output) { errors.append((number, e)) }
-        }
+        } tooLong: { _ in Issue.record("a line too long") }
         runner.finish(until: until, output: &output)
         return (output, runner, errors)
     }
@@ -57,7 +57,7 @@ struct DecodingReplayTests {
                 if e.occurredAt < last { backwards += 1 }
                 last = e.occurredAt
                 types.insert(e.typeName)
-            }
+            } tooLong: { _ in Issue.record("a line too long") }
         }
         #expect(failures == 0)
         #expect(backwards == 0)
@@ -91,7 +91,7 @@ struct DecodingReplayTests {
                     o.appendJSON(to: &expected)
                     expected.append(UInt8(ascii: "\n"))
                 }
-            }
+            } tooLong: { _ in Issue.record("a line too long") }
         }
         #expect(Self.replay(input).output == expected)
     }
@@ -142,7 +142,7 @@ struct DecodingReplayTests {
         var output: [UInt8] = []
         var splitter = LineSplitter()
         input.withUnsafeBytes { raw in
-            splitter.feed(raw) { line, _ in comparison.feed(line: line, output: &output) }
+            splitter.feed(raw) { line, _ in comparison.feed(line: line, output: &output) } tooLong: { _ in Issue.record("a line too long") }
         }
         comparison.finish(until: nil, output: &output)
         let diff = comparison.diff()
@@ -167,7 +167,7 @@ struct DecodingReplayTests {
         var output: [UInt8] = []
         var splitter = LineSplitter()
         input.withUnsafeBytes { raw in
-            splitter.feed(raw) { line, _ in comparison.feed(line: line, output: &output) }
+            splitter.feed(raw) { line, _ in comparison.feed(line: line, output: &output) } tooLong: { _ in Issue.record("a line too long") }
         }
         let diff = comparison.diff()
         #expect(output.isEmpty)
@@ -189,14 +189,14 @@ struct DecodingReplayTests {
                     splitter.feed(UnsafeRawBufferPointer(rebasing: all[start..<end])) { line, n in
                         lines.append(String(decoding: line, as: UTF8.self))
                         numbers.append(n)
-                    }
+                    } tooLong: { _ in Issue.record("a line too long") }
                     start = end
                 }
             }
             splitter.finish { line, n in
                 lines.append(String(decoding: line, as: UTF8.self))
                 numbers.append(n)
-            }
+            } tooLong: { _ in Issue.record("a line too long") }
             #expect(lines == ["a", "bb", "", "ccc", "last"], "chunk \(chunk)")
             #expect(numbers == [1, 2, 3, 4, 5])
         }

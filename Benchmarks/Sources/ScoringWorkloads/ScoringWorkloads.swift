@@ -110,11 +110,11 @@ public enum ScoringWorkloads {
                         produced += output.count
                         output.removeAll(keepingCapacity: true)
                     }
-                }
+                } tooLong: { _ in }
                 start = end
             }
         }
-        splitter.finish { line, _ in runner.feed(line: line, output: &output) }
+        splitter.finish { line, _ in runner.feed(line: line, output: &output) } tooLong: { _ in }
         runner.finish(until: nil, output: &output)
         return produced + output.count
     }

@@ -22,15 +22,34 @@ extension OutcomeEvaluation {
         }
     }
 
+    /// The longest line the evaluation reads: 16 MiB. Larger than one input event's limit, since
+    /// a `lead_routed` lists every known rep among its candidates (about 100 bytes each).
+    public static let maxLineBytes = 16 << 20
+
+    /// Counts a line that was not read because it is longer than `maxLineBytes` (the reader that
+    /// split the lines saw it), as a skipped line with the splitter's error.
+    public mutating func countTooLongLine(_ error: EventDecodingError) {
+        counts.lines += 1
+        counts.skipped += 1
+        counts.skippedByCode[error.code.name, default: 0] += 1
+    }
+
     /// Feeds every line of a JSON Lines buffer (see `feed(line:)`); returns the number skipped.
     @discardableResult
     public mutating func feed(lines bytes: [UInt8]) -> Int {
         var skipped = 0
-        var splitter = LineSplitter()
+        var splitter = LineSplitter(maxLineBytes: Self.maxLineBytes)
+        let tooLong = splitter.tooLongError
         bytes.withUnsafeBytes { raw in
-            splitter.feed(raw) { line, _ in if feed(line: line) != nil { skipped += 1 } }
+            splitter.feed(raw) { line, _ in if feed(line: line) != nil { skipped += 1 } } tooLong: { _ in
+                countTooLongLine(tooLong)
+                skipped += 1
+            }
         }
-        splitter.finish { line, _ in if feed(line: line) != nil { skipped += 1 } }
+        splitter.finish { line, _ in if feed(line: line) != nil { skipped += 1 } } tooLong: { _ in
+            countTooLongLine(tooLong)
+            skipped += 1
+        }
         return skipped
     }
 

@@ -138,6 +138,12 @@ public struct ConfigComparison: Sendable {
         }
     }
 
+    /// Counts a line that failed before decoding (too long for the line reader) in both runs.
+    public mutating func countBadLine(_ error: EventDecodingError) {
+        primary.countBadLine(error)
+        candidate.countBadLine(error)
+    }
+
     /// Ends both runs (see `ReplayRunner.finish(until:output:)`).
     public mutating func finish(until: Timestamp?, output: inout [UInt8]) {
         primary.finish(until: until, output: &scratch)
