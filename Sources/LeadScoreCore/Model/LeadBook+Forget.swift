@@ -35,6 +35,8 @@ extension LeadBook {
         if leads[i].intentCount > 0 { intentPool.release(leads[i].intentBlock, size: leads[i].intentCount) }
         leadIndex.remove(leadIDs[i], in: leadIDs)
         slaBreaches[Int32(i)] = nil
+        slaStarts[Int32(i)] = nil
+        lateFloors[Int32(i)] = nil
         let last = leads.count - 1
         if i != last {
             let moved = leads[last]
@@ -57,6 +59,8 @@ extension LeadBook {
             leads[i] = moved
             leadIDs[i] = leadIDs[last]
             if let chain = slaBreaches.removeValue(forKey: Int32(last)) { slaBreaches[Int32(i)] = chain }
+            if let start = slaStarts.removeValue(forKey: Int32(last)) { slaStarts[Int32(i)] = start }
+            if let floor = lateFloors.removeValue(forKey: Int32(last)) { lateFloors[Int32(i)] = floor }
             // Its heap entries name the old slot (skipped from now on): enter it again.
             if moved.timerDue != Int64.max { timers.insert(TimerEntry(due: moved.timerDue, lead: Int32(i))) }
             if moved.hasPendingSLA { slaTimers.insert(TimerEntry(due: moved.slaDue, lead: Int32(i))) }

@@ -12,16 +12,17 @@ import Collections
 /// past the deadline. Everything of an SLA belongs to one routing: a bucket change (a new
 /// routing decision) starts over.
 extension LeadBook {
-    /// Starts the first-touch clock of lead `i` for its current owner, or stops it when the lead
-    /// has no rep, no deadline, or its owner already touched it.
-    mutating func armSLA(_ i: Int, due: Timestamp?) {
+    /// Starts the first-touch clock of lead `i` for its current owner, owed by the routing made
+    /// at `from`, or stops it when the lead has no rep, no deadline, or its owner already touched it.
+    mutating func armSLA(_ i: Int, due: Timestamp?, from: Int64) {
         guard leads[i].slaDue != LeadRecord.touchedMarker else { return }
         guard let due, leads[i].owner >= 0 else {
-            leads[i].slaDue = Int64.max
+            endSLA(i)
             return
         }
         let ms = due.millisecondsSinceEpoch
         leads[i].slaDue = ms
+        slaStarts[Int32(i)] = from
         slaTimers.insert(TimerEntry(due: ms, lead: Int32(i)))
         if slaTimers.count > 2 * leads.count + 1024 {
             slaTimers = Heap(leads.indices.compactMap { j in
@@ -30,18 +31,59 @@ extension LeadBook {
         }
     }
 
+    /// The first-touch due moment of a routing of lead `i` made at `from`. It never falls at or
+    /// before the stream time at which the lead's latest event was applied (`lateFloors`): a lead
+    /// whose events are stamped far behind stream time (a backfill, a clock stuck in year 0001)
+    /// is routed now, and a touch counts only after its routing, so no touch could meet a
+    /// deadline already behind stream time. Such a deadline counts from that stream time
+    /// instead, and the owner gets the whole SLA rather than a breach chain at once. Leads whose
+    /// events arrive in time have no floor: their deadlines are the model's, in event time.
+    func firstTouchDue<Desk: RoutingDesk>(_ i: Int, repID: String?, from: Timestamp, cadence: RoutingConfig.Cadence,
+                                          reps: Desk) -> FirstTouchDue {
+        let due = reps.firstTouchDue(repID: repID, from: from, sla: cadence.firstTouchSLA, clock: cadence.slaClock)
+        guard !lateFloors.isEmpty, let floor = lateFloors[Int32(i)], due.at.millisecondsSinceEpoch <= floor else { return due }
+        return reps.firstTouchDue(repID: repID, from: Timestamp(millisecondsSinceEpoch: floor), sla: cadence.firstTouchSLA,
+                                  clock: cadence.slaClock)
+    }
+
+    /// An event of lead `i` evaluated at `t`: behind stream time by at least the shortest
+    /// first-touch SLA, stream time becomes the lead's floor for first-touch deadlines; otherwise
+    /// the lead has none. Less late than that, no deadline of the lead can fall at or before
+    /// stream time (each counts from `t` or later), so the common slightly late event (the idle
+    /// clock ran ahead by seconds) keeps nothing.
+    mutating func noteEvent(_ i: Int, at t: Int64) {
+        let now = streamTime.millisecondsSinceEpoch
+        let routing = model.config.routing
+        let shortest = Swift.min(routing.cadenceA.firstTouchSLA, routing.cadenceB.firstTouchSLA, routing.cadenceC.firstTouchSLA)
+        if t < now && now &- t >= shortest.milliseconds {
+            lateFloors[Int32(i)] = now
+        } else if !lateFloors.isEmpty {
+            lateFloors[Int32(i)] = nil
+        }
+    }
+
+    /// Ends the pending first-touch deadline of lead `i`, if any (no breach will follow).
+    mutating func endSLA(_ i: Int) {
+        if leads[i].slaDue != LeadRecord.touchedMarker { leads[i].slaDue = Int64.max }
+        if !slaStarts.isEmpty { slaStarts[Int32(i)] = nil }
+    }
+
     /// `lead_touched`: the owner's touch stops the clock for good (until the owner changes); a
-    /// touch by anyone else, or of a lead this book does not know, changes nothing.
+    /// touch by anyone else, or of a lead this book does not know, changes nothing. Nor does a
+    /// touch stamped before the routing whose deadline is pending: it cannot answer a routing
+    /// not yet made (a touch stamped 1999 does not meet the SLA of a lead routed in 2026).
     mutating func applyTouch(_ e: LeadTouchedEvent) {
         guard let known = leadIndex.find(e.leadID, in: leadIDs) else { return }
         let i = Int(known)
         guard leads[i].owner >= 0, owners[Int(leads[i].owner)] == e.repID else { return }
+        if leads[i].hasPendingSLA, let from = slaStarts[Int32(i)], e.occurredAt.millisecondsSinceEpoch < from { return }
+        if !slaStarts.isEmpty { slaStarts[Int32(i)] = nil }
         leads[i].slaDue = LeadRecord.touchedMarker
     }
 
     /// A deadline passed untouched: breach, then re-route or escalate.
     mutating func fireBreach<Desk: RoutingDesk>(_ i: Int, due: Int64, reps: inout Desk, into out: inout [OutputEvent]) {
-        leads[i].slaDue = Int64.max
+        endSLA(i)
         guard leads[i].owner >= 0, let bucket = leads[i].currentBucket, bucket.isRepBucket,
               let cadence = model.config.routing.cadence(for: bucket) else { return }
         let policy = model.config.routing.sla
@@ -71,7 +113,7 @@ extension LeadBook {
                 leads[i].owner = internOwner(rep)
                 slaBreaches[Int32(i)] = chain
                 // The new deadline counts from the breach, on the bucket's clock for the new rep.
-                let slaDue = reps.firstTouchDue(repID: rep, from: at, sla: cadence.firstTouchSLA, clock: cadence.slaClock)
+                let slaDue = firstTouchDue(i, repID: rep, from: at, cadence: cadence, reps: reps)
                 var routed = LeadRouted(
                     leadID: leadID, accountID: accountID, seq: seq, repID: rep, bucket: bucket, cadence: cadence,
                     slaDueAt: slaDue.at, slaClock: slaDue.clock, holdout: holdout, sticky: false, rule: decision.rule,
@@ -79,7 +121,7 @@ extension LeadBook {
                     occurredAt: at, configVersion: version)
                 routed.reroute = reroutes + 1
                 out.append(.leadRouted(routed))
-                armSLA(i, due: slaDue.at)
+                armSLA(i, due: slaDue.at, from: due)
                 return
             }
             reason = "no eligible rep to re-route to"

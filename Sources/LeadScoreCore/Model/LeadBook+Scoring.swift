@@ -78,6 +78,7 @@ extension LeadBook {
     /// clock; emit a transition if its bucket changed, and keep its decay bound valid.
     mutating func evaluate<Desk: RoutingDesk>(_ i: Int, at t: Int64, qualityChanged: Bool, reps: inout Desk, into out: inout [OutputEvent]) {
         leads[i].clock = t
+        noteEvent(i, at: t)
         let q = quality(i)
         let bucket = bucketAt(i, t, quality: q)
         let old = leads[i].currentBucket
@@ -137,7 +138,7 @@ extension LeadBook {
         // A new routing decision: the SLA of the previous one ends here (an owner's touch is
         // remembered while the owner stays).
         slaBreaches[Int32(i)] = nil
-        if leads[i].hasPendingSLA { leads[i].slaDue = Int64.max }
+        if leads[i].hasPendingSLA { endSLA(i) }
         let seq = leads[i].seq
         let q = quality(i)
         let intentValue = model.cappedIntent(rawIntent(i, at: t))
@@ -153,6 +154,7 @@ extension LeadBook {
         if new == .selfServe {
             leads[i].owner = -1
             leads[i].slaDue = Int64.max
+            endSLA(i)
             out.append(.leadRouted(LeadRouted(
                 leadID: leadID, accountID: accountID, seq: seq, repID: "self_serve", bucket: new, cadence: nil,
                 slaDueAt: nil, slaClock: nil, holdout: false, sticky: false, rule: .selfServe, accountOwner: nil,
@@ -190,13 +192,16 @@ extension LeadBook {
                 accounts[account].ownerSetBy = Int32(i)
             }
         }
-        if leads[i].owner != previousOwner { leads[i].slaDue = Int64.max }
-        let due = reps.firstTouchDue(repID: decision.repID, from: time, sla: cadence.firstTouchSLA, clock: cadence.slaClock)
+        if leads[i].owner != previousOwner {
+            leads[i].slaDue = Int64.max
+            endSLA(i)
+        }
+        let due = firstTouchDue(i, repID: decision.repID, from: time, cadence: cadence, reps: reps)
         out.append(.leadRouted(LeadRouted(
             leadID: leadID, accountID: accountID, seq: seq, repID: decision.repID, bucket: new, cadence: cadence,
             slaDueAt: due.at, slaClock: due.clock, holdout: holdout, sticky: decision.sticky, rule: decision.rule,
             accountOwner: decision.accountOwner, candidates: decision.candidates, reason: decision.reason,
             occurredAt: time, configVersion: version)))
-        armSLA(i, due: decision.repID == nil ? nil : due.at)
+        armSLA(i, due: decision.repID == nil ? nil : due.at, from: t)
     }
 }

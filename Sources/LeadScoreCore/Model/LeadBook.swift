@@ -45,6 +45,12 @@ public struct LeadBook: Sendable {
     /// First-touch deadlines (see `LeadBook+SLA`); an entry is live while it equals the lead's
     /// `slaDue`.
     var slaTimers = Heap<TimerEntry>()
+    /// The moment (ms) of the routing that set a lead's pending first-touch deadline, for the
+    /// leads that have one: a touch stamped before it answers nothing (`applyTouch`).
+    var slaStarts: [Int32: Int64] = [:]
+    /// For the leads whose latest event was evaluated behind stream time: the stream time then,
+    /// before which none of their first-touch deadlines falls (`firstTouchDue`).
+    var lateFloors: [Int32: Int64] = [:]
     /// Reps (owner indexes) who breached the current routing of a lead, for the few leads that
     /// have breached: a re-route never goes back to them.
     var slaBreaches: [Int32: [Int32]] = [:]

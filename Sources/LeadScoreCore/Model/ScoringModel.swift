@@ -34,6 +34,9 @@ struct ScoringModel: Sendable {
     let targetIndustries: Set<String>
     /// Technographic name -> bit in a lead's mask.
     let technographicBits: [String: UInt32]
+    /// Bit k's name at position k (a repeated name leaves its later position empty, `""`, which
+    /// no profile's name maps to): what a snapshot records so bits can be re-derived by name.
+    let technographicNames: [String]
     let holdoutThreshold: UInt64
 
     init(config: ScoringConfig) {
@@ -75,6 +78,9 @@ struct ScoringModel: Sendable {
             bits[name] = 1 << UInt32(i)
         }
         technographicBits = bits
+        technographicNames = config.quality.technographics.prefix(32).enumerated().map { i, name in
+            bits[name] == 1 << UInt32(i) ? name : ""
+        }
         let share = min(1, max(0, config.routing.holdoutShare))
         holdoutThreshold = share >= 1 ? UInt64.max : UInt64(share * 1_000_000)
     }

@@ -1,14 +1,18 @@
 import Collections
 
 extension LeadBook {
-    /// Format version of `serialize(into:)`. Version 3 adds the negative signals' slots (14
+    /// Format version of `serialize(into:)`. Version 4 adds the technographics list the leads'
+    /// bits refer to, so a book restored under another list is re-derived by name instead of
+    /// reading its bits against the new list's positions, the routing moment of each pending
+    /// first-touch deadline (a touch stamped before it does not count) and the first-touch floor
+    /// of leads whose latest event was late (`LeadBook.firstTouchDue`). Version 3 adds the negative signals' slots (14
     /// half-lives, negative accumulators), each lead's daily cap counters, the disqualifier
     /// flags, each account's owner learned by routing with the lead that set it, each lead's
     /// first-touch deadline, the breach chains of re-routed leads and the forgotten leads'
     /// sequence table. Version 2 (sparse double-precision accumulators with their own reference
     /// time, 11 slots) and version 1 (eleven single-precision accumulators per lead) are still
     /// read, with no learned account owners.
-    public static let snapshotVersion: UInt32 = 3
+    public static let snapshotVersion: UInt32 = 4
     /// The oldest format version `init(deserializing:config:)` reads.
     public static let oldestReadableSnapshotVersion: UInt32 = 1
 
@@ -27,6 +31,7 @@ extension LeadBook {
         w.i64(streamTime.millisecondsSinceEpoch)
         w.u32(UInt32(model.halfLife.count))
         for h in model.halfLife { w.f64(h) }
+        w.strings(model.technographicNames)
         w.strings(strings)
         w.strings(owners)
         w.strings(accountIDs)
@@ -82,6 +87,18 @@ extension LeadBook {
             w.u64(hash)
             w.u32(seq)
         }
+        // Only pending deadlines' starts: an entry of a lead whose deadline ended means nothing.
+        let starts = slaStarts.filter { Int($0.key) < leads.count && leads[Int($0.key)].hasPendingSLA }
+        w.u32(UInt32(starts.count))
+        for (lead, start) in starts.sorted(by: { $0.key < $1.key }) {
+            w.i32(lead)
+            w.i64(start)
+        }
+        w.u32(UInt32(lateFloors.count))
+        for (lead, floor) in lateFloors.sorted(by: { $0.key < $1.key }) {
+            w.i32(lead)
+            w.i64(floor)
+        }
         out = w.bytes
     }
 
@@ -98,8 +115,9 @@ extension LeadBook {
     }
 
     /// Restores a book written by `serialize(into:)`, scoring from now on with `config`. Using a
-    /// different configuration than the snapshot's is allowed (a reload) but its technographic
-    /// list must be the same, since leads keep technographics as bits of that list.
+    /// different configuration than the snapshot's is allowed (a reload). Leads keep their
+    /// technographics as bits of the configured list; when `config`'s list differs from the one
+    /// recorded (format 4), the bits are re-derived by name (see `rederiveTechnographics`).
     ///
     /// A version 1 snapshot loads with its single-precision accumulators widened to double (the
     /// rounding they already carry stays; new intent is exact from then on).
@@ -133,6 +151,10 @@ extension LeadBook {
                 guard halfLives[k].isFinite && halfLives[k] >= 1 else { throw SnapshotError(code: .corrupt, field: "half_lives") }
             }
         }
+        // Before version 4 the list was not recorded: the bits are read against the list in force
+        // (what those builds did, right when the list is unchanged).
+        let technographicNames = version >= 4 ? try r.strings("technographics") : model.technographicNames
+        guard technographicNames.count <= 32 else { throw SnapshotError(code: .corrupt, field: "technographics") }
         strings = try r.strings("strings")
         owners = try r.strings("owners")
         accountIDs = try r.strings("account_ids")
@@ -180,6 +202,8 @@ extension LeadBook {
             if halfLives != model.halfLife { rebaseToClocks(halfLives: halfLives) }
         }
         if version >= 3 { try readSLAAndForgotten(&r) }
+        if version >= 4 { try readSLAStarts(&r) }
+        if technographicNames != model.technographicNames { rederiveTechnographics(from: technographicNames) }
         guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
         timers = Heap(pending)
         slaTimers = Heap(pendingSLA)
@@ -256,6 +280,31 @@ extension LeadBook {
         for _ in 0..<forgotten {
             let hash = try r.u64("forgotten")
             forgottenSeq[hash] = try r.u32("forgotten")
+        }
+    }
+
+    /// Version 4: the routing moment of each pending first-touch deadline (lead, ms), then the
+    /// first-touch floor of each lead whose latest event was behind stream time (lead, ms).
+    private mutating func readSLAStarts(_ r: inout SnapshotReader) throws(SnapshotError) {
+        let count = try r.u32("sla_starts")
+        try r.need(Int(count) * 12, "sla_starts")
+        for _ in 0..<count {
+            let lead = try r.i32("sla_starts")
+            let start = try r.i64("sla_starts")
+            guard lead >= 0, lead < Int32(leads.count), leads[Int(lead)].hasPendingSLA, slaStarts[lead] == nil else {
+                throw SnapshotError(code: .corrupt, field: "sla_starts")
+            }
+            slaStarts[lead] = start
+        }
+        let floors = try r.u32("late_floors")
+        try r.need(Int(floors) * 12, "late_floors")
+        for _ in 0..<floors {
+            let lead = try r.i32("late_floors")
+            let floor = try r.i64("late_floors")
+            guard lead >= 0, lead < Int32(leads.count), lateFloors[lead] == nil else {
+                throw SnapshotError(code: .corrupt, field: "late_floors")
+            }
+            lateFloors[lead] = floor
         }
     }
 
@@ -339,6 +388,26 @@ extension LeadBook {
     }
 
     /// Decays every lead's accumulators to its clock with the given (the snapshot's) half-lives.
+    /// Moves every lead's technographic bits from the positions of the list they were written
+    /// with (`names`, bit k for `names[k]`) to the positions of the list in force, by name. A
+    /// name no longer listed loses its bit, as it would in a fresh replay under the new list; a
+    /// name the new list adds has no bit in any lead yet (the names a profile gave that were not
+    /// listed were never kept), so it counts for profiles received from now on.
+    private mutating func rederiveTechnographics(from names: [String]) {
+        var moved = [UInt32](repeating: 0, count: 32)
+        for (k, name) in names.enumerated() { moved[k] = model.technographicBits[name] ?? 0 }
+        for i in leads.indices where leads[i].technographics != 0 {
+            var old = leads[i].technographics
+            var mask: UInt32 = 0
+            while old != 0 {
+                let k = old.trailingZeroBitCount
+                mask |= moved[k]
+                old &= old - 1
+            }
+            leads[i].technographics = mask
+        }
+    }
+
     private mutating func rebaseToClocks(halfLives: [Double]) {
         for i in leads.indices where leads[i].intentCount > 0 && leads[i].intentClock < leads[i].clock {
             let dt = leads[i].clock - leads[i].intentClock
