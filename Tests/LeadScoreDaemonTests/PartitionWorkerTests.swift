@@ -125,6 +125,26 @@ struct PartitionWorkerTests {
         #expect(loaded.snapshot.nextOffset == 400)
     }
 
+    @Test("engagements cut by a daily cap are applied and counted by signal")
+    func cappedEventsAreCounted() throws {
+        let fixture = try WorkerFixture()
+        defer { fixture.stop() }
+        // The default model caps email_open at 3 points a day (weight 1): the 4th and 5th open
+        // of the day are cut.
+        let opens = (0..<5).map { k in
+            KafkaMessage(topic: "lead-events", partition: 0, offset: Int64(k), key: Array("L-cap".utf8), value: Array(
+                #"{"event_id":"o\#(k)","type":"engagement","occurred_at":"2026-11-02T10:0\#(k):00Z","lead_id":"L-cap","signal":"email_open"}"#.utf8))
+        }
+        var worker = fixture.core()
+        try worker.handle(.assign([fixture.fresh()]))
+        try worker.handle(.records(MessageArrayBatch(messages: opens), indexes: Array(opens.indices)))
+        var text: [UInt8] = []
+        fixture.registry.emit(into: &text)
+        let metrics = String(decoding: text, as: UTF8.self)
+        #expect(metrics.contains(#"leadscore_capped_events_total{signal="email_open"} 2"#), "\(metrics)")
+        #expect(metrics.contains(#"leadscore_events_in_total{type="engagement"} 5"#))
+    }
+
     @Test("a lead lookup is answered by its owner; bucket counts follow transitions")
     func queryAndCounts() throws {
         let fixture = try WorkerFixture()
@@ -159,6 +179,8 @@ final class WorkerFixture: Sendable {
     let writer: SnapshotWriter
     let environment: WorkerEnvironment
     let topics = DaemonConfiguration.Topics()
+    /// The metrics the worker reports, read back by tests.
+    let registry = PrometheusCollectorRegistry()
 
     init() throws {
         let logger = Logger(label: "worker-test")
@@ -166,7 +188,7 @@ final class WorkerFixture: Sendable {
         for topic in topics.all { try cluster.createTopic(topic, partitions: topic == topics.leadEvents ? 1 : 2) }
         var configuration = DaemonConfiguration()
         configuration.stream.idleClock = false
-        let metrics = DaemonMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
+        let metrics = DaemonMetrics(factory: PrometheusMetricsFactory(registry: registry))
         publisher = try OutputPublisher(producerConfiguration: KafkaConfiguration(bootstrap: cluster.bootstrap), topics: topics,
                                         instanceID: "test", logger: logger, metrics: metrics)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString.prefix(8))").path

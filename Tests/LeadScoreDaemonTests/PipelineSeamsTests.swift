@@ -104,3 +104,27 @@ struct ConfigFileWatcherTests {
         #expect(changed, "the file is back with other content")
     }
 }
+
+@Suite("Membership fence")
+struct MembershipFenceTests {
+    @Test("a running watchdog keeps the fence open however often it is checked (a tick racing the check is no pause)")
+    func noFalseAlarm() async throws {
+        let fence = MembershipFence(sessionTimeout: .seconds(2))
+        let closed = Atomic<Bool>(false)
+        fence.start { _ in closed.store(true, ordering: .relaxed) }
+        defer { fence.stop() }
+        let until = ContinuousClock.now.advanced(by: .milliseconds(1500))
+        var checks = 0
+        while ContinuousClock.now < until {
+            for _ in 0..<10_000 {
+                let isClosed = fence.isClosed
+                if isClosed { Issue.record("the fence closed while the watchdog ran"); return }
+                checks += 1
+            }
+            await Task.yield()
+        }
+        #expect(checks > 10_000)
+        let alarmed = closed.load(ordering: .relaxed)
+        #expect(!alarmed)
+    }
+}

@@ -39,6 +39,14 @@ final class DaemonMetrics: Sendable {
     let snapshotAge: Gauge
     /// 1 once state is restored and rep events are caught up.
     let ready: Gauge
+    /// Time to restore a set of assigned partitions (snapshot, ends, recovery scan), off the poll
+    /// thread.
+    let restoreDuration: Timer
+    /// Engagements whose points a daily cap (`max_points_per_day`) cut, in part or whole, by
+    /// `signal`: applied like any other, counted so a cap that bites often is seen.
+    let cappedEvents: Labelled<Counter>
+    /// Restores that failed (the partitions stay paused and are retried), by `code`.
+    let restoreFailures: Labelled<Counter>
     /// Population stability index of the lead mix by bucket against the mix `drift.window` ago;
     /// NaN until the window has passed once (see `DriftMonitor`).
     let bucketMixPSI: Gauge
@@ -58,6 +66,9 @@ final class DaemonMetrics: Sendable {
         snapshotDuration = Timer(label: "leadscore_snapshot_duration_seconds", dimensions: [], factory: factory)
         snapshotAge = Gauge(label: "leadscore_snapshot_age_seconds", dimensions: [], factory: factory)
         ready = Gauge(label: "leadscore_ready", dimensions: [], factory: factory)
+        cappedEvents = Labelled { Counter(label: "leadscore_capped_events_total", dimensions: [("signal", $0)], factory: factory) }
+        restoreDuration = Timer(label: "leadscore_restore_duration_seconds", dimensions: [], factory: factory)
+        restoreFailures = Labelled { Counter(label: "leadscore_restore_failures_total", dimensions: [("code", $0)], factory: factory) }
         bucketMixPSI = Gauge(label: "leadscore_bucket_mix_psi", dimensions: [], factory: factory)
     }
 }

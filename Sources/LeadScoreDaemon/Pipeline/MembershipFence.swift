@@ -61,7 +61,11 @@ final class MembershipFence: Sendable {
     var isClosed: Bool {
         if closedAt.load(ordering: .acquiring) != 0 { return true }
         guard started.load(ordering: .acquiring), !stopping.load(ordering: .acquiring) else { return false }
-        return Self.now() &- lastTick.load(ordering: .acquiring) > limitNanos
+        // The tick first, then the clock: the watchdog may tick in between, and a tick later than
+        // the clock read would otherwise wrap around into an enormous "gap".
+        let last = lastTick.load(ordering: .acquiring)
+        let now = Self.now()
+        return now > last && now - last > limitNanos
     }
 
     /// Throws the fencing error when the fence is closed.

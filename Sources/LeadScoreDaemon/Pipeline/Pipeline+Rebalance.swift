@@ -2,10 +2,12 @@ import LeadScoreCore
 import LeadScoreKafka
 import Logging
 
-/// Partition hand-over, on the poll thread (librdkafka calls these inside `poll`, before it
-/// (un)assigns): an assigned partition is restored here (snapshot, recovery scan) and handed to
-/// its worker before its first record; a revoked one is snapshotted by its worker before it is
-/// let go, so another instance never starts from older state than necessary.
+/// Partition hand-over. The rebalance callbacks run on the poll thread (librdkafka calls them
+/// inside `poll`, before it (un)assigns) and never wait for a restore: an assigned partition is
+/// held paused while `PartitionRestorer` restores it on its own thread (snapshot, the partitions'
+/// ends, recovery scan); the poll thread then seeks it, resumes it and hands it to its worker
+/// (`applyRestores`). A revoked partition is snapshotted by its worker before it is let go, so
+/// another instance never starts from older state than necessary.
 extension Pipeline: KafkaRebalanceHandler {
     func assigned(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: KafkaStartOffset] {
         if let consumer = consumer.withLock({ $0 }) {
@@ -13,14 +15,71 @@ extension Pipeline: KafkaRebalanceHandler {
             control.groupMetadata.withLock { $0 = membership }
         }
         let ids = partitions.filter { $0.topic == leadTopic }.map(\.partition).sorted()
-        guard !ids.isEmpty else {
-            joined.store(true, ordering: .releasing)
-            return [:]
-        }
-        logger.info("partitions assigned", metadata: ["kafka.partitions": "\(ids)"])
+        defer { joined.store(true, ordering: .releasing) }
+        guard !ids.isEmpty else { return [:] }
+        logger.info("partitions assigned; restoring", metadata: ["kafka.partitions": "\(ids)"])
         assignment.withLock { $0.formUnion(ids) }
-        let scoring = currentScoring
+        let generations = control.assign(ids)
+        restorer.withLock { $0 }?.submit(PartitionRestorer.Request(generations: generations))
+        // A placeholder start: the partition stays paused until its restore says where to seek.
+        return Dictionary(uniqueKeysWithValues: ids.map { (KafkaTopicPartition(topic: leadTopic, partition: $0), KafkaStartOffset.beginning) })
+    }
 
+    func pausedAfterAssignment(_ partitions: [KafkaTopicPartition]) -> Set<KafkaTopicPartition> {
+        Set(partitions.filter { $0.topic == leadTopic })
+    }
+
+    /// Takes finished restores (poll thread): a current one is handed to its workers, then its
+    /// partitions are sought to their restored offsets and resumed; a failed one stays paused, is
+    /// reported, and is tried again in 5 s.
+    func applyRestores(_ restorer: PartitionRestorer, _ consumer: KafkaConsumer) {
+        for outcome in restorer.takeResults() {
+            switch outcome.result {
+            case .success(let list):
+                metrics.restoreDuration.record(outcome.took)
+                var handOver: [Int: [RestoredPartition]] = [:]
+                var seeks: [KafkaTopicPartition: KafkaStartOffset] = [:]
+                for r in list {
+                    let id = r.partition.partition
+                    guard let generation = outcome.generations[id], control.isCurrent(id, generation) else { continue }
+                    handOver[workerIndex(for: id), default: []].append(r.partition)
+                    seeks[KafkaTopicPartition(topic: leadTopic, partition: id)] = r.start
+                }
+                guard !seeks.isEmpty else { continue }
+                control.restoreFailures.withLock { f in for tp in seeks.keys { f[tp.partition] = nil } }
+                for (w, partitions) in handOver { workers[w].inbox.enqueue(.assign(partitions)) }
+                do throws(KafkaError) {
+                    try consumer.seek(seeks)
+                } catch {
+                    // Still correct, only slower: the worker skips what its restored state holds.
+                    logger.warning("seek after restore failed; reading the partitions from the beginning",
+                                   metadata: ["kafka.error": "\(error)"])
+                }
+                do throws(KafkaError) { try consumer.resume(Array(seeks.keys)) } catch {
+                    let failure = DaemonError(.kafka, "cannot resume restored partitions", underlying: error)
+                    logger.critical("resume failed; stopping", metadata: ["leadscore.error": "\(failure)"])
+                    control.fail(failure)
+                }
+                logger.info("partitions live", metadata: [
+                    "kafka.partitions": "\(seeks.keys.map(\.partition).sorted())",
+                    "leadscore.restore_seconds": "\(Double(outcome.took.wholeMilliseconds) / 1000)",
+                ])
+            case .failure(let error):
+                metrics.restoreFailures[error.code.name].increment()
+                let ids = outcome.generations.keys.sorted()
+                control.restoreFailures.withLock { f in for id in ids { f[id] = error } }
+                logger.error("restore failed; the partitions stay paused and are tried again in 5 s", metadata: [
+                    "kafka.partitions": "\(ids)", "leadscore.error": "\(error)",
+                ])
+                restorer.submit(PartitionRestorer.Request(generations: outcome.generations, notBefore: .now + .seconds(5)))
+            }
+        }
+    }
+
+    /// Restores partitions (restore thread): for each, the newest usable snapshot (or none), and
+    /// the outputs already written after it; with where its input resumes.
+    func restore(_ ids: [Int32]) throws(DaemonError) -> [PartitionRestorer.Restored] {
+        let scoring = currentScoring
         // Where every input and output partition ends now: snapshots that point past these ends
         // belong to another broker or an earlier incarnation of the topics, and a restored
         // partition counts as caught up once its replay reaches its input's end.
@@ -28,10 +87,7 @@ extension Pipeline: KafkaRebalanceHandler {
         do {
             ends = try TopicEnds.read(configuration: kafka, topics: [leadTopic] + publisher.outputTopics, timeout: .seconds(30), logger: logger)
         } catch {
-            let failure = DaemonError(.kafka, "cannot read where the input and output partitions end", underlying: error)
-            logger.critical("restore failed; stopping", metadata: ["leadscore.error": "\(failure)"])
-            control.fail(failure)
-            return [:]
+            throw DaemonError(.kafka, "cannot read where the input and output partitions end", underlying: error)
         }
 
         var restored: [Int32: (book: LeadBook, snapshot: Snapshot?)] = [:]
@@ -55,41 +111,37 @@ extension Pipeline: KafkaRebalanceHandler {
             // it ever wrote may be in the output topics.
             for key in scanStarts.keys { scanStarts[key] = 0 }
         }
-        var found: [Int32: RecoveryScan.Found] = [:]
+        let found: [Int32: RecoveryScan.Found]
         do {
             found = try RecoveryScan.run(configuration: kafka, topics: configuration.kafka.topics, startOffsets: scanStarts,
                                          leadTopic: leadTopic, partitions: Set(ids), timeout: .seconds(300), logger: logger)
         } catch {
-            // Without the scan a replay could write duplicates; stop and let a restart try again.
-            let failure = DaemonError(.recoveryScan, "the recovery scan of the output topics failed", underlying: error)
-            logger.critical("recovery scan failed; stopping", metadata: ["leadscore.error": "\(failure)"])
-            control.fail(failure)
+            // Without the scan a replay could write duplicates: the partitions wait for a retry.
+            throw DaemonError(.recoveryScan, "the recovery scan of the output topics failed", underlying: error)
         }
 
-        var starts: [KafkaTopicPartition: KafkaStartOffset] = [:]
-        var handOver: [Int: [RestoredPartition]] = [:]
+        var out: [PartitionRestorer.Restored] = []
         for id in ids {
             guard let (book, snapshot) = restored[id] else { continue }
             let f = found[id] ?? RecoveryScan.Found()
             let input = KafkaTopicPartition(topic: leadTopic, partition: id)
             let target = ends[input] ?? snapshot?.nextOffset ?? 0
-            handOver[workerIndex(for: id), default: []].append(
-                RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target))
-            starts[input] = snapshot.map { .offset($0.nextOffset) } ?? .beginning
+            out.append(PartitionRestorer.Restored(
+                partition: RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target),
+                start: snapshot.map { .offset($0.nextOffset) } ?? .beginning))
             logger.info("partition restored", metadata: [
                 "kafka.partition": "\(id)", "kafka.offset": "\(snapshot?.nextOffset ?? 0)", "kafka.end": "\(target)",
                 "leadscore.leads": "\(book.leadCount)", "leadscore.from_snapshot": "\(snapshot != nil)",
                 "leadscore.already_written": "\(f.written.count)",
             ])
         }
-        for (w, list) in handOver { workers[w].inbox.enqueue(.assign(list)) }
-        joined.store(true, ordering: .releasing)
-        return starts
+        return out
     }
 
     func revoked(_ partitions: [KafkaTopicPartition]) {
         let ids = Set(partitions.filter { $0.topic == leadTopic }.map(\.partition))
         assignment.withLock { $0.subtract(ids) }
+        control.unassign(ids)
         guard !ids.isEmpty, !workersStopped.load(ordering: .acquiring) else { return }
         logger.info("partitions revoked", metadata: ["kafka.partitions": "\(ids.sorted())"])
         var byWorker: [Int: Set<Int32>] = [:]
@@ -116,6 +168,7 @@ extension Pipeline: KafkaRebalanceHandler {
     func lost(_ partitions: [KafkaTopicPartition]) {
         let ids = partitions.filter { $0.topic == leadTopic }.map(\.partition)
         assignment.withLock { $0.subtract(ids) }
+        control.unassign(ids)
         logger.warning("partitions lost; dropping their state", metadata: ["kafka.partitions": "\(ids)"])
         var byWorker: [Int: Set<Int32>] = [:]
         for id in ids { byWorker[workerIndex(for: id), default: []].insert(id) }

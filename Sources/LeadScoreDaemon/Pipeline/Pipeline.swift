@@ -34,6 +34,8 @@ final class Pipeline: Sendable {
     let drift: DriftMonitor
     let writer: SnapshotWriter
     let workers: [PartitionWorker]
+    /// Restores assigned partitions off the poll thread (set up when the loop starts).
+    let restorer = Mutex<PartitionRestorer?>(nil)
     /// The group consumer while the loop runs. Only the poll thread uses it; the slot exists so
     /// the rebalance callbacks (which run on the poll thread, inside `poll`) can reach it.
     let consumer = Mutex<KafkaConsumer?>(nil)
@@ -67,8 +69,37 @@ final class Pipeline: Sendable {
         /// Transactional mode: the group membership the workers send offsets under, taken by the
         /// poll thread after each rebalance (the consumer itself stays with the poll thread).
         let groupMetadata = Mutex<KafkaConsumerGroupMetadata?>(nil)
+        /// The generation of each assigned partition's assignment: bumped at each assignment,
+        /// revocation and loss, so a restore that finishes after its partition moved is dropped.
+        let restoreGenerations = Mutex<(next: UInt64, byPartition: [Int32: UInt64])>((1, [:]))
+        /// Why a partition's restore failed (it stays paused and is retried), for logs and readiness.
+        let restoreFailures = Mutex<[Int32: DaemonError]>([:])
         /// What the stop is doing now, for the log line when the deadline passes.
         let stopPhase = Mutex<String>("running")
+
+        /// New generations for partitions just assigned.
+        func assign(_ ids: [Int32]) -> [Int32: UInt64] {
+            restoreGenerations.withLock { g in
+                var out: [Int32: UInt64] = [:]
+                for id in ids {
+                    out[id] = g.next
+                    g.byPartition[id] = g.next
+                    g.next += 1
+                }
+                return out
+            }
+        }
+
+        /// Partitions no longer held: any restore still running for them is stale.
+        func unassign(_ ids: some Sequence<Int32>) {
+            restoreGenerations.withLock { g in for id in ids { g.byPartition[id] = nil } }
+            restoreFailures.withLock { f in for id in ids { f[id] = nil } }
+        }
+
+        /// True while `generation` is the assignment in force for `id`.
+        func isCurrent(_ id: Int32, _ generation: UInt64) -> Bool {
+            restoreGenerations.withLock { $0.byPartition[id] == generation }
+        }
 
         /// Records the first fatal failure and asks the loop to stop.
         func fail(_ error: DaemonError) {
@@ -168,8 +199,15 @@ final class Pipeline: Sendable {
             log.critical("fenced", metadata: ["leadscore.error": "\(error)"])
             control.fail(error)
         }
+        let restorer = PartitionRestorer(work: { [weak self] ids throws(DaemonError) in
+            guard let self else { return [] }
+            return try self.restore(ids)
+        }, isCurrent: { control.isCurrent($0, $1) })
+        restorer.start()
+        self.restorer.withLock { $0 = restorer }
         var workersRunning = true
         defer {
+            restorer.stop()
             if workersRunning { stopWorkers(snapshot: false, until: .now + .seconds(1)) }
             writer.stop(until: .now + .seconds(2))
             fence.stop()
@@ -210,6 +248,7 @@ final class Pipeline: Sendable {
                     split[w].removeAll(keepingCapacity: true)
                 }
             }
+            applyRestores(restorer, consumer)
             commitPending(consumer)
             if let failure = publisher.deliveryFailure { throw DaemonError(.delivery, "an output could not be delivered", underlying: failure) }
             let now = ContinuousClock.now

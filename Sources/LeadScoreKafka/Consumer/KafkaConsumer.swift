@@ -153,6 +153,13 @@ public final class KafkaConsumer: Sendable {
                     logger.error("assign failed", metadata: ["kafka.error": .string(KafkaError.rdKafka(e, context: "assign").description)])
                 }
             }
+            let held = handler.pausedAfterAssignment(partitions)
+            if !held.isEmpty {
+                let err = RDKafkaTopicPartitionList.with(held.map { ($0, leadscore_offset_invalid) }) { rd_kafka_pause_partitions(rk, $0) }
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    logger.error("pause after assign failed", metadata: ["kafka.error": .string(KafkaError.rdKafka(err, context: "pause").description)])
+                }
+            }
         default:
             let lost = err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || rd_kafka_assignment_lost(rk) != 0
             if lost {

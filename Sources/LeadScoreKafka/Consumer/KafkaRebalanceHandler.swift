@@ -10,6 +10,10 @@ public protocol KafkaRebalanceHandler: Sendable {
     /// (for example from the application's snapshot); partitions left out start from the group's
     /// committed offset (or `auto.offset.reset`).
     func assigned(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: KafkaStartOffset]
+    /// Of the partitions just assigned, those to keep paused (no fetch) until the application
+    /// resumes them, for example while it restores their state on another thread: it then calls
+    /// `seek` and `resume` from the polling thread. Called right after `assigned`.
+    func pausedAfterAssignment(_ partitions: [KafkaTopicPartition]) -> Set<KafkaTopicPartition>
     /// Partitions are about to be removed from the assignment. Called before the wrapper
     /// unassigns them, so their offsets can still be stored and committed.
     func revoked(_ partitions: [KafkaTopicPartition])
@@ -21,6 +25,8 @@ public protocol KafkaRebalanceHandler: Sendable {
 extension KafkaRebalanceHandler {
     /// Default: start every partition from its committed offset.
     public func assigned(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: KafkaStartOffset] { [:] }
+    /// Default: none; every assigned partition is fetched at once.
+    public func pausedAfterAssignment(_ partitions: [KafkaTopicPartition]) -> Set<KafkaTopicPartition> { [] }
     /// Default: nothing to do.
     public func revoked(_ partitions: [KafkaTopicPartition]) {}
     /// Default: same as `revoked`.

@@ -5,6 +5,8 @@ struct BatchCounts {
     var eventsIn: [String: Int] = [:]
     var outputs: [OutputEvent.Kind: Int] = [:]
     var letters: [String: Int] = [:]
+    /// Engagements a daily cap cut, by signal.
+    var capped: [String: Int] = [:]
     var suppressed = 0
 
     func report(to metrics: DaemonMetrics) {
@@ -14,6 +16,7 @@ struct BatchCounts {
             metrics.deadLetters[reason].increment(by: n)
             metrics.outputs["dead_letter"].increment(by: n)
         }
+        for (signal, n) in capped { metrics.cappedEvents[signal].increment(by: n) }
         if suppressed > 0 { metrics.suppressedDuplicates.increment(by: suppressed) }
     }
 }

@@ -32,8 +32,12 @@ extension PartitionWorkerCore {
         var desk = environment.reps.desk
         let outcome = p.book.apply(event, reps: &desk, into: &outputs, notAfter: notAfter)
         switch outcome {
-        case .applied, .appliedCapped:
+        case .applied:
             counts.eventsIn[event.typeName, default: 0] += 1
+            return nil
+        case .appliedCapped:
+            counts.eventsIn[event.typeName, default: 0] += 1
+            if case .engagement(let e) = event { counts.capped[e.signal.rawValue, default: 0] += 1 }
             return nil
         case .rejectedFuture:
             return DeadLetter(reason: DeadLetter.Reason.futureTimestamp, field: "occurred_at",
