@@ -115,7 +115,7 @@ struct MembershipFenceTests {
         defer { fence.stop() }
         let until = ContinuousClock.now.advanced(by: .milliseconds(1500))
         var checks = 0
-        while ContinuousClock.now < until {
+        while ContinuousClock.now < until || checks < 100_000 {
             for _ in 0..<10_000 {
                 let isClosed = fence.isClosed
                 if isClosed { Issue.record("the fence closed while the watchdog ran"); return }
@@ -123,7 +123,6 @@ struct MembershipFenceTests {
             }
             await Task.yield()
         }
-        #expect(checks > 10_000)
         let alarmed = closed.load(ordering: .relaxed)
         #expect(!alarmed)
     }

@@ -82,6 +82,15 @@ public struct RepBook: Sendable {
         countLoad(i, at: at.millisecondsSinceEpoch)
     }
 
+    /// Takes back one lead counted on a rep's load for the UTC day of `at`: a decision a replay
+    /// made again after a restore, which the routing topic already held and which was counted when
+    /// that record was read. Never below zero; a past day's count is not touched.
+    public mutating func releaseLoad(repID: String, at: Timestamp) {
+        guard let i = index[repID].map(Int.init) else { return }
+        let day = floorDiv(at.millisecondsSinceEpoch, 86_400_000)
+        if reps[i].loadDay == day && reps[i].loadCount > 0 { reps[i].loadCount -= 1 }
+    }
+
     /// Counts a first-touch SLA breach of `repID` whose deadline was `at` (for breaches decided
     /// elsewhere as well as here: a `LeadBook` calls it through its `RoutingDesk`, the daemon for
     /// breaches other instances wrote). Unknown reps are added as off-roster.

@@ -199,7 +199,7 @@ final class RepFeed: Sendable {
     /// A routing decision made by another instance (own decisions are counted when made): a
     /// load for its rep, when it went to one.
     static func routedElsewhere(_ routed: RoutedRecord) -> Item? {
-        guard let repID = routed.repID, repID != "self_serve", let at = routed.occurredAt else { return nil }
+        guard let repID = routed.repID, repID != "self_serve", !routed.sticky, let at = routed.occurredAt else { return nil }
         return .routedElsewhere(repID: repID, at: at)
     }
 }

@@ -21,6 +21,9 @@ struct RoutedRecord: Sendable, Equatable {
     var bucket: Bucket
     var holdout: Bool
     var occurredAt: Timestamp?
+    /// A bucket change that kept the lead's rep: not counted on the rep's load (as the router
+    /// does not count it either).
+    var sticky = false
 
     /// Reads a record; nil when it is not a `lead_routed` or `lead_sla_breached` object with a lead
     /// id and a bucket (escalations and erasure tombstones carry nothing for rep state).
@@ -30,7 +33,7 @@ struct RoutedRecord: Sendable, Equatable {
         guard let base = bytes.bindMemory(to: UInt8.self).baseAddress else { return nil }
         var s = JSONScanner(base: base, count: bytes.count, maxDepth: 64)
         var leadID: String?, repID: String?, bucket: Bucket?, holdout = false, occurredAt: Timestamp?, kind: Kind? = .routed
-        var sawHoldout = false
+        var sawHoldout = false, sticky = false
         do throws(EventDecodingError) {
             guard try !s.beginObject() else { return nil }
             repeat {
@@ -49,6 +52,8 @@ struct RoutedRecord: Sendable, Equatable {
                 case .holdout:
                     holdout = value.kind == .bool && value.flag
                     sawHoldout = true
+                case .sticky:
+                    sticky = value.kind == .bool && value.flag
                 case .occurredAt:
                     occurredAt = value.kind == .string ? try? Timestamp(rfc3339: s.string(value)) : nil
                 case .other:
@@ -60,7 +65,7 @@ struct RoutedRecord: Sendable, Equatable {
             return nil
         }
         guard let kind, let leadID, let bucket else { return nil }
-        return RoutedRecord(kind: kind, leadID: leadID, repID: repID, bucket: bucket, holdout: holdout, occurredAt: occurredAt)
+        return RoutedRecord(kind: kind, leadID: leadID, repID: repID, bucket: bucket, holdout: holdout, occurredAt: occurredAt, sticky: sticky)
     }
 
     /// The `rep_id` of a `lead_routed` record's bytes (nil when null, absent or unreadable).
@@ -72,12 +77,13 @@ struct RoutedRecord: Sendable, Equatable {
     private static let bucketNames = Bucket.allCases.map { (bucket: $0, bytes: Array($0.name.utf8)) }
 
     private enum Field {
-        case type, leadID, repID, bucket, holdout, occurredAt, other
+        case type, leadID, repID, bucket, holdout, occurredAt, sticky, other
 
         init(_ key: JSONScanner.Value, in s: JSONScanner) {
             self = s.equals(key, "lead_id") ? .leadID : s.equals(key, "rep_id") ? .repID
                 : s.equals(key, "bucket") ? .bucket : s.equals(key, "holdout") ? .holdout
-                : s.equals(key, "occurred_at") ? .occurredAt : s.equals(key, "type") ? .type : .other
+                : s.equals(key, "occurred_at") ? .occurredAt : s.equals(key, "type") ? .type
+                : s.equals(key, "sticky") ? .sticky : .other
         }
     }
 }
