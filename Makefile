@@ -1,32 +1,51 @@
-# leadscore: the commands a newcomer needs.
-#   make demo   builds leadscore and runs `leadscore demo`: embedded broker, daemon, live synthetic world
-#   make test   installs what the tests need (librdkafka >= 2.2, the Tansu broker) and runs every test
-#   make run    starts a local Tansu broker if none is given and runs the daemon with deploy/leadscore.yaml
-#   make bench  the benchmarks (see Benchmarks/README.md)
+# leadscore: the commands a newcomer needs. Each target installs only what it uses.
+#   make demo     builds leadscore and runs `leadscore demo`: embedded broker, daemon, live synthetic world
+#                 (installs librdkafka >= 2.2 if needed; nothing else)
+#   make run      builds leadscore (release) and runs the daemon with deploy/leadscore.yaml, starting a
+#                 local in-memory Tansu broker when no BROKERS=host:port is given (installs Tansu)
+#   make install  builds leadscore (release) and installs it as $(PREFIX)/bin/leadscore (PREFIX=/usr/local)
+#   make test     installs everything the tests use (librdkafka, Tansu, Chromium, a jsonschema venv,
+#                 Prometheus) and runs every test
+#   make bench    the benchmarks (see Benchmarks/README.md)
 
 SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
+PREFIX ?= /usr/local
+# librdkafka 2.8.0 is built into /usr/local when the system's is too old (scripts/ensure-librdkafka.sh).
+export PKG_CONFIG_PATH := /usr/local/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: setup test build release run demo bench clean
+.PHONY: setup setup-build setup-run build release install test run demo bench clean
 
+# Everything (what the tests need); setup-build and setup-run are the smaller steps.
 setup:
-	@bash scripts/setup.sh
+	@bash scripts/setup.sh test
 
-build: setup
-	$(SWIFT) build
+setup-build:
+	@bash scripts/setup.sh build
 
-release: setup
-	$(SWIFT) build -c release
+setup-run:
+	@bash scripts/setup.sh run
 
+build: setup-build
+	$(SWIFT) build --product leadscore
+
+release: setup-build
+	$(SWIFT) build -c release --product leadscore
+
+install: release
+	install -D -m 0755 .build/release/leadscore $(DESTDIR)$(PREFIX)/bin/leadscore
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/leadscore"
+
+# XCTest is off: every test is swift-testing, and XCTest's "Executed 0 tests" line only confuses.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
+	$(SWIFT) test --skip-build --disable-xctest $(SWIFT_TEST_FLAGS)
 
-demo: setup
+demo: setup-build
 	$(SWIFT) build --product leadscore
 	.build/debug/leadscore demo $(DEMO_ARGS)
 
-run: release
+run: setup-run release
 	@BROKERS="$(BROKERS)" bash scripts/run-local.sh
 
 bench: setup
