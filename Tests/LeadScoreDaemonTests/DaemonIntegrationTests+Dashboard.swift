@@ -88,7 +88,14 @@ extension DaemonIntegrationTests {
                 #expect(abs(score - rep.repScore) < 1e-9, "\(rep.repID): /reps says \(score), the stream implies \(rep.repScore)")
             }
 
-            // The page, rendered by a real browser.
+            // The page as served, before any script: the server rendered the first state.
+            let served = String(decoding: await DaemonHarness.get(port: port, "/")?.body ?? Data(), as: UTF8.self)
+            for (bucket, count) in DashboardStream.buckets {
+                #expect(Self.text(served, id: "bucket-\(bucket)") == String(count), "bucket \(bucket) card, as served")
+            }
+            #expect(served.contains("<th>why</th>") && served.contains(#"<td class="why">"#), "the routing table says why")
+
+            // The page, rendered by a real browser (its script has refreshed it from the server).
             let dom = try await Self.render(chromium: chromium, url: "http://127.0.0.1:\(port)/", scratch: harness.directory)
             #expect(Self.text(dom, id: "err") == "", "the page could not load its data: \(Self.text(dom, id: "err") ?? "")")
             #expect(Self.text(dom, id: "meta")?.contains("ready") == true, "the page did not render /summary")
@@ -110,8 +117,9 @@ extension DaemonIntegrationTests {
                 #expect(Self.cell(dom, rowID: "uplift-\(bucket)", cls: "n h-converted") == String(row.holdout.converted))
                 let shown = Self.cell(dom, rowID: "uplift-\(bucket)", cls: "n uplift")
                 if let uplift = row.uplift {
-                    #expect(shown.flatMap { Double($0) }.map { abs($0 - uplift.difference) < 0.0005 } == true,
-                            "uplift \(bucket): shows \(shown ?? "nothing"), /summary says \(uplift.difference)")
+                    // Percentage points on the page (as in the demo and the report), a fraction in JSON.
+                    #expect(shown.flatMap { Double($0) }.map { abs($0 - 100 * uplift.difference) < 0.05 } == true,
+                            "uplift \(bucket): shows \(shown ?? "nothing") pts, /summary says \(uplift.difference)")
                     #expect(Self.cell(dom, rowID: "uplift-\(bucket)", cls: "n interval")?.hasPrefix("[") == true)
                 } else {
                     #expect(shown == "–")
@@ -160,7 +168,7 @@ extension DaemonIntegrationTests {
         return try? JSONSerialization.jsonObject(with: body) as? [String: Any]
     }
 
-    /// The page's DOM after its scripts ran (they fetch `/summary` and `/reps` and draw).
+    /// The page's DOM after its script ran (it refreshes the live part from the server).
     static func render(chromium: String, url: String, scratch: URL) async throws -> String {
         let profile = scratch.appendingPathComponent("chromium-profile")
         let out = scratch.appendingPathComponent("dashboard-dom.html"), err = scratch.appendingPathComponent("chromium.log")
@@ -194,6 +202,16 @@ extension DaemonIntegrationTests {
         let rest = dom[dom.index(after: close)...]
         guard let end = rest.firstIndex(of: "<") else { return nil }
         return String(rest[..<end]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The text of the `index`th cell (from 0) of the table row with this id (no nested markup).
+    static func cellAt(_ dom: String, rowID: String, index: Int) -> String? {
+        guard let row = dom.range(of: "<tr id=\"\(rowID)\"") else { return nil }
+        guard let rowEnd = dom[row.upperBound...].range(of: "</tr>") else { return nil }
+        let cells = dom[row.upperBound..<rowEnd.lowerBound].components(separatedBy: "<td")
+        guard index + 1 < cells.count, let open = cells[index + 1].firstIndex(of: ">") else { return nil }
+        let rest = cells[index + 1][cells[index + 1].index(after: open)...]
+        return rest.firstIndex(of: "<").map { String(rest[..<$0]) }
     }
 
     /// The text of the cell with this class in the table row with this id.

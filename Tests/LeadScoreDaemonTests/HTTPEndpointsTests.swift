@@ -49,10 +49,9 @@ struct HTTPEndpointsTests {
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 let page = String(buffer: response.body)
-                #expect(page.contains("p.rep_score"), "the dashboard reads rep_score from /reps")
-                for field in ["s.bucket_history", "s.drift", "s.uplift"] {
-                    #expect(page.contains(field), "the dashboard reads \(field) from /summary")
-                }
+                // A state that cannot give its values gets a page that says so (DashboardPageTests
+                // covers the rendered page).
+                #expect(page.contains("no data"))
                 #expect(!page.contains("<script src") && !page.contains("<link "), "self-contained: no external script or style")
             }
         }

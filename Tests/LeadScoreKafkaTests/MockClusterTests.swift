@@ -9,13 +9,17 @@ import Testing
 @Suite("Kafka layer against the mock cluster", .serialized, .timeLimit(.minutes(2)))
 struct MockClusterTests {
     @Test func producerAndConsumerSurviveABrokerOutage() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: KafkaTest.logger)
+        // The outage refuses connections on purpose: librdkafka's error lines about it are
+        // expected, and would read as a failure in the test log; what is checked is recovery.
+        var logger = KafkaTest.logger
+        logger.logLevel = .critical
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
         try cluster.createTopic("outage", partitions: 2)
         var producerConfig = KafkaTest.producerConfig(cluster.bootstrap)
         producerConfig.messageTimeout = .seconds(60)
-        let producer = try KafkaProducer(configuration: producerConfig, logger: KafkaTest.logger)
+        let producer = try KafkaProducer(configuration: producerConfig, logger: logger)
         let consumer = try KafkaConsumer(
-            configuration: KafkaTest.consumerConfig(cluster.bootstrap, group: "outage"), topics: ["outage"], logger: KafkaTest.logger)
+            configuration: KafkaTest.consumerConfig(cluster.bootstrap, group: "outage"), topics: ["outage"], logger: logger)
         var values = Set<String>()
         func take() throws {
             for m in try consumer.poll(maxMessages: 500, timeout: .milliseconds(50)) { values.insert(KafkaTest.text(m.value)) }

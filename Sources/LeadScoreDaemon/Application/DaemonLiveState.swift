@@ -10,6 +10,7 @@ struct DaemonLiveState: LiveState {
     func leadJSON(id: String) async -> [UInt8]? { await pipeline.leadJSON(id: id) }
     func repsJSON() -> [UInt8] { pipeline.repsJSON() }
     func summaryJSON() -> [UInt8] { pipeline.summaryJSON() }
+    func dashboardHTML() -> [UInt8] { DashboardPage.render(summary: pipeline.summaryDocument(), reps: pipeline.reps.leaderboard()) }
 
     func metricsText() -> [UInt8] {
         var buffer: [UInt8] = []

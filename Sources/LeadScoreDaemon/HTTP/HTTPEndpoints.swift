@@ -33,7 +33,7 @@ public enum HTTPEndpoints {
         router.get("/reps") { _, _ -> Response in json(.ok, state.repsJSON()) }
         router.get("/summary") { _, _ -> Response in json(.ok, state.summaryJSON()) }
         router.get("/") { _, _ -> Response in
-            bytes(.ok, Array(DashboardPage.html.utf8), contentType: "text/html; charset=utf-8")
+            bytes(.ok, state.dashboardHTML(), contentType: "text/html; charset=utf-8")
         }
         return router
     }

@@ -16,4 +16,13 @@ public protocol LiveState: Sendable {
     func summaryJSON() -> [UInt8]
     /// The Prometheus text exposition of every metric.
     func metricsText() -> [UInt8]
+    /// The dashboard page, rendered with the current state (see `DashboardPage`).
+    func dashboardHTML() -> [UInt8]
+}
+
+extension LiveState {
+    /// A state that cannot give the dashboard its values gets the page saying so.
+    public func dashboardHTML() -> [UInt8] {
+        DashboardPage.render(summary: nil, reps: [])
+    }
 }

@@ -34,6 +34,8 @@ struct SummaryDocument: Encodable {
         var priority: Int?
         var slaDueAt: String?
         var holdout: Bool
+        /// Why the lead went where it went (`RoutingExplanation`), as the demo's view says it.
+        var why: String
     }
 
     /// The bucket-mix drift; nulls are written out, so a reader sees "no value yet" explicitly.
@@ -62,7 +64,10 @@ struct SummaryDocument: Encodable {
 
     /// One sample of the mix: its time and the count per bucket name.
     struct HistoryPoint: Encodable {
+        /// Wall-clock time of the sample.
         var at: String
+        /// Stream (event) time reached then, when any event was read: the chart's axis.
+        var streamTime: String?
         var buckets: [String: Int]
     }
 
@@ -97,14 +102,15 @@ struct SummaryDocument: Encodable {
         self.buckets = buckets
         self.recentRouting = recent.map { r in
             Routed(occurredAt: r.occurredAt.rfc3339, leadId: r.leadID, bucket: r.bucket.name, repId: r.repID,
-                   priority: r.cadence?.priority, slaDueAt: r.slaDueAt?.rfc3339, holdout: r.holdout)
+                   priority: r.cadence?.priority, slaDueAt: r.slaDueAt?.rfc3339, holdout: r.holdout,
+                   why: RoutingExplanation(r).text)
         }
         let stamp = { (ms: Int64?) in ms.map { Timestamp(millisecondsSinceEpoch: $0).rfc3339 } }
         self.drift = Drift(psi: drift.status.psi, reading: drift.status.reading, baselineAt: stamp(drift.status.baselineAt),
                            sampledAt: stamp(drift.status.sampledAt), fullAt: stamp(drift.fullAt),
                            windowSeconds: Double(drift.window) / 1000)
         self.bucketHistory = drift.samples.map { sample in
-            HistoryPoint(at: stamp(sample.at) ?? "",
+            HistoryPoint(at: stamp(sample.at) ?? "", streamTime: stamp(sample.streamTime),
                          buckets: Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, Self.count(sample.counts, $0)) }))
         }
         self.uplift = uplift

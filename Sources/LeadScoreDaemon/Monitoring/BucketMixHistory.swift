@@ -13,6 +13,10 @@ struct BucketMixHistory: Sendable, Equatable {
         /// Wall-clock milliseconds since the epoch.
         var at: Int64
         var counts: [Int]
+        /// The stream (event) time the daemon had reached then, if any: what a chart's time axis
+        /// shows, since every other time a person reads is event time (in `leadscore demo`, world
+        /// time runs weeks a minute and the wall clock says nothing about it).
+        var streamTime: Int64? = nil
     }
 
     /// The drift of the newest sample against its baseline.
@@ -52,9 +56,9 @@ struct BucketMixHistory: Sendable, Equatable {
     /// Records the mix at `now` (a clock that went backwards replaces nothing: the sample is
     /// dropped), forgets samples older than the baseline, and returns the new status.
     @discardableResult
-    mutating func record(_ counts: [Int], at now: Int64) -> Status {
+    mutating func record(_ counts: [Int], at now: Int64, streamTime: Int64? = nil) -> Status {
         if let last = samples.last, now <= last.at { return status }
-        samples.append(Sample(at: now, counts: counts))
+        samples.append(Sample(at: now, counts: counts, streamTime: streamTime))
         if let keep = baselineIndex(at: now), keep > 0 { samples.removeFirst(keep) }
         status = drift(of: counts, at: now)
         return status

@@ -18,11 +18,12 @@ final class DriftMonitor: Sendable {
     }
 
     /// Records the mix (`counts`, asked for only when a sample is due, outside the lock) and
-    /// updates the gauge. Called from one thread (the poll thread).
-    func sampleIfDue(at now: Int64, counts: () -> [Int]) {
+    /// updates the gauge. Called from one thread (the poll thread). `streamTime` is the event
+    /// time reached, kept with the sample for the chart's axis.
+    func sampleIfDue(at now: Int64, streamTime: Int64? = nil, counts: () -> [Int]) {
         guard history.withLock({ $0.isDue(at: now) }) else { return }
         let mix = counts()
-        let status = history.withLock { $0.record(mix, at: now) }
+        let status = history.withLock { $0.record(mix, at: now, streamTime: streamTime) }
         gauge.record(status.psi ?? .nan)
     }
 

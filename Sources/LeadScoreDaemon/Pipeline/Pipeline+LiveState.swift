@@ -47,9 +47,14 @@ extension Pipeline {
     }
 
     func summaryJSON() -> [UInt8] {
+        summaryDocument().json
+    }
+
+    /// What `/summary` serves and the dashboard draws, as a value.
+    func summaryDocument() -> SummaryDocument {
         SummaryDocument(pid: ProcessInfo.processInfo.processIdentifier, configVersion: currentScoring.version, ready: isReady,
                         workers: workers.count, published: summaries, recent: recent.newestFirst, drift: drift.view(),
-                        uplift: UpliftReport(repFeed.uplift, maxLeads: repFeed.upliftMaxLeads)).json
+                        uplift: UpliftReport(repFeed.uplift, maxLeads: repFeed.upliftMaxLeads))
     }
 
     static let encoder: JSONEncoder = {

@@ -390,7 +390,10 @@ final class Pipeline: Sendable {
         let ready = isReady
         metrics.ready.record(ready ? 1 : 0)
         // A restore in progress is not drift: sample only once every partition is restored.
-        if ready { drift.sampleIfDue(at: WallClock.millis()) { buckets } }
+        if ready {
+            let streamTime = summaries.values.map(\.streamTime.millisecondsSinceEpoch).filter { $0 != Int64.min }.max()
+            drift.sampleIfDue(at: WallClock.millis(), streamTime: streamTime) { buckets }
+        }
     }
 
     /// Lists every output partition and where each stood at start. A failure here stops the

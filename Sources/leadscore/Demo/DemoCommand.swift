@@ -46,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Days of world time the traffic covers.")
     var days: Int = 30
 
-    @Option(help: "Stop after this many seconds (default: run until Ctrl-C).")
+    @Option(help: "Stop after this many seconds of running, counted from when the daemon is ready (default: run until Ctrl-C).")
     var duration: Int?
 
     @Option(help: "HOST:PORT for the dashboard and /metrics (empty: no HTTP).")
@@ -144,7 +144,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         observer.start()
         let view = DemoView(terminal: terminal, broker: broker.bootstrap, dashboard: dashboard, rate: rate, days: days,
-                            worldStart: worldStart, live: daemon.liveState, traffic: traffic, observer: observer)
+                            worldStart: worldStart, live: daemon.liveState, traffic: traffic, observer: observer,
+                            executable: CommandLine.arguments.first ?? "leadscore")
         let stopAfter = duration
         // The daemon owns SIGINT/SIGTERM (graceful shutdown); when it returns, the rest stops.
         let outcome: Result<Void, any Error> = await withTaskGroup(of: Result<Void, any Error>?.self) { group in
@@ -152,7 +153,12 @@ struct DemoCommand: AsyncParsableCommand {
             group.addTask { try? await traffic.run(); return nil }
             group.addTask { await view.run(); return nil }
             if let stopAfter {
+                // Counted from readiness, not from start: startup (broker, group join, rep
+                // catch-up) takes seconds on an idle machine and much longer on a loaded one,
+                // and a run that stops before it has shown anything is no run at all.
+                let live = daemon.liveState
                 group.addTask {
+                    while !Task.isCancelled && !live.isReady { try? await Task.sleep(for: .milliseconds(200)) }
                     try? await Task.sleep(for: .seconds(stopAfter))
                     if !Task.isCancelled { kill(getpid(), SIGINT) }
                     return nil

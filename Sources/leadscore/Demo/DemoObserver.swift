@@ -1,5 +1,6 @@
 import Foundation
 import LeadScoreCore
+import LeadScoreDaemon
 import LeadScoreKafka
 import Logging
 import Synchronization
@@ -96,10 +97,13 @@ final class DemoObserver: Sendable {
             for i in 0..<batch.count {
                 batch.withValue(at: i) { value in if let value { lines.append(Array(value)) } }
             }
-            let decisions = lines.compactMap(Self.decision(from:))
+            // Each line is read once, with the core's JSON reader; a line that is not an
+            // output object (none should be) is left out.
+            let outputs = lines.compactMap { try? JSONObjectFields($0) }
+            let decisions = outputs.compactMap(Self.decision(from:))
             for decision in decisions where decision.routedToRep { onRouted(decision) }
-            let breaches = lines.filter { Self.isType($0, "lead_sla_breached") }.count
-            let escalations = lines.filter { Self.isType($0, "lead_escalated") }.count
+            let breaches = outputs.filter { $0.string("type") == "lead_sla_breached" }.count
+            let escalations = outputs.filter { $0.string("type") == "lead_escalated" }.count
             state.withLock { s in
                 s.breaches += breaches
                 s.escalations += escalations
@@ -113,58 +117,19 @@ final class DemoObserver: Sendable {
         stopped.signal()
     }
 
-    /// Whether a line is an output of this type (outputs start with their type).
-    static func isType(_ line: [UInt8], _ type: String) -> Bool {
-        line.count > type.utf8.count + 10 && line[9..<(9 + type.utf8.count)].elementsEqual(type.utf8)
-    }
-
-    private struct Routed: Decodable {
-        struct Candidate: Decodable {
-            var rep_id: String
-            var status: String
-            var tier: Int
-            var rep_score: Double
+    /// A `lead_routed` as the view shows it; nil for any other output.
+    static func decision(from output: JSONObjectFields) -> Decision? {
+        guard output.string("type") == "lead_routed", let leadID = output.string("lead_id"), let bucket = output.string("bucket"),
+              let occurredAt = output.string("occurred_at") else { return nil }
+        let candidates = output.objects("candidates").compactMap { c -> RoutingExplanation.Candidate? in
+            guard let rep = c.string("rep_id"), let status = c.string("status") else { return nil }
+            return RoutingExplanation.Candidate(repID: rep, status: status, tier: c.int("tier") ?? 0, repScore: c.double("rep_score") ?? 0)
         }
-        var type: String
-        var lead_id: String
-        var account_id: String?
-        var rep_id: String?
-        var bucket: String
-        var sla_due_at: String?
-        var holdout: Bool
-        var sticky: Bool
-        var reason: String?
-        var occurred_at: String
-        var candidates: [Candidate]
-        var reroute: Int?
-    }
-
-    /// A `lead_routed` line as the view shows it; nil for any other line.
-    static func decision(from line: [UInt8]) -> Decision? {
-        guard line.count > 30, String(decoding: line.prefix(40), as: UTF8.self).contains("\"lead_routed\""),
-              let routed = try? JSONDecoder().decode(Routed.self, from: Data(line)) else { return nil }
-        return Decision(occurredAt: routed.occurred_at, leadID: routed.lead_id, accountID: routed.account_id, bucket: routed.bucket,
-                        repID: routed.rep_id ?? "none", slaDueAt: routed.sla_due_at ?? "", reason: reason(routed))
-    }
-
-    /// Why the lead went where it went, in a few words, from the decision's own fields.
-    private static func reason(_ r: Routed) -> String {
-        if r.bucket == "self_serve" { return "self-serve: deal below the floor" }
-        guard let rep = r.rep_id else { return "no rep: \(r.reason ?? "none eligible")" }
-        if let n = r.reroute, n > 0 {
-            let breached = r.candidates.filter { $0.status == "sla_breached" }.map(\.rep_id)
-            return "re-route \(n): first touch missed by \(breached.joined(separator: ", "))"
-        }
-        if r.sticky { return "kept its owner" }
-        if r.holdout { return "holdout: round-robin, rep score ignored" }
-        var passed: [String: Int] = [:]
-        for c in r.candidates where c.rep_id != rep { passed[c.status, default: 0] += 1 }
-        let chosen = r.candidates.first { $0.rep_id == rep }
-        var text = "best score/load"
-        if let chosen { text += " in tier \(chosen.tier + 1) (score \(String(format: "%.2f", chosen.rep_score)))" }
-        let notes = [("at_capacity", "at capacity"), ("unavailable", "away"), ("lower_tier", "lower tier"), ("territory", "territory")]
-            .compactMap { key, label in passed[key].map { "\($0) \(label)" } }
-        if !notes.isEmpty { text += "; passed: " + notes.joined(separator: ", ") }
-        return text
+        // The dashboard says why from the decision it made; this is the same text from the topic.
+        let why = RoutingExplanation(bucket: bucket, repID: output.string("rep_id"), rule: output.string("rule"),
+                                     holdout: output.bool("holdout") ?? false, sticky: output.bool("sticky") ?? false,
+                                     reroute: output.int("reroute") ?? 0, reason: output.string("reason"), candidates: candidates)
+        return Decision(occurredAt: occurredAt, leadID: leadID, accountID: output.string("account_id"), bucket: bucket,
+                        repID: output.string("rep_id") ?? "none", slaDueAt: output.string("sla_due_at") ?? "", reason: why.text)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LeadScoreCore
+import LeadScoreDaemon
 
 /// One frame of the demo's live view, built from plain values so it renders the same on a
 /// terminal (redrawn in place) and in a log (printed as text).
@@ -15,8 +16,13 @@ struct DemoScreen {
 
     var broker: String
     var dashboard: String?
-    var elapsedSeconds: Double
+    /// How to run this binary again (for the commands the view suggests).
+    var executable: String
     var sent: Int
+    /// Events sent per second over the last few seconds (nil until there are two readings).
+    var sentPerSecond: Double?
+    /// Lead events the daemon read per second over the last few seconds.
+    var inPerSecond: Double?
     var rate: Int
     var worldTime: Int64
     var worldStart: Int64
@@ -37,25 +43,32 @@ struct DemoScreen {
         var out: [String] = []
         out.append("leadscore demo · broker \(broker) · " + (dashboard.map { "dashboard \($0) · " } ?? "") + "Ctrl-C stops")
         let day = worldTime == Int64.min ? 0 : Int((worldTime - worldStart) / 86_400_000) + 1
-        let when = worldTime == Int64.min ? "starting" : Timestamp(millisecondsSinceEpoch: worldTime).rfc3339.prefix(16).replacingOccurrences(of: "T", with: " ")
-        let perSecond = elapsedSeconds > 0 ? Double(sent) / elapsedSeconds : 0
-        out.append("world \(when) (day \(min(day, worldDays)) of \(worldDays))\(worldFinished ? ", finished" : "") · sent \(sent) events "
-            + "(\(Int(perSecond.rounded()))/s, target \(rate)/s) · daemon: \(eventsIn) lead events in, \(ready ? "ready" : "starting") · \(routed) routed, "
+        let when = worldTime == Int64.min ? "starting" : Vocabulary.time(Timestamp(millisecondsSinceEpoch: worldTime))
+        let recent = { (rate: Double?) in rate.map { "\(Int($0.rounded()))/s" } ?? "-/s" }
+        out.append("world time \(when) (day \(min(day, worldDays)) of \(worldDays))\(worldFinished ? ", over" : "") · sent \(sent) events "
+            + "(\(recent(sentPerSecond)) over the last \(Self.rateWindowSeconds) s, target \(rate)/s) · daemon: \(eventsIn) lead events in "
+            + "(\(recent(inPerSecond))), \(ready ? "ready" : "starting") · \(routed) routed, "
             + "\(breaches) first touches missed, \(escalations) escalated")
+        if worldFinished {
+            out.append("")
+            out.append(contentsOf: worldOverLines())
+        }
+        out.append("  " + Vocabulary.Term.firstTouchesMissed.line)
         out.append("")
         out.append("Leads by bucket   " + ["A", "B", "C", "nurture", "self_serve", "disqualified"].map { "\($0) \(buckets[$0] ?? 0)" }.joined(separator: "   "))
         out.append("")
         out.append("Rep leaderboard")
-        out.append(pad(["rep", "tier", "score", "load", "capacity", "available"], [8, 6, 8, 6, 10, 9]))
+        out.append("  " + Vocabulary.Term.tier.line)
+        out.append(pad(["rep", "tier", "score", "load", "capacity", "available"], [8, 8, 8, 6, 10, 9]))
         for rep in reps.prefix(8) {
-            out.append(pad([rep.repID, "\(rep.tier + 1)", String(format: "%.3f", rep.score), "\(rep.load)", "\(rep.capacity)",
-                            rep.available ? "yes" : "away"], [8, 6, 8, 6, 10, 9]))
+            out.append(pad([rep.repID, Vocabulary.tierName(rep.tier), String(format: "%.3f", rep.score), "\(rep.load)", "\(rep.capacity)",
+                            rep.available ? "yes" : "away"], [8, 8, 8, 6, 10, 9]))
         }
         out.append("")
-        out.append("Latest routing decisions")
-        out.append(pad(["time", "lead", "bucket", "rep", "SLA due", "why"], [17, 9, 11, 10, 17, 0]))
+        out.append("Latest routing decisions (world time, UTC)")
+        out.append(pad(["time", "lead", "bucket", "rep", "first touch due", "why"], [21, 9, 11, 10, 21, 0]))
         for d in decisions.prefix(8) {
-            out.append(pad([short(d.occurredAt), d.leadID, d.bucket, d.repID, short(d.slaDueAt), d.reason], [17, 9, 11, 10, 17, 0]))
+            out.append(pad([short(d.occurredAt), d.leadID, d.bucket, d.repID, short(d.slaDueAt), d.reason], [21, 9, 11, 10, 21, 0]))
         }
         out.append("")
         out.append(contentsOf: evaluationLines())
@@ -68,12 +81,14 @@ struct DemoScreen {
         }
         var out = ["Evaluation so far: \(report.population.evaluated) leads, \(report.population.labelled) with outcomes, "
             + "\(report.population.conversions) converted (bucket in force at the outcome)"]
+        out.append("  " + Vocabulary.Term.lift.line)
         out.append(pad(["bucket", "leads", "converted", "rate", "lift"], [12, 8, 11, 9, 7]))
         for row in report.buckets where row.leads > 0 {
             out.append(pad([row.bucket.name, "\(row.leads)", "\(row.conversions)", percent(row.rate), row.lift.map { String(format: "%.2fx", $0) } ?? "-"],
                            [12, 8, 11, 9, 7]))
         }
         let overall = report.uplift.overall
+        out.append("  " + Vocabulary.Term.holdout.line)
         if let d = overall.difference, overall.model.leads >= Self.minimumGroup, overall.holdout.leads >= Self.minimumGroup {
             out.append("Holdout uplift (A-C): model \(percent(overall.model.rate)) of \(overall.model.leads) vs holdout "
                 + "\(percent(overall.holdout.rate)) of \(overall.holdout.leads): \(points(d.difference)) "
@@ -90,9 +105,25 @@ struct DemoScreen {
     static let minimumGroup = 30
 
     private func percent(_ rate: Double?) -> String { rate.map { String(format: "%.1f%%", 100 * $0) } ?? "-" }
-    private func points(_ d: Double) -> String { String(format: "%+.1f pts", 100 * d) }
+    private func points(_ d: Double) -> String { Vocabulary.points(d) }
     private func short(_ rfc3339: String) -> String {
-        String(rfc3339.prefix(16)).replacingOccurrences(of: "T", with: " ")
+        rfc3339.isEmpty ? "" : Vocabulary.time(rfc3339: rfc3339)
+    }
+
+    /// Seconds over which the view's rates are measured: recent enough to show the traffic
+    /// stop when the world ends (an average since start would only decline slowly).
+    static let rateWindowSeconds = 10
+
+    /// What the view says once the world has sent its last event: plainly that it is over, and
+    /// what to do next, with commands that run as written.
+    func worldOverLines() -> [String] {
+        [
+            "The world is over: all \(worldDays) days of its events were sent, and nothing more will come. The daemon keeps",
+            "serving what it scored\(dashboard.map { " (dashboard \($0))" } ?? ""); the evaluation below is this world's final one.",
+            "Next, in another terminal while this runs:",
+            "  \(executable) evaluate --brokers \(broker) --html demo-report.html    # the full report as a page",
+            "then Ctrl-C here. For a longer world: --days 90 (or make demo DEMO_ARGS=\"--days 90\").",
+        ]
     }
 
     private func pad(_ cells: [String], _ widths: [Int]) -> String {

@@ -92,12 +92,33 @@ final class DemoTraffic: Sendable {
             return Array(list.prefix(n))
         }
         for touch in due {
-            var line = #"{"event_id":"touch-\#(touch.leadID)-\#(touch.at)","type":"lead_touched","occurred_at":""#
-            line += Timestamp(millisecondsSinceEpoch: touch.at).rfc3339 + #"","lead_id":""# + touch.leadID + "\""
-            if let account = touch.accountID { line += #","account_id":""# + account + "\"" }
-            line += #","rep_id":""# + touch.repID + #"","channel":"call"}"#
-            try send(ArraySlice(Array(line.utf8)))
+            try send(ArraySlice(Self.touchJSON(touch)))
         }
+    }
+
+    /// A touch as a `lead_touched` event, written by the core's `JSONWriter` (ids come from the
+    /// world, but are escaped like any data).
+    static func touchJSON(_ touch: Touch) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("event_id")
+        json.string("touch-\(touch.leadID)-\(touch.at)")
+        json.key("type")
+        json.string("lead_touched")
+        json.key("occurred_at")
+        json.timestamp(Timestamp(millisecondsSinceEpoch: touch.at))
+        json.key("lead_id")
+        json.string(touch.leadID)
+        if let account = touch.accountID {
+            json.key("account_id")
+            json.string(account)
+        }
+        json.key("rep_id")
+        json.string(touch.repID)
+        json.key("channel")
+        json.string("call")
+        json.endObject()
+        return json.bytes
     }
 
     private func send(_ line: ArraySlice<UInt8>) throws {

@@ -1,5 +1,7 @@
 import Foundation
+import LeadScoreCore
 import LeadScoreDaemon
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +21,9 @@ struct DemoView: Sendable {
     let live: any LiveState
     let traffic: DemoTraffic
     let observer: DemoObserver
-    let started = ContinuousClock.now
+    let executable: String
+    /// Readings of the counters the rates are measured from.
+    let meter = RateMeter(window: .seconds(DemoScreen.rateWindowSeconds))
 
     func run() async {
         if terminal { write("\u{1B}[?25l\u{1B}[2J") }
@@ -45,23 +49,31 @@ struct DemoView: Sendable {
     }
 
     func frame() -> DemoScreen {
-        let summary = (try? JSONSerialization.jsonObject(with: Data(live.summaryJSON()))) as? [String: Any] ?? [:]
-        let repsObject = (try? JSONSerialization.jsonObject(with: Data(live.repsJSON()))) as? [String: Any] ?? [:]
-        let reps = (repsObject["reps"] as? [[String: Any]] ?? []).compactMap { r -> DemoScreen.Rep? in
-            guard let id = r["rep_id"] as? String, r["on_roster"] as? Bool ?? true, r["active"] as? Bool ?? true else { return nil }
-            return DemoScreen.Rep(repID: id, tier: r["tier"] as? Int ?? 0, score: r["rep_score"] as? Double ?? 0,
-                                  load: r["load_today"] as? Int ?? 0, capacity: r["capacity_per_day"] as? Int ?? 0,
-                                  available: r["available"] as? Bool ?? true)
+        // The daemon's own documents, read with the core's JSON reader.
+        let summary = try? JSONObjectFields(live.summaryJSON())
+        let board = try? JSONObjectFields(live.repsJSON())
+        // Reps who left (inactive, or never on the roster) take no leads: not on the board.
+        let reps = (board?.objects("reps") ?? []).compactMap { r -> DemoScreen.Rep? in
+            guard let id = r.string("rep_id"), r.bool("on_roster") ?? true, r.bool("active") ?? true else { return nil }
+            return DemoScreen.Rep(repID: id, tier: r.int("tier") ?? 0, score: r.double("rep_score") ?? 0,
+                                  load: r.int("load_today") ?? 0, capacity: r.int("capacity_per_day") ?? 0,
+                                  available: r.bool("available") ?? true)
         }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.repID < $1.repID }
+        var buckets: [String: Int] = [:]
+        for (name, member) in summary?.object("buckets")?.members ?? [:] {
+            if case .number(_, let count?) = member { buckets[name] = count }
+        }
         let seen = observer.snapshot(decisions: 8)
-        let elapsed = started.duration(to: .now)
+        let sent = traffic.sent.load(ordering: .relaxed)
+        let eventsIn = summary?.int("events_in") ?? 0
+        let rates = meter.record(sent: sent, eventsIn: eventsIn)
         return DemoScreen(
-            broker: broker, dashboard: dashboard,
-            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-            sent: traffic.sent.load(ordering: .relaxed), rate: rate, worldTime: traffic.worldTime.load(ordering: .relaxed),
+            broker: broker, dashboard: dashboard, executable: executable,
+            sent: sent, sentPerSecond: rates.sent, inPerSecond: rates.eventsIn, rate: rate,
+            worldTime: traffic.worldTime.load(ordering: .relaxed),
             worldStart: worldStart, worldDays: days, worldFinished: traffic.finished.load(ordering: .acquiring),
-            eventsIn: summary["events_in"] as? Int ?? 0, ready: summary["ready"] as? Bool ?? false,
-            buckets: summary["buckets"] as? [String: Int] ?? [:], reps: reps, decisions: seen.decisions,
+            eventsIn: eventsIn, ready: summary?.bool("ready") ?? false,
+            buckets: buckets, reps: reps, decisions: seen.decisions,
             routed: seen.routed, breaches: seen.breaches, escalations: seen.escalations, report: seen.report)
     }
 
@@ -73,5 +85,38 @@ struct DemoView: Sendable {
         var size = winsize()
         guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 else { return 120 }
         return Int(size.ws_col)
+    }
+}
+
+/// Rates over a recent window from counters read at each frame: what the traffic and the daemon
+/// do now, so the view shows the traffic stop when the world ends.
+final class RateMeter: Sendable {
+    private struct Reading {
+        var at: ContinuousClock.Instant
+        var sent: Int
+        var eventsIn: Int
+    }
+
+    private let window: Duration
+    private let readings = Mutex<[Reading]>([])
+
+    init(window: Duration) {
+        self.window = window
+    }
+
+    /// Records the counters now and returns the rates per second since the oldest reading in
+    /// the window (nil until two readings are at least a second apart).
+    func record(sent: Int, eventsIn: Int) -> (sent: Double?, eventsIn: Double?) {
+        let now = ContinuousClock.now
+        return readings.withLock { list in
+            list.append(Reading(at: now, sent: sent, eventsIn: eventsIn))
+            // Keep one reading at or before the window's start, so the rate spans the window.
+            while list.count > 2, list[1].at <= now - window { list.removeFirst() }
+            guard let first = list.first else { return (nil, nil) }
+            let span = first.at.duration(to: now)
+            let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) * 1e-18
+            guard seconds >= 1 else { return (nil, nil) }
+            return (Double(sent - first.sent) / seconds, Double(eventsIn - first.eventsIn) / seconds)
+        }
     }
 }

@@ -1,11 +1,13 @@
 import LeadScoreCore
+import LeadScoreDaemon
 
 /// `leadscore evaluate --html FILE`: one self-contained page for an SDR manager. Inline SVG
 /// charts (no script, no CDN, no external font), every number also in a table, and the rules the
 /// numbers follow at the end.
 enum EvaluationHTML {
-    /// One per bucket of `EvaluationReport.bucketOrder` (A ... self_serve, disqualified).
-    static let colors = ["#1b7837", "#5aae61", "#a6dba0", "#bdbdbd", "#9970ab", "#d6604d"]
+    /// One per bucket of `EvaluationReport.bucketOrder` (A ... self_serve, disqualified): the
+    /// live dashboard's colours (`Vocabulary`), so a bucket looks the same in both.
+    static let colors = EvaluationReport.bucketOrder.map { Vocabulary.bucketColor($0.name) }
 
     static func render(_ r: EvaluationReport, title: String) -> String {
         var body = "<h1>\(escape(title))</h1>\n"
@@ -15,13 +17,13 @@ enum EvaluationHTML {
         body += "</ul></section>\n"
 
         body += section("Conversion by bucket",
-                        "Share of leads that converted, by the bucket they were in when they converted (else at their last outcome, else their last bucket). The dashed line is the base rate of all evaluated leads.",
+                        "Share of leads that converted, by the bucket they were in when they converted (else at their last outcome, else their last bucket). The dashed line is the base rate of all evaluated leads. " + Vocabulary.Term.lift.line,
                         conversionChart(r) + bucketTable(r) + selectionTable(r))
         body += section("Model routing vs holdout",
-                        "Conversion of leads routed by the model minus leads of the holdout group (routed round-robin), in percentage points, with the 95% interval; n = model-routed / holdout leads. An interval that crosses 0 is not significant.",
+                        "Conversion of leads routed by the model minus leads of the holdout group, in percentage points (pts), with the 95% interval; n = model-routed / holdout leads. An interval that crosses 0 is not significant. " + Vocabulary.Term.holdout.line,
                         upliftChart(r) + upliftTable(r))
         body += section("Conversion by rep tier",
-                        "Leads of each bucket by the tier of the rep they were routed to (tier 0 is the top third by rep score).",
+                        "Leads of each bucket by the tier of the rep they were routed to. " + Vocabulary.Term.tier.line,
                         tierTable(r))
         body += section("Calibration",
                         "Evaluated leads cut into ten equal groups by score: a working score converts more in each higher group.",
@@ -96,7 +98,7 @@ enum EvaluationHTML {
     }
 
     static func tierTable(_ r: EvaluationReport) -> String {
-        table(["bucket", "tier 0 (top)", "tier 1", "tier 2 (bottom)"], [Bucket.a, .b, .c].map { bucket in
+        table(["bucket"] + (0...2).map { "\(Vocabulary.tierName($0)) tier" }, [Bucket.a, .b, .c].map { bucket in
             [bucket.name] + (0...2).map { tier in
                 guard let row = r.tiers.first(where: { $0.bucket == bucket && $0.tier == tier }), row.group.leads > 0 else { return "-" }
                 return "\(row.group.conversions)/\(row.group.leads) (\(EvaluationReport.percent(row.group.rate)))"
@@ -120,7 +122,7 @@ enum EvaluationHTML {
         func share(_ n: Int, _ total: Int) -> String { "\(n) (\(EvaluationReport.percent(Statistics.rate(n, total))))" }
         var out = ""
         if d.mode == .halves, let start = d.windowStart, let end = d.windowEnd, let mid = d.midpoint {
-            out += "<p class=\"note\">Window \(escape(start.description)) to \(escape(end.description)), split at \(escape(mid.description)).</p>\n"
+            out += "<p class=\"note\">Window \(escape(minutes(start))) to \(escape(minutes(end))), split at \(escape(minutes(mid))).</p>\n"
         }
         out += table(["bucket", d.expected.label, d.actual.label],
                      EvaluationReport.bucketOrder.indices.map { i in
@@ -271,7 +273,7 @@ enum EvaluationHTML {
             for (b, count) in slice.counts.enumerated() where count > 0 {
                 let y0 = y(Double(base))
                 let y1 = y(Double(base + count))
-                out += "<rect x=\"\(n(left + slot * Double(i) + 1))\" y=\"\(n(y1))\" width=\"\(n(max(1, slot - 2)))\" height=\"\(n(y0 - y1))\" fill=\"\(colors[b % colors.count])\"><title>\(escape(slice.end.description)) \(EvaluationReport.bucketOrder[b].name): \(count)</title></rect>"
+                out += "<rect x=\"\(n(left + slot * Double(i) + 1))\" y=\"\(n(y1))\" width=\"\(n(max(1, slot - 2)))\" height=\"\(n(y0 - y1))\" fill=\"\(colors[b % colors.count])\"><title>\(escape(minutes(slice.end))) \(EvaluationReport.bucketOrder[b].name): \(count)</title></rect>"
                 base += count
             }
         }
@@ -288,7 +290,7 @@ enum EvaluationHTML {
 
     /// `2026-01-07 12:08` (UTC): slice ends to the minute, for reading.
     static func minutes(_ t: Timestamp) -> String {
-        String(t.description.prefix(16).map { $0 == "T" ? " " : $0 })
+        Vocabulary.time(t)
     }
 
     static func escape(_ text: String) -> String {

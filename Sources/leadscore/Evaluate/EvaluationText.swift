@@ -1,4 +1,5 @@
 import LeadScoreCore
+import LeadScoreDaemon
 
 /// `leadscore evaluate`'s plain-text report: the verdict first, then each table with the rule it
 /// follows, and the definitions at the end.
@@ -45,7 +46,8 @@ enum EvaluationText {
                   row.lift.map { EvaluationReport.fixed($0, 2) } ?? "-")
         }
         t.add("all", String(r.population.evaluated), String(r.population.conversions), EvaluationReport.percent(r.population.baseRate), "1.00")
-        return "\nconversion by bucket (bucket in force at the first conversion, else the last outcome, else the last bucket)\n" + t.rendered
+        return "\nconversion by bucket (bucket in force at the first conversion, else the last outcome, else the last bucket)\n  "
+            + Vocabulary.Term.lift.line + "\n" + t.rendered
     }
 
     static func selections(_ r: EvaluationReport) -> String {
@@ -67,7 +69,7 @@ enum EvaluationText {
                   d.map { "\(EvaluationReport.points($0.lower)) to \(EvaluationReport.points($0.upper))" } ?? "-",
                   d.map { $0.isSignificant ? "yes" : "no" } ?? "-")
         }
-        var out = "\nuplift: model-routed vs holdout (round-robin) leads, routed to a rep\n" + t.rendered
+        var out = "\nuplift: model-routed vs holdout leads, routed to a rep, in percentage points (pts)\n  " + Vocabulary.Term.holdout.line + "\n" + t.rendered
         if r.uplift.withoutRep > 0 {
             out += "  (\(r.uplift.withoutRep) leads in A, B or C had no rep in their routing and are not counted)\n"
         }
@@ -75,7 +77,7 @@ enum EvaluationText {
     }
 
     static func tiers(_ r: EvaluationReport) -> String {
-        var t = TextTable("bucket", "tier 0 (top)", "tier 1", "tier 2 (bottom)")
+        var t = TextTable(["bucket"] + (0...2).map { "\(Vocabulary.tierName($0)) tier" })
         for bucket in [Bucket.a, .b, .c] {
             let cells = (0...2).map { tier -> String in
                 guard let row = r.tiers.first(where: { $0.bucket == bucket && $0.tier == tier }), row.group.leads > 0 else { return "-" }
@@ -83,7 +85,7 @@ enum EvaluationText {
             }
             t.add([bucket.name] + cells)
         }
-        return "\nconversion by rep tier (converted/leads; tier of the chosen rep at routing time)\n" + t.rendered
+        return "\nconversion by rep tier (converted/leads; tier of the chosen rep at routing time)\n  " + Vocabulary.Term.tier.line + "\n" + t.rendered
     }
 
     static func calibration(_ r: EvaluationReport) -> String {
@@ -101,7 +103,7 @@ enum EvaluationText {
         let d = r.drift
         var out = "\ndrift: \(d.actual.label) against \(d.expected.label)"
         if d.mode == .halves, let start = d.windowStart, let end = d.windowEnd, let mid = d.midpoint {
-            out += " (window \(start) .. \(end), halves split at \(mid))"
+            out += " (window \(Vocabulary.time(start)) .. \(Vocabulary.time(end)), halves split at \(Vocabulary.time(mid)))"
         }
         out += "\n"
         func share(_ n: Int, _ total: Int) -> String {
@@ -130,7 +132,7 @@ enum EvaluationText {
     static func mix(_ r: EvaluationReport) -> String {
         guard !r.mix.isEmpty else { return "" }
         var t = TextTable("slice end", "A", "B", "C", "nurture", "self_serve", "disqualified")
-        for slice in r.mix { t.add([slice.end.description] + slice.counts.map(String.init)) }
+        for slice in r.mix { t.add([Vocabulary.time(slice.end)] + slice.counts.map(String.init)) }
         return "\nbucket mix over time (leads per bucket in force at each slice end)\n" + t.rendered
     }
 

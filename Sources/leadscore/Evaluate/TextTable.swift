@@ -8,6 +8,10 @@ struct TextTable {
         self.header = header
     }
 
+    init(_ header: [String]) {
+        self.header = header
+    }
+
     mutating func add(_ cells: String...) {
         rows.append(cells)
     }
