@@ -114,6 +114,21 @@ struct OperatorKitTests {
         #expect(try Self.dashboardExpressions().count >= 10)
     }
 
+    @Test("the Grafana dashboard colours buckets as the live dashboard and the report do")
+    func grafanaBucketColours() throws {
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.dashboard)) as? [String: Any])
+        let panels = try #require(json["panels"] as? [[String: Any]])
+        let buckets = try #require(panels.first { $0["title"] as? String == "Leads by bucket" })
+        let overrides = ((buckets["fieldConfig"] as? [String: Any])?["overrides"] as? [[String: Any]]) ?? []
+        var colours: [String: String] = [:]
+        for o in overrides {
+            guard let name = (o["matcher"] as? [String: Any])?["options"] as? String,
+                  let colour = ((o["properties"] as? [[String: Any]])?.first?["value"] as? [String: Any])?["fixedColor"] as? String else { continue }
+            colours[name] = colour
+        }
+        #expect(colours == Dictionary(uniqueKeysWithValues: Vocabulary.bucketNames.map { ($0, Vocabulary.bucketColor($0)) }))
+    }
+
     @Test("Prometheus scraping a live daemon fires the dead-letter alert; every dashboard query runs",
           .timeLimit(.minutes(6)))
     func alertFiresAgainstALiveDaemon() async throws {
