@@ -24,6 +24,7 @@ enum DashboardPage {
         return Array(html.utf8)
     }
 
+    /// The part the script swaps on refresh: every section, from the summary and the leaderboard.
     static func live(_ s: SummaryDocument, reps: [RepView]) -> String {
         var out = meta(s)
         out += section("Leads by bucket", note: Vocabulary.Term.bucket.line)
@@ -65,6 +66,7 @@ enum DashboardPage {
         return out
     }
 
+    /// The status line: configuration, readiness, events in, partitions, event time reached.
     static func meta(_ s: SummaryDocument) -> String {
         let stream = s.partitions.compactMap(\.streamTime).compactMap { try? Timestamp(rfc3339: $0) }.max()
         var text = "config \(s.configVersion) · \(s.ready ? "ready" : "restoring") · \(s.eventsIn) events in · \(s.partitions.count) partitions"
@@ -80,6 +82,7 @@ enum DashboardPage {
         return "yes"
     }
 
+    /// The PSI card and what it compares.
     static func drift(_ d: SummaryDocument.Drift) -> String {
         let window = d.windowSeconds >= 3600 ? "\(fixed(d.windowSeconds / 3600, 1)) h" : "\(fixed(d.windowSeconds, 0)) s"
         var out = section("Drift of the bucket mix", note: nil)
@@ -96,6 +99,7 @@ enum DashboardPage {
         return out + "</div></div>\n"
     }
 
+    /// The uplift table (rates in percent, uplift in points) and its chart.
     static func uplift(_ up: UpliftReport) -> String {
         var out = section("Uplift: model routing vs holdout", note: Vocabulary.Term.uplift.line)
         out += "<p class=\"muted\" id=\"uplift-definition\">\(esc(up.definition)) Leads tracked: \(up.trackedLeads) (at most \(up.maxLeads); \(up.forgottenLeads) forgotten).</p>"
@@ -187,18 +191,22 @@ enum DashboardPage {
 
     // MARK: Pieces
 
+    /// A heading and the one-line explanation of what first appears under it.
     static func section(_ title: String, note: String?) -> String {
         "<h2>\(esc(title))</h2>\n" + (note.map { "<p class=\"muted note\">\(esc($0))</p>\n" } ?? "")
     }
 
+    /// A chart legend: a colour swatch and a label per item.
     static func legend(_ items: [(String, String)], id: String) -> String {
         "<div class=\"legend muted\" id=\"\(id)\">" + items.map { "<span><i style=\"background:\($0.1)\"></i>\(esc($0.0))</span>" }.joined() + "</div>"
     }
 
+    /// An inline SVG with an accessible label.
     static func svg(_ w: Double, _ h: Double, _ inner: String, label: String) -> String {
         "<svg viewBox=\"0 0 \(fixed(w, 0)) \(fixed(h, 0))\" width=\"\(fixed(w, 0))\" height=\"\(fixed(h, 0))\" role=\"img\" aria-label=\"\(esc(label))\" xmlns=\"http://www.w3.org/2000/svg\">\(inner)</svg>"
     }
 
+    /// A number to `decimals` places (the report's formatting); a dash when not finite.
     static func fixed(_ value: Double, _ decimals: Int) -> String {
         value.isFinite ? EvaluationReport.fixed(value, decimals) : "–"
     }
@@ -230,6 +238,7 @@ enum DashboardPage {
         return out
     }
 
+    /// The page's head and title, with the bucket colours from `Vocabulary`.
     static let head = headTemplate.replacingOccurrences(
         of: "%BUCKET_CSS%", with: Vocabulary.bucketNames.map { ".\($0) { color: \(Vocabulary.bucketColor($0)); }" }.joined(separator: " "))
 
