@@ -61,6 +61,10 @@ struct TansuIntegrationTests {
                 configuration: KafkaTest.consumerConfig(broker.bootstrap, group: "pair"), topics: ["group"],
                 rebalanceHandler: handlerA, logger: KafkaTest.logger)
             handlerA.consumer.withLock { $0 = a }
+            // The handler and its consumer hold each other: break the cycle at the end, or the
+            // consumer lives on after the broker stops and logs refused connections for the
+            // rest of the test run.
+            defer { handlerA.consumer.withLock { $0 = nil } }
             var counts: [String: Int] = [:]
             var byA = 0
             var byB = 0
@@ -88,6 +92,7 @@ struct TansuIntegrationTests {
                 configuration: KafkaTest.consumerConfig(broker.bootstrap, group: "pair"), topics: ["group"],
                 rebalanceHandler: handlerB, logger: KafkaTest.logger)
             handlerB.consumer.withLock { $0 = b }
+            defer { handlerB.consumer.withLock { $0 = nil } }
             let split = try KafkaTest.pollUntil(timeout: .seconds(40)) {
                 byA += try take(a)
                 byB += try take(b)
