@@ -82,8 +82,10 @@ struct DashboardPageTests {
         let (reps, routed) = try Self.world()
         let page = Self.withoutScript(DashboardPage.render(summary: Self.document(routed: routed), reps: reps))
         // Tiers: named as in the demo's view and the evaluate report, and a legend for the chart.
-        let tiers = reps.map { DaemonIntegrationTests.cellAt(page, rowID: "rep-\($0.repID)", index: 1) }
-        #expect(tiers.allSatisfy { ["top", "middle", "bottom"].contains($0 ?? "") }, "\(tiers)")
+        let tiers = reps.filter(\.active).map { DaemonIntegrationTests.cellAt(page, rowID: "rep-\($0.repID)", index: 1) }
+        #expect(tiers.count == 2 && tiers.allSatisfy { ["top", "middle", "bottom"].contains($0 ?? "") }, "\(tiers)")
+        // A rep who left has no tier (it is ranked with no one).
+        #expect(DaemonIntegrationTests.cellAt(page, rowID: "rep-R-3", index: 1) == "–")
         for name in ["top tier", "middle tier", "bottom tier"] {
             #expect(page.contains(">\(name)</span>"), "legend entry \(name)")
         }

@@ -158,9 +158,9 @@ enum DashboardPage {
         var g = ""
         for (i, p) in reps.enumerated() {
             let bar = max(0, p.repScore / top * (w - l - r)), yy = 4 + Double(i) * row
-            let color = p.active && p.onRoster ? Vocabulary.tierColor(p.tier) : "#d1d5db"
+            let color = p.tier.map(Vocabulary.tierColor) ?? "#d1d5db"
             g += "<text x=\"\(l - 8)\" y=\"\(yy + 14)\" text-anchor=\"end\">\(esc(p.repID))</text>"
-            g += "<rect x=\"\(l)\" y=\"\(yy + 3)\" width=\"\(fixed(bar, 1))\" height=\"\(row - 8)\" rx=\"2\" fill=\"\(color)\"><title>\(esc(p.repID)): \(Vocabulary.tierName(p.tier)) tier, score \(fixed(p.repScore, 3))</title></rect>"
+            g += "<rect x=\"\(l)\" y=\"\(yy + 3)\" width=\"\(fixed(bar, 1))\" height=\"\(row - 8)\" rx=\"2\" fill=\"\(color)\"><title>\(esc(p.repID)): \(p.tier.map { "\(Vocabulary.tierName($0)) tier" } ?? "no tier"), score \(fixed(p.repScore, 3))</title></rect>"
             g += "<text x=\"\(fixed(l + bar + 6, 1))\" y=\"\(yy + 14)\">\(fixed(p.repScore, 3))</text>"
         }
         return svg(w, h, g, label: "Rep score by rep")

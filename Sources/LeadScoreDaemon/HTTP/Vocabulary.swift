@@ -15,6 +15,11 @@ public enum Vocabulary {
         }
     }
 
+    /// A tier's name, or a dash for a rep with none (not active on the roster: ranked with no one).
+    public static func tierName(_ tier: Int?) -> String {
+        tier.map { tierName($0) } ?? "–"
+    }
+
     /// The colour of a rep tier in charts (the bucket colours of A, B, C: the tiers those buckets
     /// go to first).
     public static func tierColor(_ tier: Int) -> String {
