@@ -240,6 +240,28 @@ struct DaemonHarness {
         return (problems, records)
     }
 
+    // MARK: Waiting
+
+    /// Waits until `condition` holds, looking every 200 ms; throws when `process` exits first or
+    /// `seconds` pass (with the end of its log).
+    static func waitUntil(seconds: Int, _ process: ChildProcess, _ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
+        while ContinuousClock.now < deadline {
+            if await condition() { return }
+            if !process.isRunning { throw HarnessError("the daemon exited: \(process.output().suffix(3_000))") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw HarnessError("condition not met within \(seconds) s: \(process.output().suffix(2_000))")
+    }
+
+    /// Waits until the daemon serving `port` has processed every input partition to its end.
+    static func waitCaughtUp(port: Int, ends: [Int32: Int64], seconds: Int, _ process: ChildProcess) async throws {
+        try await waitUntil(seconds: seconds, process) {
+            guard let p = await progress(port: port) else { return false }
+            return ends.allSatisfy { p[$0.key] == $0.value }
+        }
+    }
+
     // MARK: HTTP
 
     /// GET a path of a daemon's HTTP server; nil when it does not answer.

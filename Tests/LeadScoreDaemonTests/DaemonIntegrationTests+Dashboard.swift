@@ -49,7 +49,7 @@ extension DaemonIntegrationTests {
             try producer.flush(timeout: .seconds(30))
 
             // Every lead in its bucket and every routing read back by the rep feed...
-            try await waitFor(seconds: 90, daemon) {
+            try await DaemonHarness.waitUntil(seconds: 90, daemon) {
                 guard let s = await Self.json(port: port, "/summary") else { return false }
                 return (s["buckets"] as? [String: Int]) == DashboardStream.buckets
                     && Self.upliftRow(s, "all")?.model.routed == stream.modelLeads.count
@@ -58,7 +58,7 @@ extension DaemonIntegrationTests {
             // ...then the outcomes, and a drift value once the window has passed.
             for event in stream.outcomeEvents { try producer.produce(topic: "rep-events", key: Array("R".utf8), value: Array(event.utf8)) }
             try producer.flush(timeout: .seconds(30))
-            try await waitFor(seconds: 60, daemon) {
+            try await DaemonHarness.waitUntil(seconds: 60, daemon) {
                 guard let s = await Self.json(port: port, "/summary") else { return false }
                 let drift = s["drift"] as? [String: Any]
                 return Self.upliftRow(s, "all")?.model.converted == 1 && Self.upliftRow(s, "all")?.holdout.converted == 1
@@ -224,15 +224,6 @@ extension DaemonIntegrationTests {
         return rest.firstIndex(of: "<").map { String(rest[..<$0]) }
     }
 
-    private func waitFor(seconds: Int, _ process: ChildProcess, _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
-        while ContinuousClock.now < deadline {
-            if await condition() { return }
-            if !process.isRunning { throw HarnessError("the daemon exited: \(process.output().suffix(3_000))") }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw HarnessError("condition not met within \(seconds) s: \(process.output().suffix(2_000))")
-    }
 }
 
 /// The dashboard test's stream: two reps, leads that reach known buckets (model and holdout

@@ -44,7 +44,7 @@ extension DaemonIntegrationTests {
             let daemon = try harness.startDaemon(config: config, name: "hostile", httpPort: port, logLevel: "trace",
                                                  environment: ["LEADSCORE_RDKAFKA_SASL_PASSWORD": envSecret, "SOME_OTHER_TOKEN": envOther])
             let ends = try harness.inputEnds()
-            try await waitFor(seconds: 90, daemon) {
+            try await DaemonHarness.waitUntil(seconds: 90, daemon) {
                 guard let p = await DaemonHarness.progress(port: port) else { return false }
                 return p.count == ends.count && ends.allSatisfy { p[$0.key] == $0.value }
             }
@@ -95,13 +95,4 @@ extension DaemonIntegrationTests {
         }
     }
 
-    private func waitFor(seconds: Int, _ process: ChildProcess, _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
-        while ContinuousClock.now < deadline {
-            if await condition() { return }
-            if !process.isRunning { throw HarnessError("the daemon exited: \(process.output().suffix(3_000))") }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw HarnessError("condition not met within \(seconds) s: \(process.output().suffix(2_000))")
-    }
 }

@@ -27,10 +27,7 @@ extension DaemonIntegrationTests {
             let http = try LoopbackPort.free()
             let daemon = try harness.startDaemon(config: config, name: "stale-1", httpPort: http)
             let ends = try harness.inputEnds()
-            try await waitUntil(seconds: 60, daemon) {
-                guard let p = await DaemonHarness.progress(port: http) else { return false }
-                return ends.allSatisfy { p[$0.key] == $0.value }
-            }
+            try await DaemonHarness.waitCaughtUp(port: http, ends: ends, seconds: 60, daemon)
             daemon.kill(SIGTERM)
             #expect(await daemon.wait(timeout: .seconds(15)))
             // Commits happen on the poll thread before it leaves the group, never after.
@@ -51,16 +48,13 @@ extension DaemonIntegrationTests {
         let daemon = try harness.startDaemon(config: config, name: "stale-2", httpPort: http)
         defer { Task { await daemon.stop() } }
         let ends = try harness.inputEnds()
-        try await waitUntil(seconds: 60, daemon) {
-            guard let p = await DaemonHarness.progress(port: http) else { return false }
-            return ends.allSatisfy { p[$0.key] == $0.value }
-        }
-        try await waitUntil(seconds: 30, daemon) { await DaemonHarness.get(port: http, "/readyz")?.status == 200 }
+        try await DaemonHarness.waitCaughtUp(port: http, ends: ends, seconds: 60, daemon)
+        try await DaemonHarness.waitUntil(seconds: 30, daemon) { await DaemonHarness.get(port: http, "/readyz")?.status == 200 }
         let log = daemon.output()
         #expect(log.contains("snapshot not used"), "\(log.suffix(3_000))")
         let expected = try harness.expectedOutputs()
         try producer.flush(timeout: .seconds(10))
-        try await waitUntil(seconds: 30, daemon) {
+        try await DaemonHarness.waitUntil(seconds: 30, daemon) {
             ((try? harness.verifyExactlyOnce(expected: expected))?.problems.isEmpty) == true
         }
         let (problems, records) = try harness.verifyExactlyOnce(expected: expected)
@@ -114,7 +108,7 @@ extension DaemonIntegrationTests {
         let http = try LoopbackPort.free()
         let daemon = try harness.startDaemon(config: config, name: "stop", httpPort: http)
         defer { Task { await daemon.stop() } }
-        try await waitUntil(seconds: 60, daemon) { await DaemonHarness.get(port: http, "/readyz")?.status == 200 }
+        try await DaemonHarness.waitUntil(seconds: 60, daemon) { await DaemonHarness.get(port: http, "/readyz")?.status == 200 }
         await broker.kill()
         let stopped = ContinuousClock.now
         daemon.kill(SIGTERM)
@@ -138,7 +132,7 @@ extension DaemonIntegrationTests {
             let http = try LoopbackPort.free()
             let daemon = try harness.startDaemon(config: config, name: "zombie", httpPort: http)
             defer { Task { await daemon.stop() } }
-            try await waitUntil(seconds: 60, daemon) { await DaemonHarness.get(port: http, "/readyz")?.status == 200 }
+            try await DaemonHarness.waitUntil(seconds: 60, daemon) { await DaemonHarness.get(port: http, "/readyz")?.status == 200 }
             // Input keeps arriving while the instance is stopped (session timeout 6 s: fenced past 3 s).
             daemon.kill(SIGSTOP)
             try DaemonHarness.produce(events[2_000...], with: producer)
@@ -154,15 +148,6 @@ extension DaemonIntegrationTests {
         }
     }
 
-    private func waitUntil(seconds: Int, _ process: ChildProcess, _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
-        while ContinuousClock.now < deadline {
-            if await condition() { return }
-            if !process.isRunning { throw HarnessError("the daemon exited: \(process.output().suffix(3_000))") }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw HarnessError("condition not met within \(seconds) s: \(process.output().suffix(2_000))")
-    }
 }
 
 extension DaemonIntegrationTests {
@@ -249,12 +234,7 @@ extension DaemonIntegrationTests {
             try lead(profile("px", "L-X", "2026-11-20T00:00:00Z"))
             try producer.flush(timeout: .seconds(10))
             let ends = try harness.inputEnds()
-            let caughtUp = ContinuousClock.now.advanced(by: .seconds(60))
-            while ContinuousClock.now < caughtUp {
-                if let p = await DaemonHarness.progress(port: http), ends.allSatisfy({ p[$0.key] == $0.value }) { break }
-                #expect(second.isRunning, "\(second.output().suffix(2_000))")
-                try await Task.sleep(for: .milliseconds(300))
-            }
+            try await DaemonHarness.waitCaughtUp(port: http, ends: ends, seconds: 60, second)
             try await Task.sleep(for: .seconds(2))
             keys = try Self.routingKeys(harness)
             let repeated = keys.filter { $0.value.count > 1 }
@@ -321,12 +301,7 @@ extension DaemonIntegrationTests {
             #expect(a.output().contains("fenced"), "\(a.output().suffix(2_000))")
             // B ends up with every partition and catches up.
             let ends = try harness.inputEnds()
-            let deadline = ContinuousClock.now.advanced(by: .seconds(120))
-            while ContinuousClock.now < deadline {
-                if let p = await DaemonHarness.progress(port: httpB), ends.allSatisfy({ p[$0.key] == $0.value }) { break }
-                #expect(b.isRunning, "\(b.output().suffix(2_000))")
-                try await Task.sleep(for: .milliseconds(500))
-            }
+            try await DaemonHarness.waitCaughtUp(port: httpB, ends: ends, seconds: 120, b)
             try await Task.sleep(for: .seconds(2))
             var values: [String: [String: Set<String>]] = [:]
             var copies = 0
@@ -444,12 +419,7 @@ extension DaemonIntegrationTests {
             let daemon = try harness.startDaemon(config: config, name: "txn", httpPort: http)
             defer { Task { await daemon.stop() } }
             let ends = try harness.inputEnds()
-            let deadline = ContinuousClock.now.advanced(by: .seconds(90))
-            while ContinuousClock.now < deadline {
-                if let p = await DaemonHarness.progress(port: http), ends.allSatisfy({ p[$0.key] == $0.value }) { break }
-                #expect(daemon.isRunning, "\(daemon.output().suffix(3_000))")
-                try await Task.sleep(for: .milliseconds(300))
-            }
+            try await DaemonHarness.waitCaughtUp(port: http, ends: ends, seconds: 90, daemon)
             try await Task.sleep(for: .seconds(1))
             let (problems, records) = try harness.verifyExactlyOnce(expected: try harness.expectedOutputs())
             #expect(records > 100)
