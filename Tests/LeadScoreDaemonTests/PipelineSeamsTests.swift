@@ -127,3 +127,26 @@ struct MembershipFenceTests {
         #expect(!alarmed)
     }
 }
+
+@Suite("Partition states in /summary")
+struct PartitionStateTests {
+    @Test("each assigned partition says whether it is live, replaying, restoring, or paused and why")
+    func states() throws {
+        func summary(_ id: Int32, next: Int64, target: Int64) -> PartitionSummary {
+            PartitionSummary(partition: id, nextOffset: next, leads: 3, buckets: [0, 0, 0, 0, 0],
+                             streamTime: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000), configVersion: "v", eventsIn: 3,
+                             restoreTarget: target)
+        }
+        let document = SummaryDocument(
+            pid: 1, configVersion: "v", ready: false, workers: 1, published: [0: summary(0, next: 40, target: 40), 1: summary(1, next: 7, target: 90)],
+            unrestored: [2: nil, 3: "the recovery scan of the output topics failed"], recent: [],
+            drift: .init(status: BucketMixHistory.Status(psi: nil, reading: "", baselineAt: nil, sampledAt: nil), fullAt: nil, window: 1, samples: []),
+            uplift: UpliftReport(UpliftTally(maxLeads: 10).counts, maxLeads: 10))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(document.json)) as? [String: Any])
+        let partitions = try #require(json["partitions"] as? [[String: Any]])
+        #expect(partitions.map { $0["state"] as? String } == ["live", "replaying", "restoring", "paused"])
+        #expect(partitions[1]["restore_target"] as? Int == 90)
+        #expect((partitions[3]["problem"] as? String)?.contains("recovery scan") == true)
+        #expect(partitions[2]["next_offset"] == nil, "a partition still restoring has no position yet")
+    }
+}

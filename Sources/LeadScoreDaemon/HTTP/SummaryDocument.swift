@@ -21,8 +21,14 @@ struct SummaryDocument: Encodable {
 
     struct Partition: Encodable {
         var partition: Int32
-        var nextOffset: Int64
-        var leads: Int
+        /// `live`; `replaying` (restored, catching up to where its input ended at the
+        /// assignment); `restoring` (held paused while its snapshot and the recovery scan load);
+        /// `paused` (its restore failed and is retried; `problem` says why).
+        var state: String
+        var nextOffset: Int64?
+        var restoreTarget: Int64?
+        var leads: Int?
+        var problem: String?
         var streamTime: String?
     }
 
@@ -79,8 +85,10 @@ struct SummaryDocument: Encodable {
         var samples: [BucketMixHistory.Sample]
     }
 
+    /// `unrestored`: partitions assigned but not yet handed to a worker, with the failure of their
+    /// last restore when there was one.
     init(pid: Int32, configVersion: String, ready: Bool, workers: Int, published: [Int32: PartitionSummary],
-         recent: [LeadRouted], drift: DriftInput, uplift: UpliftReport) {
+         unrestored: [Int32: String?] = [:], recent: [LeadRouted], drift: DriftInput, uplift: UpliftReport) {
         var buckets: [String: Int] = [:]
         for bucket in Bucket.allCases { buckets[bucket.name] = 0 }
         var partitions: [Partition] = []
@@ -90,9 +98,15 @@ struct SummaryDocument: Encodable {
             for bucket in Bucket.allCases { buckets[bucket.name, default: 0] += Self.count(p.buckets, bucket) }
             eventsIn += p.eventsIn
             let t = p.streamTime
-            partitions.append(Partition(partition: id, nextOffset: p.nextOffset, leads: p.leads,
+            partitions.append(Partition(partition: id, state: p.isLive ? "live" : "replaying", nextOffset: p.nextOffset,
+                                        restoreTarget: p.restoreTarget, leads: p.leads,
                                         streamTime: t.millisecondsSinceEpoch == Int64.min ? nil : t.rfc3339))
         }
+        for id in unrestored.keys.sorted() where published[id] == nil {
+            let problem = unrestored[id] ?? nil
+            partitions.append(Partition(partition: id, state: problem == nil ? "restoring" : "paused", problem: problem))
+        }
+        partitions.sort { $0.partition < $1.partition }
         self.pid = pid
         self.configVersion = configVersion
         self.ready = ready

@@ -52,8 +52,12 @@ extension Pipeline {
 
     /// What `/summary` serves and the dashboard draws, as a value.
     func summaryDocument() -> SummaryDocument {
-        SummaryDocument(pid: ProcessInfo.processInfo.processIdentifier, configVersion: currentScoring.version, ready: isReady,
-                        workers: workers.count, published: summaries, recent: recent.newestFirst, drift: drift.view(),
+        let published = summaries
+        let failures = control.restoreFailures.withLock { $0 }
+        var unrestored: [Int32: String?] = [:]
+        for id in assignment.withLock({ $0 }) where published[id] == nil { unrestored[id] = failures[id].map { "\($0)" } }
+        return SummaryDocument(pid: ProcessInfo.processInfo.processIdentifier, configVersion: currentScoring.version, ready: isReady,
+                        workers: workers.count, published: published, unrestored: unrestored, recent: recent.newestFirst, drift: drift.view(),
                         uplift: UpliftReport(repFeed.uplift, maxLeads: repFeed.upliftMaxLeads))
     }
 
