@@ -7,7 +7,8 @@ import LeadScoreDaemon
 struct DemoScreen {
     struct Rep {
         var repID: String
-        var tier: Int
+        /// nil for a rep who left the roster (no tier).
+        var tier: Int?
         var score: Double
         var load: Int
         var capacity: Int

@@ -55,7 +55,7 @@ struct DemoView: Sendable {
         // Reps who left (inactive, or never on the roster) take no leads: not on the board.
         let reps = (board?.objects("reps") ?? []).compactMap { r -> DemoScreen.Rep? in
             guard let id = r.string("rep_id"), r.bool("on_roster") ?? true, r.bool("active") ?? true else { return nil }
-            return DemoScreen.Rep(repID: id, tier: r.int("tier") ?? 0, score: r.double("rep_score") ?? 0,
+            return DemoScreen.Rep(repID: id, tier: r.int("tier"), score: r.double("rep_score") ?? 0,
                                   load: r.int("load_today") ?? 0, capacity: r.int("capacity_per_day") ?? 0,
                                   available: r.bool("available") ?? true)
         }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.repID < $1.repID }
