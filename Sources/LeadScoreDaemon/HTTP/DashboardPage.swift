@@ -68,6 +68,7 @@ enum DashboardPage {
 
     /// The status line: configuration, readiness, events in, partitions, event time reached.
     static func meta(_ s: SummaryDocument) -> String {
+        // deliberate: these times are the summary's own RFC 3339 renderings; one that does not parse is left out.
         let stream = s.partitions.compactMap(\.streamTime).compactMap { try? Timestamp(rfc3339: $0) }.max()
         var text = "config \(s.configVersion) · \(s.ready ? "ready" : "restoring") · \(s.eventsIn) events in · \(s.partitions.count) partitions"
         if let stream { text += " · event time reached \(Vocabulary.time(stream))" }
@@ -122,6 +123,7 @@ enum DashboardPage {
     /// time when every sample has it, else on the wall clock (the axis says which).
     static func historyChart(_ points: [SummaryDocument.HistoryPoint]) -> String {
         guard !points.isEmpty else { return "<p class=\"muted\">no samples yet (the first is taken once the daemon is ready)</p>" }
+        // deliberate: these times are the summary's own RFC 3339 renderings; one that does not parse is left out.
         let stream = points.map { $0.streamTime.flatMap { try? Timestamp(rfc3339: $0) } }
         let onStream = stream.allSatisfy { $0 != nil }
         let times = onStream ? stream.compactMap { $0?.millisecondsSinceEpoch }

@@ -137,6 +137,7 @@ struct SummaryDocument: Encodable {
 
     /// The JSON the endpoint serves (snake_case keys, sorted).
     var json: [UInt8] {
+        // deliberate: the document holds plain values, whose encoding cannot fail.
         (try? Self.encoder.encode(self)).map { Array($0) } ?? Array("{}".utf8)
     }
 

@@ -69,6 +69,7 @@ public enum Vocabulary {
 
     /// `time(_:)` of an RFC 3339 string; the string itself when it does not parse.
     public static func time(rfc3339: String) -> String {
+        // deliberate: a text that is not a timestamp is shown as it is.
         (try? Timestamp(rfc3339: rfc3339)).map(time) ?? rfc3339
     }
 

@@ -68,13 +68,5 @@ final class MembershipFence: Sendable {
         return now > last && now - last > limitNanos
     }
 
-    /// Throws the fencing error when the fence is closed.
-    func check() throws(DaemonError) {
-        if isClosed {
-            throw DaemonError(.fenced, "this instance was paused for longer than half the group session timeout "
-                + "(\(limit)); another instance may own its partitions now, so it writes nothing more and exits")
-        }
-    }
-
     private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 }

@@ -38,11 +38,13 @@ extension Pipeline {
     }
 
     func leadJSON(id: String) async -> [UInt8]? {
+        // deliberate: encoding a LeadView (plain values) cannot fail; nil reads as "not found".
         await lead(id: id).flatMap { try? Self.encoder.encode($0) }.map { Array($0) }
     }
 
     func repsJSON() -> [UInt8] {
         let reps = reps.leaderboard()
+        // deliberate: encoding RepViews (plain values) cannot fail; the fallback is an empty board.
         return (try? Self.encoder.encode(["reps": reps])).map { Array($0) } ?? Array("{\"reps\":[]}".utf8)
     }
 

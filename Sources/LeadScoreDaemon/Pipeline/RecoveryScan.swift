@@ -12,8 +12,6 @@ struct RecoveryScan {
     struct Found: Sendable {
         /// Outputs already written.
         var written: Set<OutputKey> = []
-        /// The highest input offset among them (-1: none).
-        var lastSourceOffset: Int64 = -1
         /// For routing decisions already written: dedupe key -> the rep they named (nil: none).
         var writtenOwners: [String: String?] = [:]
     }
@@ -46,13 +44,11 @@ struct RecoveryScan {
             for message in try reader.poll(maxMessages: 10_000, timeout: .milliseconds(200)) {
                 scanned += 1
                 var source: String?
-                var sourceOffset: Int64 = -1
                 var dedupe: String?
                 for header in message.headers {
                     guard let value = header.value else { continue }
                     switch header.name {
                     case OutputPublisher.Header.source.description: source = String(decoding: value, as: UTF8.self)
-                    case OutputPublisher.Header.sourceOffset.description: sourceOffset = Int64(String(decoding: value, as: UTF8.self)) ?? -1
                     case OutputPublisher.Header.dedupe.description: dedupe = String(decoding: value, as: UTF8.self)
                     default: break
                     }
@@ -60,8 +56,6 @@ struct RecoveryScan {
                 guard let source, source.hasPrefix(sourcePrefix), let id = Int32(source.dropFirst(sourcePrefix.count)),
                       let dedupe, found[id] != nil, let topic = OutputTopic(name: message.topic, in: topics) else { continue }
                 found[id]?.written.insert(OutputKey(topic: topic, dedupe: dedupe))
-                let last = found[id]?.lastSourceOffset ?? -1
-                found[id]?.lastSourceOffset = max(last, sourceOffset)
                 if topic == .routing, let value = message.value {
                     found[id]?.writtenOwners[dedupe] = RoutedRecord.repID(of: value)
                 }

@@ -55,6 +55,8 @@ struct RoutedRecord: Sendable, Equatable {
                 case .sticky:
                     sticky = value.kind == .bool && value.flag
                 case .occurredAt:
+                    // deliberate: a record without a readable time still counts for uplift; the
+                    // feed skips load and breaches that have no time.
                     occurredAt = value.kind == .string ? try? Timestamp(rfc3339: s.string(value)) : nil
                 case .other:
                     break

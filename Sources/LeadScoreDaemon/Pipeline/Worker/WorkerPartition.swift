@@ -67,7 +67,7 @@ struct WorkerPartition {
     /// snapshot must then keep the restored scan start, or a second crash would scan too little.
     var holdsRecoveredOutputs: Bool {
         guard !written.isEmpty else { return false }
-        let start = restoredStreamTime.millisecondsSinceEpoch == Int64.min ? Int64.min : restoredStreamTime.millisecondsSinceEpoch
+        let start = restoredStreamTime.millisecondsSinceEpoch
         let now = book.streamTime.millisecondsSinceEpoch
         return start == Int64.min || now == Int64.min || now - start < Self.recoveredOutputsHorizon
     }
@@ -84,7 +84,7 @@ struct WorkerPartition {
     mutating func takeWritten(_ key: OutputKey) -> Recovered {
         guard !written.isEmpty, written.remove(key) != nil else { return .new }
         let rep = writtenOwners.removeValue(forKey: key.dedupe) ?? nil
-        if written.isEmpty || !holdsRecoveredOutputs {
+        if !holdsRecoveredOutputs {
             written = []
             writtenOwners = [:]
         }
