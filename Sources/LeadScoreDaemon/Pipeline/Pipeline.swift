@@ -198,6 +198,9 @@ final class Pipeline: Sendable {
                 + "stopping without writing more (a restart rejoins the group and restores from snapshots)")
             log.critical("fenced", metadata: ["leadscore.error": "\(error)"])
             control.fail(error)
+            // Exit now: an orderly stop would wait on the consumer's teardown, which can block
+            // on a group this instance no longer belongs to.
+            exit(75)
         }
         let restorer = PartitionRestorer(work: { [weak self] ids throws(DaemonError) in
             guard let self else { return [] }
