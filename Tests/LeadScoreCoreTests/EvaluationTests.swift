@@ -286,14 +286,4 @@ struct EvaluationTests {
         #expect(r.verdictLines.count == 3)
         #expect(r.jsonString.hasPrefix(#"{"report":"leadscore_evaluation","version":1,"#))
     }
-
-    @Test func fixedFormatting() {
-        #expect(EvaluationReport.fixed(4.5, 2) == "4.50")
-        #expect(EvaluationReport.fixed(-0.05, 1) == "-0.1")
-        #expect(EvaluationReport.fixed(0.004, 2) == "0.00")
-        #expect(EvaluationReport.fixed(12, 0) == "12")
-        #expect(EvaluationReport.percent(0.1234) == "12.3%")
-        #expect(EvaluationReport.points(0.032) == "+3.2")
-        #expect(EvaluationReport.points(-0.032) == "-3.2")
-    }
 }

@@ -66,8 +66,8 @@ public enum ReplayReport {
         out += "    " + pad("", 14) + pad(primaryName, 14) + pad(candidateName, 14) + pad("change", 10) + "\n"
         func line(_ name: String, _ a: Double, _ b: Double) -> String {
             let delta = b - a
-            return "    " + pad(name, 14) + pad(EvaluationReport.fixed(a, 1), 14) + pad(EvaluationReport.fixed(b, 1), 14)
-                + pad((delta > 0 ? "+" : "") + EvaluationReport.fixed(delta, 1), 10) + "\n"
+            return "    " + pad(name, 14) + pad(NumberText.fixed(a, 1), 14) + pad(NumberText.fixed(b, 1), 14)
+                + pad((delta > 0 ? "+" : "") + NumberText.fixed(delta, 1), 10) + "\n"
         }
         for row in w.rows { out += line(row.bucket.name, row.primaryTouches, row.candidateTouches) }
         out += line("total", w.primaryTotal, w.candidateTotal)
@@ -78,17 +78,17 @@ public enum ReplayReport {
     static func outcomes(_ o: ConfigComparison.OutcomeDelta, moved: Int) -> String {
         var out = "  expected conversions (\(o.outcomes) lead_outcome events; moved leads x (new bucket's rate - old bucket's rate),\n"
         out += "    rates observed in the primary run): "
-        out += (o.expectedChange > 0 ? "+" : "") + EvaluationReport.fixed(o.expectedChange, 2)
+        out += (o.expectedChange > 0 ? "+" : "") + NumberText.fixed(o.expectedChange, 2)
         out += " over \(o.estimatedLeads) of \(moved) moved leads"
         if o.unestimatedLeads > 0 { out += " (\(o.unestimatedLeads) without an observed rate)" }
         out += "\n"
         out += "    observed rates:"
         for bucket in Bucket.reportOrder {
-            out += " \(bucket.name) \(EvaluationReport.percent(o.rates[bucket]))"
+            out += " \(bucket.name) \(NumberText.percent(o.rates[bucket]))"
         }
         out += "\n"
         for (t, change) in o.byMove.sorted(by: { $0.key < $1.key }) {
-            out += "    " + pad(t.description, 24) + (change > 0 ? "+" : "") + EvaluationReport.fixed(change, 2) + "\n"
+            out += "    " + pad(t.description, 24) + (change > 0 ? "+" : "") + NumberText.fixed(change, 2) + "\n"
         }
         return out
     }

@@ -47,7 +47,7 @@ enum DashboardPage {
         for p in reps {
             out += "<tr id=\"rep-\(esc(p.repID))\"\(p.active && p.onRoster ? "" : " class=\"gone\"")><td>\(esc(p.repID)) <span class=\"muted\">\(p.onRoster ? esc(p.name) : "not on the roster")</span></td>"
             out += "<td>\(Vocabulary.tierName(p.tier))</td><td class=\"n score\">\(fixed(p.repScore, 3))</td>"
-            out += "<td class=\"n\">\(EvaluationReport.percent(p.longRate))</td><td class=\"n\">\(EvaluationReport.percent(p.shortRate))</td>"
+            out += "<td class=\"n\">\(NumberText.percent(p.longRate))</td><td class=\"n\">\(NumberText.percent(p.shortRate))</td>"
             out += "<td class=\"n\">\(p.loadToday)</td><td class=\"n\">\(p.capacityPerDay)</td><td class=\"available\">\(availability(p))</td>"
             out += "<td class=\"n breaches\">\(p.slaBreachesShort) <span class=\"muted\">(\(p.slaBreaches))</span></td></tr>"
         }
@@ -108,8 +108,8 @@ enum DashboardPage {
         out += "<th class=\"n\">holdout routed</th><th class=\"n\">converted</th><th class=\"n\">rate</th><th class=\"n\">uplift (pts)</th><th class=\"n\">95% interval (pts)</th></tr></thead><tbody id=\"uplift\">"
         for u in up.rows {
             out += "<tr id=\"uplift-\(esc(u.bucket))\"><td class=\"\(esc(u.bucket))\">\(u.bucket == "all" ? "all (pooled)" : esc(u.bucket))</td>"
-            out += "<td class=\"n m-routed\">\(u.model.routed)</td><td class=\"n m-converted\">\(u.model.converted)</td><td class=\"n m-rate\">\(EvaluationReport.percent(u.model.rate))</td>"
-            out += "<td class=\"n h-routed\">\(u.holdout.routed)</td><td class=\"n h-converted\">\(u.holdout.converted)</td><td class=\"n h-rate\">\(EvaluationReport.percent(u.holdout.rate))</td>"
+            out += "<td class=\"n m-routed\">\(u.model.routed)</td><td class=\"n m-converted\">\(u.model.converted)</td><td class=\"n m-rate\">\(NumberText.percent(u.model.rate))</td>"
+            out += "<td class=\"n h-routed\">\(u.holdout.routed)</td><td class=\"n h-converted\">\(u.holdout.converted)</td><td class=\"n h-rate\">\(NumberText.percent(u.holdout.rate))</td>"
             out += "<td class=\"n uplift\">\(u.uplift.map { Vocabulary.pointsNumber($0.difference) } ?? "–")</td>"
             out += "<td class=\"n interval\">\(u.uplift.map { "[\(Vocabulary.pointsNumber($0.lower)), \(Vocabulary.pointsNumber($0.upper))]" } ?? "–")</td></tr>"
         }
@@ -210,7 +210,7 @@ enum DashboardPage {
 
     /// A number to `decimals` places (the report's formatting); a dash when not finite.
     static func fixed(_ value: Double, _ decimals: Int) -> String {
-        value.isFinite ? EvaluationReport.fixed(value, decimals) : "–"
+        value.isFinite ? NumberText.fixed(value, decimals) : "–"
     }
 
     /// HTML text and attribute escaping.

@@ -86,7 +86,7 @@ public struct RoutingExplanation: Sendable, Equatable {
         for c in candidates where c.repID != rep { passed[c.status, default: 0] += 1 }
         var text = "best score/load"
         if let chosen = candidates.first(where: { $0.repID == rep }) {
-            text += " in the \(Vocabulary.tierName(chosen.tier)) tier (score \(EvaluationReport.fixed(chosen.repScore, 2)))"
+            text += " in the \(Vocabulary.tierName(chosen.tier)) tier (score \(NumberText.fixed(chosen.repScore, 2)))"
         }
         let notes: [(RoutingCandidate.Status, String)] = [(.atCapacity, "at capacity"), (.unavailable, "away"), (.inactive, "inactive"),
                                                           (.lowerTier, "lower tier"), (.territory, "territory"), (.offHours, "off hours")]

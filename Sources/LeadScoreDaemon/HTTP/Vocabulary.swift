@@ -56,7 +56,7 @@ public enum Vocabulary {
     /// The number part of `points(_:)` (`+4.2`), for table cells whose header says "pts".
     public static func pointsNumber(_ difference: Double) -> String {
         guard difference.isFinite else { return "–" }
-        let text = EvaluationReport.fixed(difference * 100, 1)
+        let text = NumberText.fixed(difference * 100, 1)
         return text.hasPrefix("-") ? text : "+" + text
     }
 

@@ -70,14 +70,14 @@ enum EvaluationHTML {
 
     static func bucketTable(_ r: EvaluationReport) -> String {
         table(["bucket", "leads", "converted", "conversion rate", "lift over base rate"],
-              r.buckets.map { [$0.bucket.name, String($0.leads), String($0.conversions), EvaluationReport.percent($0.rate),
-                               $0.lift.map { EvaluationReport.fixed($0, 2) + "x" } ?? "-"] }
-              + [["all", String(r.population.evaluated), String(r.population.conversions), EvaluationReport.percent(r.population.baseRate), "1.00x"]])
+              r.buckets.map { [$0.bucket.name, String($0.leads), String($0.conversions), NumberText.percent($0.rate),
+                               $0.lift.map { NumberText.fixed($0, 2) + "x" } ?? "-"] }
+              + [["all", String(r.population.evaluated), String(r.population.conversions), NumberText.percent(r.population.baseRate), "1.00x"]])
     }
 
     static func selectionTable(_ r: EvaluationReport) -> String {
         table(["predicted to convert", "leads", "converted", "precision", "recall"],
-              r.selections.map { [$0.name, String($0.leads), String($0.conversions), EvaluationReport.percent($0.precision), EvaluationReport.percent($0.recall)] })
+              r.selections.map { [$0.name, String($0.leads), String($0.conversions), NumberText.percent($0.precision), NumberText.percent($0.recall)] })
     }
 
     static func upliftTable(_ r: EvaluationReport) -> String {
@@ -85,10 +85,10 @@ enum EvaluationHTML {
                         (r.uplift.buckets + [r.uplift.overall]).map { row in
                             let d = row.difference
                             return [row.bucket?.name ?? "A+B+C (all)",
-                                    "\(row.model.conversions)/\(row.model.leads)", EvaluationReport.percent(row.model.rate),
-                                    "\(row.holdout.conversions)/\(row.holdout.leads)", EvaluationReport.percent(row.holdout.rate),
-                                    d.map { EvaluationReport.points($0.difference) } ?? "-",
-                                    d.map { "\(EvaluationReport.points($0.lower)) to \(EvaluationReport.points($0.upper))" } ?? "-",
+                                    "\(row.model.conversions)/\(row.model.leads)", NumberText.percent(row.model.rate),
+                                    "\(row.holdout.conversions)/\(row.holdout.leads)", NumberText.percent(row.holdout.rate),
+                                    d.map { NumberText.points($0.difference) } ?? "-",
+                                    d.map { "\(NumberText.points($0.lower)) to \(NumberText.points($0.upper))" } ?? "-",
                                     d.map { $0.isSignificant ? "yes" : "no" } ?? "-"]
                         })
         if r.uplift.withoutRep > 0 {
@@ -101,15 +101,15 @@ enum EvaluationHTML {
         table(["bucket"] + (0...2).map { "\(Vocabulary.tierName($0)) tier" }, [Bucket.a, .b, .c].map { bucket in
             [bucket.name] + (0...2).map { tier in
                 guard let row = r.tiers.first(where: { $0.bucket == bucket && $0.tier == tier }), row.group.leads > 0 else { return "-" }
-                return "\(row.group.conversions)/\(row.group.leads) (\(EvaluationReport.percent(row.group.rate)))"
+                return "\(row.group.conversions)/\(row.group.leads) (\(NumberText.percent(row.group.rate)))"
             }
         })
     }
 
     static func calibrationTable(_ r: EvaluationReport) -> String {
         table(["decile", "scores", "mean score", "leads", "converted", "rate"], r.calibration.map { d in
-            [String(d.decile), "\(EvaluationReport.fixed(d.minScore, 2)) - \(EvaluationReport.fixed(d.maxScore, 2))",
-             EvaluationReport.fixed(d.meanScore, 2), String(d.group.leads), String(d.group.conversions), EvaluationReport.percent(d.group.rate)]
+            [String(d.decile), "\(NumberText.fixed(d.minScore, 2)) - \(NumberText.fixed(d.maxScore, 2))",
+             NumberText.fixed(d.meanScore, 2), String(d.group.leads), String(d.group.conversions), NumberText.percent(d.group.rate)]
         })
     }
 
@@ -119,7 +119,7 @@ enum EvaluationHTML {
 
     static func driftTable(_ r: EvaluationReport) -> String {
         let d = r.drift
-        func share(_ n: Int, _ total: Int) -> String { "\(n) (\(EvaluationReport.percent(Statistics.rate(n, total))))" }
+        func share(_ n: Int, _ total: Int) -> String { "\(n) (\(NumberText.percent(Statistics.rate(n, total))))" }
         var out = ""
         if d.mode == .halves, let start = d.windowStart, let end = d.windowEnd, let mid = d.midpoint {
             out += "<p class=\"note\">Window \(escape(minutes(start))) to \(escape(minutes(end))), split at \(escape(minutes(mid))).</p>\n"
@@ -132,8 +132,8 @@ enum EvaluationHTML {
             ["\(i * 10)-\(i == 9 ? 100 : i * 10 + 10)", share(d.expected.scoreBins[i], d.expected.leads), share(d.actual.scoreBins[i], d.actual.leads)]
         })
         out += table(["PSI", "value", "reading"], [
-            ["bucket mix", d.bucketPSI.map { EvaluationReport.fixed($0, 3) } ?? "-", d.bucketPSI.map(Statistics.stabilityReading) ?? "n/a"],
-            ["score distribution", d.scorePSI.map { EvaluationReport.fixed($0, 3) } ?? "-", d.scorePSI.map(Statistics.stabilityReading) ?? "n/a"],
+            ["bucket mix", d.bucketPSI.map { NumberText.fixed($0, 3) } ?? "-", d.bucketPSI.map(Statistics.stabilityReading) ?? "n/a"],
+            ["score distribution", d.scorePSI.map { NumberText.fixed($0, 3) } ?? "-", d.scorePSI.map(Statistics.stabilityReading) ?? "n/a"],
         ])
         return out
     }
@@ -147,7 +147,7 @@ enum EvaluationHTML {
     static let top = 28.0
     static let bottom = 40.0
 
-    static func n(_ v: Double) -> String { EvaluationReport.fixed(v, 1) }
+    static func n(_ v: Double) -> String { NumberText.fixed(v, 1) }
 
     static func svg(_ content: String, label: String) -> String {
         "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(escape(label))\" xmlns=\"http://www.w3.org/2000/svg\">\(content)</svg>\n"
@@ -165,7 +165,7 @@ enum EvaluationHTML {
         for k in 0...4 {
             let v = maxRate * Double(k) / 4
             out += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(y(v)))\" y2=\"\(n(y(v)))\" stroke=\"#e5e5e5\"/>"
-            out += "<text x=\"\(n(left - 6))\" y=\"\(n(y(v) + 4))\" text-anchor=\"end\">\(EvaluationReport.percent(v, decimals: maxRate < 0.04 ? 1 : 0))</text>"
+            out += "<text x=\"\(n(left - 6))\" y=\"\(n(y(v) + 4))\" text-anchor=\"end\">\(NumberText.percent(v, decimals: maxRate < 0.04 ? 1 : 0))</text>"
         }
         return out
     }
@@ -180,8 +180,8 @@ enum EvaluationHTML {
             let x = left + slot * Double(i) + slot * 0.2
             let w = slot * 0.6
             if let rate = row.rate {
-                out += "<rect x=\"\(n(x))\" y=\"\(n(y(rate)))\" width=\"\(n(w))\" height=\"\(n(y(0) - y(rate)))\" fill=\"\(colors[i % colors.count])\"><title>\(row.bucket.name): \(EvaluationReport.percent(rate)) of \(row.leads)</title></rect>"
-                out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(y(rate) - 4))\" text-anchor=\"middle\">\(EvaluationReport.percent(rate))</text>"
+                out += "<rect x=\"\(n(x))\" y=\"\(n(y(rate)))\" width=\"\(n(w))\" height=\"\(n(y(0) - y(rate)))\" fill=\"\(colors[i % colors.count])\"><title>\(row.bucket.name): \(NumberText.percent(rate)) of \(row.leads)</title></rect>"
+                out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(y(rate) - 4))\" text-anchor=\"middle\">\(NumberText.percent(rate))</text>"
             }
             out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(height - bottom + 16))\" text-anchor=\"middle\">\(row.bucket.name)</text>"
             out += "<text x=\"\(n(x + w / 2))\" y=\"\(n(height - bottom + 30))\" text-anchor=\"middle\" fill=\"#777\">n=\(row.leads)</text>"
@@ -190,7 +190,7 @@ enum EvaluationHTML {
             out += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(y(base)))\" y2=\"\(n(y(base)))\" stroke=\"#c0392b\" stroke-dasharray=\"6 4\"/>"
             // The legend sits above the plot so it never covers a bar's label.
             out += "<line x1=\"\(n(width - right - 150))\" x2=\"\(n(width - right - 126))\" y1=\"8\" y2=\"8\" stroke=\"#c0392b\" stroke-dasharray=\"6 4\"/>"
-            out += "<text x=\"\(n(width - right - 120))\" y=\"12\" fill=\"#c0392b\">base rate \(EvaluationReport.percent(base))</text>"
+            out += "<text x=\"\(n(width - right - 120))\" y=\"12\" fill=\"#c0392b\">base rate \(NumberText.percent(base))</text>"
         }
         return svg(out, label: "Conversion rate by bucket")
     }
@@ -210,7 +210,7 @@ enum EvaluationHTML {
         for tick in stride(from: yMin, through: yMax + step / 2, by: step) {
             let ty = top + plotH * (yMax - tick) / (yMax - yMin)
             out += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(ty))\" y2=\"\(n(ty))\" stroke=\"#eee\"/>"
-            let label = tick == 0 ? "0" : (tick > 0 ? "+" : "") + EvaluationReport.fixed(tick, 0)
+            let label = tick == 0 ? "0" : (tick > 0 ? "+" : "") + NumberText.fixed(tick, 0)
             out += "<text x=\"\(n(left - 6))\" y=\"\(n(ty + 4))\" text-anchor=\"end\">\(label) pts</text>"
         }
         out += "<line x1=\"\(n(left))\" x2=\"\(n(width - right))\" y1=\"\(n(y(0)))\" y2=\"\(n(y(0)))\" stroke=\"#333\"/>"
@@ -224,8 +224,8 @@ enum EvaluationHTML {
                 for v in [d.lower, d.upper] {
                     out += "<line x1=\"\(n(x - 10))\" x2=\"\(n(x + 10))\" y1=\"\(n(y(v)))\" y2=\"\(n(y(v)))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
                 }
-                out += "<circle cx=\"\(n(x))\" cy=\"\(n(y(d.difference)))\" r=\"5\" fill=\"\(color)\"><title>\(name): \(EvaluationReport.points(d.difference)) pts (\(EvaluationReport.points(d.lower)) to \(EvaluationReport.points(d.upper)))</title></circle>"
-                out += "<text x=\"\(n(x + 14))\" y=\"\(n(y(d.difference) + 4))\">\(EvaluationReport.points(d.difference))</text>"
+                out += "<circle cx=\"\(n(x))\" cy=\"\(n(y(d.difference)))\" r=\"5\" fill=\"\(color)\"><title>\(name): \(NumberText.points(d.difference)) pts (\(NumberText.points(d.lower)) to \(NumberText.points(d.upper)))</title></circle>"
+                out += "<text x=\"\(n(x + 14))\" y=\"\(n(y(d.difference) + 4))\">\(NumberText.points(d.difference))</text>"
             } else {
                 out += "<text x=\"\(n(x))\" y=\"\(n(y(0) - 8))\" text-anchor=\"middle\" fill=\"#999\">n/a</text>"
             }
@@ -250,7 +250,7 @@ enum EvaluationHTML {
         let points = r.calibration.compactMap { d in d.group.rate.map { (x(d.meanScore), y($0), d) } }
         out += "<polyline fill=\"none\" stroke=\"#1b7837\" stroke-width=\"2\" points=\"" + points.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ") + "\"/>"
         for (px, py, d) in points {
-            out += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"4\" fill=\"#1b7837\"><title>decile \(d.decile): scores \(EvaluationReport.fixed(d.minScore, 1))-\(EvaluationReport.fixed(d.maxScore, 1)), \(EvaluationReport.percent(d.group.rate)) of \(d.group.leads)</title></circle>"
+            out += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"4\" fill=\"#1b7837\"><title>decile \(d.decile): scores \(NumberText.fixed(d.minScore, 1))-\(NumberText.fixed(d.maxScore, 1)), \(NumberText.percent(d.group.rate)) of \(d.group.leads)</title></circle>"
         }
         return svg(out, label: "Observed conversion rate by score decile")
     }

@@ -26,7 +26,7 @@ enum EvaluationText {
         let p = r.population
         var out = "leadscore evaluate: \(p.leads) leads (\(p.evaluated) evaluated"
         if p.withoutBucket > 0 { out += ", \(p.withoutBucket) left out: no bucket yet at their outcome" }
-        out += "), \(p.labelled) with an outcome, \(p.conversions) converted, base rate \(EvaluationReport.percent(p.baseRate))\n"
+        out += "), \(p.labelled) with an outcome, \(p.conversions) converted, base rate \(NumberText.percent(p.baseRate))\n"
         let i = r.inputs
         out += "  input: \(i.lines) lines; \(i.rescored) lead_rescored, \(i.routed) lead_routed, \(i.outcomes) lead_outcome, "
         out += "\(i.ignored) ignored, \(i.skipped) skipped\n"
@@ -42,10 +42,10 @@ enum EvaluationText {
     static func buckets(_ r: EvaluationReport) -> String {
         var t = TextTable("bucket", "leads", "converted", "rate", "lift")
         for row in r.buckets {
-            t.add(row.bucket.name, String(row.leads), String(row.conversions), EvaluationReport.percent(row.rate),
-                  row.lift.map { EvaluationReport.fixed($0, 2) } ?? "-")
+            t.add(row.bucket.name, String(row.leads), String(row.conversions), NumberText.percent(row.rate),
+                  row.lift.map { NumberText.fixed($0, 2) } ?? "-")
         }
-        t.add("all", String(r.population.evaluated), String(r.population.conversions), EvaluationReport.percent(r.population.baseRate), "1.00")
+        t.add("all", String(r.population.evaluated), String(r.population.conversions), NumberText.percent(r.population.baseRate), "1.00")
         return "\nconversion by bucket (bucket in force at the first conversion, else the last outcome, else the last bucket)\n  "
             + Vocabulary.Term.lift.line + "\n" + t.rendered
     }
@@ -53,7 +53,7 @@ enum EvaluationText {
     static func selections(_ r: EvaluationReport) -> String {
         var t = TextTable("predicted to convert", "leads", "converted", "precision", "recall")
         for s in r.selections {
-            t.add(s.name, String(s.leads), String(s.conversions), EvaluationReport.percent(s.precision), EvaluationReport.percent(s.recall))
+            t.add(s.name, String(s.leads), String(s.conversions), NumberText.percent(s.precision), NumberText.percent(s.recall))
         }
         return "\nprecision and recall\n" + t.rendered
     }
@@ -63,10 +63,10 @@ enum EvaluationText {
         for row in r.uplift.buckets + [r.uplift.overall] {
             let d = row.difference
             t.add(row.bucket?.name ?? "A+B+C",
-                  String(row.model.leads), String(row.model.conversions), EvaluationReport.percent(row.model.rate),
-                  String(row.holdout.leads), String(row.holdout.conversions), EvaluationReport.percent(row.holdout.rate),
-                  d.map { EvaluationReport.points($0.difference) } ?? "-",
-                  d.map { "\(EvaluationReport.points($0.lower)) to \(EvaluationReport.points($0.upper))" } ?? "-",
+                  String(row.model.leads), String(row.model.conversions), NumberText.percent(row.model.rate),
+                  String(row.holdout.leads), String(row.holdout.conversions), NumberText.percent(row.holdout.rate),
+                  d.map { NumberText.points($0.difference) } ?? "-",
+                  d.map { "\(NumberText.points($0.lower)) to \(NumberText.points($0.upper))" } ?? "-",
                   d.map { $0.isSignificant ? "yes" : "no" } ?? "-")
         }
         var out = "\nuplift: model-routed vs holdout leads, routed to a rep, in percentage points (pts)\n  " + Vocabulary.Term.holdout.line + "\n" + t.rendered
@@ -81,7 +81,7 @@ enum EvaluationText {
         for bucket in [Bucket.a, .b, .c] {
             let cells = (0...2).map { tier -> String in
                 guard let row = r.tiers.first(where: { $0.bucket == bucket && $0.tier == tier }), row.group.leads > 0 else { return "-" }
-                return "\(row.group.conversions)/\(row.group.leads) \(EvaluationReport.percent(row.group.rate))"
+                return "\(row.group.conversions)/\(row.group.leads) \(NumberText.percent(row.group.rate))"
             }
             t.add([bucket.name] + cells)
         }
@@ -92,9 +92,9 @@ enum EvaluationText {
         guard !r.calibration.isEmpty else { return "\ncalibration: no evaluated leads\n" }
         var t = TextTable("decile", "scores", "mean", "leads", "converted", "rate")
         for d in r.calibration {
-            t.add(String(d.decile), "\(EvaluationReport.fixed(d.minScore, 2))-\(EvaluationReport.fixed(d.maxScore, 2))",
-                  EvaluationReport.fixed(d.meanScore, 2), String(d.group.leads), String(d.group.conversions),
-                  EvaluationReport.percent(d.group.rate))
+            t.add(String(d.decile), "\(NumberText.fixed(d.minScore, 2))-\(NumberText.fixed(d.maxScore, 2))",
+                  NumberText.fixed(d.meanScore, 2), String(d.group.leads), String(d.group.conversions),
+                  NumberText.percent(d.group.rate))
         }
         return "\ncalibration (evaluated leads by score decile, lowest first)\n" + t.rendered
     }
@@ -107,7 +107,7 @@ enum EvaluationText {
         }
         out += "\n"
         func share(_ n: Int, _ total: Int) -> String {
-            "\(n) (\(EvaluationReport.percent(Statistics.rate(n, total))))"
+            "\(n) (\(NumberText.percent(Statistics.rate(n, total))))"
         }
         var t = TextTable("bucket", d.expected.label, d.actual.label)
         for (i, bucket) in EvaluationReport.bucketOrder.enumerated() {
@@ -126,7 +126,7 @@ enum EvaluationText {
 
     static func psi(_ value: Double?) -> String {
         guard let value else { return "n/a (a population is empty)" }
-        return "\(EvaluationReport.fixed(value, 3)) (\(Statistics.stabilityReading(value)))"
+        return "\(NumberText.fixed(value, 3)) (\(Statistics.stabilityReading(value)))"
     }
 
     static func mix(_ r: EvaluationReport) -> String {
