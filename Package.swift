@@ -4,9 +4,12 @@ import PackageDescription
 // The folders mirror the architecture:
 //   Crdkafka            C module map + shim over librdkafka (imported by LeadScoreKafka only)
 //   LeadScoreKafka      Swift-native Kafka layer: consumer, partition reader, producer, admin
-//   LeadScoreCore       the pure scoring model: events, config, engine, router (no I/O, no clocks)
-//   LeadScoreDaemon     wiring: pipeline, snapshots, HTTP, lifecycle
-//   leadscore           the command-line tool (run, replay, config check, ...)
+//   LeadScoreCore       the pure scoring model: events, config, engine, router (no I/O, no clocks),
+//                       and the statistics the daemon shows live; only what runs in production
+//   LeadScoreAnalysis   offline tools on top of the core: replay and config comparison, outcome
+//                       evaluation and its reports, synthetic streams, the ground-truth world
+//   LeadScoreDaemon     wiring: pipeline, snapshots, HTTP, lifecycle (on the core, never on analysis)
+//   leadscore           the command-line tool (run, replay, evaluate, generate, demo, ...)
 //   LeadScoreTestSupport  test harness: starts real brokers (Tansu) for integration tests
 let package = Package(
     name: "leadscore",
@@ -14,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "leadscore", targets: ["leadscore"]),
         .library(name: "LeadScoreCore", targets: ["LeadScoreCore"]),
+        .library(name: "LeadScoreAnalysis", targets: ["LeadScoreAnalysis"]),
         .library(name: "LeadScoreKafka", targets: ["LeadScoreKafka"]),
         .library(name: "LeadScoreDaemon", targets: ["LeadScoreDaemon"]),
     ],
@@ -49,6 +53,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LeadScoreAnalysis",
+            dependencies: ["LeadScoreCore"]
+        ),
+        .target(
             name: "LeadScoreDaemon",
             dependencies: [
                 "LeadScoreCore",
@@ -67,6 +75,7 @@ let package = Package(
             name: "leadscore",
             dependencies: [
                 "LeadScoreCore",
+                "LeadScoreAnalysis",
                 "LeadScoreDaemon",
                 "LeadScoreKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -80,9 +89,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The core's tests take inputs from the analysis module's synthetic stream; the core itself never imports it.
         .testTarget(
             name: "LeadScoreCoreTests",
-            dependencies: ["LeadScoreCore"]
+            dependencies: ["LeadScoreCore", "LeadScoreAnalysis"]
+        ),
+        .testTarget(
+            name: "LeadScoreAnalysisTests",
+            dependencies: ["LeadScoreAnalysis", "LeadScoreCore"]
         ),
         .testTarget(
             name: "LeadScoreKafkaTests",
@@ -91,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "LeadScoreDaemonTests",
             dependencies: [
-                "LeadScoreDaemon", "LeadScoreCore", "LeadScoreKafka", "LeadScoreTestSupport",
+                "LeadScoreDaemon", "LeadScoreCore", "LeadScoreAnalysis", "LeadScoreKafka", "LeadScoreTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

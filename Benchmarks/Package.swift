@@ -18,7 +18,10 @@ let package = Package(
         // The workloads, shared by the benchmark target and the plain figures executable.
         .target(
             name: "ScoringWorkloads",
-            dependencies: [.product(name: "LeadScoreCore", package: "leadscore")]
+            dependencies: [
+                .product(name: "LeadScoreCore", package: "leadscore"),
+                .product(name: "LeadScoreAnalysis", package: "leadscore"),
+            ]
         ),
         .executableTarget(
             name: "ScoringCore",

@@ -26,6 +26,7 @@ let package = Package(
             dependencies: [
                 .product(name: "LeadScoreKafka", package: "leadscore"),
                 .product(name: "LeadScoreCore", package: "leadscore"),
+                .product(name: "LeadScoreAnalysis", package: "leadscore"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

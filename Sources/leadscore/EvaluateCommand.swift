@@ -1,4 +1,5 @@
 import ArgumentParser
+import LeadScoreAnalysis
 import LeadScoreCore
 import LeadScoreDaemon
 

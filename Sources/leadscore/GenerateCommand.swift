@@ -1,4 +1,5 @@
 import ArgumentParser
+import LeadScoreAnalysis
 import LeadScoreCore
 
 /// `leadscore generate`: a deterministic synthetic input stream (JSON Lines) for benchmarks, the

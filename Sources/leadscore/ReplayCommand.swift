@@ -1,4 +1,5 @@
 import ArgumentParser
+import LeadScoreAnalysis
 import LeadScoreCore
 
 /// `leadscore replay`: runs a scoring configuration over recorded input events (JSON Lines) and

@@ -1,3 +1,4 @@
+import LeadScoreAnalysis
 import Testing
 @testable import LeadScoreCore
 

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LeadScoreAnalysis
 import LeadScoreCore
 @testable import LeadScoreDaemon
 import LeadScoreKafka

@@ -8,7 +8,7 @@ extension JSONScanner {
     }
 
     /// Byte length of a string value after unescaping, without building it when it has no escapes.
-    func byteLength(_ v: Value) -> Int {
+    package func byteLength(_ v: Value) -> Int {
         v.flag ? unescaped(v).count : v.end &- v.start
     }
 
@@ -114,7 +114,7 @@ extension JSONScanner {
 
     /// The value of a scanned number, correctly rounded. Overflow gives an infinity, which the
     /// decoder rejects as non-finite.
-    func double(_ v: Value) -> Double {
+    package func double(_ v: Value) -> Double {
         // Clinger's fast path: a mantissa below 2^53 and a power of ten up to 10^22 are both exact
         // doubles, so one IEEE division (or multiplication) is correctly rounded.
         var i = v.start
@@ -154,7 +154,7 @@ extension JSONScanner {
     }
 
     /// The value of a number literal without fraction or exponent, when it fits 18 digits.
-    func plainInteger(_ v: Value) -> Int? {
+    package func plainInteger(_ v: Value) -> Int? {
         guard !v.flag else { return nil }
         var i = v.start
         var negative = false

@@ -55,7 +55,7 @@ package struct JSONScanner {
 
     /// The byte at `pos` after whitespace, or nil at the end.
     @inline(__always)
-    mutating func peek() -> UInt8? {
+    package mutating func peek() -> UInt8? {
         skipWhitespace()
         return pos < count ? base[pos] : nil
     }

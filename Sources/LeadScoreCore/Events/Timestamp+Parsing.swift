@@ -18,7 +18,7 @@ extension Timestamp {
     }
 
     /// Parses `count` bytes at `p` as RFC 3339 (see `init(rfc3339:)`).
-    static func parseRFC3339(_ p: UnsafePointer<UInt8>, count n: Int) throws(TimestampSyntaxError) -> Timestamp {
+    package static func parseRFC3339(_ p: UnsafePointer<UInt8>, count n: Int) throws(TimestampSyntaxError) -> Timestamp {
         @inline(__always) func digit(_ i: Int) -> Int? {
             guard i < n else { return nil }
             let d = p[i] &- UInt8(ascii: "0")
@@ -93,6 +93,6 @@ extension Timestamp {
 
 /// Why a byte string is not an RFC 3339 time; turned into an `EventDecodingError` by the caller,
 /// which knows the field.
-struct TimestampSyntaxError: Error {
+package struct TimestampSyntaxError: Error {
     var reason: String
 }

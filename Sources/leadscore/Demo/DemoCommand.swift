@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadScoreAnalysis
 import LeadScoreCore
 import LeadScoreDaemon
 import LeadScoreKafka

@@ -1,4 +1,5 @@
 import Foundation
+import LeadScoreAnalysis
 import LeadScoreCore
 import LeadScoreKafka
 import Synchronization

@@ -1,3 +1,4 @@
+import LeadScoreAnalysis
 import LeadScoreCore
 import LeadScoreDaemon
 

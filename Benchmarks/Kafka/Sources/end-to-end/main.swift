@@ -23,6 +23,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LeadScoreAnalysis
 import LeadScoreCore
 import LeadScoreKafka
 import Logging

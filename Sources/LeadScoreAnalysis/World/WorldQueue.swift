@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// The world's agenda: what happens next, in time order (ties in the order scheduled), as a
 /// binary min-heap, so the stream's `occurred_at` never decreases.
 struct WorldQueue: Sendable {

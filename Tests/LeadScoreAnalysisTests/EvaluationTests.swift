@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import LeadScoreAnalysis
 @testable import LeadScoreCore
 
 @Suite("Evaluation")

@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// Joins a scoring run's outputs with the outcomes reps reported, to answer "does the model work?":
 /// do better buckets convert more, does model routing beat the holdout, is the score calibrated,
 /// has the bucket mix drifted. `leadscore evaluate` feeds it JSON lines; the demo feeds it typed

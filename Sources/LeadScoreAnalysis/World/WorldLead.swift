@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// One lead of a `GroundTruthWorld`: what its profile says (derived from its index, so every
 /// profile of a lead agrees) and what only the world knows (budget, interest, active phase).
 struct WorldLead: Sendable {

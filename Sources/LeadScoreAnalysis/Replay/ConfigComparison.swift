@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// Runs two scoring configurations over the same input and says how they differ, for a RevOps
 /// engineer deciding whether to ship a config change: which leads end in another bucket, how many
 /// move between each pair of buckets, how the rep workload (cadence touches per day) changes, and,

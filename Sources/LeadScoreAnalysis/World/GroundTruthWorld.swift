@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LeadScoreCore
 
 /// A synthetic B2B world with a known truth, for checking that the model works: `leadscore
 /// generate --world`, the demo's live traffic, and the evaluation tests.

@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 extension Bucket {
     /// Report order: A, B, C, nurture, self_serve, disqualified.
     var order: Int {

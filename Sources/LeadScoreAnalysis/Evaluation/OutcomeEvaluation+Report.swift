@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 extension OutcomeEvaluation {
     /// The default number of time slices of the bucket mix.
     public static let defaultTimeSlices = 24

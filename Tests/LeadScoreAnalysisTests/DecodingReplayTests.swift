@@ -1,4 +1,5 @@
 import Testing
+@testable import LeadScoreAnalysis
 @testable import LeadScoreCore
 
 /// Replay drives the engine from JSON Lines exactly as `leadscore replay` does; these tests run it
@@ -74,6 +75,19 @@ struct DecodingReplayTests {
         #expect(run.errors.isEmpty)
         #expect(reference.runner.summary.outputsByType["lead_rescored", default: 0] > 0)
         #expect(reference.runner.summary.outputsByType["lead_routed", default: 0] > 0)
+    }
+
+    /// The stream of the core's SLA partitioning test (one rep, so breaches fire): replay over
+    /// different chunk sizes writes the same bytes, touches and breaches included.
+    @Test("replay writes the same SLA outputs whatever the chunking")
+    func slaOutputsWhateverTheChunking() {
+        var stream = SyntheticStream(.init(events: 30_000, leads: 1_500, reps: 1, seed: 9))
+        var bytes: [UInt8] = []
+        while stream.next(into: &bytes) {}
+        let a = Self.replay(bytes, chunk: 1 << 16).output
+        let b = Self.replay(bytes, chunk: 997).output
+        #expect(a == b)
+        #expect(String(decoding: a, as: UTF8.self).contains("lead_sla_breached"))
     }
 
     @Test func replayOutputIsTheEngineOutput() {

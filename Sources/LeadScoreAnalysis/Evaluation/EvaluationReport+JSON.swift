@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 extension EvaluationReport {
     /// Version of the JSON layout (`schemas/evaluation_report.schema.json`).
     public static let jsonVersion = 1

@@ -1,4 +1,5 @@
 import Testing
+@testable import LeadScoreAnalysis
 @testable import LeadScoreCore
 
 @Suite("Evaluation: config comparison outcome and workload deltas")

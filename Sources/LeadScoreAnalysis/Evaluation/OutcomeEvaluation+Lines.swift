@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 extension OutcomeEvaluation {
     /// Output types the evaluation does not read (counted as ignored, not skipped).
     static let ignoredOutputTypes = ["enrichment_requested", "dead_letter", "lead_sla_breached", "lead_escalated"]

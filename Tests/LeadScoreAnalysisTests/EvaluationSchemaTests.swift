@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import LeadScoreAnalysis
 @testable import LeadScoreCore
 
 /// The JSON report must satisfy `schemas/evaluation_report.schema.json`, checked by

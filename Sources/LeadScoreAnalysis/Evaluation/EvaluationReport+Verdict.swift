@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 extension EvaluationReport {
     /// The short answers as sentences, the same in the text, JSON and HTML renderings:
     /// `A > B > C: yes (...)`, whether model routing beats the holdout, and the drift reading.

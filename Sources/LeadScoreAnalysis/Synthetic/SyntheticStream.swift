@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// A deterministic synthetic input stream for benchmarks, demos and replay checks: the same
 /// options always give the same bytes.
 ///

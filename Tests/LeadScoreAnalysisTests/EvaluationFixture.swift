@@ -1,3 +1,4 @@
+@testable import LeadScoreAnalysis
 @testable import LeadScoreCore
 
 /// JSON lines for evaluation tests, written the way `leadscore replay` writes outputs and the

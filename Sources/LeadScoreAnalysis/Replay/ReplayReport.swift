@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// Renders replay summaries and configuration diffs (with their workload and expected-conversion
 /// deltas) as plain text for a terminal (stderr), aligned
 /// and in a fixed order so two reports can be compared with `diff`.

@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// Splits a byte stream that arrives in arbitrary chunks into lines, without a `String` per line,
 /// and never holds more than one line's worth of bytes.
 ///

@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// Runs a scoring configuration over recorded input events, as `leadscore replay` does.
 ///
 /// Pure: lines go in as bytes, output events come out as JSON Lines bytes (the same JSON the

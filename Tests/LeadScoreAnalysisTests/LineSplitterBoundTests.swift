@@ -1,4 +1,5 @@
 import Testing
+@testable import LeadScoreAnalysis
 @testable import LeadScoreCore
 
 /// Lines are bounded: a line longer than the bound is reported as soon as it outgrows it (an

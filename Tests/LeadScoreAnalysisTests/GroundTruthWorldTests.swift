@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import LeadScoreAnalysis
 @testable import LeadScoreCore
 
 /// The ground-truth world behind `generate --world`, the demo and the evaluation: deterministic,

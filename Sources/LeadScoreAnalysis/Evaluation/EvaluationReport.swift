@@ -1,3 +1,5 @@
+import LeadScoreCore
+
 /// What `OutcomeEvaluation.report` found: conversion by bucket, precision and recall, uplift of
 /// model routing over the holdout, conversion by rep tier, calibration, drift and the bucket mix
 /// over time. A plain value: the CLI renders it as text, JSON (`appendJSON`) or an HTML page.
