@@ -68,6 +68,43 @@ struct PipelineSeamsTests {
         #expect(Pipeline.staleness(of: snapshot(next: 5, outputs: [("lead-scores", 7, 0)]), ends: ends)?.contains("does not exist") == true)
     }
 
+    @Test("the recovery scan reads every output partition a restored partition's snapshot does not name from the beginning")
+    func recoveryScanStarts() {
+        func position(_ topic: String, _ partition: Int32, _ offset: Int64) -> Snapshot.OutputPosition {
+            Snapshot.OutputPosition(topic: topic, partition: partition, offset: offset)
+        }
+        func snapshot(_ id: Int32, next: Int64, _ outputs: [Snapshot.OutputPosition]) -> Snapshot {
+            Snapshot(topic: "lead-events", partition: id, nextOffset: next, outputPositions: outputs,
+                     configVersion: "v", writtenAtMillis: 0, state: [])
+        }
+        let outputs = [KafkaTopicPartition(topic: "lead-scores", partition: 1), KafkaTopicPartition(topic: "lead-scores", partition: 0),
+                       KafkaTopicPartition(topic: "lead-routing", partition: 0)]
+        let full = snapshot(0, next: 900, [position("lead-scores", 0, 300), position("lead-scores", 1, 280), position("lead-routing", 0, 90)])
+        // Taken while a partition restored without a snapshot still held recovered outputs: it
+        // records no positions, and its partition replays from offset 0.
+        let early = snapshot(1, next: 0, [])
+        let partial = snapshot(2, next: 50, [position("lead-scores", 0, 10)])
+
+        let fromFull = Pipeline.scanPositions(after: full, outputPartitions: outputs)
+        #expect(fromFull.map(\.offset) == [90, 300, 280], "one per output partition, in order, as recorded")
+        #expect(Pipeline.scanPositions(after: early, outputPartitions: outputs).allSatisfy { $0.offset == 0 })
+        #expect(Pipeline.scanPositions(after: nil, outputPartitions: outputs).map(\.offset) == [0, 0, 0])
+        #expect(Pipeline.scanPositions(after: partial, outputPartitions: outputs).map(\.offset) == [0, 10, 0])
+
+        // Restored together, the scan starts where the earliest of them needs it.
+        let starts = Pipeline.scanStarts([fromFull, Pipeline.scanPositions(after: early, outputPartitions: outputs)])
+        #expect(starts.count == 3 && starts.values.allSatisfy { $0 == 0 },
+                "a snapshot without positions must not let another partition's positions skip its outputs: \(starts)")
+        #expect(Pipeline.scanStarts([fromFull]) == Dictionary(uniqueKeysWithValues: zip(outputs.sorted(), [90, 300, 280])))
+
+        // What a worker records for a snapshot while it still holds recovered outputs: the scan's
+        // positions, every output partition named.
+        let restored = RestoredPartition(partition: 1, book: LeadBook(config: ScoringConfig()), snapshot: early, found: .init(),
+                                         scanPositions: Pipeline.scanPositions(after: early, outputPartitions: outputs))
+        let worker = WorkerPartition(restored: restored, topic: "lead-events", now: .now)
+        #expect(worker.restoredPositions.count == 3 && worker.restoredPositions.allSatisfy { $0.offset == 0 })
+    }
+
     @Test("errors keep their cause and its flags")
     func typedErrors() {
         let cause = KafkaError(code: .timeout, message: "flush: 3 messages still outstanding", isRetriable: true)

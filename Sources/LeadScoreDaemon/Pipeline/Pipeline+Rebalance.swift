@@ -95,22 +95,16 @@ extension Pipeline: KafkaRebalanceHandler {
             restored[id] = restoreNewest(partition: id, scoring: scoring, ends: ends)
         }
 
-        // Outputs written after each snapshot: scan from the lowest recorded position of each
-        // output partition (the beginning where a partition has no snapshot).
-        var scanStarts: [KafkaTopicPartition: Int64] = [:]
-        var anyFresh = false
+        // Outputs written after each snapshot: each restored partition's scan positions name
+        // every output partition (the beginning where its snapshot records none), and the scan
+        // starts at the lowest.
+        let outputTopics = Set(publisher.outputTopics)
+        let outputPartitions = ends.keys.filter { outputTopics.contains($0.topic) }
+        var positions: [Int32: [Snapshot.OutputPosition]] = [:]
         for id in ids {
-            guard let snapshot = restored[id]?.snapshot else { anyFresh = true; continue }
-            for position in snapshot.outputPositions {
-                let tp = KafkaTopicPartition(topic: position.topic, partition: position.partition)
-                scanStarts[tp] = min(scanStarts[tp] ?? position.offset, position.offset)
-            }
+            positions[id] = Self.scanPositions(after: restored[id]?.snapshot, outputPartitions: outputPartitions)
         }
-        if anyFresh {
-            // A partition without a snapshot replays its input from the beginning, so everything
-            // it ever wrote may be in the output topics.
-            for key in scanStarts.keys { scanStarts[key] = 0 }
-        }
+        let scanStarts = Self.scanStarts(positions.values)
         let found: [Int32: RecoveryScan.Found]
         do {
             found = try RecoveryScan.run(configuration: kafka, topics: configuration.kafka.topics, startOffsets: scanStarts,
@@ -127,7 +121,8 @@ extension Pipeline: KafkaRebalanceHandler {
             let input = KafkaTopicPartition(topic: leadTopic, partition: id)
             let target = ends[input] ?? snapshot?.nextOffset ?? 0
             out.append(PartitionRestorer.Restored(
-                partition: RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target),
+                partition: RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target,
+                                             scanPositions: positions[id] ?? []),
                 start: snapshot.map { .offset($0.nextOffset) } ?? .beginning))
             logger.info("partition restored", metadata: [
                 "kafka.partition": "\(id)", "kafka.offset": "\(snapshot?.nextOffset ?? 0)", "kafka.end": "\(target)",
@@ -195,6 +190,36 @@ extension Pipeline: KafkaRebalanceHandler {
         }
         guard let loaded else { return (LeadBook(config: scoring), nil) }
         return (loaded.value, loaded.snapshot)
+    }
+
+    /// Where the recovery scan must read each output partition from for a partition restored
+    /// from `snapshot`: the position the snapshot records, and the beginning for an output
+    /// partition it does not name. A snapshot names none when it was taken before its partition's
+    /// replay had met every output found for it (a partition restored with no snapshot records
+    /// the beginning), and a partition with no snapshot replays its whole input: in both cases
+    /// its outputs may lie anywhere in the topics.
+    static func scanPositions(after snapshot: Snapshot?, outputPartitions: some Collection<KafkaTopicPartition>)
+        -> [Snapshot.OutputPosition] {
+        var recorded: [KafkaTopicPartition: Int64] = [:]
+        for position in snapshot?.outputPositions ?? [] {
+            recorded[KafkaTopicPartition(topic: position.topic, partition: position.partition)] = position.offset
+        }
+        return outputPartitions.sorted().map { tp in
+            Snapshot.OutputPosition(topic: tp.topic, partition: tp.partition, offset: recorded[tp] ?? 0)
+        }
+    }
+
+    /// The start of one recovery scan for several restored partitions: per output partition, the
+    /// lowest of their positions.
+    static func scanStarts(_ positions: some Sequence<[Snapshot.OutputPosition]>) -> [KafkaTopicPartition: Int64] {
+        var starts: [KafkaTopicPartition: Int64] = [:]
+        for list in positions {
+            for position in list {
+                let tp = KafkaTopicPartition(topic: position.topic, partition: position.partition)
+                starts[tp] = min(starts[tp] ?? position.offset, position.offset)
+            }
+        }
+        return starts
     }
 
     /// Why a snapshot cannot belong to the topics as they are now (nil when it can): an offset

@@ -33,6 +33,9 @@ struct RestoredPartition: Sendable {
     /// The input partition's end when it was assigned: once the replay reaches it, the partition
     /// is live (until then it is restoring, and the instance is not ready).
     var restoreTarget: Int64 = 0
+    /// Where the recovery scan read each output partition from for this partition (every output
+    /// partition named; see `Pipeline.scanPositions`). Empty: the snapshot's own positions.
+    var scanPositions: [Snapshot.OutputPosition] = []
 }
 
 /// A one-shot signal: the pipeline waits on it while a worker finishes a revoke or a stop.

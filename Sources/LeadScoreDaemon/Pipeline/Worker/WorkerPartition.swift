@@ -9,7 +9,9 @@ struct WorkerPartition {
     var nextOffset: Int64
     /// The source header of this partition's outputs.
     var source: OutputPublisher.Source
-    /// The output positions of the snapshot the state was restored from (empty when none).
+    /// Where the recovery scan read the output partitions from when the state was restored:
+    /// a snapshot taken while the replay still holds recovered outputs records these, so a
+    /// second crash scans at least as far back.
     var restoredPositions: [Snapshot.OutputPosition]
     /// Outputs already present in the output topics past the restored snapshot: a replay must not
     /// write them again. Each leaves the set when the replay meets it (an output key is made once),
@@ -40,7 +42,7 @@ struct WorkerPartition {
         book = restored.book
         nextOffset = restored.snapshot?.nextOffset ?? 0
         source = OutputPublisher.Source(topic: topic, partition: restored.partition)
-        restoredPositions = restored.snapshot?.outputPositions ?? []
+        restoredPositions = restored.scanPositions.isEmpty ? restored.snapshot?.outputPositions ?? [] : restored.scanPositions
         written = restored.found.written
         writtenOwners = restored.found.writtenOwners
         restoredStreamTime = restored.book.streamTime
