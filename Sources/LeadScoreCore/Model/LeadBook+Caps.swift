@@ -17,6 +17,7 @@ extension LeadBook {
         guard magnitude > 0 && magnitude.isFinite else { return points }
         let day = Double(floorDiv(occurredAt, LeadBook.dayMS))
         let cell = capCell(i, slot: slot)
+        leads.mark(i)
         if day > capPool[cell] {
             capPool[cell] = day
             capPool[cell + 1] = 0

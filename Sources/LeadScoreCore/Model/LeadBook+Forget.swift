@@ -20,6 +20,7 @@ extension LeadBook {
         out.append(.leadErased(forgotten))
         if lead.seq > 0 || lead.flags & LeadRecord.enrichmentRequested != 0 {
             forgottenSeq[LeadIDTable.hash(id)] = lead.seq
+            checkpointed.forgottenChanged = true
         }
         remove(i)
     }

@@ -22,6 +22,7 @@ extension LeadBook {
         }
         let ms = due.millisecondsSinceEpoch
         leads[i].slaDue = ms
+        leads.mark(i)
         slaStarts[Int32(i)] = from
         slaTimers.insert(TimerEntry(due: ms, lead: Int32(i)))
         if slaTimers.count > 2 * leads.count + 1024 {
@@ -56,8 +57,10 @@ extension LeadBook {
         let routing = model.config.routing
         let shortest = Swift.min(routing.cadenceA.firstTouchSLA, routing.cadenceB.firstTouchSLA, routing.cadenceC.firstTouchSLA)
         if t < now && now &- t >= shortest.milliseconds {
+            leads.mark(i)
             lateFloors[Int32(i)] = now
         } else if !lateFloors.isEmpty {
+            leads.mark(i)
             lateFloors[Int32(i)] = nil
         }
     }
@@ -65,7 +68,7 @@ extension LeadBook {
     /// Ends the pending first-touch deadline of lead `i`, if any (no breach will follow).
     mutating func endSLA(_ i: Int) {
         if leads[i].slaDue != LeadRecord.touchedMarker { leads[i].slaDue = Int64.max }
-        if !slaStarts.isEmpty { slaStarts[Int32(i)] = nil }
+        if !slaStarts.isEmpty, slaStarts.removeValue(forKey: Int32(i)) != nil { leads.mark(i) }
     }
 
     /// `lead_touched`: the owner's touch stops the clock for good (until the owner changes); a
@@ -77,7 +80,7 @@ extension LeadBook {
         let i = Int(known)
         guard leads[i].owner >= 0, owners[Int(leads[i].owner)] == e.repID else { return }
         if leads[i].hasPendingSLA, let from = slaStarts[Int32(i)], e.occurredAt.millisecondsSinceEpoch < from { return }
-        if !slaStarts.isEmpty { slaStarts[Int32(i)] = nil }
+        if !slaStarts.isEmpty, slaStarts.removeValue(forKey: Int32(i)) != nil { leads.mark(i) }
         leads[i].slaDue = LeadRecord.touchedMarker
     }
 
@@ -111,6 +114,7 @@ extension LeadBook {
                 holdout: holdout, excluding: chain.map { owners[Int($0)] })
             if let rep = decision.repID {
                 leads[i].owner = internOwner(rep)
+                leads.mark(i)
                 slaBreaches[Int32(i)] = chain
                 // The new deadline counts from the breach, on the bucket's clock for the new rep.
                 let slaDue = firstTouchDue(i, repID: rep, from: at, cadence: cadence, reps: reps)
@@ -126,6 +130,7 @@ extension LeadBook {
             }
             reason = "no eligible rep to re-route to"
         }
+        leads.mark(i)
         slaBreaches[Int32(i)] = nil
         out.append(.leadEscalated(LeadEscalated(
             leadID: leadID, accountID: accountID, seq: seq, repID: owner, bucket: bucket, escalateTo: policy.escalateTo,

@@ -137,6 +137,7 @@ extension LeadBook {
         leads[i].bucket = new.rawValue
         // A new routing decision: the SLA of the previous one ends here (an owner's touch is
         // remembered while the owner stays).
+        leads.mark(i)
         slaBreaches[Int32(i)] = nil
         if leads[i].hasPendingSLA { endSLA(i) }
         let seq = leads[i].seq

@@ -19,7 +19,7 @@ import Collections
 /// evaluated with no new event, is in a lower bucket.
 public struct LeadBook: Sendable {
     let model: ScoringModel
-    var leads: [LeadRecord] = []
+    var leads = LeadTable()
     /// The leads' intent accumulators (see `LeadRecord.intentBlock`).
     var intentPool = IntentPool(maxSize: Signal.slotCount)
     /// The leads' daily cap counters (see `LeadRecord.capBlock`).
@@ -30,7 +30,7 @@ public struct LeadBook: Sendable {
     public internal(set) var cappedEvents = 0
     var leadIDs: [String] = []
     var leadIndex = LeadIDTable()
-    var accounts: [AccountRecord] = []
+    var accounts = AccountTable()
     var accountIDs: [String] = []
     var accountIndex: [String: Int32] = [:]
     /// Industries, countries and regions, interned.
@@ -56,6 +56,8 @@ public struct LeadBook: Sendable {
     var slaBreaches: [Int32: [Int32]] = [:]
     /// Forgotten leads: hash of the id -> last `seq` (see `LeadBook+Forget`).
     var forgottenSeq: [UInt64: UInt32] = [:]
+    /// What the last checkpoint covered, for the next delta (see `LeadBook+Delta`).
+    var checkpointed = CheckpointMarks()
     /// Latest `occurred_at` seen on the partition (or passed to `advance(to:)`).
     public internal(set) var streamTime = Timestamp(millisecondsSinceEpoch: Int64.min)
 

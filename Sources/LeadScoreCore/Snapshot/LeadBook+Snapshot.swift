@@ -45,24 +45,7 @@ extension LeadBook {
         w.strings(leadIDs)
         var cells = 0
         for lead in leads {
-            w.i64(lead.clock)
-            w.i64(lead.intentClock)
-            w.i64(lead.timerDue)
-            w.i64(lead.slaDue)
-            w.f64(lead.dealOrSeats)
-            w.i32(lead.account)
-            w.i32(lead.nextInAccount)
-            w.i32(lead.owner)
-            w.u32(lead.seq)
-            w.i32(lead.employees)
-            w.i32(lead.industry)
-            w.i32(lead.country)
-            w.i32(lead.region)
-            w.u32(lead.technographics)
-            w.u16(lead.intentSlots)
-            w.u8(lead.bucket)
-            w.u8(lead.flags)
-            w.u16(lead.capSlots)
+            LeadBook.writeLead(lead, into: &w)
             cells += lead.intentCount
         }
         w.u64(UInt64(cells))
@@ -100,6 +83,28 @@ extension LeadBook {
             w.i64(floor)
         }
         out = w.bytes
+    }
+
+    /// One lead record as the current format writes it (also a delta's, see `LeadBook+Delta`).
+    static func writeLead(_ lead: LeadRecord, into w: inout SnapshotBytesWriter) {
+        w.i64(lead.clock)
+        w.i64(lead.intentClock)
+        w.i64(lead.timerDue)
+        w.i64(lead.slaDue)
+        w.f64(lead.dealOrSeats)
+        w.i32(lead.account)
+        w.i32(lead.nextInAccount)
+        w.i32(lead.owner)
+        w.u32(lead.seq)
+        w.i32(lead.employees)
+        w.i32(lead.industry)
+        w.i32(lead.country)
+        w.i32(lead.region)
+        w.u32(lead.technographics)
+        w.u16(lead.intentSlots)
+        w.u8(lead.bucket)
+        w.u8(lead.flags)
+        w.u16(lead.capSlots)
     }
 
     /// The configuration version recorded in a lead snapshot (to decide whether to restore it).
@@ -174,9 +179,7 @@ extension LeadBook {
         leadIDs = try r.strings("lead_ids")
         let n = leadIDs.count
         leads.reserveCapacity(n)
-        var pending: [TimerEntry] = []
-        var pendingSLA: [TimerEntry] = []
-        for i in 0..<n {
+        for _ in 0..<n {
             let lead = version == 1 ? try LeadBook.readLeadV1(&r) : try LeadBook.readLead(&r, version: version)
             // Indexes must point inside their tables: a corrupt snapshot must not trap later.
             guard lead.account < Int32(accounts.count), lead.nextInAccount < Int32(n),
@@ -187,8 +190,6 @@ extension LeadBook {
                   lead.intentClock <= lead.clock,
                   lead.flags & ~LeadRecord.allFlags == 0
             else { throw SnapshotError(code: .corrupt, field: "leads") }
-            if lead.timerDue != Int64.max { pending.append(TimerEntry(due: lead.timerDue, lead: Int32(i))) }
-            if lead.hasPendingSLA { pendingSLA.append(TimerEntry(due: lead.slaDue, lead: Int32(i))) }
             leads.append(lead)
         }
         for account in accounts where account.firstLead >= Int32(n) || account.ownerSetBy >= Int32(n) {
@@ -205,6 +206,21 @@ extension LeadBook {
         if version >= 4 { try readSLAStarts(&r) }
         if technographicNames != model.technographicNames { rederiveTechnographics(from: technographicNames) }
         guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
+        try rebuildDerivedState()
+        // The restored state is what its writer checkpointed: nothing has changed since.
+        markCheckpointed()
+    }
+
+    /// Rebuilds what a snapshot does not hold: the timer heaps from each lead's bounds, the id,
+    /// account, string and owner indexes, and quality under the configuration in force.
+    mutating func rebuildDerivedState() throws(SnapshotError) {
+        let n = leads.count
+        var pending: [TimerEntry] = []
+        var pendingSLA: [TimerEntry] = []
+        for i in 0..<n {
+            if leads[i].timerDue != Int64.max { pending.append(TimerEntry(due: leads[i].timerDue, lead: Int32(i))) }
+            if leads[i].hasPendingSLA { pendingSLA.append(TimerEntry(due: leads[i].slaDue, lead: Int32(i))) }
+        }
         timers = Heap(pending)
         slaTimers = Heap(pendingSLA)
         leadIndex = LeadIDTable(capacity: n)
@@ -215,18 +231,21 @@ extension LeadBook {
             }
             leadIndex.insert(Int32(i), in: leadIDs)
         }
+        accountIndex = [:]
         for (a, id) in accountIDs.enumerated() { accountIndex[id] = Int32(a) }
+        stringIndex = [:]
         for (s, text) in strings.enumerated() { stringIndex[text] = Int32(s) }
         isTargetIndustry = strings.map { model.targetIndustries.contains($0) }
         // Quality is derived state: recomputed under the configuration now in force.
         for i in 0..<n { refreshQuality(i) }
+        ownerIndex = [:]
         for (o, id) in owners.enumerated() { ownerIndex[id] = Int32(o) }
         guard accountIndex.count == accounts.count else {
             throw SnapshotError(code: .corrupt, field: "duplicate ids")
         }
     }
 
-    private static func readLead(_ r: inout SnapshotReader, version: UInt32) throws(SnapshotError) -> LeadRecord {
+    static func readLead(_ r: inout SnapshotReader, version: UInt32) throws(SnapshotError) -> LeadRecord {
         try r.need(version >= 3 ? 82 : 72, "leads")
         var lead = LeadRecord(clock: try r.i64("leads"))
         lead.intentClock = try r.i64("leads")
@@ -346,22 +365,26 @@ extension LeadBook {
         guard total == UInt64(expected) else { throw SnapshotError(code: .corrupt, field: "intent") }
         try r.need(expected * 8, "intent")
         intentPool.reserveCapacity(expected)
-        for i in leads.indices where leads[i].intentCount > 0 {
-            let count = leads[i].intentCount
-            let block = Int(intentPool.allocate(count))
-            var slots = leads[i].intentSlots
-            for k in 0..<count {
-                let value = try r.f64("intent")
-                // Negative signals hold negative accumulators, the others positive ones.
-                let negative = (UInt16(1) << UInt16(slots.trailingZeroBitCount)) & Signal.negativeSlots != 0
-                guard value.isFinite && (negative ? value <= 0 : value >= 0) else {
-                    throw SnapshotError(code: .corrupt, field: "intent")
-                }
-                intentPool[block + k] = value
-                slots &= slots &- 1
+        for i in leads.indices where leads[i].intentCount > 0 { try readIntentCells(i, &r) }
+    }
+
+    /// Reads lead `i`'s accumulators (as many as its slots say) into a new block of the pool.
+    mutating func readIntentCells(_ i: Int, _ r: inout SnapshotReader) throws(SnapshotError) {
+        let count = leads[i].intentCount
+        guard count > 0 else { return }
+        let block = Int(intentPool.allocate(count))
+        var slots = leads[i].intentSlots
+        for k in 0..<count {
+            let value = try r.f64("intent")
+            // Negative signals hold negative accumulators, the others positive ones.
+            let negative = (UInt16(1) << UInt16(slots.trailingZeroBitCount)) & Signal.negativeSlots != 0
+            guard value.isFinite && (negative ? value <= 0 : value >= 0) else {
+                throw SnapshotError(code: .corrupt, field: "intent")
             }
-            leads[i].intentBlock = Int32(block)
+            intentPool[block + k] = value
+            slots &= slots &- 1
         }
+        leads[i].intentBlock = Int32(block)
     }
 
     /// Version 3 daily cap counters: the count of cells, then each lead's (day, points) pairs.
@@ -371,20 +394,24 @@ extension LeadBook {
         guard total == UInt64(expected) else { throw SnapshotError(code: .corrupt, field: "caps") }
         try r.need(expected * 8, "caps")
         capPool.reserveCapacity(expected)
-        for i in leads.indices where leads[i].capCount > 0 {
-            let count = 2 * leads[i].capCount
-            let block = Int(capPool.allocate(count))
-            for k in stride(from: 0, to: count, by: 2) {
-                let day = try r.f64("caps")
-                let points = try r.f64("caps")
-                guard day == day.rounded(), day.magnitude < 1e12 || day == -.infinity, points.isFinite, points >= 0 else {
-                    throw SnapshotError(code: .corrupt, field: "caps")
-                }
-                capPool[block + k] = day
-                capPool[block + k + 1] = points
+        for i in leads.indices where leads[i].capCount > 0 { try readCapCells(i, &r) }
+    }
+
+    /// Reads lead `i`'s daily cap counters (day, points per capped slot) into a new block.
+    mutating func readCapCells(_ i: Int, _ r: inout SnapshotReader) throws(SnapshotError) {
+        let count = 2 * leads[i].capCount
+        guard count > 0 else { return }
+        let block = Int(capPool.allocate(count))
+        for k in stride(from: 0, to: count, by: 2) {
+            let day = try r.f64("caps")
+            let points = try r.f64("caps")
+            guard day == day.rounded(), day.magnitude < 1e12 || day == -.infinity, points.isFinite, points >= 0 else {
+                throw SnapshotError(code: .corrupt, field: "caps")
             }
-            leads[i].capBlock = Int32(block)
+            capPool[block + k] = day
+            capPool[block + k + 1] = points
         }
+        leads[i].capBlock = Int32(block)
     }
 
     /// Decays every lead's accumulators to its clock with the given (the snapshot's) half-lives.
@@ -393,33 +420,41 @@ extension LeadBook {
     /// name no longer listed loses its bit, as it would in a fresh replay under the new list; a
     /// name the new list adds has no bit in any lead yet (the names a profile gave that were not
     /// listed were never kept), so it counts for profiles received from now on.
-    private mutating func rederiveTechnographics(from names: [String]) {
+    mutating func rederiveTechnographics(from names: [String]) {
         var moved = [UInt32](repeating: 0, count: 32)
         for (k, name) in names.enumerated() { moved[k] = model.technographicBits[name] ?? 0 }
-        for i in leads.indices where leads[i].technographics != 0 {
-            var old = leads[i].technographics
-            var mask: UInt32 = 0
-            while old != 0 {
-                let k = old.trailingZeroBitCount
-                mask |= moved[k]
-                old &= old - 1
-            }
-            leads[i].technographics = mask
+        for i in leads.indices where leads[i].technographics != 0 { rederiveTechnographics(i, moved: moved) }
+    }
+
+    /// The per-lead step of `rederiveTechnographics(from:)`: `moved[k]` is the bit now standing
+    /// for the name that was bit k.
+    mutating func rederiveTechnographics(_ i: Int, moved: [UInt32]) {
+        var old = leads[i].technographics
+        var mask: UInt32 = 0
+        while old != 0 {
+            let k = old.trailingZeroBitCount
+            mask |= moved[k]
+            old &= old - 1
         }
+        leads[i].technographics = mask
     }
 
     private mutating func rebaseToClocks(halfLives: [Double]) {
-        for i in leads.indices where leads[i].intentCount > 0 && leads[i].intentClock < leads[i].clock {
-            let dt = leads[i].clock - leads[i].intentClock
-            var slots = leads[i].intentSlots
-            var k = Int(leads[i].intentBlock)
-            while slots != 0 {
-                intentPool[k] *= decayFactor(dt, halfLife: halfLives[slots.trailingZeroBitCount])
-                slots &= slots &- 1
-                k += 1
-            }
-            leads[i].intentClock = leads[i].clock
+        for i in leads.indices { rebaseToClock(i, halfLives: halfLives) }
+    }
+
+    /// Decays one lead's accumulators to its clock with the given half-lives.
+    mutating func rebaseToClock(_ i: Int, halfLives: [Double]) {
+        guard leads[i].intentCount > 0 && leads[i].intentClock < leads[i].clock else { return }
+        let dt = leads[i].clock - leads[i].intentClock
+        var slots = leads[i].intentSlots
+        var k = Int(leads[i].intentBlock)
+        while slots != 0 {
+            intentPool[k] *= decayFactor(dt, halfLife: halfLives[slots.trailingZeroBitCount])
+            slots &= slots &- 1
+            k += 1
         }
+        leads[i].intentClock = leads[i].clock
     }
 
     /// Version 1 accumulators: `Signal.legacySlotCount` floats per lead, referenced to the lead's
