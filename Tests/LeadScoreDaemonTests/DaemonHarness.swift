@@ -52,8 +52,9 @@ struct DaemonHarness {
 
     /// Writes a configuration for a test daemon: short session timeout, frequent snapshots, no
     /// idle clock (so outputs depend on the input alone).
+    /// `snapshotDirectory` names the instance's own directory (default: one shared by all).
     func writeConfig(name: String, snapshotInterval: String = "2s", transactions: Bool = false,
-                     librdkafka: [String: String] = [:]) throws -> URL {
+                     librdkafka: [String: String] = [:], snapshotDirectory: String = "snapshots") throws -> URL {
         let url = directory.appendingPathComponent("\(name).yaml")
         let yaml = """
         kafka:
@@ -65,7 +66,7 @@ struct DaemonHarness {
           transactions: \(transactions)
           librdkafka: {\(librdkafka.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))}
         snapshots:
-          dir: \(directory.appendingPathComponent("snapshots").path)
+          dir: \(directory.appendingPathComponent(snapshotDirectory).path)
           interval: \(snapshotInterval)
         stream:
           idle_clock: false

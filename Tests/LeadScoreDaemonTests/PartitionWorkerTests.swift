@@ -194,7 +194,7 @@ final class WorkerFixture: Sendable {
         store = SnapshotStore(directory: dir, keep: 3, logger: logger)
         try store.prepare()
         let fence = MembershipFence(sessionTimeout: .seconds(10))
-        writer = SnapshotWriter(store: store, publisher: publisher, topic: topics.leadEvents, fence: fence, metrics: metrics, logger: logger,
+        writer = SnapshotWriter(store: store, state: nil, publisher: publisher, topic: topics.leadEvents, fence: fence, metrics: metrics, logger: logger,
                                 commit: { _ in }, onFatal: { Issue.record("fatal: \($0)") })
         writer.start()
         environment = WorkerEnvironment(

@@ -55,7 +55,7 @@ extension LeadBook {
     public mutating func serializeDelta(into out: inout [UInt8]) {
         var w = SnapshotBytesWriter(bytes: out)
         out = []
-        w.bytes.reserveCapacity(w.bytes.count + leads.changes.list.count * 140 + accounts.changed.count * 36 + 256)
+        w.bytes.reserveCapacity(w.bytes.count + leads.changes.list.count * 140 + accounts.changes.list.count * 36 + 256)
         w.tag("LSDELTA")
         w.u32(LeadBook.deltaVersion)
         w.string(model.version)

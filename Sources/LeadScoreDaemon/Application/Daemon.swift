@@ -73,8 +73,11 @@ public struct Daemon: Sendable, CustomStringConvertible {
         let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
                                   instanceID: instanceID, reps: reps, maxFutureSkew: settings.stream.maxFutureSkew,
                                   upliftMaxLeads: settings.uplift.maxLeads, logger: logger, metrics: metrics)
+        // Checkpoints go to the state topic through their own producer, outside the outputs'
+        // transactions, so waiting for one never waits for outputs.
+        let state = StateTopicWriter(topic: settings.kafka.topics.state, producer: try KafkaProducer(configuration: kafka, logger: logger))
         let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, publisher: publisher,
-                                repFeed: repFeed, reps: reps, logger: logger, metrics: metrics)
+                                repFeed: repFeed, reps: reps, state: state, logger: logger, metrics: metrics)
         logger.info("pipeline", metadata: ["leadscore.workers": "\(pipeline.workers.count)"])
         return Daemon(configuration: configuration, pipeline: pipeline, registry: registry, logger: logger,
                       configPath: arguments.configPath, environment: environment, arguments: arguments)

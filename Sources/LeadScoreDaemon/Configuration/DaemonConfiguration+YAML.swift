@@ -39,7 +39,8 @@ extension DaemonConfiguration {
                 t.topic("routing", into: &kafka.topics.routing, &p)
                 t.topic("enrichment", into: &kafka.topics.enrichment, &p)
                 t.topic("dead_letter", into: &kafka.topics.deadLetter, &p)
-                t.reportUnknown(into: &p, known: ["lead_events", "rep_events", "scores", "routing", "enrichment", "dead_letter"])
+                t.topic("state", into: &kafka.topics.state, &p)
+                t.reportUnknown(into: &p, known: ["lead_events", "rep_events", "scores", "routing", "enrichment", "dead_letter", "state"])
             }
             k.reportUnknown(into: &p, known: ["brokers", "group", "client_id", "topics", "create_topics", "partitions",
                                               "replication_factor", "session_timeout", "fetch_wait_max", "transactions", "transactional_id", "librdkafka"])

@@ -33,11 +33,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var routing = "lead-routing"
         public var enrichment = "lead-enrichment-requests"
         public var deadLetter = "leadscore-deadletter"
+        /// Checkpoints of each lead partition's state (co-partitioned with `leadEvents`; see
+        /// `StateCommit`), from which an instance with an empty disk restores.
+        public var state = "leadscore-state"
 
         public init() {}
 
         /// Every topic the daemon reads or writes.
-        public var all: [String] { [leadEvents, repEvents, scores, routing, enrichment, deadLetter] }
+        public var all: [String] { [leadEvents, repEvents, scores, routing, enrichment, deadLetter, state] }
     }
 
     /// `kafka:` section.

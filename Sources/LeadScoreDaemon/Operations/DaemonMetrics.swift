@@ -47,6 +47,18 @@ final class DaemonMetrics: Sendable {
     let cappedEvents: Labelled<Counter>
     /// Restores that failed (the partitions stay paused and are retried), by `code`.
     let restoreFailures: Labelled<Counter>
+    /// Time to write one checkpoint to the state topic, by `kind` (`base`, `delta`).
+    let checkpointDuration: Labelled<Timer>
+    /// Bytes of checkpoints written to the state topic, by `kind`.
+    let checkpointBytes: Labelled<Counter>
+    /// Checkpoints the state topic did not take (the local snapshot was written; the next
+    /// checkpoint starts a new base).
+    let checkpointFailures: Counter
+    /// Partitions restored, by `source` (`cache`: the local snapshot directory, `kafka`: the
+    /// state topic, `rebuild`: no checkpoint anywhere, the input from its beginning).
+    let restoresBySource: Labelled<Counter>
+    /// Bytes of state read by restores, by `source`.
+    let restoreBytes: Labelled<Counter>
     /// Population stability index of the lead mix by bucket against the mix `drift.window` ago;
     /// NaN until the window has passed once (see `DriftMonitor`).
     let bucketMixPSI: Gauge
@@ -69,6 +81,11 @@ final class DaemonMetrics: Sendable {
         cappedEvents = Labelled { Counter(label: "leadscore_capped_events_total", dimensions: [("signal", $0)], factory: factory) }
         restoreDuration = Timer(label: "leadscore_restore_duration_seconds", dimensions: [], factory: factory)
         restoreFailures = Labelled { Counter(label: "leadscore_restore_failures_total", dimensions: [("code", $0)], factory: factory) }
+        checkpointDuration = Labelled { Timer(label: "leadscore_checkpoint_duration_seconds", dimensions: [("kind", $0)], factory: factory) }
+        checkpointBytes = Labelled { Counter(label: "leadscore_checkpoint_bytes_total", dimensions: [("kind", $0)], factory: factory) }
+        checkpointFailures = Counter(label: "leadscore_checkpoint_failures_total", dimensions: [], factory: factory)
+        restoresBySource = Labelled { Counter(label: "leadscore_restores_total", dimensions: [("source", $0)], factory: factory) }
+        restoreBytes = Labelled { Counter(label: "leadscore_restore_bytes_total", dimensions: [("source", $0)], factory: factory) }
         bucketMixPSI = Gauge(label: "leadscore_bucket_mix_psi", dimensions: [], factory: factory)
     }
 }

@@ -90,9 +90,22 @@ extension Pipeline: KafkaRebalanceHandler {
             throw DaemonError(.kafka, "cannot read where the input and output partitions end", underlying: error)
         }
 
-        var restored: [Int32: (book: LeadBook, snapshot: Snapshot?)] = [:]
+        var restored: [Int32: (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int)] = [:]
+        // The state topic's ends, read apart: without them (a topic not created, an unreachable
+        // partition) the partitions restore from the local copy or the input, as before it existed.
+        var stateEnds: [KafkaTopicPartition: Int64] = [:]
+        do throws(KafkaError) {
+            stateEnds = try TopicEnds.read(configuration: kafka, topics: [configuration.kafka.topics.state], timeout: .seconds(30), logger: logger)
+        } catch {
+            logger.warning("state topic not readable; restoring from the local snapshot or the input", metadata: [
+                "kafka.topic": "\(configuration.kafka.topics.state)", "leadscore.error": "\(error)",
+            ])
+        }
+        var took: [Int32: Duration] = [:]
         for id in ids {
-            restored[id] = restoreNewest(partition: id, scoring: scoring, ends: ends)
+            let started = ContinuousClock.now
+            restored[id] = restoreNewest(partition: id, scoring: scoring, ends: ends, stateEnds: stateEnds)
+            took[id] = ContinuousClock.now - started
         }
 
         // Outputs written after each snapshot: each restored partition's scan positions name
@@ -116,7 +129,9 @@ extension Pipeline: KafkaRebalanceHandler {
 
         var out: [PartitionRestorer.Restored] = []
         for id in ids {
-            guard let (book, snapshot) = restored[id] else { continue }
+            guard let (book, snapshot, source, bytes) = restored[id] else { continue }
+            metrics.restoresBySource[source.rawValue].increment()
+            metrics.restoreBytes[source.rawValue].increment(by: Int64(bytes))
             let f = found[id] ?? RecoveryScan.Found()
             let input = KafkaTopicPartition(topic: leadTopic, partition: id)
             let target = ends[input] ?? snapshot?.nextOffset ?? 0
@@ -126,7 +141,9 @@ extension Pipeline: KafkaRebalanceHandler {
                 start: snapshot.map { .offset($0.nextOffset) } ?? .beginning))
             logger.info("partition restored", metadata: [
                 "kafka.partition": "\(id)", "kafka.offset": "\(snapshot?.nextOffset ?? 0)", "kafka.end": "\(target)",
-                "leadscore.leads": "\(book.leadCount)", "leadscore.from_snapshot": "\(snapshot != nil)",
+                "leadscore.leads": "\(book.leadCount)", "leadscore.restore_source": "\(source.rawValue)",
+                "leadscore.restore_bytes": "\(bytes)",
+                "leadscore.load_seconds": "\(Double((took[id] ?? .zero).wholeMilliseconds) / 1000)",
                 "leadscore.already_written": "\(f.written.count)",
             ])
         }
@@ -170,26 +187,77 @@ extension Pipeline: KafkaRebalanceHandler {
         for (w, set) in byWorker { workers[w].inbox.enqueue(.drop(set)) }
     }
 
-    /// The newest snapshot of a partition whose state also deserializes, or an empty book. A
-    /// newest snapshot that points past the partitions' ends is from another broker or an earlier
-    /// incarnation of the topics: it and its older siblings are set aside (never used) and the
-    /// partition starts from the beginning.
-    private func restoreNewest(partition id: Int32, scoring: ScoringConfig,
-                               ends: [KafkaTopicPartition: Int64]) -> (LeadBook, Snapshot?) {
+    /// Where a partition's state came from.
+    enum RestoreSource: String, Sendable {
+        /// The local snapshot directory.
+        case cache
+        /// The state topic.
+        case kafka
+        /// No checkpoint anywhere: an empty book, the input from its beginning.
+        case rebuild
+    }
+
+    /// A partition's newest usable state: the local snapshot or the state topic's newest complete
+    /// checkpoint, whichever resumes the input later (the local copy when they tie: no chain to
+    /// read over the network), or an empty book. A checkpoint that points past the partitions'
+    /// ends is from another broker or an earlier incarnation of the topics and is not used (local
+    /// files are set aside).
+    private func restoreNewest(partition id: Int32, scoring: ScoringConfig, ends: [KafkaTopicPartition: Int64],
+                               stateEnds: [KafkaTopicPartition: Int64])
+        -> (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int) {
+        var local: (book: LeadBook, snapshot: Snapshot)?
         if let newest = store.loadNewest(topic: leadTopic, partition: id, { $0 }),
            let reason = Self.staleness(of: newest.snapshot, ends: ends) {
             let retired = store.retire(topic: leadTopic, partition: id)
-            logger.warning("snapshot not used: \(reason); it was made against another broker or an earlier incarnation of the topic, so partition \(id) starts from the beginning", metadata: [
+            logger.warning("snapshot not used: \(reason); it was made against another broker or an earlier incarnation of the topic", metadata: [
                     "kafka.partition": "\(id)", "snapshot.offset": "\(newest.snapshot.nextOffset)",
                     "snapshot.set_aside": "\(retired)",
                 ])
-            return (LeadBook(config: scoring), nil)
-        }
-        let loaded = store.loadNewest(topic: leadTopic, partition: id) { snapshot in
+        } else if let loaded = store.loadNewest(topic: leadTopic, partition: id, { snapshot in
             try LeadBook(deserializing: snapshot.state, config: scoring)
+        }) {
+            local = (loaded.value, loaded.snapshot)
         }
-        guard let loaded else { return (LeadBook(config: scoring), nil) }
-        return (loaded.value, loaded.snapshot)
+        if let end = stateEnds[KafkaTopicPartition(topic: configuration.kafka.topics.state, partition: id)],
+           let remote = restoreFromStateTopic(partition: id, scoring: scoring, ends: ends, stateEnd: end, after: local?.snapshot.nextOffset ?? -1) {
+            return (remote.book, remote.snapshot, .kafka, remote.bytes)
+        }
+        if let local { return (local.book, local.snapshot, .cache, local.snapshot.state.count) }
+        return (LeadBook(config: scoring), nil, .rebuild, 0)
+    }
+
+    /// The state topic's newest complete checkpoint of a partition, when it resumes the input
+    /// past `after` and fits the topics as they are now; nil otherwise (logged when unusable).
+    private func restoreFromStateTopic(partition id: Int32, scoring: ScoringConfig, ends: [KafkaTopicPartition: Int64],
+                                       stateEnd end: Int64, after: Int64) -> (book: LeadBook, snapshot: Snapshot, bytes: Int)? {
+        guard end > 0 else { return nil }
+        let reader = StateTopicReader(configuration: kafka, topic: configuration.kafka.topics.state, logger: logger)
+        let loaded: StateTopicReader.Loaded?
+        do throws(KafkaError) {
+            loaded = try reader.newest(inputTopic: leadTopic, partition: id, end: end)
+        } catch {
+            logger.warning("state topic not readable; restoring from the local snapshot or the input", metadata: [
+                "kafka.partition": "\(id)", "leadscore.error": "\(error)",
+            ])
+            return nil
+        }
+        guard let loaded, loaded.commit.nextOffset > after else { return nil }
+        let commit = loaded.commit
+        let snapshot = Snapshot(topic: leadTopic, partition: id, nextOffset: commit.nextOffset, outputPositions: commit.outputPositions,
+                                configVersion: commit.configVersion, writtenAtMillis: commit.writtenAtMillis, state: [])
+        if let reason = Self.staleness(of: snapshot, ends: ends) {
+            logger.warning("state topic checkpoint not used: \(reason)", metadata: ["kafka.partition": "\(id)"])
+            return nil
+        }
+        do {
+            let book = try LeadBook(deserializing: loaded.links[0], deltas: Array(loaded.links.dropFirst()), config: scoring)
+            return (book, snapshot, loaded.bytes)
+        } catch {
+            logger.warning("state topic checkpoint not usable; restoring from the local snapshot or the input", metadata: [
+                "kafka.partition": "\(id)", "kafka.offset": "\(loaded.offset)", "leadscore.error": "\(error)",
+            ])
+            return nil
+        }
     }
 
     /// Where the recovery scan must read each output partition from for a partition restored

@@ -124,7 +124,7 @@ final class Pipeline: Sendable {
     var fatal: DaemonError? { control.fatal.withLock { $0 } }
 
     init(configuration: DaemonConfiguration, scoring: ScoringConfig, kafka: KafkaConfiguration, publisher: OutputPublisher,
-         repFeed: RepFeed, reps: RepState, logger: Logger, metrics: DaemonMetrics) {
+         repFeed: RepFeed, reps: RepState, state: StateTopicWriter?, logger: Logger, metrics: DaemonMetrics) {
         self.configuration = configuration
         self.kafka = kafka
         self.logger = logger
@@ -141,7 +141,7 @@ final class Pipeline: Sendable {
         let control = self.control
         let onFatal: @Sendable (DaemonError) -> Void = { control.fail($0) }
         let writer = SnapshotWriter(
-            store: store, publisher: publisher, topic: configuration.kafka.topics.leadEvents, fence: fence, metrics: metrics, logger: logger,
+            store: store, state: state, publisher: publisher, topic: configuration.kafka.topics.leadEvents, fence: fence, metrics: metrics, logger: logger,
             commit: { control.requestCommit($0) }, onFatal: onFatal)
         self.writer = writer
         let environment = WorkerEnvironment(

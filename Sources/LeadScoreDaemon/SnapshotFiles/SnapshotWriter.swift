@@ -24,11 +24,17 @@ final class SnapshotWriter: @unchecked Sendable {
         var positions: [Snapshot.OutputPosition]
         var configVersion: String
         var reason: String
+        /// The first checkpoint of the partition's state as this worker holds it (after an
+        /// assignment or a reload): its checkpoint in the state topic must be a base. Otherwise
+        /// `book`'s changes since the partition's previous job are what a delta holds.
+        var startsChain = true
         /// Signalled once written (or failed); nil when nobody waits.
         var done: WorkDone?
     }
 
     private let store: SnapshotStore
+    /// The state topic's writer; only this writer's thread uses it.
+    private let state: StateTopicWriter?
     private let publisher: OutputPublisher
     private let topic: String
     private let commit: @Sendable ([KafkaTopicPartition: Int64]) -> Void
@@ -45,9 +51,10 @@ final class SnapshotWriter: @unchecked Sendable {
 
     /// `commit` receives the input offsets a written snapshot made safe (the pipeline hands them
     /// to the poll thread, the consumer's one user).
-    init(store: SnapshotStore, publisher: OutputPublisher, topic: String, fence: MembershipFence, metrics: DaemonMetrics, logger: Logger,
+    init(store: SnapshotStore, state: StateTopicWriter?, publisher: OutputPublisher, topic: String, fence: MembershipFence, metrics: DaemonMetrics, logger: Logger,
          commit: @escaping @Sendable ([KafkaTopicPartition: Int64]) -> Void, onFatal: @escaping @Sendable (DaemonError) -> Void) {
         self.store = store
+        self.state = state
         self.fence = fence
         self.publisher = publisher
         self.topic = topic
@@ -130,12 +137,46 @@ final class SnapshotWriter: @unchecked Sendable {
                     "snapshot.file": "\(file)", "snapshot.reason": "\(job.reason)", "kafka.partition": "\(job.partition)",
                     "kafka.offset": "\(job.nextOffset)", "snapshot.bytes": "\(state.count)",
                 ])
-                job.done?.signal()
             } catch {
                 fail([job], DaemonError(.snapshot, "snapshot not written", partition: job.partition, underlying: error))
+                continue
             }
+            checkpoint(job, base: state)
+            job.done?.signal()
         }
         if !commits.isEmpty { commit(commits) }
+    }
+
+    /// Writes the job's checkpoint to the state topic: a delta when the partition's chain can take
+    /// one, else the full state (`base`, already serialized for the file). A failure is logged and
+    /// counted, not fatal: the local snapshot is written, and the next checkpoint starts a new base.
+    private func checkpoint(_ job: Job, base: [UInt8]) {
+        guard let writer = self.state else { return }
+        let started = ContinuousClock.now
+        var bytes = base
+        var kind = StateCommit.Kind.base
+        if !job.startsChain && writer.canExtend(partition: job.partition, configVersion: job.configVersion) {
+            var book = job.book
+            bytes = []
+            book.serializeDelta(into: &bytes)
+            kind = .delta
+        }
+        do throws(KafkaError) {
+            let commit = try writer.write(bytes, kind: kind, inputTopic: topic, partition: job.partition, nextOffset: job.nextOffset,
+                                          positions: job.positions, configVersion: job.configVersion, writtenAtMillis: WallClock.millis())
+            metrics.checkpointDuration[kind.name].record(ContinuousClock.now - started)
+            metrics.checkpointBytes[kind.name].increment(by: Int64(bytes.count))
+            logger.debug("checkpoint written to the state topic", metadata: [
+                "kafka.topic": "\(writer.topic)", "kafka.partition": "\(job.partition)", "kafka.offset": "\(job.nextOffset)",
+                "leadscore.checkpoint": "\(kind.name)", "leadscore.chain": "\(commit.chain.count)", "snapshot.bytes": "\(bytes.count)",
+            ])
+        } catch {
+            writer.reset(job.partition)
+            metrics.checkpointFailures.increment()
+            logger.error("checkpoint not written to the state topic; the next one starts a new base", metadata: [
+                "kafka.partition": "\(job.partition)", "leadscore.error": "\(error)",
+            ])
+        }
     }
 
     private func fail(_ batch: [Job], _ error: DaemonError) {

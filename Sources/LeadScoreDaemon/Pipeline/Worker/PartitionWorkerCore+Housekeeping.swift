@@ -51,8 +51,13 @@ extension PartitionWorkerCore {
         // new snapshot keeps the restored scan start, or a second crash would scan too little.
         let positions = p.holdsRecoveredOutputs ? p.restoredPositions : environment.outputPositions()
         partitions[id]?.snapshotted = (p.nextOffset, p.book.streamTime)
+        // The job's copy holds the changes since the previous job (a delta for the state topic);
+        // the worker's book starts counting anew. Only the change marks are copied, not the leads.
+        partitions[id]?.book.markCheckpointed()
+        partitions[id]?.checkpointChained = true
         return SnapshotWriter.Job(partition: id, book: p.book, nextOffset: p.nextOffset, positions: positions,
-                                  configVersion: scoring.version, reason: reason, done: wait ? WorkDone() : nil)
+                                  configVersion: scoring.version, reason: reason, startsChain: !p.checkpointChained,
+                                  done: wait ? WorkDone() : nil)
     }
 
     /// Re-opens every book under a new configuration (through its snapshot form). A book that
@@ -70,7 +75,10 @@ extension PartitionWorkerCore {
                                      metadata: ["leadscore.error": "\(error)", "leadscore.config_version": "\(scoring.version)"])
             return
         }
-        for (id, book) in books { partitions[id]?.book = book }
+        for (id, book) in books {
+            partitions[id]?.book = book
+            partitions[id]?.checkpointChained = false
+        }
         self.scoring = scoring
     }
 }

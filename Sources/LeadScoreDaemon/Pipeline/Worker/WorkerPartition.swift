@@ -35,6 +35,9 @@ struct WorkerPartition {
     /// `nextOffset` and stream time of the newest snapshot handed to the writer (nil: none yet),
     /// so an unchanged partition is not written again.
     var snapshotted: (offset: Int64, streamTime: Timestamp)?
+    /// Whether a snapshot job was handed to the writer since the worker took the partition or
+    /// reloaded its configuration: until then the state topic's next checkpoint must be a base.
+    var checkpointChained = false
     /// Records processed since the worker took the partition.
     var eventsIn = 0
 

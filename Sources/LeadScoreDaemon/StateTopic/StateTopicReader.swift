@@ -1,0 +1,128 @@
+import LeadScoreKafka
+import Logging
+
+/// Finds the newest complete checkpoint of a lead partition in the state topic and reads the
+/// chunks its commit names.
+///
+/// The newest commit is found without reading the whole partition: windows are read backwards
+/// from the partition's end (256 records, then four times as many each step) until one holds a
+/// commit. A commit whose chain cannot be read whole (chunks deleted by retention, damaged, or of
+/// another incarnation of the topic) is passed over for the next older one.
+struct StateTopicReader {
+    /// A checkpoint read back: the commit and the bytes of each link of its chain, base first.
+    struct Loaded: Sendable {
+        var commit: StateCommit
+        var offset: Int64
+        var links: [[UInt8]]
+        var records: Int
+        var bytes: Int { links.reduce(0) { $0 + $1.count } }
+    }
+
+    let configuration: KafkaConfiguration
+    let topic: String
+    let logger: Logger
+    var timeout: Duration = .seconds(60)
+    var firstWindow: Int64 = 256
+
+    /// The newest complete checkpoint of `partition` of `inputTopic` below `end` (the state
+    /// partition's end), or nil when there is none.
+    func newest(inputTopic: String, partition: Int32, end: Int64) throws(KafkaError) -> Loaded? {
+        guard end > 0 else { return nil }
+        let tp = KafkaTopicPartition(topic: topic, partition: partition)
+        let reader = try KafkaPartitionReader(configuration: configuration, topics: [topic], defaultStart: .end,
+                                              startOffsets: [tp: .offset(max(0, end - firstWindow))], logger: logger)
+        defer {
+            do throws(KafkaError) { try reader.close() } catch {
+                logger.debug("state reader close failed", metadata: ["kafka.error": "\(error)"])
+            }
+        }
+        let deadline = ContinuousClock.now + timeout
+        var high = end
+        var window = firstWindow
+        var first = true
+        while high > 0 {
+            let low = max(0, high - window)
+            if !first { try reader.seek([tp: .offset(low)]) }
+            first = false
+            let records = try read(reader, tp, from: low, below: high, deadline: deadline)
+            var commits: [(offset: Int64, commit: StateCommit)] = []
+            for record in records where Self.kind(of: record) == StateTopic.commit {
+                do throws(SnapshotFileError) {
+                    let commit = try StateCommit.decode(record.value ?? [])
+                    guard commit.topic == inputTopic, commit.partition == partition else { continue }
+                    commits.append((record.offset, commit))
+                } catch {
+                    logger.warning("state commit not readable; passed over", metadata: [
+                        "kafka.partition": "\(partition)", "kafka.offset": "\(record.offset)", "leadscore.error": "\(error)",
+                    ])
+                }
+            }
+            for (offset, commit) in commits.sorted(by: { $0.offset > $1.offset }) {
+                try reader.seek([tp: .offset(commit.firstChunkOffset)])
+                let chunks = try read(reader, tp, from: commit.firstChunkOffset, below: offset, deadline: deadline)
+                if let links = assemble(commit, from: chunks) {
+                    return Loaded(commit: commit, offset: offset, links: links, records: commit.chain.reduce(1) { $0 + Int($1.chunks) })
+                }
+                logger.warning("state checkpoint incomplete (chunks deleted or damaged); trying an older one", metadata: [
+                    "kafka.partition": "\(partition)", "kafka.offset": "\(offset)",
+                ])
+            }
+            high = low
+            window *= 4
+        }
+        return nil
+    }
+
+    /// Records of `tp` with offsets in `from..<below`, read from where the reader was sought.
+    private func read(_ reader: KafkaPartitionReader, _ tp: KafkaTopicPartition, from: Int64, below: Int64,
+                      deadline: ContinuousClock.Instant) throws(KafkaError) -> [KafkaMessage] {
+        var out: [KafkaMessage] = []
+        var seen = from - 1
+        while seen < below - 1 {
+            guard ContinuousClock.now < deadline else {
+                throw KafkaError(code: .timeout, message: "reading \(tp) from \(from) to \(below) did not finish within \(timeout)")
+            }
+            let batch = try reader.poll(maxMessages: 1_000, timeout: .milliseconds(100))
+            for message in batch where message.topic == tp.topic && message.partition == tp.partition {
+                seen = max(seen, message.offset)
+                if message.offset >= from && message.offset < below { out.append(message) }
+            }
+            // The records below `below` may be gone (retention) or be transaction markers, which
+            // are never delivered: the partition's end is then the last word.
+            if batch.isEmpty, reader.partitionsAtEnd.contains(tp),
+               let high = reader.cachedWatermarks(topic: tp.topic, partition: tp.partition)?.high, high <= seen + 1 { break }
+        }
+        return out
+    }
+
+    /// The chain's links, each from its chunks in order and verified, or nil when one is missing
+    /// or damaged.
+    private func assemble(_ commit: StateCommit, from records: [KafkaMessage]) -> [[UInt8]]? {
+        var byID: [UInt64: [Int: [UInt8]]] = [:]
+        let wanted = Set(commit.chain.map(\.id))
+        for record in records where Self.kind(of: record) == StateTopic.chunk {
+            guard let id = Self.header(record, StateTopic.idHeader).flatMap(UInt64.init), wanted.contains(id),
+                  let index = Self.header(record, StateTopic.indexHeader).flatMap(Int.init) else { continue }
+            byID[id, default: [:]][index] = record.value ?? []
+        }
+        var links: [[UInt8]] = []
+        for link in commit.chain {
+            guard let chunks = byID[link.id], chunks.count == Int(link.chunks) else { return nil }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(link.bytes))
+            for i in 0..<chunks.count {
+                guard let chunk = chunks[i] else { return nil }
+                bytes += chunk
+            }
+            guard bytes.count == Int(link.bytes), bytes.withUnsafeBytes({ Checksum64.hash($0) }) == link.checksum else { return nil }
+            links.append(bytes)
+        }
+        return links
+    }
+
+    private static func kind(of record: KafkaMessage) -> String? { header(record, StateTopic.kindHeader) }
+
+    private static func header(_ record: KafkaMessage, _ name: String) -> String? {
+        record.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+    }
+}

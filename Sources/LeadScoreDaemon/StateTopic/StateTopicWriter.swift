@@ -1,0 +1,146 @@
+import Foundation
+import LeadScoreKafka
+import Synchronization
+
+/// Names and limits of the state topic's records, in one place (the reader uses them too).
+enum StateTopic {
+    /// Header naming what a record is: `chunk` or `commit`.
+    static let kindHeader = "leadscore-state"
+    /// On a chunk: its checkpoint's id (decimal) and its index in the checkpoint.
+    static let idHeader = "leadscore-state-id"
+    static let indexHeader = "leadscore-state-chunk"
+    static let chunk = "chunk"
+    static let commit = "commit"
+    /// Largest chunk: well under the 1 MB a broker accepts by default (`message.max.bytes`).
+    static let chunkBytes = 512 * 1024
+    /// The record key: the input partition (every record of partition p goes to state partition p).
+    static func key(topic: String, partition: Int32) -> [UInt8] { Array("\(topic)/\(partition)".utf8) }
+}
+
+/// Writes checkpoints of lead partitions to the state topic: the checkpoint's chunks, and once
+/// the broker has acknowledged every one of them, the commit marker that names them.
+///
+/// Owns its producer (idempotent, outside any transaction of the outputs), so waiting for a
+/// checkpoint never waits for outputs.
+final class StateTopicWriter: @unchecked Sendable {
+    // @unchecked Sendable: created on the start-up thread, then used by one thread only, the
+    // snapshot writer's (`chains` and `nextID` have no other user).
+    let topic: String
+    private let producer: KafkaProducer
+    private let timeout: Duration
+    /// The newest commit this process wrote for each partition: the chain the next delta extends.
+    private var chains: [Int32: StateCommit] = [:]
+    private var nextID: UInt64
+
+    init(topic: String, producer: KafkaProducer, timeout: Duration = .seconds(60)) {
+        self.topic = topic
+        self.producer = producer
+        self.timeout = timeout
+        // Ids only need to differ between checkpoints of one partition; a random high part keeps
+        // two processes (a zombie and its successor) from reusing each other's.
+        self.nextID = UInt64.random(in: 1...(UInt64.max >> 16)) << 16
+    }
+
+    /// Whether the next checkpoint of `partition` under `configVersion` may be a delta: this
+    /// process wrote the chain's last link, under the same configuration, and the deltas so far
+    /// weigh less than the base (after that a new base is cheaper to read than the chain).
+    func canExtend(partition: Int32, configVersion: String) -> Bool {
+        guard let chain = chains[partition], chain.configVersion == configVersion, let base = chain.chain.first else { return false }
+        return chain.deltaBytes < base.bytes
+    }
+
+    /// Forgets a partition's chain: its next checkpoint is a base.
+    func reset(_ partition: Int32) { chains[partition] = nil }
+
+    /// Writes one checkpoint and returns its commit. `kind` must be `.base` unless `canExtend` said
+    /// yes for this partition and configuration. On failure the partition's chain is forgotten, so
+    /// the next checkpoint is a base (a delta must never follow a link no commit names).
+    @discardableResult
+    func write(_ state: [UInt8], kind: StateCommit.Kind, inputTopic: String, partition: Int32, nextOffset: Int64,
+               positions: [Snapshot.OutputPosition], configVersion: String, writtenAtMillis: Int64) throws(KafkaError) -> StateCommit {
+        var chain: [StateCommit.Link] = []
+        if kind == .delta {
+            guard let previous = chains[partition], previous.configVersion == configVersion else {
+                throw KafkaError(code: .invalidArgument, message: "a delta of partition \(partition) with no chain to extend")
+            }
+            chain = previous.chain
+        }
+        chains[partition] = nil
+        nextID &+= 1
+        let id = nextID
+        let key = StateTopic.key(topic: inputTopic, partition: partition)
+        var records: [(value: [UInt8], headers: [KafkaHeader])] = []
+        var start = 0
+        repeat {
+            let end = min(state.count, start + StateTopic.chunkBytes)
+            records.append((Array(state[start..<end]), [
+                KafkaHeader(name: StateTopic.kindHeader, string: StateTopic.chunk),
+                KafkaHeader(name: StateTopic.idHeader, string: String(id)),
+                KafkaHeader(name: StateTopic.indexHeader, string: String(records.count)),
+            ]))
+            start = end
+        } while start < state.count
+        let offsets = try produce(records, key: key, partition: partition)
+        chain.append(StateCommit.Link(id: id, kind: kind, firstOffset: offsets.first ?? 0, lastOffset: offsets.last ?? 0,
+                                      chunks: UInt32(records.count), bytes: UInt64(state.count),
+                                      checksum: state.withUnsafeBytes { Checksum64.hash($0) }))
+        let commit = StateCommit(topic: inputTopic, partition: partition, nextOffset: nextOffset, outputPositions: positions,
+                                 configVersion: configVersion, writtenAtMillis: writtenAtMillis, chain: chain)
+        _ = try produce([(commit.encode(), [KafkaHeader(name: StateTopic.kindHeader, string: StateTopic.commit)])],
+                        key: key, partition: partition)
+        chains[partition] = commit
+        return commit
+    }
+
+    /// Produces records to one partition, in order, and waits for every acknowledgement; returns
+    /// their offsets.
+    private func produce(_ records: [(value: [UInt8], headers: [KafkaHeader])], key: [UInt8],
+                         partition: Int32) throws(KafkaError) -> [Int64] {
+        let acks = Acknowledgements(count: records.count)
+        for (i, record) in records.enumerated() {
+            try producer.produce(topic: topic, partition: partition, key: key, value: record.value, headers: record.headers) {
+                acks.report(i, $0)
+            }
+        }
+        return try acks.wait(until: .now + timeout, topic: topic)
+    }
+}
+
+/// Collects the delivery reports of a set of records (delivery thread) for a waiter (writer thread).
+private final class Acknowledgements: Sendable {
+    private let results: Mutex<[Result<KafkaDeliveryReport, KafkaError>?]>
+    private let remaining: DispatchSemaphore = DispatchSemaphore(value: 0)
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        results = Mutex(Array(repeating: nil, count: count))
+    }
+
+    func report(_ i: Int, _ result: Result<KafkaDeliveryReport, KafkaError>) {
+        results.withLock { $0[i] = result }
+        remaining.signal()
+    }
+
+    func wait(until deadline: ContinuousClock.Instant, topic: String) throws(KafkaError) -> [Int64] {
+        for _ in 0..<count {
+            let left = max(0, (deadline - .now).wholeMilliseconds)
+            guard remaining.wait(timeout: .now() + .milliseconds(left)) == .success else {
+                throw KafkaError(code: .timeout, message: "checkpoint records to \(topic) not acknowledged in time")
+            }
+        }
+        var offsets: [Int64] = []
+        for result in results.withLock({ $0 }) {
+            switch result {
+            case .success(let report)?:
+                guard let offset = report.offset else {
+                    throw KafkaError(code: .librdkafka, message: "checkpoint record to \(topic) acknowledged without an offset")
+                }
+                offsets.append(offset)
+            case .failure(let error)?: throw error
+            case nil: throw KafkaError(code: .timeout, message: "checkpoint record to \(topic) not acknowledged")
+            }
+        }
+        return offsets
+    }
+}
