@@ -52,7 +52,7 @@ struct ConfigCheckCommand: ParsableCommand {
         if !d.kafka.librdkafka.isEmpty {
             print("librdkafka: " + d.kafka.redactedLibrdkafka.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
-        print("snapshots: \(d.snapshots.directory) every \(ConfigDuration.format(d.snapshots.interval)), keep \(d.snapshots.keep)")
+        print("snapshots: \(d.snapshots.directory ?? "no local copy") every \(ConfigDuration.format(d.snapshots.interval)), keep \(d.snapshots.keep)")
         print("http: \(d.http.listen.isEmpty ? "off" : d.http.listen)")
     }
 }

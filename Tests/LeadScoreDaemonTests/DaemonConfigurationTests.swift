@@ -64,6 +64,20 @@ struct DaemonConfigurationTests {
         #expect(!"\(loaded.daemon.kafka.redactedLibrdkafka)".contains("hunter2"))
     }
 
+    @Test("the state topic is named like the others; `snapshots.dir: none` keeps no local copy")
+    func stateTopicAndNoLocalCopy() throws {
+        let loaded = try LeadScoreConfiguration.parse(yaml: "kafka: {topics: {state: my-state}}\nsnapshots: {dir: none}\n")
+        #expect(loaded.daemon.kafka.topics.state == "my-state")
+        #expect(loaded.daemon.kafka.topics.all.contains("my-state"))
+        #expect(loaded.daemon.snapshots.directory == nil)
+        #expect(try LeadScoreConfiguration.parse(yaml: "kafka: {topics: {state: my-state}}\n").daemon.snapshots.directory != nil)
+        let fromEnvironment = try LeadScoreConfiguration.parse(yaml: "kafka: {brokers: a:1}\n", environment: ["LEADSCORE_SNAPSHOT_DIR": "none"])
+        #expect(fromEnvironment.daemon.snapshots.directory == nil)
+        #expect(throws: ConfigError.self, "two topics with one name") {
+            try LeadScoreConfiguration.parse(yaml: "kafka: {topics: {state: lead-scores}}\n")
+        }
+    }
+
     @Test("flags win over file and environment", arguments: [
         ("--http", "127.0.0.1:9", true), ("--http", "", true), ("--http", "nonsense", false),
     ])

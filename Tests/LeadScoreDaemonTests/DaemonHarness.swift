@@ -52,7 +52,8 @@ struct DaemonHarness {
 
     /// Writes a configuration for a test daemon: short session timeout, frequent snapshots, no
     /// idle clock (so outputs depend on the input alone).
-    /// `snapshotDirectory` names the instance's own directory (default: one shared by all).
+    /// `snapshotDirectory` names the instance's own directory (default: one shared by all;
+    /// `none`: no local copy, the state topic only).
     func writeConfig(name: String, snapshotInterval: String = "2s", transactions: Bool = false,
                      librdkafka: [String: String] = [:], snapshotDirectory: String = "snapshots") throws -> URL {
         let url = directory.appendingPathComponent("\(name).yaml")
@@ -66,7 +67,7 @@ struct DaemonHarness {
           transactions: \(transactions)
           librdkafka: {\(librdkafka.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))}
         snapshots:
-          dir: \(directory.appendingPathComponent(snapshotDirectory).path)
+          dir: \(snapshotDirectory == "none" ? "none" : directory.appendingPathComponent(snapshotDirectory).path)
           interval: \(snapshotInterval)
         stream:
           idle_clock: false

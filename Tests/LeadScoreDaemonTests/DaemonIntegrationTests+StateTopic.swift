@@ -9,13 +9,13 @@ import Testing
 /// Issue 15: the state lives in Kafka. An instance with an empty disk takes a partition over from
 /// the state topic's newest complete checkpoint (a base and its deltas), not from offset 0.
 extension DaemonIntegrationTests {
-    @Test("an instance with its own empty snapshot directory takes over from the state topic after a SIGKILL: outputs exactly once",
-          .timeLimit(.minutes(6)))
-    func takeOverFromTheStateTopic() async throws {
+    @Test("an instance with its own empty snapshot directory, or none, takes over from the state topic after a SIGKILL: outputs exactly once",
+          .timeLimit(.minutes(6)), arguments: ["snapshots-b", "none"])
+    func takeOverFromTheStateTopic(directoryB: String) async throws {
         try await TansuBroker.withBroker { broker in
             let harness = try await DaemonHarness.make(broker: broker, partitions: 4)
             let configA = try harness.writeConfig(name: "state-a", snapshotInterval: "1s", snapshotDirectory: "snapshots-a")
-            let configB = try harness.writeConfig(name: "state-b", snapshotInterval: "1s", snapshotDirectory: "snapshots-b")
+            let configB = try harness.writeConfig(name: "state-b", snapshotInterval: "1s", snapshotDirectory: directoryB)
             let events = DaemonHarness.leadEvents(count: 40_000, leads: 6_000, seed: 15)
             let producer = try harness.producer()
             try DaemonHarness.produceRepEvents([DaemonHarness.soloRoster], with: producer)
@@ -43,6 +43,11 @@ extension DaemonIntegrationTests {
             try await DaemonHarness.waitCaughtUp(port: port, ends: ends, seconds: 120, b)
             b.kill(SIGTERM)
             #expect(await b.wait(timeout: .seconds(10)), "SIGTERM did not stop B within 10 s")
+            #expect(b.terminationStatus == 0, "B: \(b.output().suffix(2_000))")
+            if directoryB == "none" {
+                #expect(!FileManager.default.fileExists(atPath: harness.directory.appendingPathComponent("none").path))
+                #expect(b.output().contains("none (state topic only)"))
+            }
 
             let restores = b.output().split(separator: "\n").filter { $0.contains("partition restored") }
             #expect(restores.count == 4, "B restored \(restores.count) partitions:\n\(b.output().suffix(3_000))")
@@ -132,6 +137,9 @@ struct StateTopicTests {
             restored.serialize(into: &bytes)
             #expect(bytes == expected.last, "the chain restores the book as it was at the newest commit")
 
+            // A local copy as new as the newest commit: nothing to read.
+            #expect(try reader.newest(inputTopic: "lead-events", partition: 1, end: end, after: 2_600) == nil)
+            #expect(try reader.newest(inputTopic: "lead-events", partition: 1, end: end, after: 2_599)?.commit.nextOffset == 2_600)
             // Nothing for the other partition; nothing for another input topic.
             #expect(try reader.newest(inputTopic: "lead-events", partition: 0, end: 0) == nil)
             #expect(try reader.newest(inputTopic: "other-events", partition: 1, end: end) == nil)

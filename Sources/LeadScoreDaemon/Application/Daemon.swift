@@ -33,7 +33,7 @@ public struct Daemon: Sendable, CustomStringConvertible {
         logger.info("starting leadscore", metadata: [
             "leadscore.config_version": "\(configuration.scoring.version)",
             "kafka.brokers": "\(settings.kafka.brokers)", "kafka.group": "\(settings.kafka.group)",
-            "snapshot.dir": "\(settings.snapshots.directory)", "http.listen": "\(settings.http.listen)",
+            "snapshot.dir": "\(settings.snapshots.directory ?? "none (state topic only)")", "http.listen": "\(settings.http.listen)",
             "kafka.librdkafka": "\(settings.kafka.redactedLibrdkafka)",
         ])
 

@@ -27,7 +27,9 @@ extension DaemonArguments {
         }
         if let brokers { loaded.daemon.kafka.brokers = brokers }
         if let group { loaded.daemon.kafka.group = group }
-        if let snapshotDirectory { loaded.daemon.snapshots.directory = snapshotDirectory }
+        if let snapshotDirectory {
+            loaded.daemon.snapshots.directory = DaemonConfiguration.SnapshotSettings.directory(from: snapshotDirectory)
+        }
         if let http {
             guard http.isEmpty || HostPort(http) != nil else {
                 throw ConfigError(problems: [.init(path: "--http", reason: "must be host:port, got \(http)")])

@@ -46,7 +46,9 @@ extension DaemonConfiguration {
                                               "replication_factor", "session_timeout", "fetch_wait_max", "transactions", "transactional_id", "librdkafka"])
         }
         if let node = top.take("snapshots"), var s = YAMLFields(node, path: "snapshots", problems: &p) {
-            s.string("dir", into: &snapshots.directory, nonEmpty: true, &p)
+            var dir = snapshots.directory ?? SnapshotSettings.noDirectory
+            s.string("dir", into: &dir, nonEmpty: true, &p)
+            snapshots.directory = SnapshotSettings.directory(from: dir)
             s.duration("interval", into: &snapshots.interval, atLeast: .seconds(1), &p)
             s.integer("keep", into: &snapshots.keep, in: 1...1000, &p)
             s.reportUnknown(into: &p, known: ["dir", "interval", "keep"])
@@ -104,7 +106,7 @@ extension DaemonConfiguration {
     public mutating func applyEnvironment(_ environment: [String: String]) {
         if let v = environment["LEADSCORE_BROKERS"], !v.isEmpty { kafka.brokers = v }
         if let v = environment["LEADSCORE_GROUP"], !v.isEmpty { kafka.group = v }
-        if let v = environment["LEADSCORE_SNAPSHOT_DIR"], !v.isEmpty { snapshots.directory = v }
+        if let v = environment["LEADSCORE_SNAPSHOT_DIR"], !v.isEmpty { snapshots.directory = SnapshotSettings.directory(from: v) }
         if let v = environment["LEADSCORE_HTTP"] { http.listen = v }
         if let v = environment["LEADSCORE_TRANSACTIONAL_ID"], !v.isEmpty { kafka.transactionalID = v }
         if let v = environment["LEADSCORE_FETCH_WAIT_MAX"], let d = ConfigDuration.parse(v) { kafka.fetchWaitMax = d }

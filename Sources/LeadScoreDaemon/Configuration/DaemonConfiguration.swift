@@ -83,8 +83,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     /// `snapshots:` section.
     public struct SnapshotSettings: Sendable, Equatable {
-        /// Directory for snapshot files; may be shared by instances of one group.
-        public var directory = ".leadscore/snapshots"
+        /// Directory for snapshot files, a local cache of the state topic's checkpoints; nil
+        /// (`dir: none`) keeps none: every restore reads the state topic.
+        public var directory: String? = ".leadscore/snapshots"
+
+        /// The word that turns the local copy off (`dir: none`, `--snapshot-dir none`).
+        public static let noDirectory = "none"
+
+        /// `dir` as written: a path, or `none`.
+        public static func directory(from text: String) -> String? { text == noDirectory ? nil : text }
         /// How often each partition is snapshotted (also on revoke and shutdown).
         public var interval: Duration = .seconds(30)
         /// Snapshots kept per partition.

@@ -206,14 +206,14 @@ extension Pipeline: KafkaRebalanceHandler {
                                stateEnds: [KafkaTopicPartition: Int64])
         -> (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int) {
         var local: (book: LeadBook, snapshot: Snapshot)?
-        if let newest = store.loadNewest(topic: leadTopic, partition: id, { $0 }),
+        if let store, let newest = store.loadNewest(topic: leadTopic, partition: id, { $0 }),
            let reason = Self.staleness(of: newest.snapshot, ends: ends) {
             let retired = store.retire(topic: leadTopic, partition: id)
             logger.warning("snapshot not used: \(reason); it was made against another broker or an earlier incarnation of the topic", metadata: [
                     "kafka.partition": "\(id)", "snapshot.offset": "\(newest.snapshot.nextOffset)",
                     "snapshot.set_aside": "\(retired)",
                 ])
-        } else if let loaded = store.loadNewest(topic: leadTopic, partition: id, { snapshot in
+        } else if let loaded = store?.loadNewest(topic: leadTopic, partition: id, { snapshot in
             try LeadBook(deserializing: snapshot.state, config: scoring)
         }) {
             local = (loaded.value, loaded.snapshot)
@@ -234,7 +234,7 @@ extension Pipeline: KafkaRebalanceHandler {
         let reader = StateTopicReader(configuration: kafka, topic: configuration.kafka.topics.state, logger: logger)
         let loaded: StateTopicReader.Loaded?
         do throws(KafkaError) {
-            loaded = try reader.newest(inputTopic: leadTopic, partition: id, end: end)
+            loaded = try reader.newest(inputTopic: leadTopic, partition: id, end: end, after: after)
         } catch {
             logger.warning("state topic not readable; restoring from the local snapshot or the input", metadata: [
                 "kafka.partition": "\(id)", "leadscore.error": "\(error)",

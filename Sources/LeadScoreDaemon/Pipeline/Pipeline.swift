@@ -25,7 +25,8 @@ final class Pipeline: Sendable {
     let kafka: KafkaConfiguration
     let logger: Logger
     let metrics: DaemonMetrics
-    let store: SnapshotStore
+    /// The local snapshot directory (nil: none, the state topic only).
+    let store: SnapshotStore?
     let publisher: OutputPublisher
     let repFeed: RepFeed
     let reps: RepState
@@ -136,7 +137,9 @@ final class Pipeline: Sendable {
         self.drift = DriftMonitor(settings: configuration.drift, metrics: metrics)
         let fence = MembershipFence(sessionTimeout: configuration.kafka.sessionTimeout)
         self.fence = fence
-        let store = SnapshotStore(directory: configuration.snapshots.directory, keep: configuration.snapshots.keep, logger: logger)
+        let store = configuration.snapshots.directory.map {
+            SnapshotStore(directory: $0, keep: configuration.snapshots.keep, logger: logger)
+        }
         self.store = store
         let control = self.control
         let onFatal: @Sendable (DaemonError) -> Void = { control.fail($0) }
@@ -185,8 +188,10 @@ final class Pipeline: Sendable {
     /// Runs until `requestStop()`; call on a dedicated thread. Throws on a failure the daemon must
     /// not continue from (the process then exits non-zero and a restart recovers from snapshots).
     func runLoop() throws(DaemonError) {
-        do throws(SnapshotFileError) { try store.prepare() } catch {
-            throw DaemonError(.snapshot, "cannot use the snapshot directory \(store.directory)", underlying: error)
+        if let store {
+            do throws(SnapshotFileError) { try store.prepare() } catch {
+                throw DaemonError(.snapshot, "cannot use the snapshot directory \(store.directory)", underlying: error)
+            }
         }
         writer.start()
         for worker in workers { worker.start() }

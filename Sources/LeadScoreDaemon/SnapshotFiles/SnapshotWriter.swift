@@ -12,6 +12,11 @@ import Synchronization
 /// so every output of the copied state is in Kafka before a snapshot claims it (a crash right
 /// after can then never lose an output), then serializes, writes atomically, and commits the
 /// input offsets (kept for lag monitoring; recovery reads the offsets from the snapshots).
+///
+/// Each snapshot is also a checkpoint in the state topic (`StateTopicWriter`): the full state
+/// when the partition's chain starts, else only what changed since the previous job. With no
+/// local directory (`snapshots.dir: none`) the state topic holds the only copy, and a delta job
+/// serializes only the changed leads.
 final class SnapshotWriter: @unchecked Sendable {
     // @unchecked Sendable: `jobs` and `stopping` are only touched with `condition` locked; the
     // other stored properties are immutable and Sendable.
@@ -32,7 +37,8 @@ final class SnapshotWriter: @unchecked Sendable {
         var done: WorkDone?
     }
 
-    private let store: SnapshotStore
+    /// The local snapshot directory (nil: none; the state topic holds the only copy).
+    private let store: SnapshotStore?
     /// The state topic's writer; only this writer's thread uses it.
     private let state: StateTopicWriter?
     private let publisher: OutputPublisher
@@ -51,7 +57,7 @@ final class SnapshotWriter: @unchecked Sendable {
 
     /// `commit` receives the input offsets a written snapshot made safe (the pipeline hands them
     /// to the poll thread, the consumer's one user).
-    init(store: SnapshotStore, state: StateTopicWriter?, publisher: OutputPublisher, topic: String, fence: MembershipFence, metrics: DaemonMetrics, logger: Logger,
+    init(store: SnapshotStore?, state: StateTopicWriter?, publisher: OutputPublisher, topic: String, fence: MembershipFence, metrics: DaemonMetrics, logger: Logger,
          commit: @escaping @Sendable ([KafkaTopicPartition: Int64]) -> Void, onFatal: @escaping @Sendable (DaemonError) -> Void) {
         self.store = store
         self.state = state
@@ -123,43 +129,59 @@ final class SnapshotWriter: @unchecked Sendable {
         }
         var commits: [KafkaTopicPartition: Int64] = [:]
         for job in batch {
-            let started = ContinuousClock.now
-            var state: [UInt8] = []
-            job.book.serialize(into: &state)
-            let snapshot = Snapshot(topic: topic, partition: job.partition, nextOffset: job.nextOffset, outputPositions: job.positions,
-                                    configVersion: job.configVersion, writtenAtMillis: WallClock.millis(), state: state)
-            do throws(SnapshotFileError) {
-                let file = try store.write(snapshot)
-                metrics.snapshotDuration.record(ContinuousClock.now - started)
-                lastWrittenMillis.store(snapshot.writtenAtMillis, ordering: .releasing)
-                commits[KafkaTopicPartition(topic: topic, partition: job.partition)] = job.nextOffset
-                logger.debug("snapshot written", metadata: [
-                    "snapshot.file": "\(file)", "snapshot.reason": "\(job.reason)", "kafka.partition": "\(job.partition)",
-                    "kafka.offset": "\(job.nextOffset)", "snapshot.bytes": "\(state.count)",
-                ])
-            } catch {
-                fail([job], DaemonError(.snapshot, "snapshot not written", partition: job.partition, underlying: error))
-                continue
+            var full: [UInt8]?
+            if let store {
+                let started = ContinuousClock.now
+                var state: [UInt8] = []
+                job.book.serialize(into: &state)
+                full = state
+                let snapshot = Snapshot(topic: topic, partition: job.partition, nextOffset: job.nextOffset, outputPositions: job.positions,
+                                        configVersion: job.configVersion, writtenAtMillis: WallClock.millis(), state: state)
+                do throws(SnapshotFileError) {
+                    let file = try store.write(snapshot)
+                    metrics.snapshotDuration.record(ContinuousClock.now - started)
+                    lastWrittenMillis.store(snapshot.writtenAtMillis, ordering: .releasing)
+                    commits[KafkaTopicPartition(topic: topic, partition: job.partition)] = job.nextOffset
+                    logger.debug("snapshot written", metadata: [
+                        "snapshot.file": "\(file)", "snapshot.reason": "\(job.reason)", "kafka.partition": "\(job.partition)",
+                        "kafka.offset": "\(job.nextOffset)", "snapshot.bytes": "\(state.count)",
+                    ])
+                } catch {
+                    fail([job], DaemonError(.snapshot, "snapshot not written", partition: job.partition, underlying: error))
+                    continue
+                }
             }
-            checkpoint(job, base: state)
+            let failure = checkpoint(job, full: full)
+            if store == nil {
+                if let failure {
+                    job.done?.signal(failure: failure)
+                    continue
+                }
+                lastWrittenMillis.store(WallClock.millis(), ordering: .releasing)
+                commits[KafkaTopicPartition(topic: topic, partition: job.partition)] = job.nextOffset
+            }
             job.done?.signal()
         }
         if !commits.isEmpty { commit(commits) }
     }
 
     /// Writes the job's checkpoint to the state topic: a delta when the partition's chain can take
-    /// one, else the full state (`base`, already serialized for the file). A failure is logged and
-    /// counted, not fatal: the local snapshot is written, and the next checkpoint starts a new base.
-    private func checkpoint(_ job: Job, base: [UInt8]) {
-        guard let writer = self.state else { return }
+    /// one, else the full state (`full` when the file's serialization already made it). A failure
+    /// is logged, counted and returned, never fatal: the local snapshot (if any) is written, and
+    /// the next checkpoint starts a new base.
+    private func checkpoint(_ job: Job, full: [UInt8]?) -> DaemonError? {
+        guard let writer = self.state else { return nil }
         let started = ContinuousClock.now
-        var bytes = base
+        var bytes: [UInt8] = []
         var kind = StateCommit.Kind.base
         if !job.startsChain && writer.canExtend(partition: job.partition, configVersion: job.configVersion) {
             var book = job.book
-            bytes = []
             book.serializeDelta(into: &bytes)
             kind = .delta
+        } else if let full {
+            bytes = full
+        } else {
+            job.book.serialize(into: &bytes)
         }
         do throws(KafkaError) {
             let commit = try writer.write(bytes, kind: kind, inputTopic: topic, partition: job.partition, nextOffset: job.nextOffset,
@@ -170,12 +192,14 @@ final class SnapshotWriter: @unchecked Sendable {
                 "kafka.topic": "\(writer.topic)", "kafka.partition": "\(job.partition)", "kafka.offset": "\(job.nextOffset)",
                 "leadscore.checkpoint": "\(kind.name)", "leadscore.chain": "\(commit.chain.count)", "snapshot.bytes": "\(bytes.count)",
             ])
+            return nil
         } catch {
             writer.reset(job.partition)
             metrics.checkpointFailures.increment()
             logger.error("checkpoint not written to the state topic; the next one starts a new base", metadata: [
                 "kafka.partition": "\(job.partition)", "leadscore.error": "\(error)",
             ])
+            return DaemonError(.snapshot, "checkpoint not written to the state topic", partition: job.partition, underlying: error)
         }
     }
 

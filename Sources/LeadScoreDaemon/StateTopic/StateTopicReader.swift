@@ -5,9 +5,11 @@ import Logging
 /// chunks its commit names.
 ///
 /// The newest commit is found without reading the whole partition: windows are read backwards
-/// from the partition's end (256 records, then four times as many each step) until one holds a
-/// commit. A commit whose chain cannot be read whole (chunks deleted by retention, damaged, or of
-/// another incarnation of the topic) is passed over for the next older one.
+/// from the partition's end (8 records, then four times as many each step) until one holds a
+/// commit. The commit is normally the partition's last record, and the records before it are its
+/// chunks (up to 512 kB each), so the first window is small. A commit whose chain cannot be read whole (chunks deleted by retention, damaged, or of
+/// another incarnation of the topic) is passed over for the next older one. Among the commits of
+/// one window, the one that resumes the input furthest wins.
 struct StateTopicReader {
     /// A checkpoint read back: the commit and the bytes of each link of its chain, base first.
     struct Loaded: Sendable {
@@ -22,11 +24,13 @@ struct StateTopicReader {
     let topic: String
     let logger: Logger
     var timeout: Duration = .seconds(60)
-    var firstWindow: Int64 = 256
+    var firstWindow: Int64 = 8
 
     /// The newest complete checkpoint of `partition` of `inputTopic` below `end` (the state
-    /// partition's end), or nil when there is none.
-    func newest(inputTopic: String, partition: Int32, end: Int64) throws(KafkaError) -> Loaded? {
+    /// partition's end) that resumes the input past `after`, or nil when there is none. The
+    /// chunks are read only for such a checkpoint: when the local copy is as new, a restore pays
+    /// for reading the commit alone.
+    func newest(inputTopic: String, partition: Int32, end: Int64, after: Int64 = -1) throws(KafkaError) -> Loaded? {
         guard end > 0 else { return nil }
         let tp = KafkaTopicPartition(topic: topic, partition: partition)
         let reader = try KafkaPartitionReader(configuration: configuration, topics: [topic], defaultStart: .end,
@@ -57,7 +61,11 @@ struct StateTopicReader {
                     ])
                 }
             }
-            for (offset, commit) in commits.sorted(by: { $0.offset > $1.offset }) {
+            // The furthest input offset first, the latest written among equals: a paused instance
+            // that wrote one more commit after its successor took over left a valid but older
+            // state (the stream is deterministic), which must not win by position alone.
+            for (offset, commit) in commits.sorted(by: { ($0.commit.nextOffset, $0.offset) > ($1.commit.nextOffset, $1.offset) }) {
+                guard commit.nextOffset > after else { return nil }
                 try reader.seek([tp: .offset(commit.firstChunkOffset)])
                 let chunks = try read(reader, tp, from: commit.firstChunkOffset, below: offset, deadline: deadline)
                 if let links = assemble(commit, from: chunks) {
