@@ -64,6 +64,22 @@ extension DaemonIntegrationTests {
     }
 }
 
+extension DaemonIntegrationTests {
+    @Test("a state topic with fewer partitions than lead-events stops the start with what to do", .timeLimit(.minutes(2)))
+    func stateTopicTooSmall() async throws {
+        try await TansuBroker.withBroker { broker in
+            let harness = try await DaemonHarness.make(broker: broker, partitions: 4)
+            try await broker.createTopic("leadscore-state", partitions: 2)
+            let config = try harness.writeConfig(name: "small-state")
+            let daemon = try harness.startDaemon(config: config, name: "small-state", httpPort: try LoopbackPort.free())
+            #expect(await daemon.wait(timeout: .seconds(60)), "the daemon did not stop: \(daemon.output().suffix(2_000))")
+            #expect(daemon.terminationStatus != 0)
+            #expect(daemon.output().contains("the state topic leadscore-state has 2 partitions but lead-events has 4"),
+                    "\(daemon.output().suffix(2_000))")
+        }
+    }
+}
+
 /// The state topic's records on a real broker: chunks and commit markers written by
 /// `StateTopicWriter`, read back by `StateTopicReader`.
 @Suite("State topic (Tansu)", .serialized)

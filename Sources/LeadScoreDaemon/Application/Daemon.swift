@@ -50,6 +50,7 @@ public struct Daemon: Sendable, CustomStringConvertible {
         if settings.kafka.createTopics {
             try ensureTopics(settings.kafka, kafka: kafka, logger: logger)
         }
+        try checkStateTopic(settings.kafka.topics, kafka: kafka, logger: logger)
         var producerConfig = kafka
         if settings.kafka.transactions {
             producerConfig.transactionalID = settings.kafka.transactionalID
@@ -132,6 +133,25 @@ public struct Daemon: Sendable, CustomStringConvertible {
             logger.error("reload: configuration file rejected, keeping the running one", metadata: [
                 "leadscore.error": "\(error)", "leadscore.reload_cause": "\(cause)",
             ])
+        }
+    }
+
+    /// Checkpoints of `lead-events` partition p go to partition p of the state topic, so it needs
+    /// at least as many partitions; without them every checkpoint would fail, interval after
+    /// interval, so the start stops here with what to do. (A missing `lead-events` is left to the
+    /// consumer to report, as before.)
+    private static func checkStateTopic(_ topics: DaemonConfiguration.Topics, kafka: KafkaConfiguration, logger: Logger) throws {
+        let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        let leads: Int
+        do throws(KafkaError) { leads = try admin.partitionCount(topic: topics.leadEvents) } catch { return }
+        let state: Int
+        do throws(KafkaError) { state = try admin.partitionCount(topic: topics.state) } catch {
+            throw DaemonError(.topics, "the state topic \(topics.state) does not exist: create it with \(leads) partitions, as many as "
+                + "\(topics.leadEvents) has (or set kafka.create_topics: true)", underlying: error)
+        }
+        guard state >= leads else {
+            throw DaemonError(.topics, "the state topic \(topics.state) has \(state) partitions but \(topics.leadEvents) has \(leads): "
+                + "checkpoints of partition p go to partition p; give \(topics.state) at least \(leads) partitions")
         }
     }
 

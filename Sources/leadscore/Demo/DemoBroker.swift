@@ -19,8 +19,9 @@ struct DemoBroker: Sendable {
         var routing = "lead-routing"
         var enrichment = "lead-enrichment-requests"
         var deadLetter = "leadscore-deadletter"
+        var state = "leadscore-state"
 
-        var all: [String] { [leadEvents, repEvents, scores, routing, enrichment, deadLetter] }
+        var all: [String] { [leadEvents, repEvents, scores, routing, enrichment, deadLetter, state] }
     }
 
     init(partitions: Int, logger: Logger) throws(KafkaError) {
