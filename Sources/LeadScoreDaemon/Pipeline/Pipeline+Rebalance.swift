@@ -270,7 +270,7 @@ extension Pipeline: KafkaRebalanceHandler {
         -> [Snapshot.OutputPosition] {
         var recorded: [KafkaTopicPartition: Int64] = [:]
         for position in snapshot?.outputPositions ?? [] {
-            recorded[KafkaTopicPartition(topic: position.topic, partition: position.partition)] = position.offset
+            recorded[position.topicPartition] = position.offset
         }
         return outputPartitions.sorted().map { tp in
             Snapshot.OutputPosition(topic: tp.topic, partition: tp.partition, offset: recorded[tp] ?? 0)
@@ -283,7 +283,7 @@ extension Pipeline: KafkaRebalanceHandler {
         var starts: [KafkaTopicPartition: Int64] = [:]
         for list in positions {
             for position in list {
-                let tp = KafkaTopicPartition(topic: position.topic, partition: position.partition)
+                let tp = position.topicPartition
                 starts[tp] = min(starts[tp] ?? position.offset, position.offset)
             }
         }
@@ -298,7 +298,7 @@ extension Pipeline: KafkaRebalanceHandler {
             return "it resumes \(input) at offset \(snapshot.nextOffset), but the partition ends at \(end)"
         }
         for position in snapshot.outputPositions {
-            let tp = KafkaTopicPartition(topic: position.topic, partition: position.partition)
+            let tp = position.topicPartition
             guard let end = ends[tp] else { return "it records output partition \(tp), which does not exist" }
             if position.offset > end { return "it records output \(tp) at offset \(position.offset), but the partition ends at \(end)" }
         }

@@ -1,3 +1,5 @@
+import LeadScoreKafka
+
 /// One partition's saved state: the scoring core's serialized lead state plus the positions it
 /// corresponds to.
 ///
@@ -11,6 +13,9 @@ struct Snapshot: Equatable, Sendable {
         var topic: String
         var partition: Int32
         var offset: Int64
+
+        /// The output partition it names.
+        var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
     }
 
     /// Input topic of the partition.

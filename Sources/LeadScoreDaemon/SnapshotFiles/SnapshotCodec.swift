@@ -16,12 +16,7 @@ enum SnapshotCodec {
         header.int64(snapshot.nextOffset)
         header.string(snapshot.configVersion)
         header.int64(snapshot.writtenAtMillis)
-        header.uint32(UInt32(snapshot.outputPositions.count))
-        for position in snapshot.outputPositions {
-            header.string(position.topic)
-            header.int32(position.partition)
-            header.int64(position.offset)
-        }
+        header.positions(snapshot.outputPositions)
 
         var out = ByteWriter(capacity: magic.count + 22 + header.bytes.count + snapshot.state.count)
         out.raw(magic)
@@ -64,12 +59,7 @@ enum SnapshotCodec {
             let nextOffset = try header.int64()
             let configVersion = try header.string()
             let writtenAt = try header.int64()
-            let positionCount = Int(try header.uint32())
-            var positions: [Snapshot.OutputPosition] = []
-            positions.reserveCapacity(min(positionCount, 4096))
-            for _ in 0..<positionCount {
-                positions.append(.init(topic: try header.string(), partition: try header.int32(), offset: try header.int64()))
-            }
+            let positions = try header.positions()
             let stateLength = try reader.uint64()
             guard stateLength <= UInt64(reader.remaining) else {
                 throw SnapshotFileError(.corrupt, "state length \(stateLength) exceeds the file")
@@ -107,6 +97,16 @@ struct ByteWriter {
         let utf8 = Array(s.utf8)
         uint32(UInt32(utf8.count))
         raw(utf8)
+    }
+    /// Output positions: a count, then topic, partition and offset of each (snapshot files and
+    /// state commits share the form).
+    mutating func positions(_ list: [Snapshot.OutputPosition]) {
+        uint32(UInt32(list.count))
+        for position in list {
+            string(position.topic)
+            int32(position.partition)
+            int64(position.offset)
+        }
     }
 }
 
@@ -147,6 +147,19 @@ struct ByteReader {
         let range = try take(n)
         return ByteReader(storage, from: range.lowerBound, to: range.upperBound)
     }
+    /// Output positions as `ByteWriter.positions` writes them; a count the bytes cannot hold is
+    /// an error before anything is allocated for it.
+    mutating func positions() throws(SnapshotFileError) -> [Snapshot.OutputPosition] {
+        let count = Int(try uint32())
+        guard count <= remaining / 16 else { throw SnapshotFileError(.corrupt, "\(count) output positions in \(remaining) bytes") }
+        var list: [Snapshot.OutputPosition] = []
+        list.reserveCapacity(count)
+        for _ in 0..<count {
+            list.append(.init(topic: try string(), partition: try int32(), offset: try int64()))
+        }
+        return list
+    }
+
     mutating func string() throws(SnapshotFileError) -> String {
         let n = Int(try uint32())
         let range = try take(n)

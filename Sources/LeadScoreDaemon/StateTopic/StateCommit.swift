@@ -66,12 +66,7 @@ struct StateCommit: Equatable, Sendable {
         out.int64(nextOffset)
         out.string(configVersion)
         out.int64(writtenAtMillis)
-        out.uint32(UInt32(outputPositions.count))
-        for position in outputPositions {
-            out.string(position.topic)
-            out.int32(position.partition)
-            out.int64(position.offset)
-        }
+        out.positions(outputPositions)
         out.uint32(UInt32(chain.count))
         for link in chain {
             out.uint64(link.id)
@@ -106,11 +101,7 @@ struct StateCommit: Equatable, Sendable {
                                  configVersion: "", writtenAtMillis: 0, chain: [])
         commit.configVersion = try r.string()
         commit.writtenAtMillis = try r.int64()
-        let positions = Int(try r.uint32())
-        guard positions <= r.remaining / 16 else { throw SnapshotFileError(.corrupt, "\(positions) output positions in a short commit") }
-        for _ in 0..<positions {
-            commit.outputPositions.append(.init(topic: try r.string(), partition: try r.int32(), offset: try r.int64()))
-        }
+        commit.outputPositions = try r.positions()
         let links = Int(try r.uint32())
         guard links >= 1, links <= r.remaining / 45 else { throw SnapshotFileError(.corrupt, "a chain of \(links) links in a short commit") }
         for position in 0..<links {
