@@ -100,6 +100,14 @@ public struct RepBook: Sendable {
         if routing.sla.breachWeight > 0 { scoresStale = true }
     }
 
+    /// Takes back one breach counted by `recordBreach(repID:at:)`: a breach a replay decided again
+    /// after a restore, which the routing topic already held. Never below zero.
+    public mutating func releaseBreach(repID: String, at: Timestamp) {
+        guard let i = index[repID].map(Int.init) else { return }
+        reps[i].releaseBreach(day: floorDiv(at.millisecondsSinceEpoch, 86_400_000), shortDays: shortDays)
+        if routing.sla.breachWeight > 0 { scoresStale = true }
+    }
+
     /// Removes and returns an outside assignment of a lead (`lead_assigned`) not yet applied.
     public mutating func takeAssignment(leadID: String) -> String? {
         if assignments.isEmpty { return nil }

@@ -118,6 +118,18 @@ extension RepRecord {
         breaches[Int(floorMod(day, ringDays))] &+= 1
         if day > headDay - Int64(shortDays) { shortBreaches += 1 }
     }
+
+    /// Takes back one breach counted by `recordBreach(day:shortDays:)`: never below zero, and a
+    /// day already out of the window only leaves the total.
+    mutating func releaseBreach(day: Int64, shortDays: Int) {
+        if totalBreaches > 0 { totalBreaches -= 1 }
+        let ringDays = Int64(breaches.count)
+        guard day <= headDay, day > headDay - ringDays else { return }
+        let slot = Int(floorMod(day, ringDays))
+        guard breaches[slot] > 0 else { return }
+        breaches[slot] -= 1
+        if day > headDay - Int64(shortDays), shortBreaches > 0 { shortBreaches -= 1 }
+    }
 }
 
 func floorMod(_ a: Int64, _ b: Int64) -> Int64 {

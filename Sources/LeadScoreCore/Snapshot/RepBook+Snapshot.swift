@@ -1,7 +1,9 @@
 extension RepBook {
     /// Format version of `serialize(into:)`. Version 2 adds each rep's calendar (time zone,
-    /// weekly spans, holidays) and the CRM's account owners; version 1 is still read.
-    public static let snapshotVersion: UInt32 = 2
+    /// weekly spans, holidays) and the CRM's account owners; version 3 each rep's first-touch
+    /// breaches (ring, short-window and total counts). Versions 1 and 2 are still read (with no
+    /// breaches).
+    public static let snapshotVersion: UInt32 = 3
     /// The oldest format version `init(deserializing:config:)` reads.
     public static let oldestReadableSnapshotVersion: UInt32 = 1
 
@@ -9,10 +11,16 @@ extension RepBook {
     /// ring and calendar, outside assignments not yet taken, account owners, the holdout cursor
     /// and the clock.
     public func serialize(into out: inout [UInt8]) {
+        serialize(into: &out, version: RepBook.snapshotVersion)
+    }
+
+    /// Writes format `version` (2 or later; older formats leave out what they cannot say), so
+    /// tests can make the files older builds wrote.
+    func serialize(into out: inout [UInt8], version: UInt32) {
         var w = SnapshotBytesWriter(bytes: out)
         out = []
         w.tag("LSREPS")
-        w.u32(RepBook.snapshotVersion)
+        w.u32(version)
         w.u32(UInt32(ringDays))
         w.i64(clock.millisecondsSinceEpoch)
         w.u64(UInt64(holdoutCursor))
@@ -33,6 +41,10 @@ extension RepBook {
                 w.u32(rep.trials[k])
             }
             w.u64(rep.longSuccesses); w.u64(rep.longTrials); w.u64(rep.shortSuccesses); w.u64(rep.shortTrials)
+            if version >= 3 {
+                for count in rep.breaches { w.u32(count) }
+                w.u64(rep.shortBreaches); w.u64(rep.totalBreaches)
+            }
             if let hours = rep.hours {
                 w.string(hours.timeZone.identifier)
                 for spans in hours.week {
@@ -97,6 +109,10 @@ extension RepBook {
             }
             rep.longSuccesses = try r.u64("sums"); rep.longTrials = try r.u64("sums")
             rep.shortSuccesses = try r.u64("sums"); rep.shortTrials = try r.u64("sums")
+            if version >= 3 {
+                for k in 0..<days { rep.breaches[k] = try r.u32("breaches") }
+                rep.shortBreaches = try r.u64("breaches"); rep.totalBreaches = try r.u64("breaches")
+            }
             if version >= 2 && flags & 16 != 0 { rep.hours = try RepBook.readHours(&r) }
             guard index[rep.id] == nil else { throw SnapshotError(code: .corrupt, field: "duplicate rep id") }
             index[rep.id] = Int32(reps.count)

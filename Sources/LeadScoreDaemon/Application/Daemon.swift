@@ -70,13 +70,21 @@ public struct Daemon: Sendable, CustomStringConvertible {
             }
             logger.info("transactional outputs", metadata: ["kafka.transactional_id": "\(producerConfig.transactionalID ?? "")"])
         }
-        let reps = RepState(RepBook(config: configuration.scoring))
-        let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
-                                  instanceID: instanceID, reps: reps, maxFutureSkew: settings.stream.maxFutureSkew,
-                                  upliftMaxLeads: settings.uplift.maxLeads, logger: logger, metrics: metrics)
         // Checkpoints go to the state topic through their own producer, outside the outputs'
         // transactions, so waiting for one never waits for outputs.
-        let state = StateTopicWriter(topic: settings.kafka.topics.state, producer: try KafkaProducer(configuration: kafka, logger: logger))
+        let stateProducer = try KafkaProducer(configuration: kafka, logger: logger)
+        let state = StateTopicWriter(topic: settings.kafka.topics.state, producer: stateProducer)
+        // Rep state starts from its newest checkpoint: the feed reads the rep events and routing
+        // topics from there on, not from their beginning.
+        let restoredReps = RepCheckpoint.newest(configuration: kafka, stateTopic: settings.kafka.topics.state,
+                                                repTopic: settings.kafka.topics.repEvents, config: configuration.scoring,
+                                                upliftMaxLeads: settings.uplift.maxLeads, logger: logger)
+        let reps = RepState(restoredReps?.book ?? RepBook(config: configuration.scoring))
+        let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
+                                  instanceID: instanceID, reps: reps, maxFutureSkew: settings.stream.maxFutureSkew,
+                                  upliftMaxLeads: settings.uplift.maxLeads, restored: restoredReps,
+                                  checkpoints: StateTopicWriter(topic: settings.kafka.topics.state, producer: stateProducer),
+                                  checkpointInterval: settings.snapshots.interval, logger: logger, metrics: metrics)
         let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, publisher: publisher,
                                 repFeed: repFeed, reps: reps, state: state, logger: logger, metrics: metrics)
         logger.info("pipeline", metadata: ["leadscore.workers": "\(pipeline.workers.count)"])

@@ -141,3 +141,47 @@ struct UpliftTally: Sendable {
         if entry & Self.convertedBit != 0 { counts.converted[group - 1] += sign }
     }
 }
+
+extension UpliftTally {
+    /// Appends the tally (both generations and the counts) for a rep checkpoint: 9 bytes per lead.
+    func encode(into out: inout ByteWriter) {
+        for i in 0..<6 {
+            out.int64(Int64(counts.routed[i]))
+            out.int64(Int64(counts.converted[i]))
+        }
+        out.int64(Int64(counts.forgottenLeads))
+        for generation in [older, newer] {
+            out.uint32(UInt32(generation.count))
+            for (key, entry) in generation.sorted(by: { $0.key < $1.key }) {
+                out.uint64(key)
+                out.raw([entry])
+            }
+        }
+    }
+
+    /// Reads a tally written by `encode(into:)`, kept within `maxLeads` from then on (a smaller
+    /// limit than the writer's forgets at the next rotation).
+    init(decoding r: inout ByteReader, maxLeads: Int) throws(SnapshotFileError) {
+        self.init(maxLeads: maxLeads)
+        for i in 0..<6 {
+            counts.routed[i] = Int(try r.int64())
+            counts.converted[i] = Int(try r.int64())
+        }
+        counts.forgottenLeads = Int(try r.int64())
+        var generations: [[UInt64: Entry]] = []
+        for _ in 0..<2 {
+            let n = Int(try r.uint32())
+            guard n <= r.remaining / 9 else { throw SnapshotFileError(.corrupt, "\(n) uplift leads in \(r.remaining) bytes") }
+            var generation: [UInt64: Entry] = [:]
+            generation.reserveCapacity(n)
+            for _ in 0..<n {
+                let key = try r.uint64()
+                generation[key] = try r.bytes(1)[0]
+            }
+            generations.append(generation)
+        }
+        older = generations[0]
+        newer = generations[1]
+        counts.trackedLeads = older.count + newer.count
+    }
+}

@@ -18,7 +18,7 @@ extension Pipeline: KafkaRebalanceHandler {
         defer { joined.store(true, ordering: .releasing) }
         guard !ids.isEmpty else { return [:] }
         logger.info("partitions assigned; restoring", metadata: ["kafka.partitions": "\(ids)"])
-        assignment.withLock { $0.formUnion(ids) }
+        repFeed.setWritesCheckpoints(assignment.withLock { $0.formUnion(ids); return $0.contains(0) })
         let generations = control.assign(ids)
         restorer.withLock { $0 }?.submit(PartitionRestorer.Request(generations: generations))
         // A placeholder start: the partition stays paused until its restore says where to seek.
@@ -152,7 +152,7 @@ extension Pipeline: KafkaRebalanceHandler {
 
     func revoked(_ partitions: [KafkaTopicPartition]) {
         let ids = Set(partitions.filter { $0.topic == leadTopic }.map(\.partition))
-        assignment.withLock { $0.subtract(ids) }
+        repFeed.setWritesCheckpoints(assignment.withLock { $0.subtract(ids); return $0.contains(0) })
         control.unassign(ids)
         guard !ids.isEmpty, !workersStopped.load(ordering: .acquiring) else { return }
         logger.info("partitions revoked", metadata: ["kafka.partitions": "\(ids.sorted())"])
@@ -179,7 +179,7 @@ extension Pipeline: KafkaRebalanceHandler {
 
     func lost(_ partitions: [KafkaTopicPartition]) {
         let ids = partitions.filter { $0.topic == leadTopic }.map(\.partition)
-        assignment.withLock { $0.subtract(ids) }
+        repFeed.setWritesCheckpoints(assignment.withLock { $0.subtract(ids); return $0.contains(0) })
         control.unassign(ids)
         logger.warning("partitions lost; dropping their state", metadata: ["kafka.partitions": "\(ids)"])
         var byWorker: [Int: Set<Int32>] = [:]

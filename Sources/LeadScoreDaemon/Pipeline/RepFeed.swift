@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 /// Reads every partition of the rep events topic and of the routing topic, on its own thread,
-/// from the beginning, and applies what it reads to the rep state.
+/// from the rep state's newest checkpoint on (from the beginning when there is none), and applies
+/// what it reads to the rep state.
 ///
 /// Rep state is global: every instance reads all of it, so rep windows, availability and tiers are
 /// the same everywhere, and every instance counts the routing decisions of the others toward each
@@ -15,6 +16,11 @@ import Synchronization
 /// The feed also keeps the live uplift (`UpliftTally`): every instance's routing decisions and
 /// every `converted` outcome pass through it, on the feed's thread, which publishes the counts
 /// after each batch that changed them.
+///
+/// Checkpoints: while this instance holds input partition 0, the feed writes the rep state and
+/// the tally to the state topic every `snapshots.interval` (`RepCheckpoint`), from its own thread,
+/// holding no lock while it writes. The book it writes is the one the topics make below the
+/// feed's positions: this process's decisions not yet read back are taken out (`OwnDecisions`).
 final class RepFeed: Sendable {
     /// What the feed applies to the rep book.
     enum Item: Sendable {
@@ -24,6 +30,9 @@ final class RepFeed: Sendable {
         case routedElsewhere(repID: String, at: Timestamp)
         /// A lead of another instance breached its first-touch deadline (`at`) with this rep.
         case breachedElsewhere(repID: String, at: Timestamp)
+        /// This process's own decision or breach, read back: counted when it was made, it now
+        /// belongs to the positions a checkpoint covers.
+        case ownRead(OwnDecisions.Key)
     }
 
     private let reader: KafkaPartitionReader
@@ -45,14 +54,31 @@ final class RepFeed: Sendable {
     /// Most leads the uplift tally remembers.
     let upliftMaxLeads: Int
     private let publishedUplift = Mutex(UpliftTally.Counts())
+    /// The tally the loop starts from (a checkpoint's, or empty).
+    private let initialUplift: UpliftTally
+    /// Where each partition starts (a checkpoint's positions; absent: the beginning).
+    private let startPositions: [KafkaTopicPartition: Int64]
+    private let repTopic: String
+    /// Where rep checkpoints go (nil: none are written).
+    private let checkpoints: StateTopicWriter?
+    private let checkpointInterval: Duration
+    /// Set while this instance holds input partition 0 (the pipeline says at each rebalance).
+    private let writesCheckpoints = Atomic<Bool>(false)
 
     init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String, reps: RepState,
          maxFutureSkew: Duration = .seconds(3600), upliftMaxLeads: Int = DaemonConfiguration.UpliftSettings().maxLeads,
+         restored: RepCheckpoint? = nil, checkpoints: StateTopicWriter? = nil, checkpointInterval: Duration = .seconds(30),
          logger: Logger, metrics: DaemonMetrics) throws(KafkaError) {
         self.reps = reps
         self.upliftMaxLeads = upliftMaxLeads
+        self.repTopic = repTopic
+        self.initialUplift = restored?.uplift ?? UpliftTally(maxLeads: upliftMaxLeads)
+        let starts = Dictionary((restored?.positions ?? []).map { ($0.topicPartition, $0.offset) }) { max($0, $1) }
+        self.startPositions = starts
+        self.checkpoints = checkpoints
+        self.checkpointInterval = checkpointInterval
         self.reader = try KafkaPartitionReader(configuration: configuration, topics: [repTopic, routingTopic],
-                                               defaultStart: .beginning, logger: logger)
+                                               defaultStart: .beginning, startOffsets: starts.mapValues { .offset($0) }, logger: logger)
         self.routingTopic = routingTopic
         self.instanceBytes = Array(instanceID.utf8)
         self.maxFutureSkew = maxFutureSkew
@@ -71,16 +97,20 @@ final class RepFeed: Sendable {
     /// The uplift counts as of the last batch read.
     var uplift: UpliftTally.Counts { publishedUplift.withLock { $0 } }
 
-    /// Applies items to a rep book (in order).
-    static func apply(_ items: [Item], to book: inout RepBook) {
+    /// Applies items to a rep book and this process's decisions not yet read back (in order).
+    static func apply(_ items: [Item], to book: inout RepBook, own: inout OwnDecisions) {
         for item in items {
             switch item {
             case .event(let event): book.apply(event)
             case .routedElsewhere(let repID, let at): book.recordRouting(repID: repID, at: at)
             case .breachedElsewhere(let repID, let at): book.recordBreach(repID: repID, at: at)
+            case .ownRead(let key): own.remove(key)
             }
         }
     }
+
+    /// Whether this instance writes the rep checkpoints (it holds input partition 0).
+    func setWritesCheckpoints(_ value: Bool) { writesCheckpoints.store(value, ordering: .releasing) }
 
     /// Starts the reading thread.
     func start() {
@@ -95,7 +125,11 @@ final class RepFeed: Sendable {
     func stop() { stopRequested.store(true, ordering: .releasing) }
 
     private func loop() {
-        var uplift = UpliftTally(maxLeads: upliftMaxLeads)
+        var uplift = initialUplift
+        publishedUplift.withLock { $0 = uplift.counts }
+        var positions = startPositions
+        var checkpointed = startPositions
+        var lastCheckpoint = ContinuousClock.now
         while !stopRequested.load(ordering: .acquiring) {
             let batch: KafkaRecordBatch
             do {
@@ -108,24 +142,25 @@ final class RepFeed: Sendable {
             let notAfter = Timestamp(millisecondsSinceEpoch: WallClock.millis() + maxFutureSkew.milliseconds)
             let upliftBefore = uplift.counts
             for i in 0..<batch.count {
+                positions[KafkaTopicPartition(topic: batch.topic(at: i), partition: batch.partition(at: i))] = batch.offset(at: i) + 1
                 if batch.topic(at: i) == routingTopic {
-                    // Load: this instance counted its own decisions (most of the topic) as it made them,
-                    // so of those only the head (lead, bucket, holdout) is read, for the uplift.
-                    // An erasure's tombstone (no value, the erased lead in a header): the tally forgets the lead.
+                    // Load: this instance counted its own decisions as it made them; reading one back
+                    // only moves it into what a checkpoint covers. An erasure's tombstone (no value, the erased lead in a header): the tally forgets the lead.
                     if batch.withValue(at: i, { $0 == nil }),
                        let erased = batch.withHeader(at: i, named: erasedLeadHeader, { $0.map { String(decoding: $0, as: UTF8.self) } }) {
                         uplift.forget(leadID: erased)
                         continue
                     }
                     let own = batch.withHeader(at: i, named: instanceHeader) { $0.map { $0.elementsEqual(instanceBytes) } ?? false }
-                    guard let routed = batch.withValue(at: i, { $0.flatMap { RoutedRecord.parse($0, repAndTime: !own) } }) else { continue }
+                    guard let routed = batch.withValue(at: i, { $0.flatMap { RoutedRecord.parse($0) } }) else { continue }
                     if routed.kind == .breached {
-                        // Own breaches were counted when they were decided.
-                        if !own, let repID = routed.repID, let at = routed.occurredAt { decoded.append(.breachedElsewhere(repID: repID, at: at)) }
+                        if let repID = routed.repID, let at = routed.occurredAt {
+                            decoded.append(own ? .ownRead(OwnDecisions.Key(.breach, repID: repID, at: at)) : .breachedElsewhere(repID: repID, at: at))
+                        }
                         continue
                     }
                     uplift.recordRouting(leadID: routed.leadID, bucket: routed.bucket, holdout: routed.holdout)
-                    if !own, let item = Self.routedElsewhere(routed) { decoded.append(item) }
+                    if let item = own ? Self.ownRouted(routed) : Self.routedElsewhere(routed) { decoded.append(item) }
                     continue
                 }
                 guard let item = repItem(batch.message(at: i), notAfter: notAfter) else { continue }
@@ -134,7 +169,7 @@ final class RepFeed: Sendable {
                 }
                 decoded.append(item)
             }
-            if !decoded.isEmpty { reps.withBook { Self.apply(decoded, to: &$0) } }
+            if !decoded.isEmpty { reps.withBookAndOwn { Self.apply(decoded, to: &$0, own: &$1) } }
             if uplift.counts != upliftBefore {
                 let counts = uplift.counts
                 publishedUplift.withLock { $0 = counts }
@@ -143,6 +178,11 @@ final class RepFeed: Sendable {
                 caughtUpOnce.store(true, ordering: .releasing)
                 caughtUpSignal.signal()
                 logger.info("rep events caught up")
+            }
+            if isCaughtUp, let checkpoints, writesCheckpoints.load(ordering: .acquiring), positions != checkpointed,
+               ContinuousClock.now - lastCheckpoint >= checkpointInterval {
+                lastCheckpoint = ContinuousClock.now
+                if writeCheckpoint(checkpoints, positions: positions, uplift: uplift) { checkpointed = positions }
             }
         }
         do throws(KafkaError) { try reader.close() } catch {
@@ -194,6 +234,37 @@ final class RepFeed: Sendable {
             ])
             return nil
         }
+    }
+
+    /// Writes the rep state as the topics make it below `positions` (called between batches, so
+    /// the book reflects exactly what was read). True once the broker has the whole checkpoint.
+    private func writeCheckpoint(_ writer: StateTopicWriter, positions: [KafkaTopicPartition: Int64], uplift: UpliftTally) -> Bool {
+        let started = ContinuousClock.now
+        let list = positions.sorted { $0.key < $1.key }.map {
+            Snapshot.OutputPosition(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+        }
+        let checkpoint = RepCheckpoint(book: reps.checkpointBook(), uplift: uplift, positions: list)
+        let bytes = checkpoint.encode()
+        do throws(KafkaError) {
+            try writer.write(bytes, kind: .base, inputTopic: repTopic, partition: StateTopic.repPartition,
+                             nextOffset: checkpoint.coveredRecords, positions: list, configVersion: "", writtenAtMillis: WallClock.millis())
+        } catch {
+            metrics.checkpointFailures.increment()
+            logger.warning("rep state checkpoint failed; the next one is tried at the next interval", metadata: ["kafka.error": "\(error)"])
+            return false
+        }
+        metrics.checkpointDuration[Self.checkpointKind].record(ContinuousClock.now - started)
+        metrics.checkpointBytes[Self.checkpointKind].increment(by: Int64(bytes.count))
+        return true
+    }
+
+    /// The `kind` label of rep checkpoints in the checkpoint metrics.
+    static let checkpointKind = "reps"
+
+    /// This process's own decision read back: the load it counted when it made it.
+    static func ownRouted(_ routed: RoutedRecord) -> Item? {
+        guard let repID = routed.repID, repID != "self_serve", !routed.sticky, let at = routed.occurredAt else { return nil }
+        return .ownRead(OwnDecisions.Key(.load, repID: repID, at: at))
     }
 
     /// A routing decision made by another instance (own decisions are counted when made): a

@@ -26,13 +26,13 @@ struct StateTopicReader {
     var timeout: Duration = .seconds(60)
     var firstWindow: Int64 = 8
 
-    /// The newest complete checkpoint of `partition` of `inputTopic` below `end` (the state
-    /// partition's end) that resumes the input past `after`, or nil when there is none. The
+    /// The newest complete checkpoint of `partition` of `inputTopic` (`StateTopic.repPartition`:
+    /// the rep state) below `end` (the state partition's end) that resumes the input past `after`, or nil when there is none. The
     /// chunks are read only for such a checkpoint: when the local copy is as new, a restore pays
     /// for reading the commit alone.
     func newest(inputTopic: String, partition: Int32, end: Int64, after: Int64 = -1) throws(KafkaError) -> Loaded? {
         guard end > 0 else { return nil }
-        let tp = KafkaTopicPartition(topic: topic, partition: partition)
+        let tp = KafkaTopicPartition(topic: topic, partition: StateTopic.statePartition(of: partition))
         let reader = try KafkaPartitionReader(configuration: configuration, topics: [topic], defaultStart: .end,
                                               startOffsets: [tp: .offset(max(0, end - firstWindow))], logger: logger)
         defer {

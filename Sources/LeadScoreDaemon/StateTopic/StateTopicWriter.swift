@@ -13,18 +13,30 @@ enum StateTopic {
     static let commit = "commit"
     /// Largest chunk: well under the 1 MB a broker accepts by default (`message.max.bytes`).
     static let chunkBytes = 512 * 1024
-    /// The record key: the input partition (every record of partition p goes to state partition p).
-    static func key(topic: String, partition: Int32) -> [UInt8] { Array("\(topic)/\(partition)".utf8) }
+    /// The `partition` of the rep state's checkpoints (`RepCheckpoint`), whose `topic` is the rep
+    /// events topic: they cover every partition of it and of the routing topic.
+    static let repPartition: Int32 = -1
+    /// The state partition rep checkpoints go to.
+    static let repStatePartition: Int32 = 0
+    /// The record key: the input partition (every record of partition p goes to state partition
+    /// p), `topic/*` for the rep state.
+    static func key(topic: String, partition: Int32) -> [UInt8] {
+        Array("\(topic)/\(partition == repPartition ? "*" : String(partition))".utf8)
+    }
+    /// The state partition a checkpoint of `partition` goes to.
+    static func statePartition(of partition: Int32) -> Int32 { partition == repPartition ? repStatePartition : partition }
 }
 
 /// Writes checkpoints of lead partitions to the state topic: the checkpoint's chunks, and once
 /// the broker has acknowledged every one of them, the commit marker that names them.
 ///
-/// Owns its producer (idempotent, outside any transaction of the outputs), so waiting for a
-/// checkpoint never waits for outputs.
+/// Uses its own producer (idempotent, outside any transaction of the outputs), so waiting for a
+/// checkpoint never waits for outputs. Two writers share it: the snapshot writer's (lead
+/// partitions) and the rep feed's (rep state), each used by its one thread.
 final class StateTopicWriter: @unchecked Sendable {
     // @unchecked Sendable: created on the start-up thread, then used by one thread only, the
-    // snapshot writer's (`chains` and `nextID` have no other user).
+    // snapshot writer's or the rep feed's (`chains` and `nextID` have no other user; the
+    // producer is thread-safe).
     let topic: String
     private let producer: KafkaProducer
     private let timeout: Duration
@@ -69,6 +81,7 @@ final class StateTopicWriter: @unchecked Sendable {
         nextID &+= 1
         let id = nextID
         let key = StateTopic.key(topic: inputTopic, partition: partition)
+        let statePartition = StateTopic.statePartition(of: partition)
         var records: [(value: [UInt8], headers: [KafkaHeader])] = []
         var start = 0
         repeat {
@@ -80,14 +93,14 @@ final class StateTopicWriter: @unchecked Sendable {
             ]))
             start = end
         } while start < state.count
-        let offsets = try produce(records, key: key, partition: partition)
+        let offsets = try produce(records, key: key, partition: statePartition)
         chain.append(StateCommit.Link(id: id, kind: kind, firstOffset: offsets.first ?? 0, lastOffset: offsets.last ?? 0,
                                       chunks: UInt32(records.count), bytes: UInt64(state.count),
                                       checksum: state.withUnsafeBytes { Checksum64.hash($0) }))
         let commit = StateCommit(topic: inputTopic, partition: partition, nextOffset: nextOffset, outputPositions: positions,
                                  configVersion: configVersion, writtenAtMillis: writtenAtMillis, chain: chain)
         _ = try produce([(commit.encode(), [KafkaHeader(name: StateTopic.kindHeader, string: StateTopic.commit)])],
-                        key: key, partition: partition)
+                        key: key, partition: statePartition)
         chains[partition] = commit
         return commit
     }

@@ -102,11 +102,14 @@ extension PartitionWorkerCore {
                 counts.suppressed += 1
                 // The decision already written is the one downstream acted on: keep its rep even
                 // if the replay, seeing other rep load, chose another.
+                // The written record was counted on its rep when the rep feed read it (or when this
+                // process made it); the replay's own count of the decision is taken back.
+                if case .leadSLABreached(let breached) = output {
+                    environment.reps.releaseReplayed(.breach, repID: breached.repID, at: breached.slaDueAt)
+                }
                 if case .leadRouted(let routed) = output {
-                    // The written record was counted on its rep when the rep feed read it (or when
-                    // this process made it); the replay's own count of the decision is taken back.
                     if !routed.sticky, let rep = routed.repID, rep != "self_serve" {
-                        environment.reps.withBook { $0.releaseLoad(repID: rep, at: routed.occurredAt) }
+                        environment.reps.releaseReplayed(.load, repID: rep, at: routed.occurredAt)
                     }
                     if let written = writtenRep, written != routed.repID {
                         p.book.adoptOwner(leadID: routed.leadID, repID: written)
