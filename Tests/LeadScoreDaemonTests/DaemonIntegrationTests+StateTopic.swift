@@ -153,8 +153,9 @@ struct StateTopicTests {
             restored.serialize(into: &bytes)
             #expect(bytes == expected.last, "the chain restores the book as it was at the newest commit")
 
-            // A local copy as new as the newest commit: nothing to read.
-            #expect(try reader.newest(inputTopic: "lead-events", partition: 1, end: end, after: 2_600) == nil)
+            // A local copy as new as the newest commit: the commit alone, no chunks read.
+            let commitOnly = try #require(try reader.newest(inputTopic: "lead-events", partition: 1, end: end, after: 2_600))
+            #expect(commitOnly.links.isEmpty && commitOnly.commit.nextOffset == 2_600)
             #expect(try reader.newest(inputTopic: "lead-events", partition: 1, end: end, after: 2_599)?.commit.nextOffset == 2_600)
             // Nothing for the other partition; nothing for another input topic.
             #expect(try reader.newest(inputTopic: "lead-events", partition: 0, end: 0) == nil)
@@ -179,5 +180,184 @@ struct StateTopicTests {
         var flipped = bytes
         flipped[30] ^= 0x40
         #expect(throws: SnapshotFileError.self) { try StateCommit.decode(flipped) }
+    }
+}
+
+extension DaemonIntegrationTests {
+    @Test("two instances with no snapshot directory: partitions move both ways under load and the owner is SIGKILLed mid-hand-over; outputs exactly once",
+          .timeLimit(.minutes(8)))
+    func handOverBothWaysWithoutDisks() async throws {
+        try await TansuBroker.withBroker { broker in
+            let harness = try await DaemonHarness.make(broker: broker, partitions: 4)
+            let config = try harness.writeConfig(name: "diskless", snapshotInterval: "1s", snapshotDirectory: "none")
+            let events = DaemonHarness.leadEvents(count: 60_000, leads: 6_000, seed: 23)
+            let producer = try harness.producer()
+            try DaemonHarness.produceRepEvents([DaemonHarness.soloRoster], with: producer)
+            let portA = try LoopbackPort.free()
+            let portB = try LoopbackPort.free()
+            // The input streams in throughout (about 2k events/s) while partitions move.
+            let feeding = Task.detached {
+                for start in stride(from: 0, to: events.count, by: 2_000) {
+                    try DaemonHarness.produce(events[start..<min(events.count, start + 2_000)], with: producer)
+                    try await Task.sleep(for: .seconds(1))
+                }
+            }
+            func owned(_ port: Int) async -> Set<Int32> { Set(await DaemonHarness.progress(port: port)?.keys.map { $0 } ?? []) }
+
+            // A alone, then B joins: some partitions move A -> B.
+            var a = try harness.startDaemon(config: config, name: "diskless-a1", httpPort: portA)
+            try await DaemonHarness.waitUntil(seconds: 60, a) { await owned(portA).count == 4 }
+            let b = try harness.startDaemon(config: config, name: "diskless-b", httpPort: portB)
+            try await DaemonHarness.waitUntil(seconds: 60, b) {
+                let (pa, pb) = (await owned(portA), await owned(portB))
+                return !pa.isEmpty && !pb.isEmpty && pa.count + pb.count == 4
+            }
+            // A leaves: everything moves to B. A comes back: some partitions move B -> A.
+            a.kill(SIGTERM)
+            #expect(await a.wait(timeout: .seconds(15)), "SIGTERM did not stop A")
+            try await DaemonHarness.waitUntil(seconds: 60, b) { await owned(portB).count == 4 }
+            a = try harness.startDaemon(config: config, name: "diskless-a2", httpPort: portA)
+            try await DaemonHarness.waitUntil(seconds: 60, a) { !(await owned(portA)).isEmpty }
+            // B, the owner of the rest, dies while A may still be taking over; A takes it all from Kafka.
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...1_500)))
+            b.kill(SIGKILL)
+            #expect(await b.wait(timeout: .seconds(10)))
+            try await feeding.value
+            try await DaemonHarness.waitCaughtUp(port: portA, ends: try harness.inputEnds(), seconds: 180, a)
+            a.kill(SIGTERM)
+            #expect(await a.wait(timeout: .seconds(15)), "SIGTERM did not stop A")
+            #expect(a.terminationStatus == 0, "A: \(a.output().suffix(2_000))")
+
+            #expect(!FileManager.default.fileExists(atPath: harness.directory.appendingPathComponent("none").path))
+            let restores = (a.output() + b.output()).split(separator: "\n").filter { $0.contains("partition restored") }
+            #expect(restores.contains { $0.contains("leadscore.restore_source=kafka") }, "no partition came from the state topic")
+            let (problems, records) = try harness.verifyExactlyOnce(expected: try harness.expectedOutputs(
+                repEvents: [try EventDecoder().decode(DaemonHarness.soloRoster)]))
+            #expect(records > 5_000)
+            #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(10).joined(separator: "\n"))")
+        }
+    }
+}
+
+extension StateTopicTests {
+    /// What a compacting broker keeps of `records`: the newest record of each key, in log order,
+    /// minus the keys whose newest record is a tombstone.
+    static func compacted(_ records: ArraySlice<KafkaMessage>) -> [KafkaMessage] {
+        var newest: [[UInt8]: Int64] = [:]
+        for record in records { newest[record.key ?? []] = record.offset }
+        return records.filter { newest[$0.key ?? []] == $0.offset && $0.value != nil }
+    }
+
+    @Test("under compaction, at every crash point, a partition's newest complete chain survives: a successor's base retires its predecessor's chain, and a paused predecessor's late delta never hides it")
+    func compactionKeepsTheNewestChain() async throws {
+        try await TansuBroker.withBroker { broker in
+            try await broker.createTopic("state", partitions: 1)
+            let configuration = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "state-compaction")
+            let producer = try KafkaProducer(configuration: configuration, logger: DaemonHarness.logger)
+            let first = StateTopicWriter(topic: "state", producer: producer)
+            var book = LeadBook(config: ScoringConfig())
+            var reps = RepBook(config: ScoringConfig())
+            var stream = SyntheticStream(.init(events: 20_000, leads: 2_500, reps: 3, seed: 31))
+            let decoder = EventDecoder()
+            var line: [UInt8] = []
+            var outputs: [OutputEvent] = []
+            var fed = 0
+            func feed(_ n: Int) {
+                let target = fed + n
+                while fed < target, stream.next(into: &line) {
+                    defer { line.removeAll(keepingCapacity: true) }
+                    guard let event = try? decoder.decode(Array(line.dropLast())), !event.isRepEvent else { continue }
+                    outputs.removeAll(keepingCapacity: true)
+                    book.apply(event, reps: &reps, into: &outputs)
+                    fed += 1
+                }
+            }
+            // Every commit's expected full state, by its input offset.
+            var expected: [Int64: [UInt8]] = [:]
+            func checkpoint(_ writer: StateTopicWriter, _ kind: StateCommit.Kind) throws -> StateCommit {
+                var copy = book
+                var bytes: [UInt8] = []
+                if kind == .base { copy.serialize(into: &bytes) } else { copy.serializeDelta(into: &bytes) }
+                book.markCheckpointed()
+                var full: [UInt8] = []
+                book.serialize(into: &full)
+                expected[Int64(fed)] = full
+                return try writer.write(bytes, kind: kind, inputTopic: "lead-events", partition: 0, nextOffset: Int64(fed),
+                                        positions: [], configVersion: "v1", writtenAtMillis: 1)
+            }
+            // Rep checkpoints share state partition 0 under their own keys.
+            let repWriter = StateTopicWriter(topic: "state", producer: producer)
+            func repCheckpoint() throws {
+                let payload = RepCheckpoint(book: reps, uplift: UpliftTally(maxLeads: 10), positions: []).encode()
+                try repWriter.write(payload, kind: .base, inputTopic: "rep-events", partition: StateTopic.repPartition,
+                                    nextOffset: Int64(fed), positions: [], configVersion: "", writtenAtMillis: 1)
+            }
+
+            // The first instance: a base, deltas, a new base, more deltas.
+            feed(3_000); _ = try checkpoint(first, .base); try repCheckpoint()
+            feed(200); _ = try checkpoint(first, .delta)
+            feed(200); _ = try checkpoint(first, .delta); try repCheckpoint()
+            feed(6_000); _ = try checkpoint(first, .base)
+            feed(200); let handedOver = try checkpoint(first, .delta)
+            // A successor restores from that commit and writes its own base; the first instance,
+            // paused, then writes one more delta on its old chain.
+            let successor = StateTopicWriter(topic: "state", producer: producer)
+            successor.adopt(handedOver)
+            feed(100); _ = try checkpoint(successor, .base); try repCheckpoint()
+            let stateAtSuccessor = book
+            feed(100)
+            var late = book
+            var lateBytes: [UInt8] = []
+            late.serializeDelta(into: &lateBytes)
+            let lateCommit = try first.write(lateBytes, kind: .delta, inputTopic: "lead-events", partition: 0, nextOffset: Int64(fed),
+                                             positions: [], configVersion: "v1", writtenAtMillis: 1)
+            book = stateAtSuccessor
+            feed(100); _ = try checkpoint(successor, .delta)
+
+            let reader = try KafkaPartitionReader(configuration: configuration, topics: ["state"], logger: DaemonHarness.logger)
+            var records: [KafkaMessage] = []
+            while !reader.isAtEnd || records.isEmpty {
+                records += try reader.poll(maxMessages: 1_000, timeout: .milliseconds(200))
+            }
+            try reader.close()
+            records.sort { $0.offset < $1.offset }
+
+            func isRepCommit(_ record: KafkaMessage) -> Bool {
+                StateTopicReader.kind(of: record) == StateTopic.commit && (try? StateCommit.decode(record.value ?? []))?.topic == "rep-events"
+            }
+            var sawCommit = false, sawRepCommit = false
+            for cut in 1...records.count {
+                let prefix = records[0..<cut]
+                sawCommit = sawCommit || (StateTopicReader.kind(of: prefix.last!) == StateTopic.commit && !isRepCommit(prefix.last!))
+                sawRepCommit = sawRepCommit || isRepCommit(prefix.last!)
+                let kept = Self.compacted(prefix)
+                let commits = kept.filter { StateTopicReader.kind(of: $0) == StateTopic.commit }
+                    .compactMap { try? StateCommit.decode($0.value ?? []) }
+                    .filter { $0.topic == "lead-events" }
+                    .sorted { $0.nextOffset > $1.nextOffset }
+                let usable = commits.lazy.compactMap { commit in StateTopicReader.assemble(commit, from: kept).map { (commit, $0) } }.first
+                let repUsable = kept.filter(isRepCommit).compactMap { try? StateCommit.decode($0.value ?? []) }
+                    .contains { StateTopicReader.assemble($0, from: kept) != nil }
+                #expect(!sawRepCommit || repUsable, "the rep checkpoint did not survive compaction at \(cut)")
+                guard sawCommit else { continue }
+                let (commit, links) = try #require(usable, "no usable checkpoint after compaction of the first \(cut) records")
+                let restored = try LeadBook(deserializing: links[0], deltas: Array(links.dropFirst()), config: ScoringConfig())
+                var bytes: [UInt8] = []
+                restored.serialize(into: &bytes)
+                #expect(commit.nextOffset != lateCommit.nextOffset || commit.chain.last?.id != lateCommit.chain.last?.id,
+                        "the paused instance's delta on a retired chain was used at \(cut)")
+                #expect(bytes == expected[commit.nextOffset], "the chain at \(commit.nextOffset) does not restore its state (cut \(cut))")
+            }
+            // Compaction leaves about the newest chains (the successor's base and delta, the newest
+            // rep checkpoint, the late delta nobody retires) and one commit per writer.
+            let kept = Self.compacted(records[...])
+            let chunks = kept.filter { StateTopicReader.kind(of: $0) == StateTopic.chunk }.count
+            let leadCommits: [StateCommit] = kept.compactMap { try? StateCommit.decode($0.value ?? []) }.filter { $0.topic == "lead-events" }
+            let newest = try #require(leadCommits.max { $0.nextOffset < $1.nextOffset })
+            let newestChunks = newest.chain.reduce(0) { $0 + Int($1.chunks) }
+            #expect(chunks <= newestChunks + 4, "\(chunks) chunks kept of \(records.count) records; the newest chain has \(newestChunks)")
+            #expect(records.count > kept.count * 2, "compaction removed little: \(kept.count) of \(records.count)")
+            producer.close()
+        }
     }
 }

@@ -136,16 +136,6 @@ struct RoutedRecordTests {
                                        occurredAt: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000)))
     }
 
-    @Test("reading the head only stops before the candidates and still has lead, bucket and holdout")
-    func headOnly() throws {
-        let bytes = rendered(leadID: "L-9", repID: "R-1", bucket: .b, holdout: true)
-        let head = try #require(bytes.withUnsafeBytes { RoutedRecord.parse($0, repAndTime: false) })
-        #expect(head.leadID == "L-9")
-        #expect(head.bucket == .b)
-        #expect(head.holdout)
-        #expect(head.occurredAt == nil, "occurred_at comes after the candidates: not read")
-    }
-
     @Test("refuses what is not a routing record", arguments: [
         "", "{}", "[1]", #"{"lead_id":"L-1"}"#, #"{"lead_id":"L-1","bucket":"Z"}"#, #"{"lead_id":"L-1","bucket":"A""#,
         #"{"type":"lead_rescored","lead_id":"L-1","bucket":"A"}"#, #"{"lead_id":"L-1","bucket":"A","x":[{"#,

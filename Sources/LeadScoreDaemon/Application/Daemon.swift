@@ -80,10 +80,12 @@ public struct Daemon: Sendable, CustomStringConvertible {
                                                 repTopic: settings.kafka.topics.repEvents, config: configuration.scoring,
                                                 upliftMaxLeads: settings.uplift.maxLeads, logger: logger)
         let reps = RepState(restoredReps?.book ?? RepBook(config: configuration.scoring))
+        let repCheckpoints = StateTopicWriter(topic: settings.kafka.topics.state, producer: stateProducer)
+        if let commit = restoredReps?.commit { repCheckpoints.adopt(commit) }
         let repFeed = try RepFeed(configuration: kafka, repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
                                   instanceID: instanceID, reps: reps, maxFutureSkew: settings.stream.maxFutureSkew,
                                   upliftMaxLeads: settings.uplift.maxLeads, restored: restoredReps,
-                                  checkpoints: StateTopicWriter(topic: settings.kafka.topics.state, producer: stateProducer),
+                                  checkpoints: repCheckpoints,
                                   checkpointInterval: settings.snapshots.interval, logger: logger, metrics: metrics)
         let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, publisher: publisher,
                                 repFeed: repFeed, reps: reps, state: state, logger: logger, metrics: metrics)
@@ -165,9 +167,11 @@ public struct Daemon: Sendable, CustomStringConvertible {
 
     private static func ensureTopics(_ settings: DaemonConfiguration.KafkaSettings, kafka: KafkaConfiguration, logger: Logger) throws {
         let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        // The state topic is compacted where the broker compacts: its keys and tombstones are made
+        // so that compaction keeps each partition's newest chain (see `StateTopic.chunkKey`).
         let specs = settings.topics.all.map {
             KafkaTopicSpecification(name: $0, partitions: settings.partitions, replicationFactor: settings.replicationFactor,
-                                    configs: ["retention.ms": "-1"])
+                                    configs: $0 == settings.topics.state ? ["retention.ms": "-1", "cleanup.policy": "compact"] : ["retention.ms": "-1"])
         }
         do {
             try admin.createTopics(specs, ignoreExisting: true)

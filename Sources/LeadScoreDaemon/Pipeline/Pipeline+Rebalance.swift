@@ -90,7 +90,7 @@ extension Pipeline: KafkaRebalanceHandler {
             throw DaemonError(.kafka, "cannot read where the input and output partitions end", underlying: error)
         }
 
-        var restored: [Int32: (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int)] = [:]
+        var restored: [Int32: (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int, chain: StateCommit?)] = [:]
         // The state topic's ends, read apart: without them (a topic not created, an unreachable
         // partition) the partitions restore from the local copy or the input, as before it existed.
         var stateEnds: [KafkaTopicPartition: Int64] = [:]
@@ -129,7 +129,7 @@ extension Pipeline: KafkaRebalanceHandler {
 
         var out: [PartitionRestorer.Restored] = []
         for id in ids {
-            guard let (book, snapshot, source, bytes) = restored[id] else { continue }
+            guard let (book, snapshot, source, bytes, chain) = restored[id] else { continue }
             metrics.restoresBySource[source.rawValue].increment()
             metrics.restoreBytes[source.rawValue].increment(by: Int64(bytes))
             let f = found[id] ?? RecoveryScan.Found()
@@ -137,7 +137,7 @@ extension Pipeline: KafkaRebalanceHandler {
             let target = ends[input] ?? snapshot?.nextOffset ?? 0
             out.append(PartitionRestorer.Restored(
                 partition: RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target,
-                                             scanPositions: positions[id] ?? []),
+                                             scanPositions: positions[id] ?? [], stateChain: chain),
                 start: snapshot.map { .offset($0.nextOffset) } ?? .beginning))
             logger.info("partition restored", metadata: [
                 "kafka.partition": "\(id)", "kafka.offset": "\(snapshot?.nextOffset ?? 0)", "kafka.end": "\(target)",
@@ -201,10 +201,11 @@ extension Pipeline: KafkaRebalanceHandler {
     /// checkpoint, whichever resumes the input later (the local copy when they tie: no chain to
     /// read over the network), or an empty book. A checkpoint that points past the partitions'
     /// ends is from another broker or an earlier incarnation of the topics and is not used (local
-    /// files are set aside).
+    /// files are set aside). `chain`: the state topic's newest commit, used or not, whose chain
+    /// this instance's first base supersedes.
     private func restoreNewest(partition id: Int32, scoring: ScoringConfig, ends: [KafkaTopicPartition: Int64],
                                stateEnds: [KafkaTopicPartition: Int64])
-        -> (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int) {
+        -> (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int, chain: StateCommit?) {
         var local: (book: LeadBook, snapshot: Snapshot)?
         if let store, let newest = store.loadNewest(topic: leadTopic, partition: id, { $0 }),
            let reason = Self.staleness(of: newest.snapshot, ends: ends) {
@@ -218,19 +219,22 @@ extension Pipeline: KafkaRebalanceHandler {
         }) {
             local = (loaded.value, loaded.snapshot)
         }
-        if let end = stateEnds[KafkaTopicPartition(topic: configuration.kafka.topics.state, partition: id)],
-           let remote = restoreFromStateTopic(partition: id, scoring: scoring, ends: ends, stateEnd: end, after: local?.snapshot.nextOffset ?? -1) {
-            return (remote.book, remote.snapshot, .kafka, remote.bytes)
+        var chain: StateCommit?
+        if let end = stateEnds[KafkaTopicPartition(topic: configuration.kafka.topics.state, partition: id)] {
+            let remote = restoreFromStateTopic(partition: id, scoring: scoring, ends: ends, stateEnd: end, after: local?.snapshot.nextOffset ?? -1)
+            chain = remote.newest
+            if let state = remote.state { return (state.book, state.snapshot, .kafka, state.bytes, chain) }
         }
-        if let local { return (local.book, local.snapshot, .cache, local.snapshot.state.count) }
-        return (LeadBook(config: scoring), nil, .rebuild, 0)
+        if let local { return (local.book, local.snapshot, .cache, local.snapshot.state.count, chain) }
+        return (LeadBook(config: scoring), nil, .rebuild, 0, chain)
     }
 
     /// The state topic's newest complete checkpoint of a partition, when it resumes the input
     /// past `after` and fits the topics as they are now; nil otherwise (logged when unusable).
-    private func restoreFromStateTopic(partition id: Int32, scoring: ScoringConfig, ends: [KafkaTopicPartition: Int64],
-                                       stateEnd end: Int64, after: Int64) -> (book: LeadBook, snapshot: Snapshot, bytes: Int)? {
-        guard end > 0 else { return nil }
+    /// `newest` is the newest commit found, whether its state was read or not.
+    private func restoreFromStateTopic(partition id: Int32, scoring: ScoringConfig, ends: [KafkaTopicPartition: Int64], stateEnd end: Int64,
+                                       after: Int64) -> (state: (book: LeadBook, snapshot: Snapshot, bytes: Int)?, newest: StateCommit?) {
+        guard end > 0 else { return (nil, nil) }
         let reader = StateTopicReader(configuration: kafka, topic: configuration.kafka.topics.state, logger: logger)
         let loaded: StateTopicReader.Loaded?
         do throws(KafkaError) {
@@ -239,24 +243,25 @@ extension Pipeline: KafkaRebalanceHandler {
             logger.warning("state topic not readable; restoring from the local snapshot or the input", metadata: [
                 "kafka.partition": "\(id)", "leadscore.error": "\(error)",
             ])
-            return nil
+            return (nil, nil)
         }
-        guard let loaded, loaded.commit.nextOffset > after else { return nil }
+        guard let loaded else { return (nil, nil) }
+        guard loaded.commit.nextOffset > after, !loaded.links.isEmpty else { return (nil, loaded.commit) }
         let commit = loaded.commit
         let snapshot = Snapshot(topic: leadTopic, partition: id, nextOffset: commit.nextOffset, outputPositions: commit.outputPositions,
                                 configVersion: commit.configVersion, writtenAtMillis: commit.writtenAtMillis, state: [])
         if let reason = Self.staleness(of: snapshot, ends: ends) {
             logger.warning("state topic checkpoint not used: \(reason)", metadata: ["kafka.partition": "\(id)"])
-            return nil
+            return (nil, nil)
         }
         do {
             let book = try LeadBook(deserializing: loaded.links[0], deltas: Array(loaded.links.dropFirst()), config: scoring)
-            return (book, snapshot, loaded.bytes)
+            return ((book, snapshot, loaded.bytes), commit)
         } catch {
             logger.warning("state topic checkpoint not usable; restoring from the local snapshot or the input", metadata: [
                 "kafka.partition": "\(id)", "kafka.offset": "\(loaded.offset)", "leadscore.error": "\(error)",
             ])
-            return nil
+            return (nil, commit)
         }
     }
 

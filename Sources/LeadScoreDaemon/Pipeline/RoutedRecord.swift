@@ -27,13 +27,11 @@ struct RoutedRecord: Sendable, Equatable {
 
     /// Reads a record; nil when it is not a `lead_routed` or `lead_sla_breached` object with a lead
     /// id and a bucket (escalations and erasure tombstones carry nothing for rep state).
-    /// Without `repAndTime`, reading stops once lead, bucket and holdout are known (they come
-    /// before the candidates in the daemon's own records), and `repID`/`occurredAt` may be nil.
-    static func parse(_ bytes: UnsafeRawBufferPointer, repAndTime: Bool = true) -> RoutedRecord? {
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> RoutedRecord? {
         guard let base = bytes.bindMemory(to: UInt8.self).baseAddress else { return nil }
         var s = JSONScanner(base: base, count: bytes.count, maxDepth: 64)
         var leadID: String?, repID: String?, bucket: Bucket?, holdout = false, occurredAt: Timestamp?, kind: Kind? = .routed
-        var sawHoldout = false, sticky = false
+        var sticky = false
         do throws(EventDecodingError) {
             guard try !s.beginObject() else { return nil }
             repeat {
@@ -51,7 +49,6 @@ struct RoutedRecord: Sendable, Equatable {
                     bucket = value.kind == .string ? bucketNames.first { name in s.withBytes(value) { $0.elementsEqual(name.bytes) } }?.bucket : nil
                 case .holdout:
                     holdout = value.kind == .bool && value.flag
-                    sawHoldout = true
                 case .sticky:
                     sticky = value.kind == .bool && value.flag
                 case .occurredAt:
@@ -61,7 +58,6 @@ struct RoutedRecord: Sendable, Equatable {
                 case .other:
                     break
                 }
-                if !repAndTime && sawHoldout && leadID != nil && bucket != nil { break }
             } while try s.nextMember()
         } catch {
             return nil

@@ -33,6 +33,9 @@ final class SnapshotWriter: @unchecked Sendable {
         /// assignment or a reload): its checkpoint in the state topic must be a base. Otherwise
         /// `book`'s changes since the partition's previous job are what a delta holds.
         var startsChain = true
+        /// The state topic's chain found when the partition was restored (first job only): the
+        /// writer tombstones it once this instance's base is committed.
+        var adopt: StateCommit?
         /// Signalled once written (or failed); nil when nobody waits.
         var done: WorkDone?
     }
@@ -171,6 +174,7 @@ final class SnapshotWriter: @unchecked Sendable {
     /// the next checkpoint starts a new base.
     private func checkpoint(_ job: Job, full: [UInt8]?) -> DaemonError? {
         guard let writer = self.state else { return nil }
+        if let adopt = job.adopt { writer.adopt(adopt) }
         let started = ContinuousClock.now
         var bytes: [UInt8] = []
         var kind = StateCommit.Kind.base

@@ -18,6 +18,9 @@ struct RepCheckpoint: Sendable {
     var uplift: UpliftTally
     /// The next offset of every partition of the rep events and routing topics the state covers.
     var positions: [Snapshot.OutputPosition]
+    /// The state topic's commit it was read from (not part of the payload): the rep writer
+    /// tombstones its chain once it has committed a checkpoint of its own.
+    var commit: StateCommit?
 
     static let magic: [UInt8] = Array("LSREPCK\n".utf8)
     static let formatVersion: UInt16 = 1
@@ -87,7 +90,8 @@ extension RepCheckpoint {
             return nil
         }
         do throws(SnapshotFileError) {
-            let checkpoint = try decode(bytes, config: config, upliftMaxLeads: upliftMaxLeads)
+            var checkpoint = try decode(bytes, config: config, upliftMaxLeads: upliftMaxLeads)
+            checkpoint.commit = loaded.commit
             logger.info("rep state restored", metadata: [
                 "leadscore.restore_source": "kafka", "leadscore.restore_bytes": "\(bytes.count)",
                 "leadscore.load_seconds": "\(Double((ContinuousClock.now - started).wholeMilliseconds) / 1000)",

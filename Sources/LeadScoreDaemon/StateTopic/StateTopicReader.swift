@@ -27,9 +27,9 @@ struct StateTopicReader {
     var firstWindow: Int64 = 8
 
     /// The newest complete checkpoint of `partition` of `inputTopic` (`StateTopic.repPartition`:
-    /// the rep state) below `end` (the state partition's end) that resumes the input past `after`, or nil when there is none. The
-    /// chunks are read only for such a checkpoint: when the local copy is as new, a restore pays
-    /// for reading the commit alone.
+    /// the rep state) below `end` (the state partition's end), or nil when there is none. Its
+    /// chunks are read only when it resumes the input past `after`: otherwise (the local copy is
+    /// as new) the commit alone comes back, with no links, and a restore pays for reading it alone.
     func newest(inputTopic: String, partition: Int32, end: Int64, after: Int64 = -1) throws(KafkaError) -> Loaded? {
         guard end > 0 else { return nil }
         let tp = KafkaTopicPartition(topic: topic, partition: StateTopic.statePartition(of: partition))
@@ -65,10 +65,10 @@ struct StateTopicReader {
             // that wrote one more commit after its successor took over left a valid but older
             // state (the stream is deterministic), which must not win by position alone.
             for (offset, commit) in commits.sorted(by: { ($0.commit.nextOffset, $0.offset) > ($1.commit.nextOffset, $1.offset) }) {
-                guard commit.nextOffset > after else { return nil }
+                guard commit.nextOffset > after else { return Loaded(commit: commit, offset: offset, links: [], records: 1) }
                 try reader.seek([tp: .offset(commit.firstChunkOffset)])
                 let chunks = try read(reader, tp, from: commit.firstChunkOffset, below: offset, deadline: deadline)
-                if let links = assemble(commit, from: chunks) {
+                if let links = Self.assemble(commit, from: chunks) {
                     return Loaded(commit: commit, offset: offset, links: links, records: commit.chain.reduce(1) { $0 + Int($1.chunks) })
                 }
                 logger.warning("state checkpoint incomplete (chunks deleted or damaged); trying an older one", metadata: [
@@ -105,7 +105,7 @@ struct StateTopicReader {
 
     /// The chain's links, each from its chunks in order and verified, or nil when one is missing
     /// or damaged.
-    private func assemble(_ commit: StateCommit, from records: [KafkaMessage]) -> [[UInt8]]? {
+    static func assemble(_ commit: StateCommit, from records: [KafkaMessage]) -> [[UInt8]]? {
         var byID: [UInt64: [Int: [UInt8]]] = [:]
         let wanted = Set(commit.chain.map(\.id))
         for record in records where Self.kind(of: record) == StateTopic.chunk {
@@ -128,7 +128,7 @@ struct StateTopicReader {
         return links
     }
 
-    private static func kind(of record: KafkaMessage) -> String? { header(record, StateTopic.kindHeader) }
+    static func kind(of record: KafkaMessage) -> String? { header(record, StateTopic.kindHeader) }
 
     private static func header(_ record: KafkaMessage, _ name: String) -> String? {
         record.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) }

@@ -55,9 +55,10 @@ extension PartitionWorkerCore {
         // the worker's book starts counting anew. Only the change marks are copied, not the leads.
         partitions[id]?.book.markCheckpointed()
         partitions[id]?.checkpointChained = true
+        partitions[id]?.adoptedChain = nil
         return SnapshotWriter.Job(partition: id, book: p.book, nextOffset: p.nextOffset, positions: positions,
                                   configVersion: scoring.version, reason: reason, startsChain: !p.checkpointChained,
-                                  done: wait ? WorkDone() : nil)
+                                  adopt: p.adoptedChain, done: wait ? WorkDone() : nil)
     }
 
     /// Re-opens every book under a new configuration (through its snapshot form). A book that

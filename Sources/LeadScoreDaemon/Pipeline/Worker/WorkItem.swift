@@ -36,6 +36,9 @@ struct RestoredPartition: Sendable {
     /// Where the recovery scan read each output partition from for this partition (every output
     /// partition named; see `Pipeline.scanPositions`). Empty: the snapshot's own positions.
     var scanPositions: [Snapshot.OutputPosition] = []
+    /// The state topic's newest commit for the partition when it was restored (used or not): the
+    /// writer tombstones its chain once this instance's first base is committed.
+    var stateChain: StateCommit?
 }
 
 /// A one-shot signal: the pipeline waits on it while a worker finishes a revoke or a stop.

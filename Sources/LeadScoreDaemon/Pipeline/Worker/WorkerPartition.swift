@@ -38,6 +38,9 @@ struct WorkerPartition {
     /// Whether a snapshot job was handed to the writer since the worker took the partition or
     /// reloaded its configuration: until then the state topic's next checkpoint must be a base.
     var checkpointChained = false
+    /// The state topic's chain found at restore, handed to the snapshot writer with the first job
+    /// (see `RestoredPartition.stateChain`).
+    var adoptedChain: StateCommit?
     /// Records processed since the worker took the partition.
     var eventsIn = 0
 
@@ -56,6 +59,7 @@ struct WorkerPartition {
         lastInputAt = now
         streamTimeAtLastInput = restored.book.streamTime
         snapshotted = restored.snapshot.map { ($0.nextOffset, restored.book.streamTime) }
+        adoptedChain = restored.stateChain
     }
 
     /// True when the state differs from the newest snapshot handed to the writer.
