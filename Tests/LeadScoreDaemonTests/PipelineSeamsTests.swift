@@ -172,7 +172,7 @@ struct PartitionStateTests {
         func summary(_ id: Int32, next: Int64, target: Int64) -> PartitionSummary {
             PartitionSummary(partition: id, nextOffset: next, leads: 3, buckets: [0, 0, 0, 0, 0],
                              streamTime: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000), configVersion: "v", eventsIn: 3,
-                             restoreTarget: target)
+                             restoreTarget: target, restoredFrom: id == 1 ? 2 : 0, restoreSource: id == 1 ? "kafka" : "rebuild")
         }
         let document = SummaryDocument(
             pid: 1, configVersion: "v", ready: false, workers: 1, published: [0: summary(0, next: 40, target: 40), 1: summary(1, next: 7, target: 90)],
@@ -183,6 +183,15 @@ struct PartitionStateTests {
         let partitions = try #require(json["partitions"] as? [[String: Any]])
         #expect(partitions.map { $0["state"] as? String } == ["live", "replaying", "restoring", "paused"])
         #expect(partitions[1]["restore_target"] as? Int == 90)
+        // Restored from the state topic at offset 2, replayed to 7 of 90: 5 of 88.
+        #expect(partitions[1]["restore_source"] as? String == "kafka")
+        #expect(abs((partitions[1]["restore_progress"] as? Double ?? -1) - 5.0 / 88.0) < 1e-9)
+        #expect(partitions[0]["restore_progress"] == nil, "a live partition has nothing left to replay")
+        let page = String(decoding: DashboardPage.render(summary: document, reps: []), as: UTF8.self)
+        #expect(page.contains("<tr id=\"partition-1\"><td class=\"n\">1</td><td class=\"state\">replaying \(NumberText.percent(5.0 / 88.0))</td><td>kafka</td>"),
+                "\(page)")
+        #expect(page.contains("<tr id=\"partition-3\"><td class=\"n\">3</td><td class=\"state\">paused</td>"))
+        #expect(page.contains("the recovery scan of the output topics failed"))
         #expect((partitions[3]["problem"] as? String)?.contains("recovery scan") == true)
         #expect(partitions[2]["next_offset"] == nil, "a partition still restoring has no position yet")
     }

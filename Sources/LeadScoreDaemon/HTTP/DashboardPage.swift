@@ -63,7 +63,23 @@ enum DashboardPage {
             out += "<td>\(esc(e.slaDueAt.map { Vocabulary.time(rfc3339: $0) } ?? ""))</td><td>\(e.holdout ? "yes" : "")</td><td class=\"why\">\(esc(e.why))</td></tr>"
         }
         out += "</tbody></table>\n"
+        out += partitions(s.partitions)
         return out
+    }
+
+    /// Each assigned partition: live, replaying (with how far), restoring, or paused and why, and
+    /// where its state came from.
+    static func partitions(_ list: [SummaryDocument.Partition]) -> String {
+        var out = section("Partitions", note: "Where each assigned input partition's state came from (cache: the local snapshot, kafka: the state topic, rebuild: the input from its beginning) and whether it is live.")
+        out += "<table><thead><tr><th class=\"n\">partition</th><th>state</th><th>restored from</th><th class=\"n\">next offset</th>"
+        out += "<th class=\"n\">leads</th><th>problem</th></tr></thead><tbody id=\"partitions\">"
+        for p in list {
+            let state = p.restoreProgress.map { "\(p.state) \(NumberText.percent($0))" } ?? p.state
+            out += "<tr id=\"partition-\(p.partition)\"><td class=\"n\">\(p.partition)</td><td class=\"state\">\(esc(state))</td>"
+            out += "<td>\(esc(p.restoreSource ?? ""))</td><td class=\"n\">\(p.nextOffset.map(String.init) ?? "")</td>"
+            out += "<td class=\"n\">\(p.leads.map(String.init) ?? "")</td><td>\(esc(p.problem ?? ""))</td></tr>"
+        }
+        return out + "</tbody></table>\n"
     }
 
     /// The status line: configuration, readiness, events in, partitions, event time reached.

@@ -27,6 +27,11 @@ struct SummaryDocument: Encodable {
         var state: String
         var nextOffset: Int64?
         var restoreTarget: Int64?
+        /// While `replaying`: how far from the restored offset to `restoreTarget`, 0...1.
+        var restoreProgress: Double?
+        /// Where the state came from: `cache` (the local snapshot), `kafka` (the state topic),
+        /// `rebuild` (no checkpoint anywhere: the input from its beginning).
+        var restoreSource: String?
         var leads: Int?
         var problem: String?
         var streamTime: String?
@@ -99,7 +104,8 @@ struct SummaryDocument: Encodable {
             eventsIn += p.eventsIn
             let t = p.streamTime
             partitions.append(Partition(partition: id, state: p.isLive ? "live" : "replaying", nextOffset: p.nextOffset,
-                                        restoreTarget: p.restoreTarget, leads: p.leads,
+                                        restoreTarget: p.restoreTarget, restoreProgress: p.isLive ? nil : p.restoreProgress,
+                                        restoreSource: p.restoreSource.isEmpty ? nil : p.restoreSource, leads: p.leads,
                                         streamTime: t.millisecondsSinceEpoch == Int64.min ? nil : t.rfc3339))
         }
         for id in unrestored.keys.sorted() where published[id] == nil {

@@ -17,6 +17,16 @@ struct PartitionSummary: Sendable, Equatable {
     /// The input's end when the partition was assigned; until `nextOffset` reaches it the
     /// partition is restoring (replaying what its snapshot does not hold).
     var restoreTarget: Int64 = 0
+    /// The input offset its state was restored at (0: rebuilt from the beginning) and where that
+    /// state came from (`cache`, `kafka`, `rebuild`).
+    var restoredFrom: Int64 = 0
+    var restoreSource: String = ""
+
+    /// How far the replay from `restoredFrom` to `restoreTarget` got, 0...1 (1 once live).
+    var restoreProgress: Double {
+        guard restoreTarget > restoredFrom else { return 1 }
+        return min(1, max(0, Double(nextOffset - restoredFrom) / Double(restoreTarget - restoredFrom)))
+    }
 
     /// True once the partition's replay reached where its input ended at the assignment.
     var isLive: Bool { nextOffset >= restoreTarget }

@@ -137,7 +137,7 @@ extension Pipeline: KafkaRebalanceHandler {
             let target = ends[input] ?? snapshot?.nextOffset ?? 0
             out.append(PartitionRestorer.Restored(
                 partition: RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target,
-                                             scanPositions: positions[id] ?? [], stateChain: chain),
+                                             scanPositions: positions[id] ?? [], stateChain: chain, source: source.rawValue),
                 start: snapshot.map { .offset($0.nextOffset) } ?? .beginning))
             logger.info("partition restored", metadata: [
                 "kafka.partition": "\(id)", "kafka.offset": "\(snapshot?.nextOffset ?? 0)", "kafka.end": "\(target)",

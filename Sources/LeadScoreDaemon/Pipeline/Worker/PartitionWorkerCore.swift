@@ -135,7 +135,7 @@ struct PartitionWorkerCore {
             let p = entry.value
             out[entry.key] = PartitionSummary(partition: entry.key, nextOffset: p.nextOffset, leads: p.book.leadCount, buckets: p.buckets,
                                               streamTime: p.book.streamTime, configVersion: scoring.version, eventsIn: p.eventsIn,
-                                              restoreTarget: p.restoreTarget)
+                                              restoreTarget: p.restoreTarget, restoredFrom: p.restoredFrom, restoreSource: p.restoreSource)
         }
     }
 }

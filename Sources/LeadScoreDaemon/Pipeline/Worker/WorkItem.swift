@@ -39,6 +39,8 @@ struct RestoredPartition: Sendable {
     /// The state topic's newest commit for the partition when it was restored (used or not): the
     /// writer tombstones its chain once this instance's first base is committed.
     var stateChain: StateCommit?
+    /// Where the state came from: `cache`, `kafka` or `rebuild` (`Pipeline.RestoreSource`).
+    var source: String = ""
 }
 
 /// A one-shot signal: the pipeline waits on it while a worker finishes a revoke or a stop.

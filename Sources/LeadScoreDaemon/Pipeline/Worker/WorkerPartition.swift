@@ -26,6 +26,9 @@ struct WorkerPartition {
     var restoredStreamTime: Timestamp
     /// The input partition's end when it was assigned: the replay is caught up once it gets there.
     var restoreTarget: Int64
+    /// Where the restored state resumed the input, and where it came from (for `/summary`).
+    var restoredFrom: Int64
+    var restoreSource: String
     /// Leads by bucket (`Bucket.rawValue` index), kept from transitions.
     var buckets: [Int]
     /// When the last input record was processed (monotonic), for the idle clock.
@@ -53,6 +56,8 @@ struct WorkerPartition {
         writtenOwners = restored.found.writtenOwners
         restoredStreamTime = restored.book.streamTime
         restoreTarget = restored.restoreTarget
+        restoredFrom = restored.snapshot?.nextOffset ?? 0
+        restoreSource = restored.source
         var counts = [Int](repeating: 0, count: Bucket.allCases.count)
         for (bucket, n) in restored.book.bucketCounts { counts[Int(bucket.rawValue)] = n }
         buckets = counts
