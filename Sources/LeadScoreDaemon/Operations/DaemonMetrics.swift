@@ -59,6 +59,9 @@ final class DaemonMetrics: Sendable {
     let restoresBySource: Labelled<Counter>
     /// Bytes of state read by restores, by `source`.
     let restoreBytes: Labelled<Counter>
+    /// Input records a restored partition replays after its checkpoint to reach where its input
+    /// ended at the assignment, by `source` (counted when the restore completes).
+    let restoreReplayRecords: Labelled<Counter>
     /// Population stability index of the lead mix by bucket against the mix `drift.window` ago;
     /// NaN until the window has passed once (see `DriftMonitor`).
     let bucketMixPSI: Gauge
@@ -86,6 +89,7 @@ final class DaemonMetrics: Sendable {
         checkpointFailures = Counter(label: "leadscore_checkpoint_failures_total", dimensions: [], factory: factory)
         restoresBySource = Labelled { Counter(label: "leadscore_restores_total", dimensions: [("source", $0)], factory: factory) }
         restoreBytes = Labelled { Counter(label: "leadscore_restore_bytes_total", dimensions: [("source", $0)], factory: factory) }
+        restoreReplayRecords = Labelled { Counter(label: "leadscore_restore_replay_records_total", dimensions: [("source", $0)], factory: factory) }
         bucketMixPSI = Gauge(label: "leadscore_bucket_mix_psi", dimensions: [], factory: factory)
     }
 }

@@ -135,6 +135,8 @@ extension Pipeline: KafkaRebalanceHandler {
             let f = found[id] ?? RecoveryScan.Found()
             let input = KafkaTopicPartition(topic: leadTopic, partition: id)
             let target = ends[input] ?? snapshot?.nextOffset ?? 0
+            let replay = max(0, target - (snapshot?.nextOffset ?? 0))
+            metrics.restoreReplayRecords[source.rawValue].increment(by: replay)
             out.append(PartitionRestorer.Restored(
                 partition: RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target,
                                              scanPositions: positions[id] ?? [], stateChain: chain, source: source.rawValue),
@@ -144,7 +146,7 @@ extension Pipeline: KafkaRebalanceHandler {
                 "leadscore.leads": "\(book.leadCount)", "leadscore.restore_source": "\(source.rawValue)",
                 "leadscore.restore_bytes": "\(bytes)",
                 "leadscore.load_seconds": "\(Double((took[id] ?? .zero).wholeMilliseconds) / 1000)",
-                "leadscore.already_written": "\(f.written.count)",
+                "leadscore.already_written": "\(f.written.count)", "leadscore.replay_records": "\(replay)",
             ])
         }
         return out
