@@ -1,6 +1,7 @@
 import Foundation
 import LeadScoreAnalysis
 import LeadScoreCore
+@testable import LeadScoreDaemon
 import LeadScoreKafka
 import LeadScoreTestSupport
 import Testing
@@ -121,5 +122,35 @@ extension DaemonHarness {
         let board = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: reps.body), options: [.sortedKeys])
         let uplift = try JSONSerialization.data(withJSONObject: json["uplift"] ?? [:], options: [.sortedKeys])
         return (String(decoding: board, as: UTF8.self), String(decoding: uplift, as: UTF8.self))
+    }
+}
+
+extension DaemonIntegrationTests {
+    @Test("a rep checkpoint that reads past the topics' ends (another broker, recreated topics) is not used", .timeLimit(.minutes(2)))
+    func staleRepCheckpointNotUsed() async throws {
+        try await TansuBroker.withBroker { broker in
+            let harness = try await DaemonHarness.make(broker: broker, partitions: 1)
+            try await broker.createTopic("leadscore-state", partitions: 1)
+            let producer = try harness.producer()
+            try DaemonHarness.produceRepEvents([DaemonHarness.soloRoster], with: producer)
+            // A checkpoint made against other topics: it has read 500 routing records this broker
+            // never had, which routed leads to a rep this roster does not know.
+            var ghost = RepBook(config: ScoringConfig())
+            ghost.recordRouting(repID: "R-ghost", at: Timestamp(millisecondsSinceEpoch: 1_767_571_200_000))
+            let positions: [Snapshot.OutputPosition] = [.init(topic: "lead-routing", partition: 0, offset: 500)]
+            let writer = StateTopicWriter(topic: "leadscore-state", producer: producer)
+            try writer.write(RepCheckpoint(book: ghost, uplift: UpliftTally(maxLeads: 10), positions: positions).encode(), kind: .base,
+                             inputTopic: "rep-events", partition: StateTopic.repPartition, nextOffset: 500, positions: positions,
+                             configVersion: "", writtenAtMillis: 1)
+            let config = try harness.writeConfig(name: "stale-reps")
+            let port = try LoopbackPort.free()
+            let daemon = try harness.startDaemon(config: config, name: "stale-reps", httpPort: port)
+            try await DaemonHarness.waitUntil(seconds: 60, daemon) { await DaemonHarness.get(port: port, "/readyz")?.status == 200 }
+            let reps = String(decoding: try #require(await DaemonHarness.get(port: port, "/reps")).body, as: UTF8.self)
+            daemon.kill(SIGTERM)
+            #expect(await daemon.wait(timeout: .seconds(10)))
+            #expect(reps.contains("R-solo") && !reps.contains("R-ghost"), "\(reps)")
+            #expect(daemon.output().contains("rep state checkpoint not used"), "\(daemon.output().suffix(2_000))")
+        }
     }
 }

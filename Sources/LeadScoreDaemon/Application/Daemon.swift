@@ -77,7 +77,8 @@ public struct Daemon: Sendable, CustomStringConvertible {
         // Rep state starts from its newest checkpoint: the feed reads the rep events and routing
         // topics from there on, not from their beginning.
         let restoredReps = RepCheckpoint.newest(configuration: kafka, stateTopic: settings.kafka.topics.state,
-                                                repTopic: settings.kafka.topics.repEvents, config: configuration.scoring,
+                                                repTopic: settings.kafka.topics.repEvents, routingTopic: settings.kafka.topics.routing,
+                                                config: configuration.scoring,
                                                 upliftMaxLeads: settings.uplift.maxLeads, logger: logger)
         let reps = RepState(restoredReps?.book ?? RepBook(config: configuration.scoring))
         let repCheckpoints = StateTopicWriter(topic: settings.kafka.topics.state, producer: stateProducer)

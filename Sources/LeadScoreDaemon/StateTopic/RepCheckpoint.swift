@@ -71,12 +71,15 @@ extension RepCheckpoint {
     /// The newest rep checkpoint in the state topic, or nil when there is none or it cannot be
     /// used (then the feed reads both topics from their beginning, as before checkpoints, which
     /// is correct while the topics keep their history). Logs what it found, with its size and time.
-    static func newest(configuration: KafkaConfiguration, stateTopic: String, repTopic: String, config: ScoringConfig,
-                       upliftMaxLeads: Int, logger: Logger) -> RepCheckpoint? {
+    /// A checkpoint whose positions lie past where those partitions end now was made against
+    /// another broker or an earlier incarnation of the topics, and is not used either.
+    static func newest(configuration: KafkaConfiguration, stateTopic: String, repTopic: String, routingTopic: String,
+                       config: ScoringConfig, upliftMaxLeads: Int, logger: Logger) -> RepCheckpoint? {
         let started = ContinuousClock.now
         let loaded: StateTopicReader.Loaded?
+        let ends: [KafkaTopicPartition: Int64]
         do throws(KafkaError) {
-            let ends = try TopicEnds.read(configuration: configuration, topics: [stateTopic], timeout: .seconds(30), logger: logger)
+            ends = try TopicEnds.read(configuration: configuration, topics: [stateTopic, repTopic, routingTopic], timeout: .seconds(30), logger: logger)
             let end = ends[KafkaTopicPartition(topic: stateTopic, partition: StateTopic.repStatePartition)] ?? 0
             loaded = try StateTopicReader(configuration: configuration, topic: stateTopic, logger: logger)
                 .newest(inputTopic: repTopic, partition: StateTopic.repPartition, end: end)
@@ -92,6 +95,13 @@ extension RepCheckpoint {
         do throws(SnapshotFileError) {
             var checkpoint = try decode(bytes, config: config, upliftMaxLeads: upliftMaxLeads)
             checkpoint.commit = loaded.commit
+            if let past = checkpoint.positions.first(where: { $0.offset > (ends[$0.topicPartition] ?? -1) }) {
+                logger.warning("rep state checkpoint not used: it reads a partition from past its end (made against another broker or an earlier incarnation of the topics); reading the rep events and routing topics from their beginning", metadata: [
+                    "kafka.topic": "\(past.topic)", "kafka.partition": "\(past.partition)", "kafka.offset": "\(past.offset)",
+                    "kafka.end": "\(ends[past.topicPartition].map(String.init) ?? "no such partition")",
+                ])
+                return nil
+            }
             logger.info("rep state restored", metadata: [
                 "leadscore.restore_source": "kafka", "leadscore.restore_bytes": "\(bytes.count)",
                 "leadscore.load_seconds": "\(Double((ContinuousClock.now - started).wholeMilliseconds) / 1000)",
