@@ -132,40 +132,62 @@ final class SnapshotWriter: @unchecked Sendable {
         }
         var commits: [KafkaTopicPartition: Int64] = [:]
         for job in batch {
+            let key = KafkaTopicPartition(topic: topic, partition: job.partition)
+            // The local file holds the whole state, so it costs as much as all leads: with the state
+            // topic it is written when the checkpoint there is a base anyway (the bytes serve both),
+            // on revoke and shutdown (a restart on this machine then reads no chain), and when the
+            // state topic refused the checkpoint. An interval's delta alone costs what changed.
+            let kafkaBase = state == nil || job.startsChain || !(state?.canExtend(partition: job.partition, configVersion: job.configVersion) ?? false)
             var full: [UInt8]?
-            if let store {
-                let started = ContinuousClock.now
-                var state: [UInt8] = []
-                job.book.serialize(into: &state)
-                full = state
-                let snapshot = Snapshot(topic: topic, partition: job.partition, nextOffset: job.nextOffset, outputPositions: job.positions,
-                                        configVersion: job.configVersion, writtenAtMillis: WallClock.millis(), state: state)
-                do throws(SnapshotFileError) {
-                    let file = try store.write(snapshot)
-                    metrics.snapshotDuration.record(ContinuousClock.now - started)
-                    lastWrittenMillis.store(snapshot.writtenAtMillis, ordering: .releasing)
-                    commits[KafkaTopicPartition(topic: topic, partition: job.partition)] = job.nextOffset
-                    logger.debug("snapshot written", metadata: [
-                        "snapshot.file": "\(file)", "snapshot.reason": "\(job.reason)", "kafka.partition": "\(job.partition)",
-                        "kafka.offset": "\(job.nextOffset)", "snapshot.bytes": "\(state.count)",
-                    ])
-                } catch {
-                    fail([job], DaemonError(.snapshot, "snapshot not written", partition: job.partition, underlying: error))
-                    continue
-                }
+            if store != nil && (kafkaBase || job.reason != Self.intervalReason) {
+                guard let bytes = writeFile(job) else { continue }
+                full = bytes
+                commits[key] = job.nextOffset
             }
             let failure = checkpoint(job, full: full)
-            if store == nil {
-                if let failure {
+            if let failure {
+                if store == nil {
                     job.done?.signal(failure: failure)
                     continue
                 }
+                if full == nil {
+                    guard writeFile(job) != nil else { continue }
+                    commits[key] = job.nextOffset
+                }
+            } else {
                 lastWrittenMillis.store(WallClock.millis(), ordering: .releasing)
-                commits[KafkaTopicPartition(topic: topic, partition: job.partition)] = job.nextOffset
+                commits[key] = job.nextOffset
             }
             job.done?.signal()
         }
         if !commits.isEmpty { commit(commits) }
+    }
+
+    /// The reason of the periodic snapshots (`snapshots.interval`).
+    static let intervalReason = "interval"
+
+    /// Writes the job's state to the local directory; returns its bytes, or nil after failing the
+    /// job (a snapshot that cannot be written stops the daemon).
+    private func writeFile(_ job: Job) -> [UInt8]? {
+        guard let store else { return nil }
+        let started = ContinuousClock.now
+        var state: [UInt8] = []
+        job.book.serialize(into: &state)
+        let snapshot = Snapshot(topic: topic, partition: job.partition, nextOffset: job.nextOffset, outputPositions: job.positions,
+                                configVersion: job.configVersion, writtenAtMillis: WallClock.millis(), state: state)
+        do throws(SnapshotFileError) {
+            let file = try store.write(snapshot)
+            metrics.snapshotDuration.record(ContinuousClock.now - started)
+            lastWrittenMillis.store(snapshot.writtenAtMillis, ordering: .releasing)
+            logger.debug("snapshot written", metadata: [
+                "snapshot.file": "\(file)", "snapshot.reason": "\(job.reason)", "kafka.partition": "\(job.partition)",
+                "kafka.offset": "\(job.nextOffset)", "snapshot.bytes": "\(state.count)",
+            ])
+            return state
+        } catch {
+            fail([job], DaemonError(.snapshot, "snapshot not written", partition: job.partition, underlying: error))
+            return nil
+        }
     }
 
     /// Writes the job's checkpoint to the state topic: a delta when the partition's chain can take

@@ -12,7 +12,7 @@ extension PartitionWorkerCore {
         if now - lastSnapshot >= configuration.snapshots.interval {
             lastSnapshot = now
             for id in partitions.keys.sorted() {
-                if let job = snapshotJob(id, reason: "interval", wait: false) { environment.snapshots.submit(job) }
+                if let job = snapshotJob(id, reason: SnapshotWriter.intervalReason, wait: false) { environment.snapshots.submit(job) }
             }
         }
     }
