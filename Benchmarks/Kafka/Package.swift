@@ -5,6 +5,9 @@ import PackageDescription
 //   kafka-throughput  the Swift Kafka layer (./throughput.sh; ../README.md, "Kafka layer throughput")
 //   end-to-end        the daemon's rate and input-to-routing latency (./end-to-end.sh; ../README.md,
 //                     "Daemon end to end")
+//   state-handover    a partition handed over through the state topic to an instance with an empty
+//                     disk, against a rebuild from the input (./handover.sh; ../README.md, "State
+//                     hand-over (issue 15)")
 // Kept out of the main package so the main build never compiles them.
 let package = Package(
     name: "kafka-benchmarks",
@@ -23,6 +26,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "end-to-end",
+            dependencies: [
+                .product(name: "LeadScoreKafka", package: "leadscore"),
+                .product(name: "LeadScoreCore", package: "leadscore"),
+                .product(name: "LeadScoreAnalysis", package: "leadscore"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "state-handover",
             dependencies: [
                 .product(name: "LeadScoreKafka", package: "leadscore"),
                 .product(name: "LeadScoreCore", package: "leadscore"),
