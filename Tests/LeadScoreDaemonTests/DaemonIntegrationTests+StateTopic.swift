@@ -94,33 +94,10 @@ struct StateTopicTests {
             let positions = [Snapshot.OutputPosition(topic: "lead-scores", partition: 0, offset: 17)]
 
             // A book that changes between checkpoints, on partition 1.
-            var book = LeadBook(config: ScoringConfig())
-            var stream = SyntheticStream(.init(events: 6_000, leads: 400, reps: 3, seed: 9))
-            let decoder = EventDecoder()
-            var line: [UInt8] = []
-            var outputs: [OutputEvent] = []
-            var reps = RepBook(config: ScoringConfig())
-            func feed(_ n: Int) {
-                var fed = 0
-                while fed < n, stream.next(into: &line) {
-                    defer { line.removeAll(keepingCapacity: true) }
-                    guard let event = try? decoder.decode(Array(line.dropLast())), !event.isRepEvent else { continue }
-                    outputs.removeAll(keepingCapacity: true)
-                    book.apply(event, reps: &reps, into: &outputs)
-                    fed += 1
-                }
-            }
-            var expected: [[UInt8]] = []
+            var book = CheckpointedBook(seed: 9, leads: 400, events: 6_000)
+            func feed(_ n: Int) { book.feed(n) }
             func checkpoint(_ kind: StateCommit.Kind, next: Int64) throws {
-                var copy = book
-                var bytes: [UInt8] = []
-                if kind == .base { copy.serialize(into: &bytes) } else { copy.serializeDelta(into: &bytes) }
-                book.markCheckpointed()
-                var full: [UInt8] = []
-                book.serialize(into: &full)
-                expected.append(full)
-                try writer.write(bytes, kind: kind, inputTopic: "lead-events", partition: 1, nextOffset: next,
-                                 positions: positions, configVersion: "v1", writtenAtMillis: 1)
+                _ = try book.checkpoint(writer, kind, partition: 1, nextOffset: next, positions: positions)
             }
             feed(2_000)
             try checkpoint(.base, next: 2_000)
@@ -151,7 +128,7 @@ struct StateTopicTests {
             let restored = try LeadBook(deserializing: loaded.links[0], deltas: Array(loaded.links.dropFirst()), config: ScoringConfig())
             var bytes: [UInt8] = []
             restored.serialize(into: &bytes)
-            #expect(bytes == expected.last, "the chain restores the book as it was at the newest commit")
+            #expect(bytes == book.expected[2_600], "the chain restores the book as it was at the newest commit")
 
             // A local copy as new as the newest commit: the commit alone, no chunks read.
             let commitOnly = try #require(try reader.newest(inputTopic: "lead-events", partition: 1, end: end, after: 2_600))
@@ -255,42 +232,17 @@ extension StateTopicTests {
             let configuration = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "state-compaction")
             let producer = try KafkaProducer(configuration: configuration, logger: DaemonHarness.logger)
             let first = StateTopicWriter(topic: "state", producer: producer)
-            var book = LeadBook(config: ScoringConfig())
-            var reps = RepBook(config: ScoringConfig())
-            var stream = SyntheticStream(.init(events: 20_000, leads: 2_500, reps: 3, seed: 31))
-            let decoder = EventDecoder()
-            var line: [UInt8] = []
-            var outputs: [OutputEvent] = []
-            var fed = 0
-            func feed(_ n: Int) {
-                let target = fed + n
-                while fed < target, stream.next(into: &line) {
-                    defer { line.removeAll(keepingCapacity: true) }
-                    guard let event = try? decoder.decode(Array(line.dropLast())), !event.isRepEvent else { continue }
-                    outputs.removeAll(keepingCapacity: true)
-                    book.apply(event, reps: &reps, into: &outputs)
-                    fed += 1
-                }
-            }
-            // Every commit's expected full state, by its input offset.
-            var expected: [Int64: [UInt8]] = [:]
+            var book = CheckpointedBook(seed: 31, leads: 2_500, events: 20_000)
+            func feed(_ n: Int) { book.feed(n) }
             func checkpoint(_ writer: StateTopicWriter, _ kind: StateCommit.Kind) throws -> StateCommit {
-                var copy = book
-                var bytes: [UInt8] = []
-                if kind == .base { copy.serialize(into: &bytes) } else { copy.serializeDelta(into: &bytes) }
-                book.markCheckpointed()
-                var full: [UInt8] = []
-                book.serialize(into: &full)
-                expected[Int64(fed)] = full
-                return try writer.write(bytes, kind: kind, inputTopic: "lead-events", partition: 0, nextOffset: Int64(fed),
-                                        positions: [], configVersion: "v1", writtenAtMillis: 1)
+                try book.checkpoint(writer, kind, partition: 0, nextOffset: Int64(book.fed), positions: [])
             }
             // Rep checkpoints share state partition 0 under their own keys.
             let repWriter = StateTopicWriter(topic: "state", producer: producer)
             func repCheckpoint() throws {
-                let payload = RepCheckpoint(book: reps, uplift: UpliftTally(maxLeads: 10), positions: []).encode()
+                let payload = RepCheckpoint(book: book.reps, uplift: UpliftTally(maxLeads: 10), positions: []).encode()
                 try repWriter.write(payload, kind: .base, inputTopic: "rep-events", partition: StateTopic.repPartition,
-                                    nextOffset: Int64(fed), positions: [], configVersion: "", writtenAtMillis: 1)
+                                    nextOffset: Int64(book.fed), positions: [], configVersion: "", writtenAtMillis: 1)
             }
 
             // The first instance: a base, deltas, a new base, more deltas.
@@ -304,14 +256,14 @@ extension StateTopicTests {
             let successor = StateTopicWriter(topic: "state", producer: producer)
             successor.adopt(handedOver)
             feed(100); _ = try checkpoint(successor, .base); try repCheckpoint()
-            let stateAtSuccessor = book
+            let stateAtSuccessor = book.book
             feed(100)
-            var late = book
+            var late = book.book
             var lateBytes: [UInt8] = []
             late.serializeDelta(into: &lateBytes)
-            let lateCommit = try first.write(lateBytes, kind: .delta, inputTopic: "lead-events", partition: 0, nextOffset: Int64(fed),
+            let lateCommit = try first.write(lateBytes, kind: .delta, inputTopic: "lead-events", partition: 0, nextOffset: Int64(book.fed),
                                              positions: [], configVersion: "v1", writtenAtMillis: 1)
-            book = stateAtSuccessor
+            book.book = stateAtSuccessor
             feed(100); _ = try checkpoint(successor, .delta)
 
             let reader = try KafkaPartitionReader(configuration: configuration, topics: ["state"], logger: DaemonHarness.logger)
@@ -346,7 +298,7 @@ extension StateTopicTests {
                 restored.serialize(into: &bytes)
                 #expect(commit.nextOffset != lateCommit.nextOffset || commit.chain.last?.id != lateCommit.chain.last?.id,
                         "the paused instance's delta on a retired chain was used at \(cut)")
-                #expect(bytes == expected[commit.nextOffset], "the chain at \(commit.nextOffset) does not restore its state (cut \(cut))")
+                #expect(bytes == book.expected[commit.nextOffset], "the chain at \(commit.nextOffset) does not restore its state (cut \(cut))")
             }
             // Compaction leaves about the newest chains (the successor's base and delta, the newest
             // rep checkpoint, the late delta nobody retires) and one commit per writer.
@@ -359,5 +311,50 @@ extension StateTopicTests {
             #expect(records.count > kept.count * 2, "compaction removed little: \(kept.count) of \(records.count)")
             producer.close()
         }
+    }
+}
+
+/// A lead book fed from the synthetic stream and checkpointed through a `StateTopicWriter`, which
+/// remembers the full state each checkpoint stands for (by its input offset).
+struct CheckpointedBook {
+    var book = LeadBook(config: ScoringConfig())
+    var reps = RepBook(config: ScoringConfig())
+    private var stream: SyntheticStream
+    private let decoder = EventDecoder()
+    private var line: [UInt8] = []
+    private var outputs: [OutputEvent] = []
+    /// Lead events applied so far.
+    private(set) var fed = 0
+    /// The full state each checkpoint stands for, by its input offset.
+    private(set) var expected: [Int64: [UInt8]] = [:]
+
+    init(seed: UInt64, leads: Int, events: Int) {
+        stream = SyntheticStream(.init(events: events, leads: leads, reps: 3, seed: seed))
+    }
+
+    /// Applies the next `n` lead events of the stream.
+    mutating func feed(_ n: Int) {
+        let target = fed + n
+        while fed < target, stream.next(into: &line) {
+            defer { line.removeAll(keepingCapacity: true) }
+            guard let event = try? decoder.decode(Array(line.dropLast())), !event.isRepEvent else { continue }
+            outputs.removeAll(keepingCapacity: true)
+            book.apply(event, reps: &reps, into: &outputs)
+            fed += 1
+        }
+    }
+
+    /// Writes a base (the whole book) or a delta (what changed since the last checkpoint).
+    mutating func checkpoint(_ writer: StateTopicWriter, _ kind: StateCommit.Kind, partition: Int32, nextOffset: Int64,
+                             positions: [Snapshot.OutputPosition]) throws -> StateCommit {
+        var copy = book
+        var bytes: [UInt8] = []
+        if kind == .base { copy.serialize(into: &bytes) } else { copy.serializeDelta(into: &bytes) }
+        book.markCheckpointed()
+        var full: [UInt8] = []
+        book.serialize(into: &full)
+        expected[nextOffset] = full
+        return try writer.write(bytes, kind: kind, inputTopic: "lead-events", partition: partition, nextOffset: nextOffset,
+                                positions: positions, configVersion: "v1", writtenAtMillis: 1)
     }
 }
