@@ -62,6 +62,9 @@ final class DaemonMetrics: Sendable {
     /// Input records a restored partition replays after its checkpoint to reach where its input
     /// ended at the assignment, by `source` (counted when the restore completes).
     let restoreReplayRecords: Labelled<Counter>
+    /// Input records the broker's retention deleted before a restored partition's state covered
+    /// them (skipped: the state differs from an uninterrupted run's), by `source`.
+    let inputGapRecords: Labelled<Counter>
     /// Population stability index of the lead mix by bucket against the mix `drift.window` ago;
     /// NaN until the window has passed once (see `DriftMonitor`).
     let bucketMixPSI: Gauge
@@ -90,6 +93,7 @@ final class DaemonMetrics: Sendable {
         restoresBySource = Labelled { Counter(label: "leadscore_restores_total", dimensions: [("source", $0)], factory: factory) }
         restoreBytes = Labelled { Counter(label: "leadscore_restore_bytes_total", dimensions: [("source", $0)], factory: factory) }
         restoreReplayRecords = Labelled { Counter(label: "leadscore_restore_replay_records_total", dimensions: [("source", $0)], factory: factory) }
+        inputGapRecords = Labelled { Counter(label: "leadscore_input_gap_records_total", dimensions: [("source", $0)], factory: factory) }
         bucketMixPSI = Gauge(label: "leadscore_bucket_mix_psi", dimensions: [], factory: factory)
     }
 }

@@ -84,8 +84,10 @@ extension Pipeline: KafkaRebalanceHandler {
         // belong to another broker or an earlier incarnation of the topics, and a restored
         // partition counts as caught up once its replay reaches its input's end.
         let ends: [KafkaTopicPartition: Int64]
+        let bounds: [KafkaTopicPartition: KafkaWatermarks]
         do {
-            ends = try TopicEnds.read(configuration: kafka, topics: [leadTopic] + publisher.outputTopics, timeout: .seconds(30), logger: logger)
+            bounds = try TopicEnds.bounds(configuration: kafka, topics: [leadTopic] + publisher.outputTopics, timeout: .seconds(30), logger: logger)
+            ends = bounds.mapValues(\.high)
         } catch {
             throw DaemonError(.kafka, "cannot read where the input and output partitions end", underlying: error)
         }
@@ -137,6 +139,9 @@ extension Pipeline: KafkaRebalanceHandler {
             let target = ends[input] ?? snapshot?.nextOffset ?? 0
             let replay = max(0, target - (snapshot?.nextOffset ?? 0))
             metrics.restoreReplayRecords[source.rawValue].increment(by: replay)
+            if let gap = Self.inputGap(resumesAt: snapshot?.nextOffset ?? 0, logStart: bounds[input]?.low ?? 0) {
+                reportInputGap(partition: id, gap: gap, source: source)
+            }
             out.append(PartitionRestorer.Restored(
                 partition: RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target,
                                              scanPositions: positions[id] ?? [], stateChain: chain, source: source.rawValue),
@@ -150,6 +155,31 @@ extension Pipeline: KafkaRebalanceHandler {
             ])
         }
         return out
+    }
+
+    /// The input records a restored partition can never see: those below the input's first
+    /// retained offset that its state does not cover yet (nil when none are missing).
+    static func inputGap(resumesAt offset: Int64, logStart: Int64) -> Range<Int64>? {
+        logStart > offset ? offset..<logStart : nil
+    }
+
+    /// Says that the input's retention deleted records this partition's state never saw: its
+    /// consumer resumes at the first retained one, and the state differs from an uninterrupted
+    /// run's. From a checkpoint that is an error (checkpoints fell behind the retention); a
+    /// rebuild with no checkpoint anywhere (a first start on a topic with history) is a warning.
+    private func reportInputGap(partition id: Int32, gap: Range<Int64>, source: RestoreSource) {
+        metrics.inputGapRecords[source.rawValue].increment(by: Int64(gap.count))
+        let metadata: Logger.Metadata = [
+            "kafka.partition": "\(id)", "kafka.offset": "\(gap.lowerBound)", "kafka.log_start": "\(gap.upperBound)",
+            "leadscore.missing_records": "\(gap.count)", "leadscore.restore_source": "\(source.rawValue)",
+        ]
+        if source == .rebuild {
+            logger.warning("no checkpoint anywhere and the input's oldest records are gone: rebuilding from the first retained one",
+                           metadata: metadata)
+        } else {
+            logger.error("input records deleted by retention before this partition's checkpoint covered them are skipped; its state differs from an uninterrupted run's (checkpoints must be written more often than the retention deletes)",
+                         metadata: metadata)
+        }
     }
 
     func revoked(_ partitions: [KafkaTopicPartition]) {

@@ -13,6 +13,14 @@ enum TopicEnds {
     /// The end of every partition of `topics`, or a timeout error after `timeout`.
     static func read(configuration: KafkaConfiguration, topics: [String], timeout: Duration,
                      logger: Logger) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        try bounds(configuration: configuration, topics: topics, timeout: timeout, logger: logger).mapValues(\.high)
+    }
+
+    /// The first retained offset (`low`: what retention left, asked with ListOffsets; 0 where the
+    /// broker does not answer) and the end (`high`, from the fetch responses) of every partition
+    /// of `topics`.
+    static func bounds(configuration: KafkaConfiguration, topics: [String], timeout: Duration,
+                       logger: Logger) throws(KafkaError) -> [KafkaTopicPartition: KafkaWatermarks] {
         let reader = try KafkaPartitionReader(configuration: configuration, topics: topics, defaultStart: .end, logger: logger)
         defer {
             do throws(KafkaError) { try reader.close() } catch {
@@ -28,10 +36,17 @@ enum TopicEnds {
             }
             _ = try reader.pollRecords(maxMessages: 10_000, timeout: .milliseconds(100))
         }
-        var ends: [KafkaTopicPartition: Int64] = [:]
+        var bounds: [KafkaTopicPartition: KafkaWatermarks] = [:]
         for tp in reader.partitions {
-            if let w = reader.cachedWatermarks(topic: tp.topic, partition: tp.partition) { ends[tp] = w.high }
+            guard var w = reader.cachedWatermarks(topic: tp.topic, partition: tp.partition) else { continue }
+            do throws(KafkaError) {
+                w.low = min(w.high, max(0, try reader.queryWatermarks(topic: tp.topic, partition: tp.partition).low))
+            } catch {
+                logger.debug("first retained offset not known", metadata: ["kafka.topic": "\(tp.topic)", "kafka.partition": "\(tp.partition)",
+                                                                           "kafka.error": "\(error)"])
+            }
+            bounds[tp] = w
         }
-        return ends
+        return bounds
     }
 }

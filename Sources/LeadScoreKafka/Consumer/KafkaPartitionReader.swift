@@ -71,6 +71,12 @@ public final class KafkaPartitionReader: Sendable {
         core.cachedWatermarks(topic: topic, partition: partition)
     }
 
+    /// Asks the broker for a partition's first retained offset and end (ListOffsets). Some brokers
+    /// answer the end wrongly (Tansu); the first retained offset is what retention left.
+    public func queryWatermarks(topic: String, partition: Int32, timeout: Duration = .seconds(10)) throws(KafkaError) -> KafkaWatermarks {
+        try core.queryWatermarks(topic: topic, partition: partition, timeout: timeout)
+    }
+
     /// Stops reading; idempotent (also done when the reader is released).
     public func close() throws(KafkaError) { try core.close() }
 }
