@@ -37,4 +37,11 @@ struct TimestampTests {
     func roundTrips(_ text: String) throws {
         #expect(try Timestamp(rfc3339: text).rfc3339 == text)
     }
+
+    @Test("the UTC day is floored, before the epoch too", arguments: [
+        (Int64(0), Int64(0)), (86_399_999, 0), (86_400_000, 1), (-1, -1), (-86_400_000, -1), (-86_400_001, -2),
+    ])
+    func utcDay(ms: Int64, day: Int64) {
+        #expect(Timestamp(millisecondsSinceEpoch: ms).utcDay == day)
+    }
 }

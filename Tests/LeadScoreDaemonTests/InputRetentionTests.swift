@@ -24,7 +24,8 @@ struct InputRetentionTests {
         for _ in 0..<130_000 { try producer.produce(topic: "retained", partition: 0, key: nil, value: value) }
         try producer.flush(timeout: .seconds(60))
         producer.close()
-        let bounds = try TopicEnds.bounds(configuration: configuration, topics: ["retained"], timeout: .seconds(30), logger: DaemonHarness.logger)
+        let bounds = try TopicEnds.bounds(configuration: configuration, topics: ["retained"], firstRetainedOf: ["retained"], timeout: .seconds(30),
+                                          logger: DaemonHarness.logger)
         let w = try #require(bounds[KafkaTopicPartition(topic: "retained", partition: 0)])
         #expect(w.high == 130_000)
         #expect(w.low > 0 && w.low < 130_000, "\(w)")

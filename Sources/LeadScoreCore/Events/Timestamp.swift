@@ -18,6 +18,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }
 
+    /// The UTC day it falls on: days since 1970-01-01 (floored, so moments before the epoch fall on
+    /// negative days). Rep load and breaches are counted per such day.
+    public var utcDay: Int64 { floorDiv(millisecondsSinceEpoch, 86_400_000) }
+
     /// The later of two timestamps.
     @inlinable
     public static func latest(_ a: Timestamp, _ b: Timestamp) -> Timestamp { a < b ? b : a }

@@ -104,7 +104,7 @@ public struct RepBook: Sendable {
     /// after a restore, which the routing topic already held. Never below zero.
     public mutating func releaseBreach(repID: String, at: Timestamp) {
         guard let i = index[repID].map(Int.init) else { return }
-        reps[i].releaseBreach(day: floorDiv(at.millisecondsSinceEpoch, 86_400_000), shortDays: shortDays)
+        reps[i].releaseBreach(day: at.utcDay, shortDays: shortDays)
         if routing.sla.breachWeight > 0 { scoresStale = true }
     }
 

@@ -26,8 +26,7 @@ struct OwnDecisions: Sendable, Equatable {
         init(_ kind: Kind, repID: String, at: Timestamp) {
             self.kind = kind
             self.repID = repID
-            let ms = at.millisecondsSinceEpoch
-            day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+            day = at.utcDay
         }
 
         /// A moment on the key's day (what the release calls take).

@@ -86,7 +86,8 @@ extension Pipeline: KafkaRebalanceHandler {
         let ends: [KafkaTopicPartition: Int64]
         let bounds: [KafkaTopicPartition: KafkaWatermarks]
         do {
-            bounds = try TopicEnds.bounds(configuration: kafka, topics: [leadTopic] + publisher.outputTopics, timeout: .seconds(30), logger: logger)
+            bounds = try TopicEnds.bounds(configuration: kafka, topics: [leadTopic] + publisher.outputTopics, firstRetainedOf: [leadTopic],
+                                          timeout: .seconds(30), logger: logger)
             ends = bounds.mapValues(\.high)
         } catch {
             throw DaemonError(.kafka, "cannot read where the input and output partitions end", underlying: error)

@@ -145,7 +145,8 @@ final class RepFeed: Sendable {
                 positions[KafkaTopicPartition(topic: batch.topic(at: i), partition: batch.partition(at: i))] = batch.offset(at: i) + 1
                 if batch.topic(at: i) == routingTopic {
                     // Load: this instance counted its own decisions as it made them; reading one back
-                    // only moves it into what a checkpoint covers. An erasure's tombstone (no value, the erased lead in a header): the tally forgets the lead.
+                    // only moves it into what a checkpoint covers. An erasure's tombstone (no value,
+                    // the erased lead in a header): the tally forgets the lead.
                     if batch.withValue(at: i, { $0 == nil }),
                        let erased = batch.withHeader(at: i, named: erasedLeadHeader, { $0.map { String(decoding: $0, as: UTF8.self) } }) {
                         uplift.forget(leadID: erased)
@@ -160,7 +161,7 @@ final class RepFeed: Sendable {
                         continue
                     }
                     uplift.recordRouting(leadID: routed.leadID, bucket: routed.bucket, holdout: routed.holdout)
-                    if let item = own ? Self.ownRouted(routed) : Self.routedElsewhere(routed) { decoded.append(item) }
+                    if let item = Self.load(routed, own: own) { decoded.append(item) }
                     continue
                 }
                 guard let item = repItem(batch.message(at: i), notAfter: notAfter) else { continue }
@@ -261,16 +262,11 @@ final class RepFeed: Sendable {
     /// The `kind` label of rep checkpoints in the checkpoint metrics.
     static let checkpointKind = "reps"
 
-    /// This process's own decision read back: the load it counted when it made it.
-    static func ownRouted(_ routed: RoutedRecord) -> Item? {
+    /// The load a routing decision puts on its rep, when it went to one (not sticky, not
+    /// self-serve): another instance's is counted now; this process's own was counted when it was
+    /// made, and reading it back only moves it into what a checkpoint covers.
+    static func load(_ routed: RoutedRecord, own: Bool) -> Item? {
         guard let repID = routed.repID, repID != "self_serve", !routed.sticky, let at = routed.occurredAt else { return nil }
-        return .ownRead(OwnDecisions.Key(.load, repID: repID, at: at))
-    }
-
-    /// A routing decision made by another instance (own decisions are counted when made): a
-    /// load for its rep, when it went to one.
-    static func routedElsewhere(_ routed: RoutedRecord) -> Item? {
-        guard let repID = routed.repID, repID != "self_serve", !routed.sticky, let at = routed.occurredAt else { return nil }
-        return .routedElsewhere(repID: repID, at: at)
+        return own ? .ownRead(OwnDecisions.Key(.load, repID: repID, at: at)) : .routedElsewhere(repID: repID, at: at)
     }
 }

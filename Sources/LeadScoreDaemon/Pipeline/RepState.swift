@@ -15,6 +15,12 @@ final class RepState: Sendable {
     private struct Held: Sendable {
         var book: RepBook
         var own = OwnDecisions()
+
+        /// Notes a decision the book just made: the load it counted on its rep, if any.
+        mutating func noteLoad(of decision: RoutingDecision, at: Timestamp) -> RoutingDecision {
+            if let rep = decision.repID, !decision.sticky { own.add(OwnDecisions.Key(.load, repID: rep, at: at)) }
+            return decision
+        }
     }
 
     private let held: Mutex<Held>
@@ -76,10 +82,8 @@ extension RepState {
                             currentOwner: String?, accountID: String?, accountOwner: String?,
                             holdout: Bool) -> RoutingDecision {
             state.held.withLock { h in
-                let decision = h.book.route(bucket: bucket, at: at, country: country, region: region, currentOwner: currentOwner,
-                                            accountID: accountID, accountOwner: accountOwner, holdout: holdout)
-                if let rep = decision.repID, !decision.sticky { h.own.add(OwnDecisions.Key(.load, repID: rep, at: at)) }
-                return decision
+                h.noteLoad(of: h.book.route(bucket: bucket, at: at, country: country, region: region, currentOwner: currentOwner,
+                                            accountID: accountID, accountOwner: accountOwner, holdout: holdout), at: at)
             }
         }
 
@@ -90,10 +94,8 @@ extension RepState {
         mutating func reroute(bucket: Bucket, at: Timestamp, country: String?, region: String?,
                               holdout: Bool, excluding: [String]) -> RoutingDecision {
             state.held.withLock { h in
-                let decision = h.book.reroute(bucket: bucket, at: at, country: country, region: region, holdout: holdout,
-                                              excluding: excluding)
-                if let rep = decision.repID, !decision.sticky { h.own.add(OwnDecisions.Key(.load, repID: rep, at: at)) }
-                return decision
+                h.noteLoad(of: h.book.reroute(bucket: bucket, at: at, country: country, region: region, holdout: holdout,
+                                              excluding: excluding), at: at)
             }
         }
 

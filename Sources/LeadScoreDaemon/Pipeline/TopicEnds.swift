@@ -13,13 +13,13 @@ enum TopicEnds {
     /// The end of every partition of `topics`, or a timeout error after `timeout`.
     static func read(configuration: KafkaConfiguration, topics: [String], timeout: Duration,
                      logger: Logger) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
-        try bounds(configuration: configuration, topics: topics, timeout: timeout, logger: logger).mapValues(\.high)
+        try bounds(configuration: configuration, topics: topics, firstRetainedOf: [], timeout: timeout, logger: logger).mapValues(\.high)
     }
 
-    /// The first retained offset (`low`: what retention left, asked with ListOffsets; 0 where the
-    /// broker does not answer) and the end (`high`, from the fetch responses) of every partition
-    /// of `topics`.
-    static func bounds(configuration: KafkaConfiguration, topics: [String], timeout: Duration,
+    /// The end (`high`, from the fetch responses) of every partition of `topics`, and for those of
+    /// `firstRetainedOf` the first retained offset (`low`: what retention left, asked with one
+    /// ListOffsets per partition; 0 where the broker does not answer, and for the other topics).
+    static func bounds(configuration: KafkaConfiguration, topics: [String], firstRetainedOf: Set<String>, timeout: Duration,
                        logger: Logger) throws(KafkaError) -> [KafkaTopicPartition: KafkaWatermarks] {
         let reader = try KafkaPartitionReader(configuration: configuration, topics: topics, defaultStart: .end, logger: logger)
         defer {
@@ -39,11 +39,15 @@ enum TopicEnds {
         var bounds: [KafkaTopicPartition: KafkaWatermarks] = [:]
         for tp in reader.partitions {
             guard var w = reader.cachedWatermarks(topic: tp.topic, partition: tp.partition) else { continue }
-            do throws(KafkaError) {
-                w.low = min(w.high, max(0, try reader.queryWatermarks(topic: tp.topic, partition: tp.partition).low))
-            } catch {
-                logger.debug("first retained offset not known", metadata: ["kafka.topic": "\(tp.topic)", "kafka.partition": "\(tp.partition)",
-                                                                           "kafka.error": "\(error)"])
+            w.low = 0
+            if firstRetainedOf.contains(tp.topic) {
+                do throws(KafkaError) {
+                    w.low = min(w.high, max(0, try reader.queryWatermarks(topic: tp.topic, partition: tp.partition).low))
+                } catch {
+                    logger.debug("first retained offset not known", metadata: [
+                        "kafka.topic": "\(tp.topic)", "kafka.partition": "\(tp.partition)", "kafka.error": "\(error)",
+                    ])
+                }
             }
             bounds[tp] = w
         }
