@@ -9,7 +9,8 @@ import LeadScoreKafka
 import LeadScoreTestSupport
 import Logging
 
-/// Runs real `leadscore run` processes against a real broker, feeds them lead events, reads the
+/// Runs real `leadscore run` processes against a real broker (a Tansu process, or librdkafka's
+/// mock cluster hosted by the test process, both over TCP), feeds them lead events, reads the
 /// output topics back, and computes what an uninterrupted run must produce.
 struct DaemonHarness {
     static let logger: Logger = {
@@ -21,19 +22,36 @@ struct DaemonHarness {
     static let leadTopic = "lead-events"
     static let outputTopics = ["lead-scores", "lead-routing", "lead-enrichment-requests", "leadscore-deadletter"]
 
-    let broker: TansuBroker
+    let bootstrap: String
     let directory: URL
     let partitions: Int
+    /// False on the mock cluster, whose admin API does not answer: the harness creates the topics.
+    var createTopics = true
+
+    static var allTopics: [String] { [leadTopic, "rep-events"] + outputTopics }
 
     /// Creates every topic and a scratch directory for configs, snapshots and logs.
     /// `directory` reuses an earlier harness's (its configs and snapshots) with a new broker.
     static func make(broker: TansuBroker, partitions: Int, directory: URL? = nil) async throws -> DaemonHarness {
-        let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-daemon-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for topic in [leadTopic, "rep-events"] + outputTopics {
+        let directory = try scratchDirectory(directory)
+        for topic in allTopics {
             try await broker.createTopic(topic, partitions: topic == "rep-events" ? 1 : partitions, retention: .seconds(30 * 86_400))
         }
-        return DaemonHarness(broker: broker, directory: directory, partitions: partitions)
+        return DaemonHarness(bootstrap: broker.bootstrap, directory: directory, partitions: partitions)
+    }
+
+    /// The same on a mock cluster, with the state topic too (the daemon cannot create topics there).
+    static func make(mock: KafkaMockCluster, partitions: Int) throws -> DaemonHarness {
+        for topic in allTopics + ["leadscore-state"] {
+            try mock.createTopic(topic, partitions: topic == "rep-events" ? 1 : partitions)
+        }
+        return DaemonHarness(bootstrap: mock.bootstrap, directory: try scratchDirectory(nil), partitions: partitions, createTopics: false)
+    }
+
+    private static func scratchDirectory(_ directory: URL?) throws -> URL {
+        let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-daemon-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
     }
 
     /// The daemon binary: `LEADSCORE_BIN`, else next to the test bundle, else the package's
@@ -59,8 +77,9 @@ struct DaemonHarness {
         let url = directory.appendingPathComponent("\(name).yaml")
         let yaml = """
         kafka:
-          brokers: \(broker.bootstrap)
+          brokers: \(bootstrap)
           group: leadscore-test
+          create_topics: \(createTopics)
           partitions: \(partitions)
           session_timeout: 6s
           fetch_wait_max: 10ms      # Tansu holds a waiting fetch to its end
@@ -106,7 +125,7 @@ struct DaemonHarness {
     }
 
     func producer() throws -> KafkaProducer {
-        var config = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "test-input")
+        var config = KafkaConfiguration(bootstrap: bootstrap, clientID: "test-input")
         config.messageTimeout = .seconds(60)
         return try KafkaProducer(configuration: config, logger: Self.logger)
     }
@@ -133,7 +152,7 @@ struct DaemonHarness {
 
     /// Every record of the given topics, read from the beginning to the end.
     func readAll(_ topics: [String]) throws -> [KafkaMessage] {
-        let config = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "test-reader")
+        let config = KafkaConfiguration(bootstrap: bootstrap, clientID: "test-reader")
         let reader = try KafkaPartitionReader(configuration: config, topics: topics, defaultStart: .beginning, logger: Self.logger)
         defer { try? reader.close() }
         var all: [KafkaMessage] = []
@@ -155,9 +174,10 @@ struct DaemonHarness {
     /// What an uninterrupted run must write, per output topic and dedupe key, computed by running
     /// the scoring core over each input partition in offset order. Rep events, if any, are applied
     /// first (a roster the daemon read before its first lead event): they must leave routing
-    /// depending on the lead stream alone (e.g. one rep with room for every lead).
-    func expectedOutputs(repEvents: [InputEvent] = []) throws -> [String: [String: [UInt8]]] {
-        let byPartition = Dictionary(grouping: try readAll([Self.leadTopic]), by: \.partition)
+    /// depending on the lead stream alone (e.g. one rep with room for every lead). `input` is the
+    /// whole input when the topic no longer holds it (retention deleted its first records).
+    func expectedOutputs(repEvents: [InputEvent] = [], input: [KafkaMessage]? = nil) throws -> [String: [String: [UInt8]]] {
+        let byPartition = Dictionary(grouping: try input ?? readAll([Self.leadTopic]), by: \.partition)
         let decoder = EventDecoder()
         var expected: [String: [String: [UInt8]]] = [:]
         for (_, messages) in byPartition {
