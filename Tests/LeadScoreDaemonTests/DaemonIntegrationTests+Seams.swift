@@ -406,25 +406,40 @@ enum RawHTTP {
 extension DaemonIntegrationTests {
     /// Transactional mode end to end on Tansu (its transactions API works; only aborts are not
     /// honoured, and nothing here aborts): the workers send offsets under the group membership the
-    /// poll thread handed them, never through the consumer.
-    @Test("transactional mode: outputs exactly once, offsets sent under the poll thread's group membership", .timeLimit(.minutes(3)))
+    /// poll thread handed them, never through the consumer. The checkpoints, cut between
+    /// transactions and written beside them, let an instance with no disk take over after a
+    /// SIGKILL (taken while no transaction is open: Tansu would deliver an aborted one's records).
+    @Test("transactional mode: outputs exactly once, offsets sent under the poll thread's group membership, a take-over from the state topic",
+          .timeLimit(.minutes(4)))
     func transactionalMode() async throws {
         try await TansuBroker.withBroker { broker in
             let harness = try await DaemonHarness.make(broker: broker, partitions: 2)
-            let config = try harness.writeConfig(name: "txn", snapshotInterval: "5s", transactions: true)
+            let configA = try harness.writeConfig(name: "txn-a", snapshotInterval: "1s", transactions: true, snapshotDirectory: "snapshots-a")
+            let configB = try harness.writeConfig(name: "txn-b", snapshotInterval: "1s", transactions: true, snapshotDirectory: "none")
             let producer = try harness.producer()
             defer { producer.close() }
-            try DaemonHarness.produce(DaemonHarness.leadEvents(count: 3_000, leads: 300, seed: 81)[...], with: producer)
+            let events = DaemonHarness.leadEvents(count: 3_000, leads: 300, seed: 81)
+            try DaemonHarness.produce(events[..<2_000], with: producer)
             let http = try LoopbackPort.free()
-            let daemon = try harness.startDaemon(config: config, name: "txn", httpPort: http)
-            defer { Task { await daemon.stop() } }
-            let ends = try harness.inputEnds()
-            try await DaemonHarness.waitCaughtUp(port: http, ends: ends, seconds: 90, daemon)
+            let a = try harness.startDaemon(config: configA, name: "txn-a", httpPort: http)
+            try await DaemonHarness.waitCaughtUp(port: http, ends: try harness.inputEnds(), seconds: 90, a)
+            try await Task.sleep(for: .seconds(3))
+            #expect(!a.output().contains("no group membership"), "\(a.output().suffix(2_000))")
+            a.kill(SIGKILL)
+            #expect(await a.wait(timeout: .seconds(10)))
+
+            try DaemonHarness.produce(events[2_000...], with: producer)
+            let b = try harness.startDaemon(config: configB, name: "txn-b", httpPort: http)
+            defer { Task { await b.stop() } }
+            try await DaemonHarness.waitCaughtUp(port: http, ends: try harness.inputEnds(), seconds: 90, b)
             try await Task.sleep(for: .seconds(1))
+            let restores = b.output().split(separator: "\n").filter { $0.contains("partition restored") }
+            #expect(restores.count == 2 && restores.allSatisfy { $0.contains("leadscore.restore_source=kafka") },
+                    "\(b.output().suffix(3_000))")
             let (problems, records) = try harness.verifyExactlyOnce(expected: try harness.expectedOutputs())
             #expect(records > 100)
             #expect(problems.isEmpty, "\(problems.prefix(5))")
-            #expect(!daemon.output().contains("no group membership"), "\(daemon.output().suffix(2_000))")
+            #expect(!b.output().contains("no group membership"), "\(b.output().suffix(2_000))")
         }
     }
 }
