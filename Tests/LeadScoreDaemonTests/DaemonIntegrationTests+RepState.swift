@@ -53,7 +53,11 @@ extension DaemonIntegrationTests {
             // through a slice of the input, the 2nd and 4th by SIGTERM.
             let slices = stride(from: 0, to: events.count, by: 4_000).map { events[$0..<min(events.count, $0 + 4_000)] }
             var logs: [String] = []
+            var covered: [Int64] = []
             for (round, slice) in slices.enumerated() {
+                // What both topics hold when this round starts (nothing writes to them in between).
+                covered.append(Dictionary(grouping: try harness.readAll(["rep-events", "lead-routing"]), by: { "\($0.topic)/\($0.partition)" })
+                    .values.reduce(0) { $0 + ($1.map(\.offset).max() ?? -1) + 1 })
                 let daemon = try harness.startDaemon(config: config, name: "reps-\(round)", httpPort: port)
                 try await DaemonHarness.waitUntil(seconds: 60, daemon) { await DaemonHarness.get(port: port, "/readyz")?.status == 200 }
                 try DaemonHarness.produce(slice, with: producer)
@@ -74,6 +78,11 @@ extension DaemonIntegrationTests {
                 let line = log.split(separator: "\n").first { $0.contains("rep state restored") }
                 #expect(line != nil, "round \(round) did not restore the rep state:\n\(log.suffix(2_000))")
                 #expect(line.map { !$0.contains("leadscore.records_covered=0") } ?? false, "\(line ?? "")")
+                // After a SIGTERM, the shutdown's checkpoint covers everything the topics held.
+                if round % 2 == 0 {
+                    #expect(line?.contains("leadscore.records_covered=\(covered[round]) ") == true,
+                            "round \(round) after a graceful stop: \(line ?? ""), the topics held \(covered[round])")
+                }
             }
             #expect(logs[0].contains("no rep state checkpoint"))
             let written = try harness.readAll(["leadscore-state"]).filter {

@@ -288,6 +288,8 @@ final class Pipeline: Sendable {
         logger.info("stopping: snapshotting and leaving the group", metadata: ["stop.deadline": "\(total)"])
         var clean = true
         try phase("drain_snapshot") { clean = stopWorkers(snapshot: true, until: drainDeadline) }
+        // The outputs are flushed: the rep state as the topics now say it (if this instance writes it).
+        try phase("rep_checkpoint") { _ = repFeed.checkpointNow(timeout: max(.milliseconds(500), drainDeadline - .now)) }
         try phase("commit") { commitPending(consumer) }
         try phase("close") {
             do throws(KafkaError) { try consumer.close() } catch {

@@ -64,6 +64,9 @@ final class RepFeed: Sendable {
     private let checkpointInterval: Duration
     /// Set while this instance holds input partition 0 (the pipeline says at each rebalance).
     private let writesCheckpoints = Atomic<Bool>(false)
+    /// The shutdown's checkpoint, asked by `checkpointNow` and done by the feed's own thread.
+    private let finalCheckpointRequested = Atomic<Bool>(false)
+    private let finalCheckpointDone = WorkDone()
 
     init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String, reps: RepState,
          maxFutureSkew: Duration = .seconds(3600), upliftMaxLeads: Int = DaemonConfiguration.UpliftSettings().maxLeads,
@@ -124,12 +127,38 @@ final class RepFeed: Sendable {
     /// Asks the thread to stop; it does within one poll timeout.
     func stop() { stopRequested.store(true, ordering: .releasing) }
 
+    /// At shutdown, once the outputs are flushed: asks the feed's thread to read both topics to
+    /// their present ends (this instance's last decisions included) and write one more checkpoint
+    /// (if this instance writes them and anything was read since the last), so the next start
+    /// reads the topics from there rather than from the last interval's. Waits up to `timeout`;
+    /// false when it did not finish (the next start then reads a little more, nothing is lost).
+    func checkpointNow(timeout: Duration) -> Bool {
+        finalCheckpointRequested.store(true, ordering: .releasing)
+        return finalCheckpointDone.wait(timeout: timeout)
+    }
+
+    /// The present end of every partition the feed reads (the shutdown checkpoint's target);
+    /// a partition whose end cannot be asked is left out.
+    private func presentEnds() -> [KafkaTopicPartition: Int64] {
+        var ends: [KafkaTopicPartition: Int64] = [:]
+        for tp in reader.partitions {
+            do throws(KafkaError) {
+                ends[tp] = try reader.queryWatermarks(topic: tp.topic, partition: tp.partition, timeout: .seconds(2)).high
+            } catch {
+                logger.debug("rep feed end query failed", metadata: ["kafka.topic": "\(tp.topic)", "kafka.error": "\(error)"])
+            }
+        }
+        return ends
+    }
+
     private func loop() {
         var uplift = initialUplift
         publishedUplift.withLock { $0 = uplift.counts }
         var positions = startPositions
         var checkpointed = startPositions
         var lastCheckpoint = ContinuousClock.now
+        // The shutdown checkpoint: the ends to read to first, and how long to try.
+        var finalTarget: (ends: [KafkaTopicPartition: Int64], deadline: ContinuousClock.Instant)?
         while !stopRequested.load(ordering: .acquiring) {
             let batch: KafkaRecordBatch
             do {
@@ -180,10 +209,20 @@ final class RepFeed: Sendable {
                 caughtUpSignal.signal()
                 logger.info("rep events caught up")
             }
+            if finalCheckpointRequested.exchange(false, ordering: .acquiringAndReleasing) {
+                finalTarget = (presentEnds(), ContinuousClock.now + .seconds(2))
+            }
+            let final = finalTarget.map { target in
+                ContinuousClock.now >= target.deadline || target.ends.allSatisfy { positions[$0.key, default: 0] >= $0.value }
+            } ?? false
             if isCaughtUp, let checkpoints, writesCheckpoints.load(ordering: .acquiring), positions != checkpointed,
-               ContinuousClock.now - lastCheckpoint >= checkpointInterval {
+               final || ContinuousClock.now - lastCheckpoint >= checkpointInterval {
                 lastCheckpoint = ContinuousClock.now
                 if writeCheckpoint(checkpoints, positions: positions, uplift: uplift) { checkpointed = positions }
+            }
+            if final {
+                finalTarget = nil
+                finalCheckpointDone.signal()
             }
         }
         do throws(KafkaError) { try reader.close() } catch {
