@@ -231,12 +231,6 @@ final class Pipeline: Sendable {
         try recordStartPositions(consumer)
         repFeed.start()
         defer { repFeed.stop() }
-        // Routing (and first-touch SLAs) need the rep state: until the rep events have been read
-        // to their end once, a routing decision would see a partial roster. No lead record is
-        // polled before then (the group is joined at the first poll).
-        while !repFeed.waitUntilCaughtUp(timeout: .milliseconds(200)) {
-            if control.stopRequested.load(ordering: .acquiring) { break }
-        }
 
         var lastHousekeeping = ContinuousClock.now
         var split = [[Int]](repeating: [], count: workers.count)
@@ -256,7 +250,10 @@ final class Pipeline: Sendable {
                     split[w].removeAll(keepingCapacity: true)
                 }
             }
-            applyRestores(restorer, consumer)
+            // Routing (and first-touch SLAs) need the rep state: until the rep events have been
+            // read to their end once, a routing decision would see a partial roster. The group is
+            // joined and partitions restore meanwhile, paused; none goes live before.
+            if repFeed.isCaughtUp { applyRestores(restorer, consumer) }
             commitPending(consumer)
             if let failure = publisher.deliveryFailure { throw DaemonError(.delivery, "an output could not be delivered", underlying: failure) }
             let now = ContinuousClock.now

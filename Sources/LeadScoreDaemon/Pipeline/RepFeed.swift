@@ -48,8 +48,6 @@ final class RepFeed: Sendable {
     private let metrics: DaemonMetrics
     private let reps: RepState
     private let caughtUpOnce = Atomic<Bool>(false)
-    /// Signalled once, when `caughtUpOnce` becomes true (the pipeline waits on it).
-    private let caughtUpSignal = WorkDone()
     private let stopRequested = Atomic<Bool>(false)
     /// Most leads the uplift tally remembers.
     let upliftMaxLeads: Int
@@ -91,11 +89,6 @@ final class RepFeed: Sendable {
 
     /// True once every partition of the topic has been read to its end at least once.
     var isCaughtUp: Bool { caughtUpOnce.load(ordering: .acquiring) }
-
-    /// Waits up to `timeout` for the first catch-up; true once caught up.
-    func waitUntilCaughtUp(timeout: Duration) -> Bool {
-        isCaughtUp || caughtUpSignal.wait(timeout: timeout)
-    }
 
     /// The uplift counts as of the last batch read.
     var uplift: UpliftTally.Counts { publishedUplift.withLock { $0 } }
@@ -206,7 +199,6 @@ final class RepFeed: Sendable {
             }
             if !isCaughtUp && reader.isAtEnd {
                 caughtUpOnce.store(true, ordering: .releasing)
-                caughtUpSignal.signal()
                 logger.info("rep events caught up")
             }
             if finalCheckpointRequested.exchange(false, ordering: .acquiringAndReleasing) {
