@@ -8,6 +8,7 @@ struct LeadScoreCommand: AsyncParsableCommand {
         DemoCommand.self,
         ReplayCommand.self,
         EvaluateCommand.self,
+        FitCommand.self,
         ConfigCommand.self,
         GenerateCommand.self,
         RunCommand.self,

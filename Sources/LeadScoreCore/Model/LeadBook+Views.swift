@@ -47,3 +47,14 @@ extension LeadBook {
         return rawIntent(i, at: Swift.max(time.millisecondsSinceEpoch, leads[i].clock))
     }
 }
+
+extension LeadBook {
+    /// Every lead's breakdown at `time` (each lead at the later of `time` and its own clock, with
+    /// no new event), in the book's order: for offline analysis (`leadscore fit` reads each
+    /// signal's decayed value from it, so a fitted weight means what the engine computes).
+    public func forEachBreakdown(at time: Timestamp, _ body: (_ leadID: String, _ breakdown: ScoreBreakdown) -> Void) {
+        for i in 0..<leads.count {
+            body(leadIDs[i], breakdown(i, at: Swift.max(time.millisecondsSinceEpoch, leads[i].clock)))
+        }
+    }
+}

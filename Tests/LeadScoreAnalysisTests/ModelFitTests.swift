@@ -1,0 +1,127 @@
+import Foundation
+@testable import LeadScoreAnalysis
+import LeadScoreCore
+import Testing
+
+/// `leadscore fit` (issue 16): the fitted weights mean what the engine computes, and a fit on one
+/// world ranks a second world of the same truth better than a starting model that is wrong.
+@Suite("Model fit")
+struct ModelFitTests {
+    /// A starting model that weighs the wrong things: blog visits only among the signals, the
+    /// smallest deals highest, nothing for industry, tools or size. (The world's truth: fit from
+    /// industry, tools, size and budget; interest shows in every kind of engagement.)
+    static let wrongStart: ScoringConfig = {
+        var c = ScoringConfig()
+        for s in Signal.allCases where !s.isNegative { c.intent.signals[s] = .init(weight: 0, halfLife: c.intent.rule(for: s).halfLife) }
+        c.intent.signals[.blogVisit]?.weight = 30
+        c.intent.thirdPartyMaxWeight = 0
+        c.quality.basicPoints = 60
+        c.quality.premiumPoints = 20
+        c.quality.goldPoints = 0
+        c.quality.industryPoints = 0
+        c.quality.technographicPoints = 0
+        c.quality.employeeBands = c.quality.employeeBands.map { .init(minEmployees: $0.minEmployees, points: 0) }
+        return c
+    }()
+
+    static func samples(seed: UInt64, leads: Int, days: Int, start: ScoringConfig, options: FitSampler.Options) throws -> FitSamples {
+        var world = GroundTruthWorld(.init(leads: leads, reps: 10, seed: seed, days: days))
+        var sampler = FitSampler(space: FitFeatureSpace(start: start), options: options)
+        let decoder = EventDecoder()
+        var line: [UInt8] = []
+        while world.next(into: &line) {
+            sampler.add(try decoder.decode(Array(line.dropLast())))
+            line.removeAll(keepingCapacity: true)
+        }
+        return sampler.samples()
+    }
+
+    static var options: FitSampler.Options {
+        var o = FitSampler.Options()
+        o.horizon = .seconds(14 * 86_400)
+        o.every = .seconds(3 * 86_400)
+        return o
+    }
+
+    @Test("a fit on one world beats a wrong starting model on a second world of the same truth; deterministic")
+    func fitBeatsAWrongStart() throws {
+        let first = try Self.samples(seed: 3, leads: 3_000, days: 75, start: Self.wrongStart, options: Self.options)
+        let (fitted, report) = try ModelFit.run(first, options: .init())
+        let (again, _) = try ModelFit.run(first, options: .init())
+        #expect(fitted == again)
+        #expect(fitted.validate().isEmpty)
+        let fittedAUC = try #require(report.fitted.auc)
+        let startAUC = try #require(report.start.auc)
+        #expect(fittedAUC > startAUC + 0.03, "validation AUC fitted \(fittedAUC), start \(startAUC)")
+
+        // A second world of the same truth, scored by both configurations as they stand.
+        let second = try Self.samples(seed: 4, leads: 3_000, days: 75, start: Self.wrongStart, options: Self.options)
+        var options = ModelFit.Options()
+        options.validateFrom = Timestamp(millisecondsSinceEpoch: 0)
+        options.minConversions = 0
+        let space = second.space
+        func auc(_ config: ScoringConfig) -> Double {
+            let values = space.values(of: config)
+            var pairs: [(Double, Bool)] = []
+            for i in 0..<second.count { pairs.append((space.score(second.row(i), values: values, config: config).score, second.labels[i])) }
+            return Self.auc(pairs)
+        }
+        let onSecond = (fitted: auc(fitted), start: auc(Self.wrongStart))
+        #expect(onSecond.fitted > onSecond.start + 0.03, "second world: fitted \(onSecond.fitted), start \(onSecond.start)")
+        // Recovered in sign and order: the world's fit rises with target industries, tools and
+        // deal size, and its interest shows in engagement; negative signals stay non-positive.
+        let q = fitted.quality
+        #expect(q.goldPoints > q.basicPoints && q.industryPoints > 0 && q.technographicPoints > 0, "\(q)")
+        let w = { (s: Signal) in fitted.intent.rule(for: s).weight }
+        #expect(w(.demoRequest) > 0 && w(.formFill) > 0 && w(.pricingPageVisit) > 0, "\(fitted.intent.signals)")
+        #expect(w(.unsubscribe) <= 0 && w(.spamComplaint) <= 0 && w(.bounce) <= 0)
+    }
+
+    @Test("too few conversions: refused with what to do")
+    func tooFewConversions() throws {
+        let samples = try Self.samples(seed: 5, leads: 200, days: 40, start: ScoringConfig(), options: Self.options)
+        #expect(throws: ModelFit.Failure.self) { try ModelFit.run(samples, options: .init()) }
+        do {
+            _ = try ModelFit.run(samples, options: .init())
+        } catch {
+            #expect(error.description.contains("too few conversions to fit"))
+        }
+    }
+
+    static func auc(_ pairs: [(Double, Bool)]) -> Double {
+        var wins = 0.0
+        var n = 0.0
+        let positives = pairs.filter { $0.1 }.map(\.0)
+        let negatives = pairs.filter { !$0.1 }.map(\.0).sorted()
+        for p in positives {
+            var lo = 0, hi = negatives.count
+            while lo < hi { let mid = (lo + hi) / 2; if negatives[mid] < p { lo = mid + 1 } else { hi = mid } }
+            var eq = lo
+            while eq < negatives.count && negatives[eq] == p { eq += 1 }
+            wins += Double(lo) + Double(eq - lo) / 2
+            n += Double(negatives.count)
+        }
+        return wins / max(1, n)
+    }
+}
+
+extension ModelFitTests {
+    @Test("the regression recovers known log-odds from simulated data, and keeps a forbidden sign at 0")
+    func regressionRecoversWeights() {
+        var rng = SplitMix64(seed: 42)
+        var rows: [Double] = []
+        var labels: [Bool] = []
+        for _ in 0..<20_000 {
+            let x = [rng.unit() * 4, rng.unit() < 0.3 ? 1.0 : 0.0, rng.unit() * 2]
+            let z = -2 + 0.8 * x[0] + 1.5 * x[1] - 0.5 * x[2]
+            rows += x
+            labels.append(rng.unit() < 1 / (1 + exp(-z)))
+        }
+        let free = LogisticRegression.fit(rows: rows, width: 3, labels: labels, sign: [1, 1, -1], l2: 0.01)
+        #expect(abs(free.intercept + 2) < 0.2 && abs(free.coefficients[0] - 0.8) < 0.08 && abs(free.coefficients[1] - 1.5) < 0.12
+                && abs(free.coefficients[2] + 0.5) < 0.08, "\(free)")
+        // Column 2 may not be negative: held at 0, the others refitted.
+        let held = LogisticRegression.fit(rows: rows, width: 3, labels: labels, sign: [1, 1, 1], l2: 0.01)
+        #expect(held.coefficients[2] == 0 && held.coefficients[0] > 0.5, "\(held)")
+    }
+}

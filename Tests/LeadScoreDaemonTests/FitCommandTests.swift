@@ -1,0 +1,37 @@
+import Foundation
+import LeadScoreTestSupport
+import Testing
+
+/// `leadscore fit` as a user runs it: on a generated world, it writes a configuration that
+/// `config check` and `replay --config` load, and a report in text and JSON.
+@Suite("leadscore fit on a generated world (the binary)")
+struct FitCommandTests {
+    @Test func fitWritesALoadableConfigurationAndAReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-fit-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let world = dir.appendingPathComponent("world.jsonl")
+        #expect(try EvaluateCommandTests.run(["generate", "--world", "--leads", "2000", "--days", "60", "--seed", "7"], stdout: world) == 0)
+        // The starting file's other sections survive the fit.
+        let start = dir.appendingPathComponent("start.yaml")
+        try "# team settings\nrouting:\n  holdout_share: 0.2\nscoring:\n  buckets: {A: 65}\n".write(to: start, atomically: true, encoding: .utf8)
+        let fitted = dir.appendingPathComponent("fitted.yaml")
+        let text = dir.appendingPathComponent("report.txt"), json = dir.appendingPathComponent("report.json")
+        let args = ["fit", world.path, "--config", start.path, "--output", fitted.path, "--horizon", "14d", "--every", "3d"]
+        #expect(try EvaluateCommandTests.run(args, stdout: text) == 0)
+        let report = try String(contentsOf: text, encoding: .utf8)
+        #expect(report.contains("validation AUC") && report.contains("verdict:") && report.contains("bucket moves"), "\(report.prefix(800))")
+        #expect(try EvaluateCommandTests.run(args + ["--json"], stdout: json) == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        #expect((doc["fitted"] as? [String: Any])?["auc"] is Double)
+        let file = try String(contentsOf: fitted, encoding: .utf8)
+        #expect(file.contains("holdout_share: 0.2") && file.contains("# team settings"))
+        #expect(try EvaluateCommandTests.run(["config", "check", fitted.path], stdout: dir.appendingPathComponent("check.txt")) == 0)
+        #expect(try EvaluateCommandTests.run(["replay", "--quiet", "--config", fitted.path, world.path], stdout: dir.appendingPathComponent("out.jsonl")) == 0)
+        // Too little data: refused, nothing written.
+        let tiny = dir.appendingPathComponent("tiny.jsonl"), none = dir.appendingPathComponent("none.yaml")
+        #expect(try EvaluateCommandTests.run(["generate", "--world", "--leads", "100", "--days", "30"], stdout: tiny) == 0)
+        #expect(try EvaluateCommandTests.run(["fit", tiny.path, "--output", none.path, "--horizon", "7d", "--every", "2d"], stdout: dir.appendingPathComponent("t.txt")) == 1)
+        #expect(!FileManager.default.fileExists(atPath: none.path))
+    }
+}
