@@ -52,6 +52,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Write the report as JSON to stdout.")
     var json = false
 
+    @Option(help: "Also write the report as a self-contained HTML page to this file.")
+    var html: String?
+
     @Option(help: "Read the topics of this Kafka cluster (HOST:PORT[,...]) instead of, or as well as, files.")
     var brokers: String?
 
@@ -180,5 +183,16 @@ struct FitCommand: ParsableCommand {
             stdout.buffer.append(contentsOf: Array("\nwritten: \(output) (config_version \(fitted.version))\n".utf8))
         }
         stdout.flush()
+        if let html {
+            do {
+                var out = try FileOutput.create(path: html)
+                out.buffer.append(contentsOf: Array(FitHTML.render(report, title: "leadscore fit: learned weights against the starting ones").utf8))
+                out.flush()
+                out.close()
+            } catch {
+                printError("leadscore fit: \(error)")
+                throw ExitCode(2)
+            }
+        }
     }
 }

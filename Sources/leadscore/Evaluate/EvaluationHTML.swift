@@ -38,7 +38,12 @@ enum EvaluationHTML {
         body += "<section><h2>Definitions</h2><dl>"
         for d in EvaluationReport.definitions { body += "<dt>\(escape(d.key))</dt><dd>\(escape(d.text))</dd>" }
         body += "</dl></section>\n"
-        return """
+        return page(title: title, body: body)
+    }
+
+    /// The page around `body`: the styles every leadscore report shares.
+    static func page(title: String, body: String) -> String {
+        """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title))</title>
