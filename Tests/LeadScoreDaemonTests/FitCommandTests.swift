@@ -1,4 +1,6 @@
 import Foundation
+import LeadScoreCore
+import LeadScoreKafka
 import LeadScoreTestSupport
 import Testing
 
@@ -36,5 +38,38 @@ struct FitCommandTests {
         #expect(try EvaluateCommandTests.run(["generate", "--world", "--leads", "100", "--days", "30"], stdout: tiny) == 0)
         #expect(try EvaluateCommandTests.run(["fit", tiny.path, "--output", none.path, "--horizon", "7d", "--every", "2d"], stdout: dir.appendingPathComponent("t.txt")) == 1)
         #expect(!FileManager.default.fileExists(atPath: none.path))
+    }
+
+    @Test("--brokers reads the lead and rep events topics and fits the same configuration as from the file", .timeLimit(.minutes(4)))
+    func fitFromTheTopics() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-fit-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let world = dir.appendingPathComponent("world.jsonl")
+        #expect(try EvaluateCommandTests.run(["generate", "--world", "--leads", "2000", "--days", "60", "--seed", "7"], stdout: world) == 0)
+        let fromFile = dir.appendingPathComponent("file.yaml"), fromTopics = dir.appendingPathComponent("topics.yaml")
+        let options = ["--horizon", "14d", "--every", "3d"]
+        #expect(try EvaluateCommandTests.run(["fit", world.path, "--output", fromFile.path] + options, stdout: dir.appendingPathComponent("a.txt")) == 0)
+        try await TansuBroker.withBroker { broker in
+            try await broker.createTopic("lead-events", partitions: 2)
+            try await broker.createTopic("rep-events", partitions: 1)
+            let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "fit-test"), logger: DaemonHarness.logger)
+            let decoder = EventDecoder()
+            for line in try String(contentsOf: world, encoding: .utf8).split(separator: "\n") {
+                let event = try decoder.decode(String(line))
+                if event.isRepEvent {
+                    try producer.produce(topic: "rep-events", key: nil, value: Array(line.utf8))
+                } else {
+                    try producer.produce(topic: "lead-events", key: event.partitionKey.map { Array($0.utf8) }, value: Array(line.utf8))
+                }
+            }
+            try producer.flush(timeout: .seconds(60))
+            producer.close()
+            #expect(try EvaluateCommandTests.run(["fit", "--brokers", broker.bootstrap, "--output", fromTopics.path] + options,
+                                                 stdout: dir.appendingPathComponent("b.txt")) == 0)
+        }
+        // Same weights, same thresholds: the same config_version in the header of both files.
+        let a = try String(contentsOf: fromFile, encoding: .utf8), b = try String(contentsOf: fromTopics, encoding: .utf8)
+        #expect(a.split(separator: "\n").first == b.split(separator: "\n").first, "\(a.prefix(200))\n\(b.prefix(200))")
     }
 }
