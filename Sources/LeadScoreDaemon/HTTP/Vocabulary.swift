@@ -103,7 +103,7 @@ public enum Vocabulary {
             case .firstTouchesMissed:
                 "Routed leads the rep did not call or email before the bucket's first-touch deadline (SLA); each is re-routed to another rep."
             case .holdout:
-                "5% of leads, picked by a hash of the lead id, routed round-robin ignoring rep score: the control group that shows what the model adds."
+                "A share of leads (routing.holdout_share, 5% by default), picked by a hash of the lead id, routed round-robin ignoring rep score: the control group that shows what the model adds."
             case .uplift:
                 "Conversion rate of model-routed leads minus that of holdout leads, in percentage points (pts), with a 95% interval; significant when the interval excludes 0."
             case .psi:

@@ -95,11 +95,39 @@ struct DemoScreen {
             out.append("Holdout uplift (A-C): model \(percent(overall.model.rate)) of \(overall.model.leads) vs holdout "
                 + "\(percent(overall.holdout.rate)) of \(overall.holdout.leads): \(points(d.difference)) "
                 + "[95% CI \(points(d.lower)), \(points(d.upper))] \(d.isSignificant ? "significant" : "not significant yet")")
+            out.append("  " + Self.intervalBar(d))
+            out.append("  " + Self.conclusion(d))
         } else {
             out.append("Holdout uplift: waiting for \(Self.minimumGroup) leads with outcomes in each group (model \(overall.model.leads), "
-                + "holdout \(overall.holdout.leads); the holdout is 5% of leads)")
+                + "holdout \(overall.holdout.leads); the demo's holdout is \(Int(DemoCommand.holdoutShare * 100))% of leads)")
         }
         return out
+    }
+
+    /// The 95% interval drawn on a line of pts around 0: `[===*===]`, `|` at 0.
+    static func intervalBar(_ d: Statistics.ProportionDifference, width: Int = 41) -> String {
+        let low = min(-0.05, d.lower), high = max(0.05, d.upper)
+        func column(_ v: Double) -> Int { min(width - 1, max(0, Int(((v - low) / (high - low) * Double(width - 1)).rounded()))) }
+        var line = [Character](repeating: " ", count: width)
+        let from = column(d.lower), to = column(d.upper)
+        for k in from...to { line[k] = "=" }
+        line[from] = "["
+        line[to] = "]"
+        line[column(0)] = "|"
+        line[column(d.difference)] = "*"
+        return "\(Vocabulary.points(low)) \(String(line)) \(Vocabulary.points(high))   (* estimate, [ ] 95% interval, | no difference)"
+    }
+
+    /// One plain sentence on what the interval allows to conclude.
+    static func conclusion(_ d: Statistics.ProportionDifference) -> String {
+        if d.lower > 0 {
+            return "Routing by rep score converts more than round-robin: by at least \(Vocabulary.points(d.lower)) with 95% confidence."
+        }
+        if d.upper < 0 {
+            return "Routing by rep score converts less than round-robin here, by at least \(Vocabulary.points(-d.upper)): a finding for the router."
+        }
+        return "Cannot conclude yet: the true difference could be anywhere from \(Vocabulary.points(d.lower)) to \(Vocabulary.points(d.upper)); "
+            + "the interval narrows as outcomes come in."
     }
 
     /// Leads a group needs before the view quotes an interval (the normal approximation behind
