@@ -122,3 +122,33 @@ struct BucketMixHistoryTests {
         #expect(gauge() == "leadscore_bucket_mix_psi \(psi)")
     }
 }
+
+extension BucketMixHistoryTests {
+    @Test("a PSI at or above drift.retrain_above sets leadscore_retrain_suggested, /summary's flag and the dashboard's note")
+    func retrainSuggested() throws {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = DaemonMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        var settings = DaemonConfiguration.DriftSettings()
+        settings.window = .seconds(10)
+        settings.sampleEvery = .seconds(1)
+        settings.retrainAbove = 0.2
+        let monitor = DriftMonitor(settings: settings, metrics: metrics)
+        func gauge() -> String {
+            var out: [UInt8] = []
+            registry.emit(into: &out)
+            return String(decoding: out, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("leadscore_retrain_suggested ") }.map(String.init) ?? ""
+        }
+        monitor.sampleIfDue(at: 0) { Self.even }
+        #expect(gauge() == "leadscore_retrain_suggested 0.0")
+        monitor.sampleIfDue(at: 10_000) { [10, 10, 10, 80, 10] }
+        let psi = try #require(monitor.view().status.psi)
+        #expect(psi >= 0.2)
+        #expect(gauge() == "leadscore_retrain_suggested 1.0")
+        let summary = SummaryDocument(pid: 1, configVersion: "v", ready: true, workers: 1, published: [:], recent: [], drift: monitor.view(),
+                                      uplift: UpliftReport(UpliftTally(maxLeads: 10).counts, maxLeads: 10))
+        #expect(summary.drift.retrainSuggested && summary.drift.retrainAbove == 0.2)
+        #expect(DashboardPage.drift(summary.drift).contains("id=\"retrain-suggested\""))
+        monitor.sampleIfDue(at: 20_000) { [10, 10, 10, 80, 10] }
+        #expect(gauge() == "leadscore_retrain_suggested 0.0", "the shift is over once the baseline has it too")
+    }
+}

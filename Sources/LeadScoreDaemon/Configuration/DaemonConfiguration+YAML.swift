@@ -75,7 +75,11 @@ extension DaemonConfiguration {
         if let node = top.take("drift"), var d = YAMLFields(node, path: "drift", problems: &p) {
             d.duration("window", into: &drift.window, atLeast: .seconds(1), &p)
             d.duration("sample_every", into: &drift.sampleEvery, atLeast: .seconds(1), &p)
-            d.reportUnknown(into: &p, known: ["window", "sample_every"])
+            d.number("retrain_above", into: &drift.retrainAbove, &p)
+            if !(drift.retrainAbove > 0 && drift.retrainAbove.isFinite) {
+                p.append(.init(path: "drift.retrain_above", reason: "must be a positive PSI such as 0.25, got \(drift.retrainAbove)"))
+            }
+            d.reportUnknown(into: &p, known: ["window", "sample_every", "retrain_above"])
             if drift.sampleEvery > drift.window {
                 p.append(.init(path: "drift.sample_every", reason: "must not be longer than drift.window "
                     + "(\(ConfigDuration.format(drift.window))), got \(ConfigDuration.format(drift.sampleEvery))"))

@@ -158,6 +158,9 @@ extension DaemonConfiguration {
         public var window: Duration = .seconds(24 * 3600)
         /// How often the mix is recorded (and the gauge updated).
         public var sampleEvery: Duration = .seconds(60)
+        /// A PSI at or above this flags "retrain suggested" (`leadscore_retrain_suggested`, the
+        /// dashboard): 0.25, where a major shift starts.
+        public var retrainAbove = 0.25
 
         public init() {}
 

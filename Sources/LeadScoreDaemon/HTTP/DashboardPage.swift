@@ -113,7 +113,12 @@ enum DashboardPage {
             out += "Population stability index of the lead mix at \(esc(d.sampledAt.map { Vocabulary.time(rfc3339: $0) } ?? "")) against the mix at "
             out += "\(esc(d.baselineAt.map { Vocabulary.time(rfc3339: $0) } ?? "")) (window \(window), wall clock). Below 0.1 stable, below 0.25 a moderate shift, above a major shift."
         }
-        return out + "</div></div>\n"
+        out += "</div></div>\n"
+        if d.retrainSuggested {
+            out += "<p class=\"warn\" id=\"retrain-suggested\"><b>Retrain suggested</b>: the mix moved past PSI \(fixed(d.retrainAbove, 2)). "
+            out += "Fit the weights from the topics (<code>leadscore fit --brokers ...</code>, README \"Retraining on a cadence\") and compare before you switch.</p>\n"
+        }
+        return out
     }
 
     /// The uplift table (rates in percent, uplift in points) and its chart.
@@ -270,7 +275,7 @@ enum DashboardPage {
     <style>
       body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1d2430; background: #f7f8fa; max-width: 1100px; }
       h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 24px 0 8px; }
-      .muted { color: #6b7482; } .row { display: flex; gap: 12px; flex-wrap: wrap; } p.note { margin: 0 0 8px; }
+      .muted { color: #6b7482; } p.warn { background: #fff4e5; border-left: 4px solid #e08214; padding: 6px 10px; } .row { display: flex; gap: 12px; flex-wrap: wrap; } p.note { margin: 0 0 8px; }
       .card { background: #fff; border: 1px solid #e3e6eb; border-radius: 8px; padding: 12px 16px; min-width: 110px; }
       .card b { display: block; font-size: 22px; font-variant-numeric: tabular-nums; }
       .panel { background: #fff; border: 1px solid #e3e6eb; border-radius: 8px; padding: 8px 12px; }

@@ -59,6 +59,9 @@ struct SummaryDocument: Encodable {
         /// When the first baseline is (or was) available: the first sample plus one window.
         var fullAt: String?
         var windowSeconds: Double
+        /// The PSI at or above which a retrain is suggested, and whether it is now.
+        var retrainAbove: Double
+        var retrainSuggested: Bool
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -68,9 +71,11 @@ struct SummaryDocument: Encodable {
             try c.encode(sampledAt, forKey: .sampledAt)
             try c.encode(fullAt, forKey: .fullAt)
             try c.encode(windowSeconds, forKey: .windowSeconds)
+            try c.encode(retrainAbove, forKey: .retrainAbove)
+            try c.encode(retrainSuggested, forKey: .retrainSuggested)
         }
 
-        private enum CodingKeys: String, CodingKey { case psi, reading, baselineAt, sampledAt, fullAt, windowSeconds }
+        private enum CodingKeys: String, CodingKey { case psi, reading, baselineAt, sampledAt, fullAt, windowSeconds, retrainAbove, retrainSuggested }
     }
 
     /// One sample of the mix: its time and the count per bucket name.
@@ -88,6 +93,7 @@ struct SummaryDocument: Encodable {
         var fullAt: Int64?
         var window: Int64
         var samples: [BucketMixHistory.Sample]
+        var retrainAbove = DaemonConfiguration.DriftSettings().retrainAbove
     }
 
     /// `unrestored`: partitions assigned but not yet handed to a worker, with the failure of their
@@ -128,7 +134,8 @@ struct SummaryDocument: Encodable {
         let stamp = { (ms: Int64?) in ms.map { Timestamp(millisecondsSinceEpoch: $0).rfc3339 } }
         self.drift = Drift(psi: drift.status.psi, reading: drift.status.reading, baselineAt: stamp(drift.status.baselineAt),
                            sampledAt: stamp(drift.status.sampledAt), fullAt: stamp(drift.fullAt),
-                           windowSeconds: Double(drift.window) / 1000)
+                           windowSeconds: Double(drift.window) / 1000, retrainAbove: drift.retrainAbove,
+                           retrainSuggested: drift.status.psi.map { $0 >= drift.retrainAbove } ?? false)
         self.bucketHistory = drift.samples.map { sample in
             HistoryPoint(at: stamp(sample.at) ?? "", streamTime: stamp(sample.streamTime),
                          buckets: Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, Self.count(sample.counts, $0)) }))

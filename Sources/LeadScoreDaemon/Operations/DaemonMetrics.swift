@@ -68,6 +68,8 @@ final class DaemonMetrics: Sendable {
     /// Population stability index of the lead mix by bucket against the mix `drift.window` ago;
     /// NaN until the window has passed once (see `DriftMonitor`).
     let bucketMixPSI: Gauge
+    /// 1 while the bucket mix's PSI is at or above `drift.retrain_above`, else 0.
+    let retrainSuggested: Gauge
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -95,6 +97,7 @@ final class DaemonMetrics: Sendable {
         restoreReplayRecords = Labelled { Counter(label: "leadscore_restore_replay_records_total", dimensions: [("source", $0)], factory: factory) }
         inputGapRecords = Labelled { Counter(label: "leadscore_input_gap_records_total", dimensions: [("source", $0)], factory: factory) }
         bucketMixPSI = Gauge(label: "leadscore_bucket_mix_psi", dimensions: [], factory: factory)
+        retrainSuggested = Gauge(label: "leadscore_retrain_suggested", dimensions: [], factory: factory)
     }
 }
 
