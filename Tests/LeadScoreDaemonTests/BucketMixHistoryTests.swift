@@ -103,11 +103,7 @@ struct BucketMixHistoryTests {
         settings.window = .seconds(10)
         settings.sampleEvery = .seconds(1)
         let monitor = DriftMonitor(settings: settings, metrics: metrics)
-        func gauge() -> String {
-            var out: [UInt8] = []
-            registry.emit(into: &out)
-            return String(decoding: out, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("leadscore_bucket_mix_psi ") }.map(String.init) ?? ""
-        }
+        func gauge() -> String { Self.line("leadscore_bucket_mix_psi", in: registry) }
         #expect(gauge().lowercased() == "leadscore_bucket_mix_psi nan", "NaN: Prometheus parses it in any case")
         var asked = 0
         monitor.sampleIfDue(at: 0) { asked += 1; return Self.even }
@@ -133,11 +129,7 @@ extension BucketMixHistoryTests {
         settings.sampleEvery = .seconds(1)
         settings.retrainAbove = 0.2
         let monitor = DriftMonitor(settings: settings, metrics: metrics)
-        func gauge() -> String {
-            var out: [UInt8] = []
-            registry.emit(into: &out)
-            return String(decoding: out, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("leadscore_retrain_suggested ") }.map(String.init) ?? ""
-        }
+        func gauge() -> String { Self.line("leadscore_retrain_suggested", in: registry) }
         monitor.sampleIfDue(at: 0) { Self.even }
         #expect(gauge() == "leadscore_retrain_suggested 0.0")
         monitor.sampleIfDue(at: 10_000) { [10, 10, 10, 80, 10] }
@@ -150,5 +142,14 @@ extension BucketMixHistoryTests {
         #expect(DashboardPage.drift(summary.drift).contains("id=\"retrain-suggested\""))
         monitor.sampleIfDue(at: 20_000) { [10, 10, 10, 80, 10] }
         #expect(gauge() == "leadscore_retrain_suggested 0.0", "the shift is over once the baseline has it too")
+    }
+}
+
+extension BucketMixHistoryTests {
+    /// The exposition line of a gauge without labels.
+    static func line(_ name: String, in registry: PrometheusCollectorRegistry) -> String {
+        var out: [UInt8] = []
+        registry.emit(into: &out)
+        return String(decoding: out, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }.map(String.init) ?? ""
     }
 }
