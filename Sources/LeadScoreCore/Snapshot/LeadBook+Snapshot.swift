@@ -231,14 +231,18 @@ extension LeadBook {
             }
             leadIndex.insert(Int32(i), in: leadIDs)
         }
-        accountIndex = [:]
+        // Sized up front: grown one insertion at a time, a table of many accounts rehashes every
+        // key at each doubling.
+        accountIndex = Dictionary(minimumCapacity: accountIDs.count)
         for (a, id) in accountIDs.enumerated() { accountIndex[id] = Int32(a) }
-        stringIndex = [:]
+        stringIndex = Dictionary(minimumCapacity: strings.count)
         for (s, text) in strings.enumerated() { stringIndex[text] = Int32(s) }
         isTargetIndustry = strings.map { model.targetIndustries.contains($0) }
         // Quality is derived state: recomputed under the configuration now in force.
-        for i in 0..<n { refreshQuality(i) }
-        ownerIndex = [:]
+        let quality = model.config.quality
+        let targets = isTargetIndustry
+        for i in 0..<n { refreshQuality(i, quality, targets) }
+        ownerIndex = Dictionary(minimumCapacity: owners.count)
         for (o, id) in owners.enumerated() { ownerIndex[id] = Int32(o) }
         guard accountIndex.count == accounts.count else {
             throw SnapshotError(code: .corrupt, field: "duplicate ids")
