@@ -26,6 +26,22 @@ struct KafkaConfigurationTests {
         #expect(p["group.id"] != nil)
     }
 
+    @Test func fetchSizesReachConsumersOnlyAndLibrdkafkaAcceptsThem() throws {
+        var config = KafkaConfiguration(bootstrap: "x:1")
+        #expect(config.librdkafkaProperties(for: .partitionReader)["max.partition.fetch.bytes"] == nil)
+        config.maxPartitionFetchBytes = 64 << 20
+        config.fetchMaxBytes = 64 << 20
+        for role in [KafkaConfiguration.ClientRole.partitionReader, .groupConsumer] {
+            let p = config.librdkafkaProperties(for: role)
+            #expect(p["max.partition.fetch.bytes"] == "67108864")
+            #expect(p["fetch.max.bytes"] == "67108864")
+        }
+        #expect(config.librdkafkaProperties(for: .producer)["fetch.max.bytes"] == nil)
+        try config.validate(for: .partitionReader)
+        config.librdkafka["max.partition.fetch.bytes"] = "2097152"
+        #expect(config.librdkafkaProperties(for: .partitionReader)["max.partition.fetch.bytes"] == "2097152")
+    }
+
     @Test func producerIsIdempotentByDefaultAndPassthroughWins() {
         var config = KafkaConfiguration(bootstrap: "x:1 , y:2", clientID: "c")
         config.linger = .milliseconds(20)

@@ -9,12 +9,19 @@ extension LeadBook {
 
     /// Recomputes the cached quality of a lead from its profile fields.
     mutating func refreshQuality(_ i: Int) {
+        refreshQuality(i, model.config.quality, isTargetIndustry)
+    }
+
+    /// `refreshQuality(_:)` with the configuration and industry table passed in: a restore calls it
+    /// for every lead, and reaching them through the book (an instance method) made the optimizer
+    /// copy the whole book, every table of it retained and released, once per lead.
+    mutating func refreshQuality(_ i: Int, _ q: QualityConfig, _ isTargetIndustry: [Bool]) {
         guard leads[i].hasProfile else {
             leads[i].quality = 0
             leads[i].flags &= ~LeadRecord.belowFloor
             return
         }
-        let parts = qualityParts(leads[i])
+        let parts = Self.qualityParts(leads[i], q, isTargetIndustry)
         leads[i].quality = Float(parts.total)
         if parts.selfServe {
             leads[i].flags |= LeadRecord.belowFloor
@@ -35,7 +42,11 @@ extension LeadBook {
     }
 
     func qualityParts(_ lead: LeadRecord) -> QualityParts {
-        let q = model.config.quality
+        Self.qualityParts(lead, model.config.quality, isTargetIndustry)
+    }
+
+    /// The quality parts of a lead under quality configuration `q`, `isTargetIndustry` by string index.
+    static func qualityParts(_ lead: LeadRecord, _ q: QualityConfig, _ isTargetIndustry: [Bool]) -> QualityParts {
         var parts = QualityParts()
         if let deal = lead.dealValue {
             parts.dealValue = deal

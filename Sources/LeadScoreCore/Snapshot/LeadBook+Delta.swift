@@ -134,9 +134,19 @@ extension LeadBook {
     /// Restores a book from a full snapshot and the deltas written after it, in order, scoring
     /// from now on with `config` (a configuration other than the writer's converts the state as
     /// `init(deserializing:config:)` does).
+    ///
+    /// The derived state (indexes, timer heaps, quality) is rebuilt once, after the last delta,
+    /// not after the base as well: so a base's duplicate lead or account ids are refused only when
+    /// its deltas leave them in place (a writer never makes either).
     public init(deserializing base: [UInt8], deltas: [[UInt8]], config: ScoringConfig) throws(SnapshotError) {
-        try self.init(deserializing: base, config: config)
-        guard !deltas.isEmpty else { return }
+        guard !deltas.isEmpty else {
+            try self.init(deserializing: base, config: config)
+            return
+        }
+        let stored = base.withUnsafeBytes { buffer in
+            Result { () throws(SnapshotError) in try LeadBook(storedState: buffer, config: config) }
+        }
+        self = try stored.get()
         for delta in deltas {
             let result = delta.withUnsafeBytes { buffer in
                 Result { () throws(SnapshotError) in try applyDelta(buffer) }

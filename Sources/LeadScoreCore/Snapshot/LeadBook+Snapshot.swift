@@ -140,6 +140,16 @@ extension LeadBook {
 
     /// Restores a book from raw bytes (see `init(deserializing:config:)`).
     public init(deserializing buffer: UnsafeRawBufferPointer, config: ScoringConfig) throws(SnapshotError) {
+        try self.init(storedState: buffer, config: config)
+        try rebuildDerivedState()
+        // The restored state is what its writer checkpointed: nothing has changed since.
+        markCheckpointed()
+    }
+
+    /// The state a snapshot stores, without what `rebuildDerivedState` derives from it (indexes,
+    /// timer heaps, quality), which the caller rebuilds: a chain's base is followed by its deltas,
+    /// and rebuilding once after the last one spares a rebuild of the whole book after the base.
+    init(storedState buffer: UnsafeRawBufferPointer, config: ScoringConfig) throws(SnapshotError) {
         self.init(config: config)
         var r = SnapshotReader(buffer)
         let version = try r.expectTag("LSLEADS", versions: LeadBook.oldestReadableSnapshotVersion...LeadBook.snapshotVersion,
@@ -206,9 +216,6 @@ extension LeadBook {
         if version >= 4 { try readSLAStarts(&r) }
         if technographicNames != model.technographicNames { rederiveTechnographics(from: technographicNames) }
         guard r.offset == buffer.count else { throw SnapshotError(code: .corrupt, field: "trailing bytes") }
-        try rebuildDerivedState()
-        // The restored state is what its writer checkpointed: nothing has changed since.
-        markCheckpointed()
     }
 
     /// Rebuilds what a snapshot does not hold: the timer heaps from each lead's bounds, the id,
@@ -231,14 +238,18 @@ extension LeadBook {
             }
             leadIndex.insert(Int32(i), in: leadIDs)
         }
-        accountIndex = [:]
+        // Sized up front: grown one insertion at a time, a table of many accounts rehashes every
+        // key at each doubling.
+        accountIndex = Dictionary(minimumCapacity: accountIDs.count)
         for (a, id) in accountIDs.enumerated() { accountIndex[id] = Int32(a) }
-        stringIndex = [:]
+        stringIndex = Dictionary(minimumCapacity: strings.count)
         for (s, text) in strings.enumerated() { stringIndex[text] = Int32(s) }
         isTargetIndustry = strings.map { model.targetIndustries.contains($0) }
         // Quality is derived state: recomputed under the configuration now in force.
-        for i in 0..<n { refreshQuality(i) }
-        ownerIndex = [:]
+        let quality = model.config.quality
+        let targets = isTargetIndustry
+        for i in 0..<n { refreshQuality(i, quality, targets) }
+        ownerIndex = Dictionary(minimumCapacity: owners.count)
         for (o, id) in owners.enumerated() { ownerIndex[id] = Int32(o) }
         guard accountIndex.count == accounts.count else {
             throw SnapshotError(code: .corrupt, field: "duplicate ids")

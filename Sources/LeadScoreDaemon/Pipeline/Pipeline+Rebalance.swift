@@ -269,9 +269,11 @@ extension Pipeline: KafkaRebalanceHandler {
                                        after: Int64) -> (state: (book: LeadBook, snapshot: Snapshot, bytes: Int)?, newest: StateCommit?) {
         guard end > 0 else { return (nil, nil) }
         let reader = StateTopicReader(configuration: kafka, topic: configuration.kafka.topics.state, logger: logger)
-        let loaded: StateTopicReader.Loaded?
+        var loaded: StateTopicReader.Loaded?
         do throws(KafkaError) {
+            let started = ContinuousClock.now
             loaded = try reader.newest(inputTopic: leadTopic, partition: id, end: end, after: after)
+            loaded?.timings.total = ContinuousClock.now - started
         } catch {
             logger.warning("state topic not readable; restoring from the local snapshot or the input", metadata: [
                 "kafka.partition": "\(id)", "leadscore.error": "\(error)",
@@ -288,7 +290,16 @@ extension Pipeline: KafkaRebalanceHandler {
             return (nil, nil)
         }
         do {
+            let started = ContinuousClock.now
             let book = try LeadBook(deserializing: loaded.links[0], deltas: Array(loaded.links.dropFirst()), config: scoring)
+            let t = loaded.timings
+            logger.debug("state checkpoint loaded", metadata: [
+                "kafka.partition": "\(id)", "leadscore.links": "\(loaded.links.count)", "leadscore.records": "\(loaded.records)",
+                "leadscore.open_seconds": "\(Double(t.open.wholeMilliseconds) / 1000)", "leadscore.find_seconds": "\(Double(t.find.wholeMilliseconds) / 1000)",
+                "leadscore.chunks_seconds": "\(Double(t.chunks.wholeMilliseconds) / 1000)", "leadscore.assemble_seconds": "\(Double(t.assemble.wholeMilliseconds) / 1000)",
+                "leadscore.read_seconds": "\(Double(t.total.wholeMilliseconds) / 1000)",
+                "leadscore.deserialize_seconds": "\(Double((ContinuousClock.now - started).wholeMilliseconds) / 1000)",
+            ])
             return ((book, snapshot, loaded.bytes), commit)
         } catch {
             logger.warning("state topic checkpoint not usable; restoring from the local snapshot or the input", metadata: [

@@ -1,3 +1,4 @@
+import Foundation
 import LeadScoreKafka
 import Logging
 
@@ -17,7 +18,20 @@ struct StateTopicReader {
         var offset: Int64
         var links: [[UInt8]]
         var records: Int
+        /// Where the read's time went (for the restore's debug line).
+        var timings = Timings()
         var bytes: Int { links.reduce(0) { $0 + $1.count } }
+    }
+
+    /// Seconds spent in each step of a read: creating the reader, finding the commit, reading its
+    /// chunks, assembling and verifying the links.
+    struct Timings: Sendable {
+        var open: Duration = .zero
+        var find: Duration = .zero
+        var chunks: Duration = .zero
+        var assemble: Duration = .zero
+        /// The whole read as its caller saw it: the above, and closing and releasing the reader.
+        var total: Duration = .zero
     }
 
     let configuration: KafkaConfiguration
@@ -25,6 +39,8 @@ struct StateTopicReader {
     let logger: Logger
     var timeout: Duration = .seconds(60)
     var firstWindow: Int64 = 8
+    /// What one fetch of the state partition asks for, unless the configuration says otherwise.
+    static let fetchBytes = 64 << 20
 
     /// The newest complete checkpoint of `partition` of `inputTopic` (`StateTopic.repPartition`:
     /// the rep state) below `end` (the state partition's end), or nil when there is none. Its
@@ -32,14 +48,19 @@ struct StateTopicReader {
     /// as new) the commit alone comes back, with no links, and a restore pays for reading it alone.
     func newest(inputTopic: String, partition: Int32, end: Int64, after: Int64 = -1) throws(KafkaError) -> Loaded? {
         guard end > 0 else { return nil }
+        var timings = Timings()
+        var mark = ContinuousClock.now
+        func lap() -> Duration { let now = ContinuousClock.now; defer { mark = now }; return now - mark }
         let tp = KafkaTopicPartition(topic: topic, partition: StateTopic.statePartition(of: partition))
+        // A chain is ~100-150 MB for a million leads: at librdkafka's default of 1 MiB a fetch, its
+        // chunks (up to 512 kB each) came back two at a time, one round trip after another.
+        var configuration = configuration
+        configuration.maxPartitionFetchBytes = configuration.maxPartitionFetchBytes ?? Self.fetchBytes
+        configuration.fetchMaxBytes = configuration.fetchMaxBytes ?? Self.fetchBytes
         let reader = try KafkaPartitionReader(configuration: configuration, topics: [topic], defaultStart: .end,
                                               startOffsets: [tp: .offset(max(0, end - firstWindow))], logger: logger)
-        defer {
-            do throws(KafkaError) { try reader.close() } catch {
-                logger.debug("state reader close failed", metadata: ["kafka.error": "\(error)"])
-            }
-        }
+        defer { Self.closeInBackground(reader, logger: logger) }
+        timings.open = lap()
         let deadline = ContinuousClock.now + timeout
         var high = end
         var window = firstWindow
@@ -66,10 +87,15 @@ struct StateTopicReader {
             // state (the stream is deterministic), which must not win by position alone.
             for (offset, commit) in commits.sorted(by: { ($0.commit.nextOffset, $0.offset) > ($1.commit.nextOffset, $1.offset) }) {
                 guard commit.nextOffset > after else { return Loaded(commit: commit, offset: offset, links: [], records: 1) }
+                timings.find += lap()
                 try reader.seek([tp: .offset(commit.firstChunkOffset)])
                 let chunks = try read(reader, tp, from: commit.firstChunkOffset, below: offset, deadline: deadline)
-                if let links = Self.assemble(commit, from: chunks) {
-                    return Loaded(commit: commit, offset: offset, links: links, records: commit.chain.reduce(1) { $0 + Int($1.chunks) })
+                timings.chunks += lap()
+                let assembled = Self.assemble(commit, from: chunks)
+                timings.assemble += lap()
+                if let links = assembled {
+                    return Loaded(commit: commit, offset: offset, links: links, records: commit.chain.reduce(1) { $0 + Int($1.chunks) },
+                                  timings: timings)
                 }
                 logger.warning("state checkpoint incomplete (chunks deleted or damaged); trying an older one", metadata: [
                     "kafka.partition": "\(partition)", "kafka.offset": "\(offset)",
@@ -79,6 +105,20 @@ struct StateTopicReader {
             window *= 4
         }
         return nil
+    }
+
+    /// Closes and releases `reader` on a thread of its own. Closing stops librdkafka's fetcher and
+    /// releasing joins its threads, which took up to a second (0 or 1.0 s, as librdkafka's timers
+    /// fell) after a read that had everything it needed; the restore does not wait for it. The
+    /// thread holds the last reference once the caller has returned, so the release happens there.
+    private static func closeInBackground(_ reader: KafkaPartitionReader, logger: Logger) {
+        let thread = Thread {
+            do throws(KafkaError) { try reader.close() } catch {
+                logger.debug("state reader close failed", metadata: ["kafka.error": "\(error)"])
+            }
+        }
+        thread.name = "leadscore-state-reader-close"
+        thread.start()
     }
 
     /// Records of `tp` with offsets in `from..<below`, read from where the reader was sought.

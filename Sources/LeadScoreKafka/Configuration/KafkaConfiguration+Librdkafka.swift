@@ -28,6 +28,8 @@ extension KafkaConfiguration {
             p["auto.offset.reset"] = autoOffsetReset.rawValue
             p["isolation.level"] = isolationLevel.rawValue
             if let fetchWaitMax { p["fetch.wait.max.ms"] = String(fetchWaitMax.milliseconds) }
+            if let maxPartitionFetchBytes { p["max.partition.fetch.bytes"] = String(maxPartitionFetchBytes) }
+            if let fetchMaxBytes { p["fetch.max.bytes"] = String(fetchMaxBytes) }
             if role == .groupConsumer {
                 if let groupID { p["group.id"] = groupID }
                 p["partition.assignment.strategy"] = "cooperative-sticky"

@@ -46,6 +46,13 @@ public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// fetch as soon as data arrives. Brokers that hold it to the end (Tansu) need a small value
     /// where latency matters; that belongs in their deployment's configuration.
     public var fetchWaitMax: Duration?
+    /// `max.partition.fetch.bytes` for consumers: how much of one partition a fetch asks for. nil
+    /// keeps librdkafka's default (1 MiB), right for a live consumer; a reader that wants a whole
+    /// stretch of a partition at once (the state topic's chunks) asks for more per round trip.
+    public var maxPartitionFetchBytes: Int?
+    /// `fetch.max.bytes` for consumers: how much one fetch may return over all its partitions. nil
+    /// keeps librdkafka's default (50 MiB); librdkafka raises `receive.message.max.bytes` to fit.
+    public var fetchMaxBytes: Int?
     /// Raw librdkafka properties, applied last (they override typed fields).
     public var librdkafka: [String: String]
 
