@@ -2,6 +2,7 @@ import Foundation
 import LeadScoreCore
 import LeadScoreKafka
 import LeadScoreTestSupport
+import Synchronization
 import Testing
 
 /// SPEC section 4, on a real broker: `kill -9` at any moment, restart, and every transition is in
@@ -27,13 +28,16 @@ extension DaemonIntegrationTests {
             // and escalate, so those outputs go through the crashes too.
             try DaemonHarness.produceRepEvents([DaemonHarness.soloRoster], with: producer)
 
-            // The input streams in (about 2k events/s, some 100 s) while the daemon is killed and
-            // restarted: a round (rejoin after the killed member's session expires, restore, recovery
-            // scan) takes 15-25 s on a loaded 2-core machine, so at least 5 rounds fall within it.
+            // The input streams in (about 2k events/s) while the daemon is killed and restarted, and
+            // never runs more than 20k events ahead of the kills: a round (rejoin after the killed
+            // member's session expires, restore, recovery scan) takes 15-25 s on a loaded 2-core
+            // machine, and however slow the rounds, the kills fall while input is still flowing.
             let input = events
+            let killCount = Atomic<Int>(0)
             let feeding = Task.detached {
                 var start = 0
                 while start < input.count {
+                    while start / 20_000 > killCount.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(200)) }
                     let end = min(input.count, start + 2_000)
                     try DaemonHarness.produce(input[start..<end], with: producer)
                     start = end
@@ -69,6 +73,7 @@ extension DaemonIntegrationTests {
                 daemon.kill(SIGKILL)
                 #expect(await daemon.wait(timeout: .seconds(10)))
                 kills += 1
+                killCount.store(kills, ordering: .releasing)
             }
             try await feeding.value
             #expect(kills >= 10)

@@ -53,6 +53,8 @@ final class SnapshotWriter: @unchecked Sendable {
     private let logger: Logger
     private let condition = NSCondition()
     private var jobs: [Job] = []
+    /// Signalled once every job queued before them has been written (see `barrier`).
+    private var barriers: [WorkDone] = []
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
     /// Wall-clock milliseconds of the newest snapshot written (Int64.min: none).
@@ -91,6 +93,18 @@ final class SnapshotWriter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Signalled once every job submitted before it (the one being written included) is written
+    /// or failed: a revoke or shutdown that has nothing new to snapshot still waits for the
+    /// interval's checkpoint in flight, or the next owner would restore an older one.
+    func barrier() -> WorkDone {
+        let done = WorkDone()
+        condition.lock()
+        barriers.append(done)
+        condition.broadcast()
+        condition.unlock()
+        return done
+    }
+
     /// Writes what is queued, then stops the thread; waits for it until `deadline`, and returns
     /// whether it finished (a write still waiting on the broker past it is left behind: the
     /// process is exiting, and the next start replays from the previous snapshot).
@@ -107,13 +121,16 @@ final class SnapshotWriter: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
+            while jobs.isEmpty && barriers.isEmpty && !stopping { condition.wait() }
             let batch = jobs
+            let reached = barriers
             jobs.removeAll()
+            barriers.removeAll()
             let done = stopping && batch.isEmpty
             condition.unlock()
+            if !batch.isEmpty { write(batch) }
+            for barrier in reached { barrier.signal() }
             if done { return }
-            write(batch)
         }
     }
 

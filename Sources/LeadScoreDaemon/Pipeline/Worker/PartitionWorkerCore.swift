@@ -119,6 +119,10 @@ struct PartitionWorkerCore {
         let jobs = ids.compactMap { snapshotJob($0, reason: reason, wait: true) }
         for job in jobs { environment.snapshots.submit(job) }
         var failure: DaemonError?
+        // A partition with nothing new still has its last interval's checkpoint written first.
+        if jobs.count < ids.count, !environment.snapshots.barrier().wait(until: deadline) {
+            failure = DaemonError(.timeout, "the checkpoint in flight on \(reason) did not finish by the deadline")
+        }
         for job in jobs {
             guard let done = job.done else { continue }
             if !done.wait(until: deadline) {
