@@ -127,25 +127,17 @@ struct EvaluateCommand: ParsableCommand {
                       _ report: (EventDecodingError, String, Int?) -> Void) throws {
         // Bounded lines: an endless one (`/dev/zero`) is reported as soon as it outgrows the
         // bound and skipped, instead of growing in memory until its newline.
-        var splitter = LineSplitter(maxLineBytes: OutcomeEvaluation.maxLineBytes)
-        let tooLongError = splitter.tooLongError
         let source = path == "-" ? "stdin" : path
-        func body(_ line: UnsafeRawBufferPointer, _ number: Int) {
-            if let error = evaluation.feed(line: line) { report(error, source, number) }
-        }
-        func tooLong(_ number: Int) {
-            evaluation.countTooLongLine(tooLongError)
-            report(tooLongError, source, number)
-        }
         do {
-            try FileInput.forEachChunk(path: path) { chunk in
-                splitter.feed(chunk, body, tooLong: tooLong)
-                return true
+            try FileInput.forEachLine(path: path, maxLineBytes: OutcomeEvaluation.maxLineBytes) { line, number in
+                if let error = evaluation.feed(line: line) { report(error, source, number) }
+            } tooLong: { error, number in
+                evaluation.countTooLongLine(error)
+                report(error, source, number)
             }
         } catch {
             printError("leadscore evaluate: \(error)")
             throw ExitCode(2)
         }
-        splitter.finish(body, tooLong: tooLong)
     }
 }

@@ -5,6 +5,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LeadScoreAnalysis
+import LeadScoreCore
 
 /// Reading files (or stdin) in large chunks with `read(2)`: no `String` per line, no Foundation.
 enum FileInput {
@@ -26,6 +28,21 @@ enum FileInput {
             if n == 0 { return }
             if !body(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { return }
         }
+    }
+
+    /// Calls `body(line, number)` for each line of the file (`-` is stdin), at most `maxLineBytes`
+    /// each: a longer line is reported to `tooLong` as soon as it outgrows the bound and skipped,
+    /// so an endless line (`/dev/zero`) costs no memory and the lines after it are read.
+    static func forEachLine(path: String, maxLineBytes: Int = EventDecoder.Limits().maxPayloadBytes,
+                            _ body: (UnsafeRawBufferPointer, Int) -> Void,
+                            tooLong: (EventDecodingError, Int) -> Void) throws(FileError) {
+        var splitter = LineSplitter(maxLineBytes: maxLineBytes)
+        let error = splitter.tooLongError
+        try forEachChunk(path: path) { chunk in
+            splitter.feed(chunk, body) { tooLong(error, $0) }
+            return true
+        }
+        splitter.finish(body) { tooLong(error, $0) }
     }
 
     /// The longest text file read whole (configuration files): 16 MiB, far beyond any real one.

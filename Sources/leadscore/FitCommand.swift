@@ -101,17 +101,12 @@ struct FitCommand: ParsableCommand {
         }
         let inputs = files.isEmpty && brokers == nil ? ["-"] : files
         for path in inputs {
-            var splitter = LineSplitter(maxLineBytes: OutcomeEvaluation.maxLineBytes)
             do {
-                try FileInput.forEachChunk(path: path) { chunk in
-                    splitter.feed(chunk, { line, _ in feed(line) }, tooLong: { _ in skipped += 1 })
-                    return true
-                }
+                try FileInput.forEachLine(path: path, maxLineBytes: OutcomeEvaluation.maxLineBytes) { line, _ in feed(line) } tooLong: { _, _ in skipped += 1 }
             } catch {
                 printError("leadscore fit: \(error)")
                 throw ExitCode(2)
             }
-            splitter.finish({ line, _ in feed(line) }, tooLong: { _ in skipped += 1 })
         }
         if let brokers {
             // The topics are read whole, then applied in event-time order (stable, so one

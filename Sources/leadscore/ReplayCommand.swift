@@ -136,18 +136,12 @@ struct ReplayCommand: ParsableCommand {
     /// (`/dev/zero`) costs no memory and the lines after it are read.
     private func forEachLine(_ path: String, _ body: (UnsafeRawBufferPointer, Int) -> Void,
                              tooLong: (EventDecodingError, Int) -> Void) throws {
-        var splitter = LineSplitter()
-        let error = splitter.tooLongError
         do {
-            try FileInput.forEachChunk(path: path) { chunk in
-                splitter.feed(chunk, body) { tooLong(error, $0) }
-                return true
-            }
+            try FileInput.forEachLine(path: path, body, tooLong: tooLong)
         } catch {
             printError("leadscore replay: \(error)")
             throw ExitCode(2)
         }
-        splitter.finish(body) { tooLong(error, $0) }
     }
 
     private func openOutput(_ path: String) throws -> FileOutput {

@@ -55,14 +55,14 @@ public enum FitConfigYAML {
     }
 
     /// Shortest text that reads back as the same number.
-    static func number(_ v: Double) -> String {
-        if v == .greatestFiniteMagnitude { return "\(v)" }
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return "\(v)"
-    }
+    static func number(_ v: Double) -> String { format(v) }
 
+    /// A flow list of strings, each JSON-quoted (a JSON string is a YAML double-quoted scalar).
     static func list(_ names: [String]) -> String {
-        "[" + names.map { "\"" + $0.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\"" }
-            .joined(separator: ", ") + "]"
+        var w = JSONWriter()
+        w.beginArray()
+        for name in names { w.string(name) }
+        w.endArray()
+        return String(decoding: w.bytes, as: UTF8.self)
     }
 }

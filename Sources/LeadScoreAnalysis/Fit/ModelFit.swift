@@ -141,8 +141,9 @@ public enum ModelFit {
             maxQuality = max(maxQuality, quality)
         }
         let b = start.buckets
-        var k = 100 / max(1e-9, quantile(totals, 0.99))
-        if quantile(intentParts, 0.99) > 0 { k = min(k, start.intent.maxIntent * b.intentWeight / quantile(intentParts, 0.99)) }
+        let intentP99 = quantile(intentParts.sorted(), 0.99)
+        var k = 100 / max(1e-9, quantile(totals.sorted(), 0.99))
+        if intentP99 > 0 { k = min(k, start.intent.maxIntent * b.intentWeight / intentP99) }
         if maxQuality > 0 { k = min(k, start.quality.maxPoints * b.qualityWeight / maxQuality) }
         var values = startValues
         for (c, column) in space.columns.enumerated() where lr.supported[c] {
@@ -157,11 +158,12 @@ public enum ModelFit {
             Double(startBuckets.filter { $0 == bucket }.count) / Double(max(1, train.count))
         }
         let fittedScores = train.map { space.score(samples.row($0), values: values, config: fitted).score }
+        let sortedScores = fittedScores.sorted()
         var cumulative = 0.0
         var thresholds: [Double] = []
         for share in shares {
             cumulative += share
-            thresholds.append((quantile(fittedScores, max(0, 1 - cumulative)) * 100).rounded() / 100)
+            thresholds.append((quantile(sortedScores, max(0, 1 - cumulative)) * 100).rounded() / 100)
         }
         thresholds[2] = max(0.01, thresholds[2])
         thresholds[1] = max(thresholds[1], thresholds[2] + 0.01)
@@ -261,10 +263,9 @@ public enum ModelFit {
         return (rankSum - Double(positives) * Double(positives + 1) / 2) / (Double(positives) * Double(negatives))
     }
 
-    /// The q-quantile (nearest rank) of values; 0 for none.
-    static func quantile(_ values: [Double], _ q: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
+    /// The q-quantile (nearest rank) of values sorted ascending; 0 for none.
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
         return sorted[min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.down))))]
     }
 }

@@ -157,8 +157,8 @@ public struct ScoringConfig: Sendable, Equatable {
     }
 }
 
-/// Shortest round-trip text of a number for messages and the canonical form.
-func format(_ value: Double) -> String {
+/// Shortest round-trip text of a number for messages, the canonical form and written configuration files.
+package func format(_ value: Double) -> String {
     if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
     return String(value)
 }

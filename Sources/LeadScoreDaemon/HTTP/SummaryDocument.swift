@@ -93,7 +93,9 @@ struct SummaryDocument: Encodable {
         var fullAt: Int64?
         var window: Int64
         var samples: [BucketMixHistory.Sample]
+        /// `DriftMonitor` decides both (`suggestsRetraining`).
         var retrainAbove = DaemonConfiguration.DriftSettings().retrainAbove
+        var retrainSuggested = false
     }
 
     /// `unrestored`: partitions assigned but not yet handed to a worker, with the failure of their
@@ -135,7 +137,7 @@ struct SummaryDocument: Encodable {
         self.drift = Drift(psi: drift.status.psi, reading: drift.status.reading, baselineAt: stamp(drift.status.baselineAt),
                            sampledAt: stamp(drift.status.sampledAt), fullAt: stamp(drift.fullAt),
                            windowSeconds: Double(drift.window) / 1000, retrainAbove: drift.retrainAbove,
-                           retrainSuggested: drift.status.psi.map { $0 >= drift.retrainAbove } ?? false)
+                           retrainSuggested: drift.retrainSuggested)
         self.bucketHistory = drift.samples.map { sample in
             HistoryPoint(at: stamp(sample.at) ?? "", streamTime: stamp(sample.streamTime),
                          buckets: Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, Self.count(sample.counts, $0)) }))

@@ -42,7 +42,7 @@ final class DriftMonitor: Sendable {
     func view(chartPoints: Int = 120) -> SummaryDocument.DriftInput {
         history.withLock { h in
             SummaryDocument.DriftInput(status: h.status, fullAt: h.fullAt, window: h.window, samples: h.chartSamples(limit: chartPoints),
-                                       retrainAbove: retrainAbove)
+                                       retrainAbove: retrainAbove, retrainSuggested: suggestsRetraining(h.status.psi))
         }
     }
 }
