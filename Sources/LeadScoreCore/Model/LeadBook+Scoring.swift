@@ -163,6 +163,7 @@ extension LeadBook {
             leadID: leadID, accountID: accountID, seq: seq, oldBucket: old, newBucket: new, occurredAt: time,
             cause: cause, score: score, quality: q.points, intent: intentValue, breakdown: breakdown(i, at: t),
             configVersion: version)))
+        if scoresOnly { return }
         if new == .selfServe {
             leads[i].owner = -1
             leads[i].slaDue = Int64.max

@@ -60,6 +60,12 @@ public struct LeadBook: Sendable {
     var checkpointed = CheckpointMarks()
     /// Latest `occurred_at` seen on the partition (or passed to `advance(to:)`).
     public internal(set) var streamTime = Timestamp(millisecondsSinceEpoch: Int64.min)
+    /// A book that only scores (a challenger beside the live model): it emits `lead_rescored` and
+    /// `lead_erased` and nothing else. It never routes, requests enrichment or fires a first-touch
+    /// breach, so it never calls its `RoutingDesk` and never counts on a rep. Its bucket changes are
+    /// exactly those of a full book under the same configuration and input: routing feeds nothing
+    /// back into scores. Not part of the snapshot; the owner sets it after a restore.
+    public var scoresOnly = false
 
     /// An empty book scoring with `config`.
     public init(config: ScoringConfig) {
@@ -103,7 +109,7 @@ public struct LeadBook: Sendable {
             }
             let late = decayFactor(t - time.millisecondsSinceEpoch, halfLife: model.halfLife[slot])
             addIntent(i, slot: slot, weight: points * late, at: t)
-            if leads[i].flags & (LeadRecord.profileKnown | LeadRecord.enrichmentRequested) == 0 {
+            if !scoresOnly && leads[i].flags & (LeadRecord.profileKnown | LeadRecord.enrichmentRequested) == 0 {
                 leads[i].flags |= LeadRecord.enrichmentRequested
                 var request = EnrichmentRequested(leadID: e.leadID, accountID: accountID(of: i), missing: LeadBook.profileFields,
                                                   occurredAt: time)
@@ -154,7 +160,7 @@ public struct LeadBook: Sendable {
         while true {
             let decay = timers.min.flatMap { $0.due <= now ? $0 : nil }
             // A touch at the deadline is in time: a breach needs stream time past it.
-            let breach = slaTimers.min.flatMap { $0.due < now ? $0 : nil }
+            let breach = scoresOnly ? nil : slaTimers.min.flatMap { $0.due < now ? $0 : nil }
             if let b = breach, decay.map({ b.due < $0.due }) ?? true {
                 slaTimers.removeMin()
                 let i = Int(b.lead)

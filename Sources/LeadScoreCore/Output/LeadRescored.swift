@@ -32,6 +32,9 @@ public struct LeadRescored: Sendable, Equatable {
     public var breakdown: ScoreBreakdown
     /// `ScoringConfig.version` of the configuration that made it.
     public var configVersion: String
+    /// Which model made it when it is not the live one (`"challenger"` on the shadow topic); nil,
+    /// and absent from the JSON, for the live model's own transitions.
+    public var model: String?
 
     /// Creates the event.
     public init(leadID: String, accountID: String?, seq: UInt32, oldBucket: Bucket?, newBucket: Bucket,

@@ -40,6 +40,7 @@ extension LeadRescored {
         w.key("breakdown"); breakdown.write(to: &w)
         w.key("config_version"); w.string(configVersion)
         w.key("idempotency_key"); w.string(idempotencyKey)
+        if let model { w.key("model"); w.string(model) }
         w.endObject()
     }
 }
