@@ -202,3 +202,39 @@ struct DaemonConfigurationTests {
         #expect(throws: ConfigError.self) { try LeadScoreConfiguration.parse(yaml: "kafka: {fetch_wait_max: -3ms}\n") }
     }
 }
+
+extension DaemonConfigurationTests {
+    @Test("`challenger.config` reads a second model from a file beside the main one; its problems name the file; its topic is written only with it")
+    func challengerSection() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-challenger-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "scoring:\n  intent:\n    third_party: {max_weight: 40}\n".write(to: dir.appendingPathComponent("candidate.yaml"), atomically: true, encoding: .utf8)
+        try "scoring:\n  intent:\n    third_party: {max_weight: -1}\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let main = dir.appendingPathComponent("leadscore.yaml")
+
+        try "kafka: {topics: {challenger: shadow-scores}}\nchallenger:\n  config: candidate.yaml\n".write(to: main, atomically: true, encoding: .utf8)
+        let loaded = try LeadScoreConfiguration.load(file: main.path)
+        #expect(loaded.challenger?.intent.thirdPartyMaxWeight == 40)
+        #expect(loaded.models.challenger?.version != loaded.models.live.version)
+        #expect(loaded.daemon.kafka.topics.all.contains("shadow-scores"))
+        #expect(OutputTopic.written(in: loaded.daemon.kafka.topics).contains(.challenger))
+
+        let plain = try LeadScoreConfiguration.parse(yaml: "")
+        #expect(plain.challenger == nil)
+        #expect(!plain.daemon.kafka.topics.all.contains("lead-scores-challenger"))
+        #expect(!OutputTopic.written(in: plain.daemon.kafka.topics).contains(.challenger))
+
+        for (yaml, path) in [("challenger:\n  config: bad.yaml\n", "challenger.config ("), ("challenger:\n  config: missing.yaml\n", "challenger.config"),
+                             ("challenger:\n  file: candidate.yaml\n", "challenger.file"),
+                             ("kafka: {topics: {challenger: lead-scores}}\nchallenger: {config: candidate.yaml}\n", "kafka.topics")] {
+            try yaml.write(to: main, atomically: true, encoding: .utf8)
+            do {
+                _ = try LeadScoreConfiguration.load(file: main.path)
+                Issue.record("accepted: \(yaml)")
+            } catch {
+                #expect(error.problems.contains { $0.path.hasPrefix(path) }, "\(yaml): \(error.problems)")
+            }
+        }
+    }
+}

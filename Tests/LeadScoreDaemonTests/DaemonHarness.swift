@@ -72,10 +72,12 @@ struct DaemonHarness {
     /// idle clock (so outputs depend on the input alone).
     /// `snapshotDirectory` names the instance's own directory (default: one shared by all;
     /// `none`: no local copy, the state topic only).
+    /// `challenger`: a challenger's configuration file (`challenger.config`).
     func writeConfig(name: String, snapshotInterval: String = "2s", transactions: Bool = false,
-                     librdkafka: [String: String] = [:], snapshotDirectory: String = "snapshots") throws -> URL {
+                     librdkafka: [String: String] = [:], snapshotDirectory: String = "snapshots",
+                     challenger: URL? = nil) throws -> URL {
         let url = directory.appendingPathComponent("\(name).yaml")
-        let yaml = """
+        var yaml = """
         kafka:
           brokers: \(bootstrap)
           group: leadscore-test
@@ -91,6 +93,7 @@ struct DaemonHarness {
         stream:
           idle_clock: false
         """
+        if let challenger { yaml += "\nchallenger:\n  config: \(challenger.path)\n" }
         try yaml.write(to: url, atomically: true, encoding: .utf8)
         return url
     }
@@ -230,7 +233,8 @@ struct DaemonHarness {
         var problems: [String] = []
         var seen: [String: [String: Int]] = [:]
         var records = 0
-        for m in try readAll(["lead-scores", "lead-routing", "lead-enrichment-requests"]) {
+        let topics = Set(["lead-scores", "lead-routing", "lead-enrichment-requests"]).union(expected.keys).sorted()
+        for m in try readAll(topics) {
             records += 1
             guard let key = m.headers.first(where: { $0.name == "leadscore-dedupe" })?.value.map({ String(decoding: $0, as: UTF8.self) }) else {
                 problems.append("\(m.topic)[\(m.partition)]@\(m.offset) has no dedupe header")
@@ -251,14 +255,17 @@ struct DaemonHarness {
                 if n != 1 { problems.append("\(topic) \(key): written \(n) times") }
             }
         }
-        // Per-lead seq contiguity, from the idempotency keys of lead-scores.
-        var seqs: [String: [Int]] = [:]
-        for key in (seen["lead-scores"] ?? [:]).keys {
-            guard let colon = key.lastIndex(of: ":"), let seq = Int(key[key.index(after: colon)...]) else { continue }
-            seqs[String(key[..<colon]), default: []].append(seq)
-        }
-        for (lead, list) in seqs where list.sorted() != Array(1...list.count) {
-            problems.append("lead \(lead): seq not contiguous: \(list.sorted().prefix(20))")
+        // Per-lead seq contiguity, from the idempotency keys of lead-scores (and of the
+        // challenger's topic, whose transitions count on their own).
+        for topic in ["lead-scores", "lead-scores-challenger"] {
+            var seqs: [String: [Int]] = [:]
+            for key in (seen[topic] ?? [:]).keys {
+                guard let colon = key.lastIndex(of: ":"), let seq = Int(key[key.index(after: colon)...]) else { continue }
+                seqs[String(key[..<colon]), default: []].append(seq)
+            }
+            for (lead, list) in seqs where list.sorted() != Array(1...list.count) {
+                problems.append("\(topic) lead \(lead): seq not contiguous: \(list.sorted().prefix(20))")
+            }
         }
         return (problems, records)
     }

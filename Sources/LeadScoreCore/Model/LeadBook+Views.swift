@@ -58,3 +58,20 @@ extension LeadBook {
         }
     }
 }
+
+extension LeadBook {
+    /// Every lead's bucket in force here and in `other` (a challenger scoring the same events),
+    /// for the agreement of two models; a lead `other` does not know pairs with nil. Leads sit at
+    /// the same index in both books when both saw the same events, so the id lookup is the
+    /// exception.
+    public func forEachBucketPair(with other: LeadBook, _ body: (_ here: Bucket?, _ there: Bucket?) -> Void) {
+        for i in 0..<leads.count {
+            let j: Int? = if i < other.leads.count && other.leadIDs[i] == leadIDs[i] {
+                i
+            } else {
+                other.leadIndex.find(leadIDs[i], in: other.leadIDs).map { Int($0) }
+            }
+            body(leads[i].currentBucket, j.flatMap { other.leads[$0].currentBucket })
+        }
+    }
+}

@@ -32,6 +32,7 @@ public struct Daemon: Sendable, CustomStringConvertible {
         }
         logger.info("starting leadscore", metadata: [
             "leadscore.config_version": "\(configuration.scoring.version)",
+            "leadscore.challenger_version": "\(configuration.challenger?.version ?? "none")",
             "kafka.brokers": "\(settings.kafka.brokers)", "kafka.group": "\(settings.kafka.group)",
             "snapshot.dir": "\(settings.snapshots.directory ?? "none (state topic only)")", "http.listen": "\(settings.http.listen)",
             "kafka.librdkafka": "\(settings.kafka.redactedLibrdkafka)",
@@ -88,7 +89,7 @@ public struct Daemon: Sendable, CustomStringConvertible {
                                   upliftMaxLeads: settings.uplift.maxLeads, restored: restoredReps,
                                   checkpoints: repCheckpoints,
                                   checkpointInterval: settings.snapshots.interval, logger: logger, metrics: metrics)
-        let pipeline = Pipeline(configuration: settings, scoring: configuration.scoring, kafka: kafka, publisher: publisher,
+        let pipeline = Pipeline(configuration: settings, scoring: configuration.models, kafka: kafka, publisher: publisher,
                                 repFeed: repFeed, reps: reps, state: state, logger: logger, metrics: metrics)
         logger.info("pipeline", metadata: ["leadscore.workers": "\(pipeline.workers.count)"])
         return Daemon(configuration: configuration, pipeline: pipeline, registry: registry, logger: logger,
@@ -136,7 +137,12 @@ public struct Daemon: Sendable, CustomStringConvertible {
             }
             // The pipeline logs the outcome ("configuration reloaded" or "reload rejected"): the
             // running state may still refuse a valid file (e.g. a changed rep window).
-            pipeline.reload(fresh.scoring)
+            // A challenger's topic is set up at start: one added by a reload waits for a restart
+            // (a changed or removed one takes effect now).
+            if configuration.challenger == nil && fresh.challenger != nil {
+                logger.warning("reload: a challenger added to a daemon started without one takes effect at the next restart")
+            }
+            pipeline.reload(ScoringModels(live: fresh.scoring, challenger: configuration.challenger == nil ? nil : fresh.challenger))
             logger.info("reload: file valid, handed to the pipeline", metadata: [
                 "leadscore.config_version": "\(fresh.scoring.version)", "leadscore.reload_cause": "\(cause)",
             ])

@@ -40,7 +40,9 @@ extension DaemonConfiguration {
                 t.topic("enrichment", into: &kafka.topics.enrichment, &p)
                 t.topic("dead_letter", into: &kafka.topics.deadLetter, &p)
                 t.topic("state", into: &kafka.topics.state, &p)
-                t.reportUnknown(into: &p, known: ["lead_events", "rep_events", "scores", "routing", "enrichment", "dead_letter", "state"])
+                t.topic("challenger", into: &kafka.topics.challenger, &p)
+                t.reportUnknown(into: &p, known: ["lead_events", "rep_events", "scores", "routing", "enrichment", "dead_letter", "state",
+                                                  "challenger"])
             }
             k.reportUnknown(into: &p, known: ["brokers", "group", "client_id", "topics", "create_topics", "partitions",
                                               "replication_factor", "session_timeout", "fetch_wait_max", "transactions", "transactional_id", "librdkafka"])
@@ -92,11 +94,19 @@ extension DaemonConfiguration {
             u.integer("max_leads", into: &uplift.maxLeads, in: 1_000...1_000_000_000, &p)
             u.reportUnknown(into: &p, known: ["max_leads"])
         }
-        let sections = ["scoring", "routing", "kafka", "snapshots", "http", "stream", "pipeline", "drift", "uplift"]
+        if let node = top.take("challenger"), var c = YAMLFields(node, path: "challenger", problems: &p) {
+            var file = ""
+            c.string("config", into: &file, nonEmpty: true, &p)
+            if !file.isEmpty { challenger.config = file }
+            c.reportUnknown(into: &p, known: ["config"])
+        }
+        kafka.topics.hasChallenger = challenger.config != nil
+        let sections = ["scoring", "routing", "kafka", "snapshots", "http", "stream", "pipeline", "drift", "uplift", "challenger"]
         for key in top.keys where !sections.contains(key) {
             p.append(.init(path: key, reason: "unknown section (known: \(sections.joined(separator: ", ")))"))
         }
-        let names = kafka.topics.all
+        var names = kafka.topics.all
+        if !kafka.topics.hasChallenger { names.append(kafka.topics.challenger) }
         if Set(names).count != names.count {
             p.append(.init(path: "kafka.topics", reason: "every topic needs its own name, got \(names.joined(separator: ", "))"))
         }

@@ -22,6 +22,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var drift = DriftSettings()
     /// The live holdout-versus-model uplift.
     public var uplift = UpliftSettings()
+    /// `challenger:` section: a second model scored live beside the running one.
+    public var challenger = ChallengerSettings()
 
     public init() {}
 
@@ -36,11 +38,19 @@ public struct DaemonConfiguration: Sendable, Equatable {
         /// Checkpoints of each lead partition's state (co-partitioned with `leadEvents`; see
         /// `StateCommit`), from which an instance with an empty disk restores.
         public var state = "leadscore-state"
+        /// The challenger's bucket changes (`lead_rescored` with a `model` field), the shadow of
+        /// `scores`; written only while a challenger is configured (`hasChallenger`).
+        public var challenger = "lead-scores-challenger"
+        /// True when `challenger.config` names a model: the challenger topic is then created,
+        /// written and read back by recovery like the other outputs.
+        public var hasChallenger = false
 
         public init() {}
 
-        /// Every topic the daemon reads or writes.
-        public var all: [String] { [leadEvents, repEvents, scores, routing, enrichment, deadLetter, state] }
+        /// Every topic the daemon reads or writes (the challenger's only while one is configured).
+        public var all: [String] {
+            [leadEvents, repEvents, scores, routing, enrichment, deadLetter, state] + (hasChallenger ? [challenger] : [])
+        }
     }
 
     /// `kafka:` section.
@@ -166,6 +176,18 @@ extension DaemonConfiguration {
 
         /// Most samples one window may hold (bounds the history's memory).
         public static let maxSamplesPerWindow = 100_000
+    }
+
+    /// `challenger:` section: a candidate model (e.g. written by `leadscore fit`) scored live on
+    /// every lead event beside the running one, with its own state, its bucket changes going to
+    /// `kafka.topics.challenger`. It never routes, requests enrichment or counts on reps.
+    /// Promotion is a reload with its file as the main configuration.
+    public struct ChallengerSettings: Sendable, Equatable {
+        /// The challenger's configuration file (its `scoring:` and `routing:` sections are read;
+        /// a relative path is taken from the main configuration file's folder); nil: none.
+        public var config: String?
+
+        public init() {}
     }
 
     /// `uplift:` section: the live comparison of holdout and model-routed conversion.

@@ -10,14 +10,23 @@ public struct LeadScoreConfiguration: Sendable {
     public var daemon: DaemonConfiguration
     /// The scoring model and routing policy.
     public var scoring: ScoringConfig
+    /// The challenger's model, read from `challenger.config` (nil: none).
+    public var challenger: ScoringConfig?
 
-    public init(daemon: DaemonConfiguration = DaemonConfiguration(), scoring: ScoringConfig = ScoringConfig()) {
+    public init(daemon: DaemonConfiguration = DaemonConfiguration(), scoring: ScoringConfig = ScoringConfig(),
+                challenger: ScoringConfig? = nil) {
         self.daemon = daemon
         self.scoring = scoring
+        self.challenger = challenger
     }
 
-    /// Parses YAML text, applies environment overrides, and validates everything.
-    public static func parse(yaml: String, environment: [String: String] = [:]) throws(ConfigError) -> LeadScoreConfiguration {
+    /// The models the daemon scores with.
+    public var models: ScoringModels { ScoringModels(live: scoring, challenger: challenger) }
+
+    /// Parses YAML text, applies environment overrides, and validates everything. A relative
+    /// `challenger.config` is taken from `directory` (nil: the working directory).
+    public static func parse(yaml: String, environment: [String: String] = [:],
+                             directory: String? = nil) throws(ConfigError) -> LeadScoreConfiguration {
         let root = try ConfigError.composeYAML(yaml)
         var problems: [ConfigError.Problem] = []
         var daemon = DaemonConfiguration()
@@ -40,8 +49,33 @@ public struct LeadScoreConfiguration: Sendable {
         } catch {
             problems += error.problems
         }
+        var challenger: ScoringConfig?
+        if let file = daemon.challenger.config {
+            do {
+                challenger = try loadChallenger(file, directory: directory)
+            } catch {
+                problems += error.problems
+            }
+        }
         if !problems.isEmpty { throw ConfigError(problems: problems) }
-        return LeadScoreConfiguration(daemon: daemon, scoring: scoring)
+        return LeadScoreConfiguration(daemon: daemon, scoring: scoring, challenger: challenger)
+    }
+
+    /// Reads the challenger's file: its `scoring:` and `routing:` sections, validated like the
+    /// main ones; each problem names the file.
+    static func loadChallenger(_ file: String, directory: String?) throws(ConfigError) -> ScoringConfig {
+        let path = file.hasPrefix("/") || directory == nil ? file : (directory! as NSString).appendingPathComponent(file)
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(problems: [.init(path: "challenger.config", reason: "cannot read \(path): \(error.localizedDescription)")])
+        }
+        do {
+            return try ScoringConfig(yaml: text)
+        } catch {
+            throw ConfigError(problems: error.problems.map { .init(path: "challenger.config (\(path)): \($0.path)", reason: $0.reason) })
+        }
     }
 
     /// Reads and validates a configuration file.
@@ -52,6 +86,6 @@ public struct LeadScoreConfiguration: Sendable {
         } catch {
             throw ConfigError(problems: [.init(path: file, reason: "cannot read the file: \(error.localizedDescription)")])
         }
-        return try parse(yaml: text, environment: environment)
+        return try parse(yaml: text, environment: environment, directory: (file as NSString).deletingLastPathComponent)
     }
 }

@@ -70,6 +70,15 @@ final class DaemonMetrics: Sendable {
     let bucketMixPSI: Gauge
     /// 1 while the bucket mix's PSI is at or above `drift.retrain_above`, else 0.
     let retrainSuggested: Gauge
+    /// With a challenger: its bucket changes written to its topic.
+    let challengerTransitions: Counter
+    /// With a challenger: its leads by `bucket` (the live model's are `leadsByBucket`).
+    let challengerLeadsByBucket: Labelled<Gauge>
+    /// With a challenger: leads by `live` bucket and `challenger` bucket, as `"<live>:<challenger>"`
+    /// label pairs split in two labels (36 series at most).
+    let modelAgreement: Labelled<Gauge>
+    /// With a challenger: the share of leads both models put in the same bucket.
+    let modelAgreementRatio: Gauge
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -98,6 +107,14 @@ final class DaemonMetrics: Sendable {
         inputGapRecords = Labelled { Counter(label: "leadscore_input_gap_records_total", dimensions: [("source", $0)], factory: factory) }
         bucketMixPSI = Gauge(label: "leadscore_bucket_mix_psi", dimensions: [], factory: factory)
         retrainSuggested = Gauge(label: "leadscore_retrain_suggested", dimensions: [], factory: factory)
+        challengerTransitions = Counter(label: "leadscore_challenger_transitions_total", dimensions: [], factory: factory)
+        challengerLeadsByBucket = Labelled { Gauge(label: "leadscore_challenger_leads", dimensions: [("bucket", $0)], factory: factory) }
+        modelAgreement = Labelled { pair in
+            let parts = pair.split(separator: ":", maxSplits: 1).map(String.init)
+            return Gauge(label: "leadscore_model_agreement_leads", dimensions: [("live", parts[0]), ("challenger", parts.count > 1 ? parts[1] : "")],
+                         factory: factory)
+        }
+        modelAgreementRatio = Gauge(label: "leadscore_model_agreement_ratio", dimensions: [], factory: factory)
     }
 }
 

@@ -88,7 +88,8 @@ final class OutputPublisher: Sendable {
     /// The producer (the pipeline drives its transactions in transactional mode).
     let producer: KafkaProducer
     let topics: DaemonConfiguration.Topics
-    private let handles: [KafkaProducerTopic]
+    /// By `OutputTopic` raw value; nil for a topic this configuration does not write.
+    private let handles: [KafkaProducerTopic?]
     private let instanceID: [UInt8]
     /// The producer's record size limit; dead letters are cut to fit it.
     let maxRecordBytes: Int
@@ -111,7 +112,8 @@ final class OutputPublisher: Sendable {
             OutputPublisher.delivered(delivery, book: book, metrics: metrics, logger: log, topics: topics)
         }
         self.producer = producer
-        self.handles = OutputTopic.allCases.map { producer.topic($0.name(in: topics)) }
+        let written = OutputTopic.written(in: topics)
+        self.handles = OutputTopic.allCases.map { written.contains($0) ? producer.topic($0.name(in: topics)) : nil }
     }
 
     /// The stable dedupe key of an output.
@@ -137,13 +139,14 @@ final class OutputPublisher: Sendable {
     }
 
     /// Enqueues one output produced by input `source` at `sourceOffset`, rendering its JSON into
-    /// `buffer` (reused across calls). For a routing decision, `inputTimestamp` (the input record's
-    /// broker timestamp, epoch milliseconds) feeds the input-to-routing latency histogram.
-    func publish(_ output: OutputEvent, source: Source, sourceOffset: Int64, inputTimestamp: Int64?,
+    /// `buffer` (reused across calls), to its kind's topic or to `topic` (the challenger's). For a
+    /// routing decision, `inputTimestamp` (the input record's broker timestamp, epoch
+    /// milliseconds) feeds the input-to-routing latency histogram.
+    func publish(_ output: OutputEvent, to topic: OutputTopic? = nil, source: Source, sourceOffset: Int64, inputTimestamp: Int64?,
                  buffer: inout [UInt8]) throws(KafkaError) {
         buffer.removeAll(keepingCapacity: true)
         output.appendJSON(to: &buffer)
-        let topic = OutputTopic(output.kind)
+        let topic = topic ?? OutputTopic(output.kind)
         let token = Token(topic: topic, inputTimestamp: topic == .routing ? inputTimestamp : nil)
         var key = output.partitionKey
         let result: Result<Void, KafkaError> = key.withUTF8 { k in
@@ -219,8 +222,11 @@ final class OutputPublisher: Sendable {
     /// stop the partition for good. Any other error is the caller's (fail-stop, then recovery).
     private func send(_ topic: OutputTopic, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, token: Token, size: Int,
                       headers: (inout KafkaOutgoingHeaders) -> Void) throws(KafkaError) {
+        guard let handle = handles[Int(topic.rawValue)] else {
+            throw KafkaError(code: .invalidArgument, message: "no output topic \(topic.name(in: topics)) in this configuration")
+        }
         do {
-            try producer.produce(to: handles[Int(topic.rawValue)], key: key, value: value, token: token.raw, headers: headers)
+            try producer.produce(to: handle, key: key, value: value, token: token.raw, headers: headers)
         } catch where error.isRecordError {
             Self.dropped(topic.name(in: topics), bytes: size, error: error, metrics: metrics, logger: logger)
         }
@@ -286,5 +292,5 @@ final class OutputPublisher: Sendable {
     }
 
     /// Every output topic (including the dead-letter topic), for recovery scans.
-    var outputTopics: [String] { OutputTopic.allCases.map { $0.name(in: topics) } }
+    var outputTopics: [String] { OutputTopic.written(in: topics).map { $0.name(in: topics) } }
 }

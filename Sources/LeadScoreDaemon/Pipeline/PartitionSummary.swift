@@ -21,6 +21,10 @@ struct PartitionSummary: Sendable, Equatable {
     /// state came from (`cache`, `kafka`, `rebuild`).
     var restoredFrom: Int64 = 0
     var restoreSource: String = ""
+    /// With a challenger: its configuration version and its agreement with the live model
+    /// (recomputed every few seconds, `WorkerPartition.agreementEvery`).
+    var challengerVersion: String?
+    var agreement: BucketAgreement?
 
     /// How far the replay from `restoredFrom` to `restoreTarget` got, 0...1 (1 once live).
     var restoreProgress: Double {

@@ -79,7 +79,7 @@ extension Pipeline: KafkaRebalanceHandler {
     /// Restores partitions (restore thread): for each, the newest usable snapshot (or none), and
     /// the outputs already written after it; with where its input resumes.
     func restore(_ ids: [Int32]) throws(DaemonError) -> [PartitionRestorer.Restored] {
-        let scoring = currentScoring
+        let models = currentModels
         // Where every input and output partition ends now: snapshots that point past these ends
         // belong to another broker or an earlier incarnation of the topics, and a restored
         // partition counts as caught up once its replay reaches its input's end.
@@ -93,7 +93,7 @@ extension Pipeline: KafkaRebalanceHandler {
             throw DaemonError(.kafka, "cannot read where the input and output partitions end", underlying: error)
         }
 
-        var restored: [Int32: (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int, chain: StateCommit?)] = [:]
+        var restored: [Int32: (state: PartitionState, snapshot: Snapshot?, source: RestoreSource, bytes: Int, chain: StateCommit?)] = [:]
         // The state topic's ends, read apart: without them (a topic not created, an unreachable
         // partition) the partitions restore from the local copy or the input, as before it existed.
         var stateEnds: [KafkaTopicPartition: Int64] = [:]
@@ -107,7 +107,7 @@ extension Pipeline: KafkaRebalanceHandler {
         var took: [Int32: Duration] = [:]
         for id in ids {
             let started = ContinuousClock.now
-            restored[id] = restoreNewest(partition: id, scoring: scoring, ends: ends, stateEnds: stateEnds)
+            restored[id] = restoreNewest(partition: id, models: models, ends: ends, stateEnds: stateEnds)
             took[id] = ContinuousClock.now - started
         }
 
@@ -132,7 +132,7 @@ extension Pipeline: KafkaRebalanceHandler {
 
         var out: [PartitionRestorer.Restored] = []
         for id in ids {
-            guard let (book, snapshot, source, bytes, chain) = restored[id] else { continue }
+            guard let (state, snapshot, source, bytes, chain) = restored[id] else { continue }
             metrics.restoresBySource[source.rawValue].increment()
             metrics.restoreBytes[source.rawValue].increment(by: Int64(bytes))
             let f = found[id] ?? RecoveryScan.Found()
@@ -144,12 +144,13 @@ extension Pipeline: KafkaRebalanceHandler {
                 reportInputGap(partition: id, gap: gap, source: source)
             }
             out.append(PartitionRestorer.Restored(
-                partition: RestoredPartition(partition: id, book: book, snapshot: snapshot, found: f, restoreTarget: target,
+                partition: RestoredPartition(partition: id, book: state.live, challenger: state.challenger, snapshot: snapshot, found: f,
+                                             restoreTarget: target,
                                              scanPositions: positions[id] ?? [], stateChain: chain, source: source.rawValue),
                 start: snapshot.map { .offset($0.nextOffset) } ?? .beginning))
             logger.info("partition restored", metadata: [
                 "kafka.partition": "\(id)", "kafka.offset": "\(snapshot?.nextOffset ?? 0)", "kafka.end": "\(target)",
-                "leadscore.leads": "\(book.leadCount)", "leadscore.restore_source": "\(source.rawValue)",
+                "leadscore.leads": "\(state.live.leadCount)", "leadscore.restore_source": "\(source.rawValue)",
                 "leadscore.restore_bytes": "\(bytes)",
                 "leadscore.load_seconds": "\(Double((took[id] ?? .zero).wholeMilliseconds) / 1000)",
                 "leadscore.already_written": "\(f.written.count)", "leadscore.replay_records": "\(replay)",
@@ -236,10 +237,10 @@ extension Pipeline: KafkaRebalanceHandler {
     /// ends is from another broker or an earlier incarnation of the topics and is not used (local
     /// files are set aside). `chain`: the state topic's newest commit, used or not, whose chain
     /// this instance's first base supersedes.
-    private func restoreNewest(partition id: Int32, scoring: ScoringConfig, ends: [KafkaTopicPartition: Int64],
+    private func restoreNewest(partition id: Int32, models: ScoringModels, ends: [KafkaTopicPartition: Int64],
                                stateEnds: [KafkaTopicPartition: Int64])
-        -> (book: LeadBook, snapshot: Snapshot?, source: RestoreSource, bytes: Int, chain: StateCommit?) {
-        var local: (book: LeadBook, snapshot: Snapshot)?
+        -> (state: PartitionState, snapshot: Snapshot?, source: RestoreSource, bytes: Int, chain: StateCommit?) {
+        var local: (state: PartitionState, snapshot: Snapshot)?
         if let store, let newest = store.loadNewest(topic: leadTopic, partition: id, { $0 }),
            let reason = Self.staleness(of: newest.snapshot, ends: ends) {
             let retired = store.retire(topic: leadTopic, partition: id)
@@ -248,25 +249,25 @@ extension Pipeline: KafkaRebalanceHandler {
                     "snapshot.set_aside": "\(retired)",
                 ])
         } else if let loaded = store?.loadNewest(topic: leadTopic, partition: id, { snapshot in
-            try LeadBook(deserializing: snapshot.state, config: scoring)
+            try PartitionState(deserializing: snapshot.state, models: models)
         }) {
             local = (loaded.value, loaded.snapshot)
         }
         var chain: StateCommit?
         if let end = stateEnds[KafkaTopicPartition(topic: configuration.kafka.topics.state, partition: id)] {
-            let remote = restoreFromStateTopic(partition: id, scoring: scoring, ends: ends, stateEnd: end, after: local?.snapshot.nextOffset ?? -1)
+            let remote = restoreFromStateTopic(partition: id, models: models, ends: ends, stateEnd: end, after: local?.snapshot.nextOffset ?? -1)
             chain = remote.newest
-            if let state = remote.state { return (state.book, state.snapshot, .kafka, state.bytes, chain) }
+            if let state = remote.state { return (state.state, state.snapshot, .kafka, state.bytes, chain) }
         }
-        if let local { return (local.book, local.snapshot, .cache, local.snapshot.state.count, chain) }
-        return (LeadBook(config: scoring), nil, .rebuild, 0, chain)
+        if let local { return (local.state, local.snapshot, .cache, local.snapshot.state.count, chain) }
+        return (PartitionState(models), nil, .rebuild, 0, chain)
     }
 
     /// The state topic's newest complete checkpoint of a partition, when it resumes the input
     /// past `after` and fits the topics as they are now; nil otherwise (logged when unusable).
     /// `newest` is the newest commit found, whether its state was read or not.
-    private func restoreFromStateTopic(partition id: Int32, scoring: ScoringConfig, ends: [KafkaTopicPartition: Int64], stateEnd end: Int64,
-                                       after: Int64) -> (state: (book: LeadBook, snapshot: Snapshot, bytes: Int)?, newest: StateCommit?) {
+    private func restoreFromStateTopic(partition id: Int32, models: ScoringModels, ends: [KafkaTopicPartition: Int64], stateEnd end: Int64,
+                                       after: Int64) -> (state: (state: PartitionState, snapshot: Snapshot, bytes: Int)?, newest: StateCommit?) {
         guard end > 0 else { return (nil, nil) }
         let reader = StateTopicReader(configuration: kafka, topic: configuration.kafka.topics.state, logger: logger)
         var loaded: StateTopicReader.Loaded?
@@ -291,7 +292,7 @@ extension Pipeline: KafkaRebalanceHandler {
         }
         do {
             let started = ContinuousClock.now
-            let book = try LeadBook(deserializing: loaded.links[0], deltas: Array(loaded.links.dropFirst()), config: scoring)
+            let state = try PartitionState(deserializing: loaded.links[0], deltas: Array(loaded.links.dropFirst()), models: models)
             let t = loaded.timings
             logger.debug("state checkpoint loaded", metadata: [
                 "kafka.partition": "\(id)", "leadscore.links": "\(loaded.links.count)", "leadscore.records": "\(loaded.records)",
@@ -300,7 +301,7 @@ extension Pipeline: KafkaRebalanceHandler {
                 "leadscore.read_seconds": "\(Double(t.total.wholeMilliseconds) / 1000)",
                 "leadscore.deserialize_seconds": "\(Double((ContinuousClock.now - started).wholeMilliseconds) / 1000)",
             ])
-            return ((book, snapshot, loaded.bytes), commit)
+            return ((state, snapshot, loaded.bytes), commit)
         } catch {
             logger.warning("state topic checkpoint not usable; restoring from the local snapshot or the input", metadata: [
                 "kafka.partition": "\(id)", "kafka.offset": "\(loaded.offset)", "leadscore.error": "\(error)",

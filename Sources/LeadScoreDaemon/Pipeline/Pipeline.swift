@@ -40,8 +40,8 @@ final class Pipeline: Sendable {
     /// The group consumer while the loop runs. Only the poll thread uses it; the slot exists so
     /// the rebalance callbacks (which run on the poll thread, inside `poll`) can reach it.
     let consumer = Mutex<KafkaConsumer?>(nil)
-    private let scoring: Mutex<ScoringConfig>
-    private let pendingScoring = Mutex<ScoringConfig?>(nil)
+    private let scoring: Mutex<ScoringModels>
+    private let pendingScoring = Mutex<ScoringModels?>(nil)
     /// Flags and slots several threads (and the closures given to the workers and the snapshot
     /// writer) reach.
     let control = Control()
@@ -124,7 +124,7 @@ final class Pipeline: Sendable {
 
     var fatal: DaemonError? { control.fatal.withLock { $0 } }
 
-    init(configuration: DaemonConfiguration, scoring: ScoringConfig, kafka: KafkaConfiguration, publisher: OutputPublisher,
+    init(configuration: DaemonConfiguration, scoring: ScoringModels, kafka: KafkaConfiguration, publisher: OutputPublisher,
          repFeed: RepFeed, reps: RepState, state: StateTopicWriter?, logger: Logger, metrics: DaemonMetrics) {
         self.configuration = configuration
         self.kafka = kafka
@@ -170,7 +170,9 @@ final class Pipeline: Sendable {
     }
 
     /// The scoring configuration in force.
-    var currentScoring: ScoringConfig { scoring.withLock { $0 } }
+    var currentScoring: ScoringConfig { scoring.withLock { $0.live } }
+    /// The live model and the challenger, if any.
+    var currentModels: ScoringModels { scoring.withLock { $0 } }
 
     // MARK: - Control
 
@@ -181,7 +183,7 @@ final class Pipeline: Sendable {
     var stopPhase: String { control.stopPhase.withLock { $0 } }
 
     /// Queues a new scoring configuration; the poll thread swaps it in between batches.
-    func reload(_ scoring: ScoringConfig) { pendingScoring.withLock { $0 = scoring } }
+    func reload(_ scoring: ScoringModels) { pendingScoring.withLock { $0 = scoring } }
 
     // MARK: - The poll loop
 
@@ -356,7 +358,8 @@ final class Pipeline: Sendable {
     /// Swaps in a reloaded scoring configuration: first the rep book (all or nothing: a
     /// `long_window` change is refused), then every worker's books.
     private func applyPendingScoring() {
-        guard let scoring = pendingScoring.withLock({ value -> ScoringConfig? in defer { value = nil }; return value }) else { return }
+        guard let models = pendingScoring.withLock({ value -> ScoringModels? in defer { value = nil }; return value }) else { return }
+        let scoring = models.live
         let result: Result<Void, any Error> = reps.withBook { book in
             do {
                 var bytes: [UInt8] = []
@@ -369,13 +372,27 @@ final class Pipeline: Sendable {
         }
         switch result {
         case .success:
-            for worker in workers { worker.inbox.enqueue(.reload(scoring)) }
-            self.scoring.withLock { $0 = scoring }
-            logger.info("configuration reloaded", metadata: ["leadscore.config_version": "\(scoring.version)"])
+            for worker in workers { worker.inbox.enqueue(.reload(models)) }
+            self.scoring.withLock { $0 = models }
+            logger.info("configuration reloaded", metadata: [
+                "leadscore.config_version": "\(scoring.version)", "leadscore.challenger_version": "\(models.challenger?.version ?? "none")",
+            ])
         case .failure(let error):
             logger.error("reload rejected: the running state cannot move to the new configuration",
                          metadata: ["leadscore.error": "\(error)", "leadscore.config_version": "\(scoring.version)"])
         }
+    }
+
+    /// The live model's and the challenger's agreement over every partition of this instance;
+    /// nil without a challenger.
+    var agreement: BucketAgreement? {
+        var total: BucketAgreement?
+        for summary in summaries.values {
+            guard let part = summary.agreement else { continue }
+            if total == nil { total = BucketAgreement() }
+            total?.add(part)
+        }
+        return total
     }
 
     /// Every partition summary the workers published, by partition.
@@ -392,6 +409,16 @@ final class Pipeline: Sendable {
             for (i, n) in summary.buckets.enumerated() { buckets[i] += n }
         }
         for bucket in Bucket.allCases { metrics.leadsByBucket[bucket.name].record(Double(buckets[Int(bucket.rawValue)])) }
+        if let agreement = agreement {
+            let mix = agreement.challengerBuckets
+            for bucket in Bucket.allCases {
+                metrics.challengerLeadsByBucket[bucket.name].record(Double(mix[Int(bucket.rawValue)]))
+                for other in Bucket.allCases {
+                    metrics.modelAgreement["\(bucket.name):\(other.name)"].record(Double(agreement[live: bucket, challenger: other]))
+                }
+            }
+            metrics.modelAgreementRatio.record(agreement.total == 0 ? .nan : Double(agreement.agreeing) / Double(agreement.total))
+        }
         let written = writer.lastWrittenMillis.load(ordering: .acquiring)
         if written != Int64.min { metrics.snapshotAge.record(Double(WallClock.millis() - written) / 1000) }
         let ready = isReady

@@ -24,7 +24,7 @@ struct RecoveryScan {
     ) throws(KafkaError) -> [Int32: Found] {
         var found: [Int32: Found] = [:]
         for id in partitions { found[id] = Found() }
-        let outputTopics = OutputTopic.allCases.map { $0.name(in: topics) }
+        let outputTopics = OutputTopic.written(in: topics).map { $0.name(in: topics) }
         let starts = startOffsets.mapValues { KafkaStartOffset.offset($0) }
         let reader = try KafkaPartitionReader(
             configuration: configuration, topics: outputTopics, defaultStart: .beginning, startOffsets: starts, logger: logger)

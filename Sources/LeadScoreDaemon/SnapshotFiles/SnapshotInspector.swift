@@ -28,14 +28,18 @@ public enum SnapshotInspector {
             do {
                 let s = try store.readSnapshot(file, topic: topic, partition: partition)
                 let book: LeadBook
+                let challenger: LeadBook?
                 do {
-                    book = try LeadBook(deserializing: s.state, config: scoring)
+                    let parts = try PartitionState.split(s.state)
+                    book = try LeadBook(deserializing: parts.live, config: scoring)
+                    challenger = try parts.challenger.map { try LeadBook(deserializing: $0, config: scoring) }
                 } catch {
                     throw SnapshotFileError(.corrupt, "the checksum holds but the state does not open: \(error)")
                 }
                 let written = Date(timeIntervalSince1970: Double(s.writtenAtMillis) / 1000)
                 lines.append("\(file): ok, \(s.topic)[\(s.partition)] next offset \(s.nextOffset), config \(s.configVersion), "
-                    + "\(book.leadCount) leads, \(book.accountCount) accounts, \(s.state.count) state bytes, "
+                    + "\(book.leadCount) leads, \(book.accountCount) accounts, "
+                    + (challenger.map { "a challenger's book of \($0.leadCount) leads, " } ?? "") + "\(s.state.count) state bytes, "
                     + "\(s.outputPositions.count) output positions, written \(written)")
             } catch {
                 valid = false

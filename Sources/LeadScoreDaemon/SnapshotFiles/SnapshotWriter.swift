@@ -25,6 +25,8 @@ final class SnapshotWriter: @unchecked Sendable {
     struct Job: Sendable {
         var partition: Int32
         var book: LeadBook
+        /// The challenger's book, written beside the live one (`PartitionState`).
+        var challenger: LeadBook? = nil
         var nextOffset: Int64
         var positions: [Snapshot.OutputPosition]
         var configVersion: String
@@ -189,7 +191,7 @@ final class SnapshotWriter: @unchecked Sendable {
         guard let store else { return nil }
         let started = ContinuousClock.now
         var state: [UInt8] = []
-        job.book.serialize(into: &state)
+        PartitionState.serialize(live: job.book, challenger: job.challenger, into: &state)
         let snapshot = Snapshot(topic: topic, partition: job.partition, nextOffset: job.nextOffset, outputPositions: job.positions,
                                 configVersion: job.configVersion, writtenAtMillis: WallClock.millis(), state: state)
         do throws(SnapshotFileError) {
@@ -219,12 +221,13 @@ final class SnapshotWriter: @unchecked Sendable {
         var kind = StateCommit.Kind.base
         if !job.startsChain && writer.canExtend(partition: job.partition, configVersion: job.configVersion) {
             var book = job.book
-            book.serializeDelta(into: &bytes)
+            var challenger = job.challenger
+            PartitionState.serializeDelta(live: &book, challenger: &challenger, into: &bytes)
             kind = .delta
         } else if let full {
             bytes = full
         } else {
-            job.book.serialize(into: &bytes)
+            PartitionState.serialize(live: job.book, challenger: job.challenger, into: &bytes)
         }
         do throws(KafkaError) {
             let commit = try writer.write(bytes, kind: kind, inputTopic: topic, partition: job.partition, nextOffset: job.nextOffset,

@@ -8,6 +8,8 @@ struct BatchCounts {
     /// Engagements a daily cap cut, by signal.
     var capped: [String: Int] = [:]
     var suppressed = 0
+    /// The challenger's bucket changes written.
+    var challengerOutputs = 0
 
     func report(to metrics: DaemonMetrics) {
         for (type, n) in eventsIn { metrics.eventsIn[type].increment(by: n) }
@@ -18,5 +20,6 @@ struct BatchCounts {
         }
         for (signal, n) in capped { metrics.cappedEvents[signal].increment(by: n) }
         if suppressed > 0 { metrics.suppressedDuplicates.increment(by: suppressed) }
+        if challengerOutputs > 0 { metrics.challengerTransitions.increment(by: challengerOutputs) }
     }
 }

@@ -37,10 +37,10 @@ final class PartitionWorker: Sendable {
     let index: Int
     let inbox = WorkerInbox()
     private let environment: WorkerEnvironment
-    private let initialScoring: ScoringConfig
+    private let initialScoring: ScoringModels
     private let published = Mutex<[Int32: PartitionSummary]>([:])
 
-    init(index: Int, scoring: ScoringConfig, environment: WorkerEnvironment) {
+    init(index: Int, scoring: ScoringModels, environment: WorkerEnvironment) {
         self.index = index
         self.initialScoring = scoring
         self.environment = environment
@@ -49,7 +49,7 @@ final class PartitionWorker: Sendable {
     /// Starts the worker's thread.
     func start() {
         let thread = Thread { [self] in
-            var core = PartitionWorkerCore(scoring: initialScoring, environment: environment)
+            var core = PartitionWorkerCore(scoring: initialScoring.live, challenger: initialScoring.challenger, environment: environment)
             core.run(inbox: inbox) { summaries in published.withLock { $0 = summaries } }
         }
         thread.name = "leadscore-worker-\(index)"

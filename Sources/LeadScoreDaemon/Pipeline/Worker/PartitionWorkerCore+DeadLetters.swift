@@ -31,6 +31,11 @@ extension PartitionWorkerCore {
                                 batch: any RecordBatch, index i: Int) -> DeadLetter? {
         var desk = environment.reps.desk
         let outcome = p.book.apply(event, reps: &desk, into: &outputs, notAfter: notAfter)
+        if p.challenger != nil {
+            // The challenger sees every event the live model does, and only scores.
+            var none = NoRoutingDesk()
+            p.challenger?.apply(event, reps: &none, into: &challengerOutputs, notAfter: notAfter)
+        }
         switch outcome {
         case .applied:
             counts.eventsIn[event.typeName, default: 0] += 1

@@ -8,6 +8,9 @@ extension PartitionWorkerCore {
         if now - lastHousekeeping >= .milliseconds(500) {
             lastHousekeeping = now
             try advanceIdlePartitions(now: now)
+            if challengerScoring != nil {
+                for id in partitions.keys { partitions[id]?.refreshAgreement(now: now) }
+            }
         }
         if now - lastSnapshot >= configuration.snapshots.interval {
             lastSnapshot = now
@@ -32,9 +35,14 @@ extension PartitionWorkerCore {
                 let base = p.streamTimeAtLastInput.millisecondsSinceEpoch
                 guard idle >= idleAfter, base != Int64.min else { continue }
                 core.outputs.removeAll(keepingCapacity: true)
+                core.challengerOutputs.removeAll(keepingCapacity: true)
                 let target = Timestamp(millisecondsSinceEpoch: base + idle.milliseconds)
                 var desk = core.environment.reps.desk
                 p.book.advance(to: target, reps: &desk, into: &core.outputs)
+                if p.challenger != nil {
+                    var none = NoRoutingDesk()
+                    p.challenger?.advance(to: target, reps: &none, into: &core.challengerOutputs)
+                }
                 do throws(KafkaError) {
                     try core.emit(partition: &p, sourceOffset: p.nextOffset - 1, inputTimestamp: nil, counts: &counts)
                 } catch {
@@ -54,32 +62,40 @@ extension PartitionWorkerCore {
         // The job's copy holds the changes since the previous job (a delta for the state topic);
         // the worker's book starts counting anew. Only the change marks are copied, not the leads.
         partitions[id]?.book.markCheckpointed()
+        partitions[id]?.challenger?.markCheckpointed()
         partitions[id]?.checkpointChained = true
         partitions[id]?.adoptedChain = nil
-        return SnapshotWriter.Job(partition: id, book: p.book, nextOffset: p.nextOffset, positions: positions,
+        return SnapshotWriter.Job(partition: id, book: p.book, challenger: p.challenger, nextOffset: p.nextOffset, positions: positions,
                                   configVersion: scoring.version, reason: reason, startsChain: !p.checkpointChained,
                                   adopt: p.adoptedChain, done: wait ? WorkDone() : nil)
     }
 
-    /// Re-opens every book under a new configuration (through its snapshot form). A book that
-    /// refuses keeps the running configuration; the failure is logged.
-    mutating func reload(_ scoring: ScoringConfig) {
-        var books: [Int32: LeadBook] = [:]
+    /// Re-opens every book under the new configurations (through their snapshot form): the live
+    /// book under the live model, the challenger's under the challenger's (a challenger added
+    /// by this reload starts from the live book). A book that refuses keeps the running
+    /// configurations; the failure is logged.
+    mutating func reload(_ models: ScoringModels) {
+        var states: [Int32: PartitionState] = [:]
         do {
             for (id, p) in partitions {
                 var bytes: [UInt8] = []
-                p.book.serialize(into: &bytes)
-                books[id] = try LeadBook(deserializing: bytes, config: scoring)
+                PartitionState.serialize(live: p.book, challenger: p.challenger, into: &bytes)
+                states[id] = try PartitionState(deserializing: bytes, models: models)
             }
         } catch {
             environment.logger.error("reload rejected by a partition: its state cannot move to the new configuration",
-                                     metadata: ["leadscore.error": "\(error)", "leadscore.config_version": "\(scoring.version)"])
+                                     metadata: ["leadscore.error": "\(error)", "leadscore.config_version": "\(models.live.version)"])
             return
         }
-        for (id, book) in books {
-            partitions[id]?.book = book
+        let now = ContinuousClock.now
+        for (id, state) in states {
+            partitions[id]?.book = state.live
+            partitions[id]?.challenger = state.challenger
+            partitions[id]?.agreement = state.challenger.map { BucketAgreement(live: state.live, challenger: $0) }
+            partitions[id]?.agreementAt = now
             partitions[id]?.checkpointChained = false
         }
-        self.scoring = scoring
+        self.scoring = models.live
+        self.challengerScoring = models.challenger
     }
 }

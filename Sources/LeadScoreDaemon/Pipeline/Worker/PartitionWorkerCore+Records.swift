@@ -78,6 +78,7 @@ extension PartitionWorkerCore {
         let offset = batch.offset(at: i)
         guard offset >= p.nextOffset else { return }
         outputs.removeAll(keepingCapacity: true)
+        challengerOutputs.removeAll(keepingCapacity: true)
         if let letter = decodeAndApply(batch, index: i, partition: &p, notAfter: notAfter, counts: &counts) {
             try publish(letter, partition: &p, counts: &counts)
         }
@@ -88,9 +89,11 @@ extension PartitionWorkerCore {
     }
 
     /// Publishes the outputs one input (or an idle-clock advance) caused, except those the recovery
-    /// scan found already written, and keeps bucket counts and the dashboard's recent decisions.
+    /// scan found already written, and keeps bucket counts and the dashboard's recent decisions;
+    /// then the challenger's.
     mutating func emit(partition p: inout WorkerPartition, sourceOffset: Int64, inputTimestamp: Int64?,
                        counts: inout BatchCounts) throws(KafkaError) {
+        if !challengerOutputs.isEmpty { try emitChallenger(partition: &p, sourceOffset: sourceOffset, counts: &counts) }
         guard !outputs.isEmpty else { return }
         for output in outputs {
             if case .leadErased(let erased) = output {
@@ -121,6 +124,37 @@ extension PartitionWorkerCore {
             try environment.publisher.publish(output, source: p.source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp, buffer: &json)
             counts.outputs[output.kind, default: 0] += 1
             if case .leadRouted(let routed) = output { environment.recent.append(routed) }
+        }
+    }
+
+    /// The challenger's bucket changes to its topic, named by a `model` field, each written once
+    /// (its keys, `lead_id:seq` of its own transitions, are checked against what the recovery scan
+    /// found on that topic); an erasure tombstones the lead there.
+    private mutating func emitChallenger(partition p: inout WorkerPartition, sourceOffset: Int64,
+                                         counts: inout BatchCounts) throws(KafkaError) {
+        for output in challengerOutputs {
+            switch output {
+            case .leadRescored(var rescored):
+                if !p.written.isEmpty, case .found = p.takeWritten(OutputKey(topic: .challenger, dedupe: rescored.idempotencyKey)) {
+                    counts.suppressed += 1
+                    continue
+                }
+                rescored.model = ScoringModels.challengerName
+                try checkFence()
+                try environment.publisher.publish(.leadRescored(rescored), to: .challenger, source: p.source, sourceOffset: sourceOffset,
+                                                  inputTimestamp: nil, buffer: &json)
+                counts.challengerOutputs += 1
+            case .leadErased(let erased) where erased.topics.contains(.scores):
+                if !p.written.isEmpty, case .found = p.takeWritten(OutputKey(topic: .challenger, dedupe: erased.idempotencyKey)) {
+                    counts.suppressed += 1
+                    continue
+                }
+                try checkFence()
+                try environment.publisher.publishTombstone(erased, topic: .challenger, source: p.source, sourceOffset: sourceOffset)
+            default:
+                // A scores-only book makes nothing else.
+                continue
+            }
         }
     }
 

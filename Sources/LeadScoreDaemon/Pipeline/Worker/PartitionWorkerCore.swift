@@ -6,10 +6,14 @@ import Logging
 struct PartitionWorkerCore {
     var partitions: [Int32: WorkerPartition] = [:]
     var scoring: ScoringConfig
+    /// The challenger's configuration (nil: none).
+    var challengerScoring: ScoringConfig?
     let environment: WorkerEnvironment
     let decoder = EventDecoder()
     /// The outputs of the record in hand (reused).
     var outputs: [OutputEvent] = []
+    /// The challenger's outputs for the record in hand (reused).
+    var challengerOutputs: [OutputEvent] = []
     /// The JSON of the output in hand (reused).
     var json: [UInt8] = []
     var lastHousekeeping = ContinuousClock.now
@@ -17,8 +21,9 @@ struct PartitionWorkerCore {
     /// Set once a `stop` was handled.
     private(set) var stopped = false
 
-    init(scoring: ScoringConfig, environment: WorkerEnvironment) {
+    init(scoring: ScoringConfig, challenger: ScoringConfig? = nil, environment: WorkerEnvironment) {
         self.scoring = scoring
+        self.challengerScoring = challenger
         self.environment = environment
         json.reserveCapacity(16 * 1024)
     }
@@ -100,8 +105,8 @@ struct PartitionWorkerCore {
             done.signal(failure: failure)
         case .drop(let ids):
             for id in ids { partitions[id] = nil }
-        case .reload(let scoring):
-            reload(scoring)
+        case .reload(let models):
+            reload(models)
         case .query(let query):
             var view: LeadView?
             for p in partitions.values where view == nil { view = p.book.view(leadID: query.leadID) }
@@ -139,7 +144,8 @@ struct PartitionWorkerCore {
             let p = entry.value
             out[entry.key] = PartitionSummary(partition: entry.key, nextOffset: p.nextOffset, leads: p.book.leadCount, buckets: p.buckets,
                                               streamTime: p.book.streamTime, configVersion: scoring.version, eventsIn: p.eventsIn,
-                                              restoreTarget: p.restoreTarget, restoredFrom: p.restoredFrom, restoreSource: p.restoreSource)
+                                              restoreTarget: p.restoreTarget, restoredFrom: p.restoredFrom, restoreSource: p.restoreSource,
+                                              challengerVersion: p.challenger == nil ? nil : challengerScoring?.version, agreement: p.agreement)
         }
     }
 }

@@ -16,7 +16,7 @@ enum WorkItem: Sendable {
     /// Drop these partitions without a snapshot (lost in a rebalance).
     case drop(Set<Int32>)
     /// Score with a new configuration from now on.
-    case reload(ScoringConfig)
+    case reload(ScoringModels)
     /// Answer a lead lookup for HTTP.
     case query(LeadQuery)
     /// Finish the queued work, snapshot every partition (unless `snapshot` is false: stopping
@@ -28,6 +28,8 @@ enum WorkItem: Sendable {
 struct RestoredPartition: Sendable {
     var partition: Int32
     var book: LeadBook
+    /// The challenger's book (scores only), while a challenger is configured.
+    var challenger: LeadBook? = nil
     var snapshot: Snapshot?
     var found: RecoveryScan.Found
     /// The input partition's end when it was assigned: once the replay reaches it, the partition

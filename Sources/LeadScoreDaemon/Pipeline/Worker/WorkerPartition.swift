@@ -5,6 +5,12 @@ import LeadScoreCore
 struct WorkerPartition {
     /// The partition's leads, accounts, decay timers and stream time.
     var book: LeadBook
+    /// The challenger's book (scores only: `LeadBook.scoresOnly`), fed the same lead events;
+    /// nil without a challenger.
+    var challenger: LeadBook?
+    /// Leads by (live bucket, challenger bucket), counted afresh every `agreementEvery`.
+    var agreement: BucketAgreement?
+    var agreementAt: ContinuousClock.Instant
     /// The next input offset to process; everything below is reflected in `book`.
     var nextOffset: Int64
     /// The source header of this partition's outputs.
@@ -49,6 +55,9 @@ struct WorkerPartition {
 
     init(restored: RestoredPartition, topic: String, now: ContinuousClock.Instant) {
         book = restored.book
+        challenger = restored.challenger
+        agreement = restored.challenger.map { BucketAgreement(live: restored.book, challenger: $0) }
+        agreementAt = now
         nextOffset = restored.snapshot?.nextOffset ?? 0
         source = OutputPublisher.Source(topic: topic, partition: restored.partition)
         restoredPositions = restored.scanPositions.isEmpty ? restored.snapshot?.outputPositions ?? [] : restored.scanPositions
@@ -65,6 +74,16 @@ struct WorkerPartition {
         streamTimeAtLastInput = restored.book.streamTime
         snapshotted = restored.snapshot.map { ($0.nextOffset, restored.book.streamTime) }
         adoptedChain = restored.stateChain
+    }
+
+    /// How often the agreement is counted again: a pass over the leads (about 50 ms per million).
+    static let agreementEvery: Duration = .seconds(5)
+
+    /// Counts the agreement again if it is older than `agreementEvery`.
+    mutating func refreshAgreement(now: ContinuousClock.Instant) {
+        guard let challenger, now - agreementAt >= Self.agreementEvery else { return }
+        agreement = BucketAgreement(live: book, challenger: challenger)
+        agreementAt = now
     }
 
     /// True when the state differs from the newest snapshot handed to the writer.

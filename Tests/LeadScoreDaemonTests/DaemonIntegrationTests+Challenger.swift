@@ -1,0 +1,107 @@
+import Foundation
+import LeadScoreCore
+@testable import LeadScoreDaemon
+import LeadScoreKafka
+import LeadScoreTestSupport
+import Testing
+
+/// Issue 16, deliverable 2: a challenger scored live. Its bucket changes go to their own topic,
+/// exactly once through a SIGKILL and a take-over by an instance with no disk, and equal what
+/// `leadscore replay --config challenger.yaml` makes of each partition's input; the live model's
+/// outputs are byte for byte those of a run without a challenger.
+extension DaemonIntegrationTests {
+    /// Other weights, a half-life, a third-party weight and industry points than the built-in model.
+    static let challengerYAML = """
+    scoring:
+      intent:
+        signals:
+          demo_request: {weight: 10}
+          pricing_page_visit: {weight: 25, half_life: 3d}
+        third_party: {max_weight: 40}
+      quality:
+        target_industries: {points: 5}
+    """
+
+    @Test("a challenger's bucket changes go to its topic exactly once through a SIGKILL and a diskless take-over, equal to a replay under its configuration; the live outputs are unchanged",
+          .timeLimit(.minutes(8)))
+    func challengerScoredLive() async throws {
+        try await TansuBroker.withBroker { broker in
+            let harness = try await DaemonHarness.make(broker: broker, partitions: 3)
+            let challenger = harness.directory.appendingPathComponent("challenger.yaml")
+            try Self.challengerYAML.write(to: challenger, atomically: true, encoding: .utf8)
+            let configA = try harness.writeConfig(name: "challenger-a", snapshotInterval: "1s", snapshotDirectory: "snapshots-a",
+                                                  challenger: challenger)
+            let configB = try harness.writeConfig(name: "challenger-b", snapshotInterval: "1s", snapshotDirectory: "none",
+                                                  challenger: challenger)
+            let events = DaemonHarness.leadEvents(count: 24_000, leads: 4_000, seed: 16)
+            let producer = try harness.producer()
+            try DaemonHarness.produceRepEvents([DaemonHarness.soloRoster], with: producer)
+            let port = try LoopbackPort.free()
+
+            // A scores the first 16k events as they arrive (a base, then deltas, of both books) and
+            // is killed without a goodbye.
+            let a = try harness.startDaemon(config: configA, name: "challenger-a", httpPort: port)
+            for start in stride(from: 0, to: 16_000, by: 4_000) {
+                try DaemonHarness.produce(events[start..<(start + 4_000)], with: producer)
+                try await Task.sleep(for: .seconds(1))
+            }
+            try await DaemonHarness.waitCaughtUp(port: port, ends: try harness.inputEnds(), seconds: 120, a)
+            try await Task.sleep(for: .seconds(6))
+            let metrics = String(decoding: await DaemonHarness.get(port: port, "/metrics")?.body ?? Data(), as: UTF8.self)
+            #expect(metrics.contains("leadscore_challenger_transitions_total"), "no challenger transitions counted")
+            #expect(metrics.contains("leadscore_model_agreement_ratio"), "no agreement gauge")
+            #expect(metrics.contains("leadscore_challenger_leads{bucket=\"A\"}"), "no challenger bucket mix")
+            a.kill(SIGKILL)
+            #expect(await a.wait(timeout: .seconds(10)))
+
+            try DaemonHarness.produce(events[16_000...], with: producer)
+            let ends = try harness.inputEnds()
+            let b = try harness.startDaemon(config: configB, name: "challenger-b", httpPort: port)
+            try await DaemonHarness.waitCaughtUp(port: port, ends: ends, seconds: 120, b)
+            b.kill(SIGTERM)
+            #expect(await b.wait(timeout: .seconds(10)), "SIGTERM did not stop B within 10 s")
+            #expect(b.terminationStatus == 0, "B: \(b.output().suffix(2_000))")
+            let restores = b.output().split(separator: "\n").filter { $0.contains("partition restored") }
+            #expect(restores.count == 3 && restores.allSatisfy { $0.contains("leadscore.restore_source=kafka") },
+                    "B did not restore every partition from the state topic:\n\(restores.joined(separator: "\n"))")
+
+            // The live model: what a run without a challenger writes. The challenger: what a replay
+            // of each partition's input under its configuration writes, with its model named.
+            var expected = try harness.expectedOutputs(repEvents: [try EventDecoder().decode(DaemonHarness.soloRoster)])
+            expected["lead-scores-challenger"] = try Self.replayedChallenger(harness: harness, config: challenger)
+            #expect((expected["lead-scores-challenger"]?.count ?? 0) > 2_000)
+            let (problems, records) = try harness.verifyExactlyOnce(expected: expected)
+            #expect(records > 5_000)
+            #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(10).joined(separator: "\n"))")
+        }
+    }
+
+    /// `leadscore replay --config FILE` over each input partition (in offset order): its
+    /// `lead_rescored` lines with `"model":"challenger"` added, by idempotency key, and its
+    /// erasures of leads that had a bucket as tombstones.
+    static func replayedChallenger(harness: DaemonHarness, config: URL) throws -> [String: [UInt8]] {
+        var expected: [String: [UInt8]] = [:]
+        let byPartition = Dictionary(grouping: try harness.readAll([DaemonHarness.leadTopic]), by: \.partition)
+        for (partition, messages) in byPartition {
+            let input = harness.directory.appendingPathComponent("partition-\(partition).jsonl")
+            let output = harness.directory.appendingPathComponent("partition-\(partition).replayed.jsonl")
+            var lines: [UInt8] = []
+            for m in messages.sorted(by: { $0.offset < $1.offset }) {
+                lines += m.value ?? []
+                lines.append(UInt8(ascii: "\n"))
+            }
+            try Data(lines).write(to: input)
+            #expect(try EvaluateCommandTests.run(["replay", "--quiet", "--config", config.path, input.path], stdout: output) == 0)
+            for line in try String(contentsOf: output, encoding: .utf8).split(separator: "\n") {
+                guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let type = object["type"] as? String, let key = object["idempotency_key"] as? String else { continue }
+                if type == "lead_rescored" {
+                    expected[key] = Array(line.dropLast().utf8) + Array(#","model":"challenger"}"#.utf8)
+                } else if type == "lead_erased", (object["tombstones"] as? [String])?.contains("scores") == true {
+                    expected[key] = []
+                }
+            }
+        }
+        return expected
+    }
+}
