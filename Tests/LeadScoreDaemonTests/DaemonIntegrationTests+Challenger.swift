@@ -51,6 +51,14 @@ extension DaemonIntegrationTests {
             #expect(metrics.contains("leadscore_challenger_transitions_total"), "no challenger transitions counted")
             #expect(metrics.contains("leadscore_model_agreement_ratio"), "no agreement gauge")
             #expect(metrics.contains("leadscore_challenger_leads{bucket=\"A\"}"), "no challenger bucket mix")
+            // /summary and the dashboard: the challenger's mix and its agreement with the live model.
+            let summary = try JSONSerialization.jsonObject(with: await DaemonHarness.get(port: port, "/summary")?.body ?? Data()) as? [String: Any]
+            let section = summary?["challenger"] as? [String: Any]
+            let version = try ScoringConfig(yaml: Self.challengerYAML).version
+            #expect(section?["config_version"] as? String == version, "\(summary ?? [:])")
+            #expect((section?["leads"] as? Int ?? 0) > 1_000 && (section?["agreeing"] as? Int ?? 0) > 0)
+            let page = String(decoding: await DaemonHarness.get(port: port, "/")?.body ?? Data(), as: UTF8.self)
+            #expect(page.contains("id=\"challenger-agreement\""), "the dashboard has no challenger section")
             a.kill(SIGKILL)
             #expect(await a.wait(timeout: .seconds(10)))
 

@@ -37,7 +37,7 @@ struct DashboardPageTests {
         return (reps.leaderboard(at: reps.clock), routed)
     }
 
-    static func document(routed: [LeadRouted]) -> SummaryDocument {
+    static func document(routed: [LeadRouted], published: [Int32: PartitionSummary]? = nil) -> SummaryDocument {
         let streamTime = Timestamp(millisecondsSinceEpoch: 1_795_514_700_500) // 2026-11-24T10:05:00.500Z
         let partition = PartitionSummary(partition: 0, nextOffset: 2, leads: 1, buckets: [0, 0, 0, 1, 0], streamTime: streamTime,
                                          configVersion: "v1", eventsIn: 2)
@@ -48,7 +48,7 @@ struct DashboardPageTests {
         let samples = [BucketMixHistory.Sample(at: 1_795_000_000_000, counts: [0, 0, 0, 0, 0], streamTime: 1_795_514_400_000),
                        BucketMixHistory.Sample(at: 1_795_000_002_000, counts: [0, 0, 0, 1, 0], streamTime: 1_795_514_700_500)]
         let status = BucketMixHistory.Status(psi: nil, reading: "warming up", baselineAt: nil, sampledAt: 1_795_000_002_000)
-        return SummaryDocument(pid: 1, configVersion: "v1", ready: true, workers: 1, published: [0: partition], recent: routed,
+        return SummaryDocument(pid: 1, configVersion: "v1", ready: true, workers: 1, published: published ?? [0: partition], recent: routed,
                                drift: .init(status: status, fullAt: 1_795_086_400_000, window: 86_400_000, samples: samples),
                                uplift: UpliftReport(tally.counts, maxLeads: 100))
     }
@@ -163,5 +163,48 @@ struct DashboardPageTests {
     ])
     func why(explanation: RoutingExplanation, expected: String) {
         #expect(explanation.text == expected)
+    }
+}
+
+extension DashboardPageTests {
+    /// A challenger's section: its bucket mix, how many leads the two models agree on, and the
+    /// move matrix, each figure the one `/summary` serves; absent without a challenger.
+    @Test func theChallengerSectionShowsTheAgreementSummaryServes() throws {
+        let decoder = EventDecoder()
+        var live = LeadBook(config: ScoringConfig())
+        var other = ScoringConfig()
+        other.quality.goldPoints = 10
+        var challenger = LeadBook(config: other)
+        challenger.scoresOnly = true
+        var reps = RepBook(config: ScoringConfig())
+        var none = NoRoutingDesk()
+        var outputs: [OutputEvent] = []
+        for json in Self.roster { _ = reps.apply(try decoder.decode(Array(json.utf8))) }
+        for json in Self.leads {
+            let event = try decoder.decode(Array(json.utf8))
+            live.apply(event, reps: &reps, into: &outputs)
+            challenger.apply(event, reps: &none, into: &outputs)
+        }
+        var document = Self.document(routed: [])
+        #expect(document.challenger == nil)
+        #expect(!Self.withoutScript(DashboardPage.render(summary: document, reps: [])).contains("id=\"agreement\""))
+        var partition = PartitionSummary(partition: 0, nextOffset: 2, leads: 1, buckets: [0, 0, 0, 1, 0], streamTime: live.streamTime,
+                                         configVersion: "v1", eventsIn: 2)
+        partition.challengerVersion = other.version
+        partition.agreement = BucketAgreement(live: live, challenger: challenger)
+        document = Self.document(routed: [], published: [0: partition])
+        let c = try #require(document.challenger)
+        let liveBucket = try #require(live.view(leadID: "L-42")?.bucket)
+        let challengerBucket = try #require(challenger.view(leadID: "L-42")?.bucket)
+        #expect(liveBucket != challengerBucket, "the fixture should move the lead")
+        #expect(c.leads == 1 && c.agreeing == 0 && c.agreement == 0)
+        #expect(c.matrix[liveBucket.name]?[challengerBucket.name] == 1)
+        let page = Self.withoutScript(DashboardPage.render(summary: document, reps: []))
+        #expect(page.contains("id=\"agreement-\(liveBucket.name)-\(challengerBucket.name)\">1<"))
+        #expect(page.contains("id=\"challenger-bucket-\(challengerBucket.name)\">1<"))
+        #expect(page.contains("id=\"challenger-agreement\">0.0%<") || page.contains("id=\"challenger-agreement\">0%<"), "\(page)")
+        #expect(page.contains("Challenger \(other.version) against the live model v1"))
+        let json = String(decoding: document.json, as: UTF8.self)
+        #expect(json.contains("\"challenger\":{\"agreeing\":0,\"agreement\":0"), "\(json)")
     }
 }

@@ -38,6 +38,7 @@ enum DashboardPage {
         out += "<div class=\"panel\">" + historyChart(s.bucketHistory) + legend(Vocabulary.bucketNames.map { ($0, Vocabulary.bucketColor($0)) }, id: "history-legend") + "</div>\n"
 
         out += drift(s.drift)
+        if let c = s.challenger { out += challenger(c, live: s) }
 
         out += section("Rep leaderboard", note: Vocabulary.Term.tier.line + " " + Vocabulary.Term.firstTouchesMissed.line)
         out += "<div class=\"panel\">" + repsChart(reps) + legend((0...2).map { ("\(Vocabulary.tierName($0)) tier", Vocabulary.tierColor($0)) }, id: "reps-legend") + "</div>\n"
@@ -118,6 +119,30 @@ enum DashboardPage {
             out += "<p class=\"warn\" id=\"retrain-suggested\"><b>Retrain suggested</b>: the mix moved past PSI \(fixed(d.retrainAbove, 2)). "
             out += "Fit the weights from the topics (<code>leadscore fit --brokers ...</code>, README \"Retraining on a cadence\") and compare before you switch.</p>\n"
         }
+        return out
+    }
+
+    /// The challenger against the live model: the two bucket mixes and how the leads move
+    /// between them (rows: live bucket, columns: challenger bucket).
+    static func challenger(_ c: SummaryDocument.Challenger, live s: SummaryDocument) -> String {
+        var out = section("Challenger \(c.configVersion) against the live model \(s.configVersion)", note: Vocabulary.Term.challenger.line)
+        out += "<div class=\"row\"><div class=\"card\">agree<b id=\"challenger-agreement\">\(c.agreement.map { NumberText.percent($0) } ?? "–")</b>"
+        out += "<span class=\"muted\">\(c.agreeing) of \(c.leads) leads in the same bucket</span></div></div>\n"
+        let names = Vocabulary.bucketNames
+        out += "<table><thead><tr><th>live \\ challenger</th>"
+        for b in names { out += "<th class=\"n \(b)\">\(b)</th>" }
+        out += "<th class=\"n\">live total</th></tr></thead><tbody id=\"agreement\">"
+        for row in names {
+            out += "<tr><td class=\"\(row)\">\(row)</td>"
+            for column in names {
+                let n = c.matrix[row]?[column] ?? 0
+                out += "<td class=\"n\(row == column ? " same" : "")\" id=\"agreement-\(row)-\(column)\">\(n)</td>"
+            }
+            out += "<td class=\"n\">\(s.buckets[row] ?? 0)</td></tr>"
+        }
+        out += "<tr><td>challenger total</td>"
+        for b in names { out += "<td class=\"n\" id=\"challenger-bucket-\(b)\">\(c.buckets[b] ?? 0)</td>" }
+        out += "<td></td></tr></tbody></table>\n"
         return out
     }
 
@@ -282,7 +307,7 @@ enum DashboardPage {
       table { border-collapse: collapse; background: #fff; width: 100%; border: 1px solid #e3e6eb; }
       th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eef0f3; font-variant-numeric: tabular-nums; }
       th { background: #f0f2f5; font-weight: 600; } tr.gone td { color: #9ca3af; }
-      td.n, th.n { text-align: right; }
+      td.n, th.n { text-align: right; } td.same { font-weight: 600; background: #f3f6fb; }
       svg { display: block; max-width: 100%; height: auto; } svg text { font: 11px system-ui, sans-serif; fill: #4b5563; }
       %BUCKET_CSS%
       .stable { color: #0a7c3a; } .moderate { color: #a16207; } .major { color: #b91c1c; }

@@ -18,6 +18,34 @@ struct SummaryDocument: Encodable {
     /// The sampled mix over the drift window (thinned for a chart), oldest first.
     var bucketHistory: [HistoryPoint]
     var uplift: UpliftReport
+    /// The challenger against the live model; absent without a challenger.
+    var challenger: Challenger?
+
+    /// A challenger scored beside the live model on this instance's partitions.
+    struct Challenger: Encodable {
+        var configVersion: String
+        /// Its leads by bucket (the live model's are `buckets`).
+        var buckets: [String: Int]
+        /// Leads counted in both books.
+        var leads: Int
+        /// Leads both models put in the same bucket, and their share (nil with no leads).
+        var agreeing: Int
+        var agreement: Double?
+        /// Leads by live bucket, then challenger bucket (every bucket named, zeros included).
+        var matrix: [String: [String: Int]]
+
+        init(configVersion: String, agreement a: BucketAgreement) {
+            self.configVersion = configVersion
+            let mix = a.challengerBuckets
+            buckets = Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, mix[Int($0.rawValue)]) })
+            leads = a.total
+            agreeing = a.agreeing
+            agreement = a.total == 0 ? nil : Double(a.agreeing) / Double(a.total)
+            matrix = Dictionary(uniqueKeysWithValues: Bucket.allCases.map { live in
+                (live.name, Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, a[live: live, challenger: $0]) }))
+            })
+        }
+    }
 
     struct Partition: Encodable {
         var partition: Int32
@@ -143,6 +171,8 @@ struct SummaryDocument: Encodable {
                          buckets: Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, Self.count(sample.counts, $0)) }))
         }
         self.uplift = uplift
+        let challengerVersion = published.keys.sorted().lazy.compactMap { published[$0]?.challengerVersion }.first
+        self.challenger = BucketAgreement.total(published.values).map { Challenger(configVersion: challengerVersion ?? "", agreement: $0) }
     }
 
     private static func count(_ counts: [Int], _ bucket: Bucket) -> Int {

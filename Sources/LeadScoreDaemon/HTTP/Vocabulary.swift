@@ -76,7 +76,7 @@ public enum Vocabulary {
     /// One-line explanations of the terms a sales-ops reader meets, shown where each first
     /// appears (a tooltip, a note under a heading, a line under a table).
     public enum Term: String, CaseIterable, Sendable {
-        case bucket, tier, lift, firstTouchesMissed, holdout, uplift, psi
+        case bucket, tier, lift, firstTouchesMissed, holdout, uplift, psi, challenger
 
         /// The term as written in headings.
         public var label: String {
@@ -88,6 +88,7 @@ public enum Vocabulary {
             case .holdout: "holdout"
             case .uplift: "uplift"
             case .psi: "PSI"
+            case .challenger: "challenger"
             }
         }
 
@@ -108,6 +109,8 @@ public enum Vocabulary {
                 "Conversion rate of model-routed leads minus that of holdout leads, in percentage points (pts), with a 95% interval; significant when the interval excludes 0."
             case .psi:
                 "Population stability index of the mix of leads by bucket against an earlier mix: below 0.1 stable, below 0.25 a moderate shift, above a major one."
+            case .challenger:
+                "A candidate model (challenger.config, e.g. written by leadscore fit) scored on the same events with its own state; it never routes. Promote it by making it the main configuration and reloading."
             }
         }
 

@@ -32,6 +32,17 @@ struct BucketAgreement: Sendable, Equatable {
         for k in counts.indices { counts[k] += other.counts[k] }
     }
 
+    /// The sum over partitions' summaries; nil when none has a challenger.
+    static func total(_ summaries: some Sequence<PartitionSummary>) -> BucketAgreement? {
+        var total: BucketAgreement?
+        for summary in summaries {
+            guard let part = summary.agreement else { continue }
+            if total == nil { total = BucketAgreement() }
+            total?.add(part)
+        }
+        return total
+    }
+
     /// Leads counted.
     var total: Int { counts.reduce(0, +) }
 

@@ -385,15 +385,7 @@ final class Pipeline: Sendable {
 
     /// The live model's and the challenger's agreement over every partition of this instance;
     /// nil without a challenger.
-    var agreement: BucketAgreement? {
-        var total: BucketAgreement?
-        for summary in summaries.values {
-            guard let part = summary.agreement else { continue }
-            if total == nil { total = BucketAgreement() }
-            total?.add(part)
-        }
-        return total
-    }
+    var agreement: BucketAgreement? { BucketAgreement.total(summaries.values) }
 
     /// Every partition summary the workers published, by partition.
     var summaries: [Int32: PartitionSummary] {
