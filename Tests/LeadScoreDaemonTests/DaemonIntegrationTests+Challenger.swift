@@ -66,6 +66,30 @@ extension DaemonIntegrationTests {
             let ends = try harness.inputEnds()
             let b = try harness.startDaemon(config: configB, name: "challenger-b", httpPort: port)
             try await DaemonHarness.waitCaughtUp(port: port, ends: ends, seconds: 120, b)
+
+            // Outcomes, once every lead event is in (their rep-score changes would otherwise show
+            // in later routing decisions): each counted under both models by the bucket it is in.
+            let decoder = EventDecoder()
+            var leadIDs: [String] = []
+            for e in events where leadIDs.count < 60 {
+                guard case .engagement(let engagement)? = try? decoder.decode(e.value), !leadIDs.contains(engagement.leadID) else { continue }
+                leadIDs.append(engagement.leadID)
+            }
+            let outcomes = leadIDs.enumerated().map { k, lead in
+                #"{"event_id":"o-\#(k)","type":"lead_outcome","occurred_at":"2026-03-01T00:00:00Z","lead_id":"\#(lead)","rep_id":"R-solo","outcome":"\#(k % 2 == 0 ? "converted" : "no_response")"}"#
+            }
+            try DaemonHarness.produceRepEvents(outcomes, with: producer)
+            var conversion: [String: [String: [String: Any]]] = [:]
+            try await DaemonHarness.waitUntil(seconds: 60, b) {
+                guard let body = await DaemonHarness.get(port: port, "/summary")?.body,
+                      let summary = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+                      let section = (summary["challenger"] as? [String: Any])?["conversion"] as? [String: [String: [String: Any]]] else { return false }
+                conversion = section
+                return section.values.reduce(0) { $0 + ($1["live"]?["leads"] as? Int ?? 0) } >= 40
+            }
+            func total(_ model: String, _ field: String) -> Int { conversion.values.reduce(0) { $0 + ($1[model]?[field] as? Int ?? 0) } }
+            #expect(total("live", "leads") == total("challenger", "leads") && total("live", "leads") <= 60)
+            #expect(total("live", "converted") == total("challenger", "converted") && total("live", "converted") >= 20)
             b.kill(SIGTERM)
             #expect(await b.wait(timeout: .seconds(10)), "SIGTERM did not stop B within 10 s")
             #expect(b.terminationStatus == 0, "B: \(b.output().suffix(2_000))")

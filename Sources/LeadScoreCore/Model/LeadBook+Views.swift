@@ -75,3 +75,12 @@ extension LeadBook {
         }
     }
 }
+
+extension LeadBook {
+    /// The bucket in force for a lead (its last transition's), nil for an unknown lead or one
+    /// with no bucket yet. No evaluation: O(1) after the id lookup.
+    public func currentBucket(leadID: String) -> Bucket? {
+        guard let index = leadIndex.find(leadID, in: leadIDs) else { return nil }
+        return leads[Int(index)].currentBucket
+    }
+}

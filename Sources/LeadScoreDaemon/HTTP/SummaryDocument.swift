@@ -33,8 +33,24 @@ struct SummaryDocument: Encodable {
         var agreement: Double?
         /// Leads by live bucket, then challenger bucket (every bucket named, zeros included).
         var matrix: [String: [String: Int]]
+        /// Conversion by bucket under each model, from the outcomes read since the partitions were
+        /// taken (`OutcomesByModel`): bucket -> `live` / `challenger` -> leads, converted, rate.
+        var conversion: [String: [String: Conversion]]
 
-        init(configVersion: String, agreement a: BucketAgreement) {
+        struct Conversion: Encodable {
+            var leads: Int
+            var converted: Int
+            /// nil with no leads.
+            var rate: Double?
+
+            init(leads: Int, converted: Int) {
+                self.leads = leads
+                self.converted = converted
+                rate = leads == 0 ? nil : Double(converted) / Double(leads)
+            }
+        }
+
+        init(configVersion: String, agreement a: BucketAgreement, outcomes o: OutcomesByModel.Counts) {
             self.configVersion = configVersion
             let mix = a.challengerBuckets
             buckets = Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, mix[Int($0.rawValue)]) })
@@ -43,6 +59,11 @@ struct SummaryDocument: Encodable {
             agreement = a.total == 0 ? nil : Double(a.agreeing) / Double(a.total)
             matrix = Dictionary(uniqueKeysWithValues: Bucket.allCases.map { live in
                 (live.name, Dictionary(uniqueKeysWithValues: Bucket.allCases.map { ($0.name, a[live: live, challenger: $0]) }))
+            })
+            conversion = Dictionary(uniqueKeysWithValues: Bucket.allCases.map { bucket in
+                let k = Int(bucket.rawValue)
+                return (bucket.name, ["live": Conversion(leads: o.liveLeads[k], converted: o.liveConverted[k]),
+                                      "challenger": Conversion(leads: o.challengerLeads[k], converted: o.challengerConverted[k])])
             })
         }
     }
@@ -172,7 +193,10 @@ struct SummaryDocument: Encodable {
         }
         self.uplift = uplift
         let challengerVersion = published.keys.sorted().lazy.compactMap { published[$0]?.challengerVersion }.first
-        self.challenger = BucketAgreement.total(published.values).map { Challenger(configVersion: challengerVersion ?? "", agreement: $0) }
+        let outcomes = OutcomesByModel.total(published.values) ?? OutcomesByModel.Counts()
+        self.challenger = BucketAgreement.total(published.values).map {
+            Challenger(configVersion: challengerVersion ?? "", agreement: $0, outcomes: outcomes)
+        }
     }
 
     private static func count(_ counts: [Int], _ bucket: Bucket) -> Int {

@@ -159,7 +159,13 @@ final class Pipeline: Sendable {
             },
             onFatal: onFatal)
         let count = configuration.kafka.transactions ? 1 : configuration.pipeline.effectiveWorkers
-        self.workers = (0..<count).map { PartitionWorker(index: $0, scoring: scoring, environment: environment) }
+        let workers = (0..<count).map { PartitionWorker(index: $0, scoring: scoring, environment: environment) }
+        self.workers = workers
+        if scoring.challenger != nil {
+            repFeed.onOutcomes { outcomes in
+                for worker in workers { worker.inbox.enqueue(.outcomes(outcomes)) }
+            }
+        }
     }
 
     var leadTopic: String { configuration.kafka.topics.leadEvents }

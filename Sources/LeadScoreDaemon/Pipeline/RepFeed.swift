@@ -65,6 +65,14 @@ final class RepFeed: Sendable {
     /// The shutdown's checkpoint, asked by `checkpointNow` and done by the feed's own thread.
     private let finalCheckpointRequested = Atomic<Bool>(false)
     private let finalCheckpointDone = WorkDone()
+    /// Receives each batch's `lead_outcome` events (after they are applied), when set.
+    private let outcomeSink = Mutex<(@Sendable ([LeadOutcomeEvent]) -> Void)?>(nil)
+
+    /// Hands every batch's outcomes to `sink` from now on (the pipeline passes them to the
+    /// workers, which count them by bucket under the live model and the challenger).
+    func onOutcomes(_ sink: @escaping @Sendable ([LeadOutcomeEvent]) -> Void) {
+        outcomeSink.withLock { $0 = sink }
+    }
 
     init(configuration: KafkaConfiguration, repTopic: String, routingTopic: String, instanceID: String, reps: RepState,
          maxFutureSkew: Duration = .seconds(3600), upliftMaxLeads: Int = DaemonConfiguration.UpliftSettings().maxLeads,
@@ -161,6 +169,7 @@ final class RepFeed: Sendable {
                 continue
             }
             var decoded: [Item] = []
+            var outcomes: [LeadOutcomeEvent] = []
             let notAfter = Timestamp(millisecondsSinceEpoch: WallClock.millis() + maxFutureSkew.milliseconds)
             let upliftBefore = uplift.counts
             for i in 0..<batch.count {
@@ -187,12 +196,14 @@ final class RepFeed: Sendable {
                     continue
                 }
                 guard let item = repItem(batch.message(at: i), notAfter: notAfter) else { continue }
-                if case .event(.leadOutcome(let outcome)) = item, outcome.outcome == .converted {
-                    uplift.recordConversion(leadID: outcome.leadID)
+                if case .event(.leadOutcome(let outcome)) = item {
+                    if outcome.outcome == .converted { uplift.recordConversion(leadID: outcome.leadID) }
+                    outcomes.append(outcome)
                 }
                 decoded.append(item)
             }
             if !decoded.isEmpty { reps.withBookAndOwn { Self.apply(decoded, to: &$0, own: &$1) } }
+            if !outcomes.isEmpty, let sink = outcomeSink.withLock({ $0 }) { sink(outcomes) }
             if uplift.counts != upliftBefore {
                 let counts = uplift.counts
                 publishedUplift.withLock { $0 = counts }

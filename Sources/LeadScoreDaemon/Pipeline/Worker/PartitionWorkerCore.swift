@@ -66,7 +66,7 @@ struct PartitionWorkerCore {
         switch item {
         case .revoke(_, let done, _), .stop(let done, _, _): done.signal(failure: failure)
         case .query(let query): query.reply(nil)
-        case .records, .assign, .drop, .reload: break
+        case .records, .assign, .drop, .reload, .outcomes: break
         }
     }
 
@@ -107,6 +107,10 @@ struct PartitionWorkerCore {
             for id in ids { partitions[id] = nil }
         case .reload(let models):
             reload(models)
+        case .outcomes(let outcomes):
+            for id in partitions.keys where partitions[id]?.challenger != nil {
+                for outcome in outcomes { partitions[id]?.recordOutcome(outcome) }
+            }
         case .query(let query):
             var view: LeadView?
             for p in partitions.values where view == nil { view = p.book.view(leadID: query.leadID) }
@@ -145,7 +149,8 @@ struct PartitionWorkerCore {
             out[entry.key] = PartitionSummary(partition: entry.key, nextOffset: p.nextOffset, leads: p.book.leadCount, buckets: p.buckets,
                                               streamTime: p.book.streamTime, configVersion: scoring.version, eventsIn: p.eventsIn,
                                               restoreTarget: p.restoreTarget, restoredFrom: p.restoredFrom, restoreSource: p.restoreSource,
-                                              challengerVersion: p.challenger == nil ? nil : challengerScoring?.version, agreement: p.agreement)
+                                              challengerVersion: p.challenger == nil ? nil : challengerScoring?.version, agreement: p.agreement,
+                                              outcomes: p.challenger == nil ? nil : p.outcomes.counts)
         }
     }
 }

@@ -17,6 +17,9 @@ enum WorkItem: Sendable {
     case drop(Set<Int32>)
     /// Score with a new configuration from now on.
     case reload(ScoringModels)
+    /// Outcomes reps reported (read by the rep feed): with a challenger, each partition that
+    /// holds the lead counts it by bucket under both models (`OutcomesByModel`).
+    case outcomes([LeadOutcomeEvent])
     /// Answer a lead lookup for HTTP.
     case query(LeadQuery)
     /// Finish the queued work, snapshot every partition (unless `snapshot` is false: stopping

@@ -11,6 +11,8 @@ struct WorkerPartition {
     /// Leads by (live bucket, challenger bucket), counted afresh every `agreementEvery`.
     var agreement: BucketAgreement?
     var agreementAt: ContinuousClock.Instant
+    /// With a challenger: conversion by bucket under both models since this worker took the partition.
+    var outcomes = OutcomesByModel()
     /// The next input offset to process; everything below is reflected in `book`.
     var nextOffset: Int64
     /// The source header of this partition's outputs.
@@ -84,6 +86,14 @@ struct WorkerPartition {
         guard let challenger, now - agreementAt >= Self.agreementEvery else { return }
         agreement = BucketAgreement(live: book, challenger: challenger)
         agreementAt = now
+    }
+
+    /// Counts an outcome of a lead of this partition under both models (nothing for a lead it
+    /// does not hold, or one without a bucket in either).
+    mutating func recordOutcome(_ outcome: LeadOutcomeEvent) {
+        guard let challenger, let live = book.currentBucket(leadID: outcome.leadID),
+              let other = challenger.currentBucket(leadID: outcome.leadID) else { return }
+        outcomes.record(leadID: outcome.leadID, converted: outcome.outcome == .converted, live: live, challenger: other)
     }
 
     /// True when the state differs from the newest snapshot handed to the writer.
