@@ -90,6 +90,17 @@ extension DaemonIntegrationTests {
             func total(_ model: String, _ field: String) -> Int { conversion.values.reduce(0) { $0 + ($1[model]?[field] as? Int ?? 0) } }
             #expect(total("live", "leads") == total("challenger", "leads") && total("live", "leads") <= 60)
             #expect(total("live", "converted") == total("challenger", "converted") && total("live", "converted") >= 20)
+
+            // A retraining job writes its next candidate over the challenger's file: the daemon
+            // reloads it (no input follows, so nothing more is written).
+            let next = Self.challengerYAML.replacingOccurrences(of: "max_weight: 40", with: "max_weight: 30")
+            try next.write(to: challenger, atomically: true, encoding: .utf8)
+            let nextVersion = try ScoringConfig(yaml: next).version
+            try await DaemonHarness.waitUntil(seconds: 30, b) {
+                guard let body = await DaemonHarness.get(port: port, "/summary")?.body,
+                      let summary = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return false }
+                return (summary["challenger"] as? [String: Any])?["config_version"] as? String == nextVersion
+            }
             b.kill(SIGTERM)
             #expect(await b.wait(timeout: .seconds(10)), "SIGTERM did not stop B within 10 s")
             #expect(b.terminationStatus == 0, "B: \(b.output().suffix(2_000))")
@@ -100,7 +111,10 @@ extension DaemonIntegrationTests {
             // The live model: what a run without a challenger writes. The challenger: what a replay
             // of each partition's input under its configuration writes, with its model named.
             var expected = try harness.expectedOutputs(repEvents: [try EventDecoder().decode(DaemonHarness.soloRoster)])
-            expected["lead-scores-challenger"] = try Self.replayedChallenger(harness: harness, config: challenger)
+            // (The file now holds the next candidate: the replay reads the one the run scored with.)
+            let scored = harness.directory.appendingPathComponent("challenger-scored.yaml")
+            try Self.challengerYAML.write(to: scored, atomically: true, encoding: .utf8)
+            expected["lead-scores-challenger"] = try Self.replayedChallenger(harness: harness, config: scored)
             #expect((expected["lead-scores-challenger"]?.count ?? 0) > 2_000)
             let (problems, records) = try harness.verifyExactlyOnce(expected: expected)
             #expect(records > 5_000)

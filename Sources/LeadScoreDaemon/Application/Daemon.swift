@@ -207,12 +207,16 @@ struct ReloadService: Service, CustomStringConvertible {
                     daemon.reload(cause: "SIGHUP")
                 }
             }
-            if let path = daemon.configPath {
+            // The main file and the challenger's (a retraining job writes its candidate there).
+            let paths = [daemon.configPath, daemon.configuration.challengerFile].compactMap { $0 }
+            if !paths.isEmpty {
                 group.addTask {
-                    var watcher = ConfigFileWatcher(path: path)
+                    var watchers = paths.map(ConfigFileWatcher.init(path:))
                     while !Task.isCancelled && !Task.isShuttingDownGracefully {
                         do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { return }
-                        if watcher.changed() { daemon.reload(cause: "file changed") }
+                        // Every watcher looks each time, so one edit is one reload.
+                        let changed = watchers.indices.map { watchers[$0].changed() }
+                        if changed.contains(true) { daemon.reload(cause: "file changed") }
                     }
                 }
             }

@@ -12,6 +12,9 @@ public struct LeadScoreConfiguration: Sendable {
     public var scoring: ScoringConfig
     /// The challenger's model, read from `challenger.config` (nil: none).
     public var challenger: ScoringConfig?
+    /// The file it was read from (`challenger.config` resolved against the main file's folder),
+    /// watched like the main file: writing a new candidate there reloads it.
+    public var challengerFile: String?
 
     public init(daemon: DaemonConfiguration = DaemonConfiguration(), scoring: ScoringConfig = ScoringConfig(),
                 challenger: ScoringConfig? = nil) {
@@ -50,21 +53,29 @@ public struct LeadScoreConfiguration: Sendable {
             problems += error.problems
         }
         var challenger: ScoringConfig?
-        if let file = daemon.challenger.config {
+        let challengerFile = daemon.challenger.config.map { challengerPath($0, directory: directory) }
+        if let challengerFile {
             do {
-                challenger = try loadChallenger(file, directory: directory)
+                challenger = try loadChallenger(challengerFile)
             } catch {
                 problems += error.problems
             }
         }
         if !problems.isEmpty { throw ConfigError(problems: problems) }
-        return LeadScoreConfiguration(daemon: daemon, scoring: scoring, challenger: challenger)
+        var loaded = LeadScoreConfiguration(daemon: daemon, scoring: scoring, challenger: challenger)
+        loaded.challengerFile = challengerFile
+        return loaded
+    }
+
+    /// `file` as written in `challenger.config`, taken from `directory` when relative.
+    static func challengerPath(_ file: String, directory: String?) -> String {
+        guard !file.hasPrefix("/"), let directory, !directory.isEmpty else { return file }
+        return (directory as NSString).appendingPathComponent(file)
     }
 
     /// Reads the challenger's file: its `scoring:` and `routing:` sections, validated like the
     /// main ones; each problem names the file.
-    static func loadChallenger(_ file: String, directory: String?) throws(ConfigError) -> ScoringConfig {
-        let path = file.hasPrefix("/") || directory == nil ? file : (directory! as NSString).appendingPathComponent(file)
+    static func loadChallenger(_ path: String) throws(ConfigError) -> ScoringConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
