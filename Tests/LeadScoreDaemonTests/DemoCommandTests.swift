@@ -112,6 +112,34 @@ struct DemoCommandTests {
         #expect(demo.terminationStatus == 0, "output:\n\(demo.output().suffix(3000))")
     }
 
+    /// Halfway through the world the demo fits a challenger from the outcomes so far and the
+    /// daemon scores it live: the view says what was fitted and how it compares, and shows both
+    /// models' conversion by bucket as outcomes arrive.
+    @Test(.timeLimit(.minutes(8)))
+    func aChallengerFittedFromTheFirstWeeksIsComparedLive() async throws {
+        let (demo, output) = try Self.start(["--rate", "3000", "--leads", "1500", "--days", "30", "--http", ""], name: "challenger")
+        defer { try? FileManager.default.removeItem(at: output) }
+        #expect(try await Self.waitFor(seconds: 60, demo) { demo.output().contains("Challenger: the built-in model until day 16") },
+                "no challenger waiting line:\n\(demo.output().suffix(3000))")
+        let fitted = try await Self.waitFor(seconds: 300, demo) { demo.output().contains("The world is over") }
+        #expect(fitted, "the world did not end:\n\(demo.output().suffix(3000))")
+        let text = demo.output()
+        let line = try #require(text.split(separator: "\n").last { $0.hasPrefix("Challenger ") && $0.contains(": fitted at day 16 from ") },
+                                "no fitted challenger in:\n\(text.suffix(3000))")
+        #expect(line.contains("validation AUC 0.") && line.contains("against the built-in model's 0."), "\(line)")
+        #expect(text.contains("same bucket under both: "))
+        // Conversion under both models once outcomes came after the fit.
+        let lines = text.split(separator: "\n")
+        let header = try #require(lines.lastIndex { $0.contains("built-in: leads") }, "no conversion table in:\n\(text.suffix(3000))")
+        let rows = lines[(header + 1)...].prefix(4)
+        #expect(rows.count == 4 && rows.allSatisfy { $0.split(separator: " ").count == 7 }, "\(rows)")
+        let converted = rows.compactMap { Int($0.split(separator: " ")[2]) }.reduce(0, +)
+        #expect(converted > 0, "no conversion counted after the fit: \(rows)")
+        demo.kill(SIGINT)
+        #expect(await demo.wait(timeout: .seconds(30)))
+        #expect(demo.terminationStatus == 0, "output:\n\(demo.output().suffix(3000))")
+    }
+
     /// Ctrl-C (SIGINT) stops everything within a few seconds and exits 0.
     @Test(.timeLimit(.minutes(6)))
     func ctrlCStopsCleanly() async throws {

@@ -143,7 +143,7 @@ enum DashboardPage {
         out += "<tr><td>challenger total</td>"
         for b in names { out += "<td class=\"n\" id=\"challenger-bucket-\(b)\">\(c.buckets[b] ?? 0)</td>" }
         out += "<td></td></tr></tbody></table>\n"
-        out += "<p class=\"note muted\">Conversion by bucket under each model, from the outcomes reported since this instance took its partitions: "
+        out += "<p class=\"note muted\">Conversion by bucket under each model, from the outcomes reported since this challenger was loaded (or this instance took its partitions): "
         out += "each lead in the bucket it was in at its first conversion (else its latest outcome). <code>leadscore evaluate</code> gives the whole history.</p>"
         out += "<table><thead><tr><th>bucket</th><th class=\"n\">live leads</th><th class=\"n\">converted</th><th class=\"n\">rate</th>"
         out += "<th class=\"n\">challenger leads</th><th class=\"n\">converted</th><th class=\"n\">rate</th></tr></thead><tbody id=\"challenger-conversion\">"

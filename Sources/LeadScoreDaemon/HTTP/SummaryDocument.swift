@@ -33,8 +33,9 @@ struct SummaryDocument: Encodable {
         var agreement: Double?
         /// Leads by live bucket, then challenger bucket (every bucket named, zeros included).
         var matrix: [String: [String: Int]]
-        /// Conversion by bucket under each model, from the outcomes read since the partitions were
-        /// taken (`OutcomesByModel`): bucket -> `live` / `challenger` -> leads, converted, rate.
+        /// Conversion by bucket under each model, from the outcomes read since the challenger in
+        /// force was loaded or the partitions taken (`OutcomesByModel`): bucket -> `live` /
+        /// `challenger` -> leads, converted, rate.
         var conversion: [String: [String: Conversion]]
 
         struct Conversion: Encodable {

@@ -32,7 +32,7 @@ public enum Vocabulary {
     }
 
     /// Buckets in the order every view lists them.
-    public static let bucketNames = Bucket.allCases.map(\.name)
+    public static let bucketNames = [Bucket.a, .b, .c, .nurture, .selfServe, .disqualified].map(\.name)
 
     /// A bucket's colour in every chart and label (dashboard, report); `all` is the pooled row.
     public static func bucketColor(_ bucket: String) -> String {
@@ -110,7 +110,7 @@ public enum Vocabulary {
             case .psi:
                 "Population stability index of the mix of leads by bucket against an earlier mix: below 0.1 stable, below 0.25 a moderate shift, above a major one."
             case .challenger:
-                "A candidate model (challenger.config, e.g. written by leadscore fit) scored on the same events with its own state; it never routes. Promote it by making it the main configuration and reloading."
+                "A candidate model (challenger.config, e.g. written by leadscore fit) scored on the same events with its own state; it never routes. Promote it by copying its sections into the main configuration (a reload)."
             }
         }
 

@@ -1,3 +1,4 @@
+import LeadScoreDaemon
 import LeadScoreKafka
 import Logging
 
@@ -9,24 +10,14 @@ import Logging
 /// matters with several instances (the demo runs one).
 struct DemoBroker: Sendable {
     let cluster: KafkaMockCluster
-    let topics: Topics
-
-    /// The daemon's default topic names.
-    struct Topics: Sendable {
-        var leadEvents = "lead-events"
-        var repEvents = "rep-events"
-        var scores = "lead-scores"
-        var routing = "lead-routing"
-        var enrichment = "lead-enrichment-requests"
-        var deadLetter = "leadscore-deadletter"
-        var state = "leadscore-state"
-
-        var all: [String] { [leadEvents, repEvents, scores, routing, enrichment, deadLetter, state] }
-    }
+    /// The daemon's default topic names, the challenger's included.
+    let topics: DaemonConfiguration.Topics
 
     init(partitions: Int, logger: Logger) throws(KafkaError) {
         cluster = try KafkaMockCluster(brokers: 1, logger: logger)
-        topics = Topics()
+        var topics = DaemonConfiguration.Topics()
+        topics.hasChallenger = true
+        self.topics = topics
         for topic in topics.all {
             try cluster.createTopic(topic, partitions: topic == topics.repEvents ? 1 : partitions)
         }

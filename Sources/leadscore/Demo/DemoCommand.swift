@@ -56,6 +56,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Partitions of lead-events. With one (the default) the daemon routes exactly as the world's own engine, so reps touch the leads they own; with more, rep load is counted across partitions and some touches come from a rep the daemon did not choose (more SLA breaches).")
     var partitions: Int = 1
 
+    @Option(name: .customLong("fit-after"), help: "World days after which a challenger is fitted from the outcomes so far and scored live beside the built-in model (default: half of --days; 0: no challenger).")
+    var fitAfter: Int?
+
     @Flag(help: "Print plain text frames (the default when stdout is not a terminal).")
     var plain = false
 
@@ -66,6 +69,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard days >= 1 && days <= 365 else { throw ValidationError("--days must be in 1...365") }
         guard partitions >= 1 && partitions <= 64 else { throw ValidationError("--partitions must be in 1...64") }
         if let duration { guard duration >= 1 else { throw ValidationError("--duration must be >= 1 second") } }
+        if let fitAfter { guard fitAfter >= 0 && fitAfter < days else { throw ValidationError("--fit-after must be in 0..<--days") } }
         if !http.isEmpty {
             guard let hostPort = HostPort(http) else { throw ValidationError("--http must be HOST:PORT, got \(http)") }
             guard DemoCommand.canListen(host: hostPort.host, port: hostPort.port) else {
@@ -118,13 +122,19 @@ struct DemoCommand: AsyncParsableCommand {
         let traffic: DemoTraffic
         let observer: DemoObserver
         let worldStart: Int64
+        let challenger: DemoChallenger?
         do {
-            let configPath = workDir + "/leadscore.yaml"
-            try daemonYAML(bootstrap: broker.bootstrap, snapshots: workDir + "/snapshots").write(toFile: configPath, atomically: true, encoding: .utf8)
-            daemon = try Daemon.build(DemoArguments(configPath: configPath), environment: [:], logger: logger)
-            let kafka = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "leadscore-demo")
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             worldStart = (now - Int64(days) * 86_400_000 - 3_600_000) / 60_000 * 60_000
+            let fitDay = fitAfter ?? days / 2
+            challenger = fitDay > 0
+                ? try DemoChallenger(path: workDir + "/challenger.yaml", start: ScoringConfig(), worldStart: worldStart, fitAfterDays: fitDay)
+                : nil
+            let configPath = workDir + "/leadscore.yaml"
+            try daemonYAML(bootstrap: broker.bootstrap, snapshots: workDir + "/snapshots", challenger: challenger != nil)
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
+            daemon = try Daemon.build(DemoArguments(configPath: configPath), environment: [:], logger: logger)
+            let kafka = KafkaConfiguration(bootstrap: broker.bootstrap, clientID: "leadscore-demo")
             // The world routes with the daemon's model (its holdout included), so outcomes are
             // drawn for the reps the daemon picks.
             var options = GroundTruthWorld.Options(leads: leads, reps: reps, seed: seed,
@@ -133,7 +143,7 @@ struct DemoCommand: AsyncParsableCommand {
             // Reps touch the leads the daemon routed to them (below), not the world's own picks.
             options.touches = false
             traffic = DemoTraffic(producer: try KafkaProducer(configuration: kafka, logger: logger), topics: broker.topics,
-                                  rate: rate, world: GroundTruthWorld(options))
+                                  rate: rate, world: GroundTruthWorld(options)) { [challenger] event in challenger?.observe(event) }
             let touches = DemoTouches(seed: seed)
             observer = try DemoObserver(configuration: kafka, topics: broker.topics, logger: logger) { [traffic] decision in
                 if let touch = touches.touch(for: decision) { traffic.touch(touch) }
@@ -148,7 +158,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         observer.start()
         let view = DemoView(terminal: terminal, broker: broker.bootstrap, dashboard: dashboard, rate: rate, days: days,
-                            worldStart: worldStart, live: daemon.liveState, traffic: traffic, observer: observer,
+                            worldStart: worldStart, live: daemon.liveState, traffic: traffic, observer: observer, challenger: challenger,
                             executable: CommandLine.arguments.first ?? "leadscore")
         let stopAfter = duration
         // The daemon owns SIGINT/SIGTERM (graceful shutdown); when it returns, the rest stops.
@@ -207,7 +217,7 @@ struct DemoCommand: AsyncParsableCommand {
     /// How long the demo waits for the daemon's graceful shutdown after Ctrl-C.
     static let shutdownLimitSeconds = 20
 
-    private func daemonYAML(bootstrap: String, snapshots: String) -> String {
+    private func daemonYAML(bootstrap: String, snapshots: String, challenger: Bool) -> String {
         """
         kafka:
           brokers: "\(bootstrap)"
@@ -231,7 +241,7 @@ struct DemoCommand: AsyncParsableCommand {
           # World time runs weeks per minute: a short window shows the mix move.
           window: 1m
           sample_every: 2s
-        """
+        """ + (challenger ? "\nchallenger:\n  # fitted from the world's first weeks by the demo (DemoChallenger)\n  config: challenger.yaml\n" : "")
     }
 
     /// Whether a TCP listener can bind `host:port` now (the daemon's HTTP server would fail later,

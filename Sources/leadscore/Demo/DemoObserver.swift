@@ -41,7 +41,7 @@ final class DemoObserver: Sendable {
     /// Called (on the observer's thread) for each decision that gave a lead to a rep.
     private let onRouted: @Sendable (Decision) -> Void
 
-    init(configuration: KafkaConfiguration, topics: DemoBroker.Topics, logger: Logger,
+    init(configuration: KafkaConfiguration, topics: DaemonConfiguration.Topics, logger: Logger,
          onRouted: @escaping @Sendable (Decision) -> Void) throws(KafkaError) {
         self.onRouted = onRouted
         reader = try KafkaPartitionReader(configuration: configuration, topics: [topics.scores, topics.routing, topics.repEvents],

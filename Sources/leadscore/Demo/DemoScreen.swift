@@ -39,6 +39,19 @@ struct DemoScreen {
     var breaches: Int
     var escalations: Int
     var report: EvaluationReport?
+    /// The challenger fitted from the world's first weeks (nil: the demo runs without one).
+    var challenger: Challenger?
+
+    /// The challenger panel's values: the demo's fit and the daemon's `/summary` `challenger`.
+    struct Challenger {
+        var status: DemoChallenger.Status
+        /// Leads both models put in the same bucket, of `leads`.
+        var agreeing: Int
+        var leads: Int
+        var buckets: [String: Int]
+        /// By bucket: (live leads with outcomes, converted, challenger leads, converted).
+        var conversion: [String: (liveLeads: Int, liveConverted: Int, leads: Int, converted: Int)]
+    }
 
     /// The frame as lines of at most `width` characters.
     func lines(width: Int) -> [String] {
@@ -74,6 +87,10 @@ struct DemoScreen {
         }
         out.append("")
         out.append(contentsOf: evaluationLines())
+        if let challenger {
+            out.append("")
+            out.append(contentsOf: challengerLines(challenger))
+        }
         return out.map { $0.count > width ? String($0.prefix(width - 1)) + "…" : $0 }
     }
 
@@ -103,6 +120,41 @@ struct DemoScreen {
         }
         return out
     }
+
+    /// The challenger against the built-in model: what was fitted, how far the two agree, and
+    /// conversion by bucket under each as outcomes arrive.
+    func challengerLines(_ c: Challenger) -> [String] {
+        var out: [String] = []
+        switch c.status {
+        case .waiting(let day):
+            out.append("Challenger: the built-in model until day \(day), when one is fitted from the world's outcomes so far (leadscore fit) and scored live beside it")
+            return out
+        case .fitting:
+            out.append("Challenger: fitting from the world's outcomes so far...")
+            return out
+        case .refused(let reason, let retryDay):
+            out.append("Challenger: not fitted yet (\(reason)); trying again at day \(retryDay)")
+            return out
+        case .fitted(let day, let version, let conversions, let startAUC, let fittedAUC):
+            out.append("Challenger \(version): fitted at day \(day) from \(conversions) converted moments; validation AUC "
+                + "\(fixed(fittedAUC)) against the built-in model's \(fixed(startAUC)) on the same later moments")
+        }
+        out.append("  " + Vocabulary.Term.challenger.line)
+        let share = c.leads == 0 ? "-" : percent(Double(c.agreeing) / Double(c.leads))
+        out.append("  same bucket under both: \(c.agreeing) of \(c.leads) leads (\(share)) · challenger's buckets "
+            + Vocabulary.bucketNames.prefix(4).map { "\($0) \(c.buckets[$0] ?? 0)" }.joined(separator: "  "))
+        out.append(pad(["bucket", "built-in: leads", "converted", "rate", "challenger: leads", "converted", "rate"], [9, 17, 11, 8, 19, 11, 8]))
+        for b in Vocabulary.bucketNames.prefix(4) {
+            let row = c.conversion[b] ?? (0, 0, 0, 0)
+            out.append(pad([b, "\(row.liveLeads)", "\(row.liveConverted)", percent(row.liveLeads == 0 ? nil : Double(row.liveConverted) / Double(row.liveLeads)),
+                            "\(row.leads)", "\(row.converted)", percent(row.leads == 0 ? nil : Double(row.converted) / Double(row.leads))],
+                           [9, 17, 11, 8, 19, 11, 8]))
+        }
+        out.append("  (outcomes reported since the fit, each lead in its bucket at its first conversion, else its latest outcome)")
+        return out
+    }
+
+    private func fixed(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "-" }
 
     /// The 95% interval drawn on a line of pts around 0: `[===*===]`, `|` at 0.
     static func intervalBar(_ d: Statistics.ProportionDifference, width: Int = 41) -> String {

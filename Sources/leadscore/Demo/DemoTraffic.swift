@@ -1,6 +1,7 @@
 import Foundation
 import LeadScoreAnalysis
 import LeadScoreCore
+import LeadScoreDaemon
 import LeadScoreKafka
 import Synchronization
 
@@ -13,7 +14,7 @@ import Synchronization
 /// minutes); the demo's daemon runs without the idle wall clock for that reason.
 final class DemoTraffic: Sendable {
     private let producer: KafkaProducer
-    private let topics: DemoBroker.Topics
+    private let topics: DaemonConfiguration.Topics
     private let rate: Int
     private let world: Mutex<GroundTruthWorld>
     private let decoder = EventDecoder()
@@ -37,7 +38,12 @@ final class DemoTraffic: Sendable {
         var at: Int64
     }
 
-    init(producer: KafkaProducer, topics: DemoBroker.Topics, rate: Int, world: GroundTruthWorld) {
+    /// Sees each world event as it is sent (the challenger's fit learns from them).
+    private let onWorldEvent: @Sendable (InputEvent) -> Void
+
+    init(producer: KafkaProducer, topics: DaemonConfiguration.Topics, rate: Int, world: GroundTruthWorld,
+         onWorldEvent: @escaping @Sendable (InputEvent) -> Void = { _ in }) {
+        self.onWorldEvent = onWorldEvent
         self.producer = producer
         self.topics = topics
         self.rate = max(1, rate)
@@ -71,7 +77,7 @@ final class DemoTraffic: Sendable {
                     try? producer.flush(timeout: .seconds(5))
                     return
                 }
-                try send(line.dropLast())
+                onWorldEvent(try send(line.dropLast()))
                 try sendDueTouches()
                 produced += 1
                 sent.store(produced, ordering: .relaxed)
@@ -122,12 +128,14 @@ final class DemoTraffic: Sendable {
         return json.bytes
     }
 
-    private func send(_ line: ArraySlice<UInt8>) throws {
+    @discardableResult
+    private func send(_ line: ArraySlice<UInt8>) throws -> InputEvent {
         let value = Array(line)
         // The world writes valid events only; decoding gives the key and the topic.
         let event = try decoder.decode(value)
         worldTime.store(event.occurredAt.millisecondsSinceEpoch, ordering: .relaxed)
         let topic = event.isRepEvent ? topics.repEvents : topics.leadEvents
         try producer.produce(topic: topic, key: event.partitionKey.map { Array($0.utf8) }, value: value)
+        return event
     }
 }

@@ -21,6 +21,7 @@ struct DemoView: Sendable {
     let live: any LiveState
     let traffic: DemoTraffic
     let observer: DemoObserver
+    let challenger: DemoChallenger?
     let executable: String
     /// Readings of the counters the rates are measured from.
     let meter = RateMeter(window: .seconds(DemoScreen.rateWindowSeconds))
@@ -74,7 +75,22 @@ struct DemoView: Sendable {
             worldStart: worldStart, worldDays: days, worldFinished: traffic.finished.load(ordering: .acquiring),
             eventsIn: eventsIn, ready: summary?.bool("ready") ?? false,
             buckets: buckets, reps: reps, decisions: seen.decisions,
-            routed: seen.routed, breaches: seen.breaches, escalations: seen.escalations, report: seen.report)
+            routed: seen.routed, breaches: seen.breaches, escalations: seen.escalations, report: seen.report,
+            challenger: challenger.map { Self.challengerPanel($0.status, summary?.object("challenger")) })
+    }
+
+    /// The challenger panel from the demo's fit status and the daemon's `/summary` section.
+    static func challengerPanel(_ status: DemoChallenger.Status, _ section: JSONObjectFields?) -> DemoScreen.Challenger {
+        var buckets: [String: Int] = [:]
+        var conversion: [String: (liveLeads: Int, liveConverted: Int, leads: Int, converted: Int)] = [:]
+        for name in Vocabulary.bucketNames {
+            buckets[name] = section?.object("buckets")?.int(name) ?? 0
+            let row = section?.object("conversion")?.object(name)
+            conversion[name] = (row?.object("live")?.int("leads") ?? 0, row?.object("live")?.int("converted") ?? 0,
+                                row?.object("challenger")?.int("leads") ?? 0, row?.object("challenger")?.int("converted") ?? 0)
+        }
+        return DemoScreen.Challenger(status: status, agreeing: section?.int("agreeing") ?? 0, leads: section?.int("leads") ?? 0,
+                                     buckets: buckets, conversion: conversion)
     }
 
     private func write(_ text: String) {

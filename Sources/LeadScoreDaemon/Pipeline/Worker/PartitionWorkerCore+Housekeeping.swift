@@ -88,7 +88,10 @@ extension PartitionWorkerCore {
             return
         }
         let now = ContinuousClock.now
+        // Conversion under a new challenger counts from when it is in place.
+        let newChallenger = models.challenger?.version != challengerScoring?.version
         for (id, state) in states {
+            if newChallenger { partitions[id]?.outcomes = OutcomesByModel() }
             partitions[id]?.book = state.live
             partitions[id]?.challenger = state.challenger
             partitions[id]?.agreement = state.challenger.map { BucketAgreement(live: state.live, challenger: $0) }

@@ -11,7 +11,8 @@ struct WorkerPartition {
     /// Leads by (live bucket, challenger bucket), counted afresh every `agreementEvery`.
     var agreement: BucketAgreement?
     var agreementAt: ContinuousClock.Instant
-    /// With a challenger: conversion by bucket under both models since this worker took the partition.
+    /// With a challenger: conversion by bucket under both models since this worker took the
+    /// partition or the challenger in force was loaded, whichever is later.
     var outcomes = OutcomesByModel()
     /// The next input offset to process; everything below is reflected in `book`.
     var nextOffset: Int64
