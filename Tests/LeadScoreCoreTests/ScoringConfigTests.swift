@@ -173,3 +173,33 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension ScoringConfigTests {
+    /// `scoring.probability`: read, validated, part of the version only when present (every
+    /// existing configuration keeps its version), and looked up by band.
+    @Test func probabilityTable() throws {
+        let plain = try ScoringConfig(yaml: "scoring:\n  buckets: {A: 70}\n")
+        #expect(plain.probability.bands.isEmpty)
+        let table = try ScoringConfig(yaml: """
+        scoring:
+          buckets: {A: 70}
+          probability:
+            - {min_score: 0, probability: 0.02}
+            - {min_score: 50, probability: 0.2}
+            - {min_score: 80, probability: 0.45}
+        """)
+        #expect(table.version != plain.version)
+        var stripped = table
+        stripped.probability = ProbabilityTable()
+        #expect(stripped.version == plain.version)
+        #expect(table.probability.probability(for: -3) == 0.02)
+        #expect(table.probability.probability(for: 49.99) == 0.02)
+        #expect(table.probability.probability(for: 50) == 0.2)
+        #expect(table.probability.probability(for: 100) == 0.45)
+        for bad in ["scoring:\n  probability: [{min_score: 0, probability: 1.5}]\n",
+                    "scoring:\n  probability: [{min_score: 10, probability: 0.1}, {min_score: 5, probability: 0.2}]\n",
+                    "scoring:\n  probability: [{min_score: 10}]\n", "scoring:\n  probability: 0.3\n"] {
+            #expect(throws: ConfigError.self) { try ScoringConfig(yaml: bad) }
+        }
+    }
+}

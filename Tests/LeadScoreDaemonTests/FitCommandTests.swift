@@ -32,7 +32,16 @@ struct FitCommandTests {
         let file = try String(contentsOf: fitted, encoding: .utf8)
         #expect(file.contains("holdout_share: 0.2") && file.contains("# team settings"))
         #expect(try EvaluateCommandTests.run(["config", "check", fitted.path], stdout: dir.appendingPathComponent("check.txt")) == 0)
-        #expect(try EvaluateCommandTests.run(["replay", "--quiet", "--config", fitted.path, world.path], stdout: dir.appendingPathComponent("out.jsonl")) == 0)
+        let out = dir.appendingPathComponent("out.jsonl")
+        #expect(try EvaluateCommandTests.run(["replay", "--quiet", "--config", fitted.path, world.path], stdout: out) == 0)
+        // The fitted file carries the score-to-probability table; every bucket change then shows
+        // its score's probability, the starting model's none.
+        #expect(file.contains("  probability:") && file.contains("- {min_score: 90, probability: 0."), "\(file)")
+        let rescored = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").filter { $0.contains("\"type\":\"lead_rescored\"") }
+        #expect(!rescored.isEmpty && rescored.allSatisfy { $0.contains(",\"probability\":0") }, "\(rescored.first ?? "")")
+        let plain = dir.appendingPathComponent("plain.jsonl")
+        #expect(try EvaluateCommandTests.run(["replay", "--quiet", "--config", start.path, world.path], stdout: plain) == 0)
+        #expect(!(try String(contentsOf: plain, encoding: .utf8)).contains("\"probability\""))
         // Too little data: refused, nothing written.
         let tiny = dir.appendingPathComponent("tiny.jsonl"), none = dir.appendingPathComponent("none.yaml")
         #expect(try EvaluateCommandTests.run(["generate", "--world", "--leads", "100", "--days", "30"], stdout: tiny) == 0)

@@ -29,6 +29,10 @@ public enum FitConfigYAML {
         y += "    third_party: {max_weight: \(number(c.intent.thirdPartyMaxWeight)), half_life: \(ConfigDuration.format(c.intent.thirdPartyHalfLife))}\n"
         y += "  score: {quality_weight: \(number(c.buckets.qualityWeight)), intent_weight: \(number(c.buckets.intentWeight))}\n"
         y += "  buckets: {A: \(number(c.buckets.thresholdA)), B: \(number(c.buckets.thresholdB)), C: \(number(c.buckets.thresholdC)), lift_intent: \(number(c.buckets.liftIntent))}\n"
+        if !c.probability.bands.isEmpty {
+            y += "  probability:                     # conversion probability by score band, measured by the fit (lead_rescored.probability)\n"
+            for band in c.probability.bands { y += "    - {min_score: \(number(band.minScore)), probability: \(number(band.probability))}\n" }
+        }
         y += "  disqualifiers:\n"
         y += "    personal_domains: \(list(c.disqualifiers.personalDomains))\n"
         y += "    competitor_domains: \(list(c.disqualifiers.competitorDomains))\n"

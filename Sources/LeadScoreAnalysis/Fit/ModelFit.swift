@@ -192,6 +192,10 @@ public enum ModelFit {
         let probabilities = stride(from: 0.0, to: 100.0, by: 10.0).map { from in
             ProbabilityRow(scoreFrom: from, scoreTo: from + 10, probability: 1 / (1 + exp(-(platt.a + platt.b * (from + 5)))))
         }
+        // The configuration carries the table (to 4 places), so lead_rescored shows its score's probability.
+        fitted.probability = ProbabilityTable(bands: probabilities.map {
+            .init(minScore: $0.scoreFrom, probability: ($0.probability * 10_000).rounded() / 10_000)
+        })
         let report = Report(
             trainingSamples: train.count, trainingConversions: trainConversions, validationSamples: validation.count,
             validationConversions: validation.reduce(0) { $0 + (samples.labels[$1] ? 1 : 0) },

@@ -68,6 +68,8 @@ extension ScoringConfig {
         put("d.competitor", Array(Set(d.competitorDomains.map(DisqualifierConfig.normalized))).sorted())
         put("d.student", Array(Set(d.studentDomains.map(DisqualifierConfig.normalized))).sorted())
         put("r.learn_owner", r.learnAccountOwner ? 1 : 0)
+        // Added later: written only when present, so existing configurations keep their version.
+        for band in probability.bands { put("p.\(String(band.minScore.bitPattern, radix: 16))", band.probability) }
         return out
     }
 }

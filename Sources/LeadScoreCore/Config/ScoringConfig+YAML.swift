@@ -141,7 +141,27 @@ extension ScoringConfig {
             d.strings("student_domains", into: &disqualifiers.studentDomains, &p)
             d.reportUnknown(into: &p, known: ["personal_domains", "competitor_domains", "student_domains"])
         }
-        f.reportUnknown(into: &p, known: ["quality", "intent", "score", "buckets", "disqualifiers"])
+        if let node = f.take("probability") {
+            let path = f.child("probability")
+            if case .sequence(let sequence) = node {
+                var bands: [ProbabilityTable.Band] = []
+                for (i, item) in sequence.enumerated() {
+                    guard var band = YAMLFields(item, path: "\(path)[\(i)]", problems: &p) else { continue }
+                    var entry = ProbabilityTable.Band(minScore: 0, probability: 0)
+                    if !band.keys.contains("min_score") || !band.keys.contains("probability") {
+                        p.append(.init(path: "\(path)[\(i)]", reason: "needs min_score and probability"))
+                    }
+                    band.number("min_score", into: &entry.minScore, &p)
+                    band.number("probability", into: &entry.probability, &p)
+                    band.reportUnknown(into: &p, known: ["min_score", "probability"])
+                    bands.append(entry)
+                }
+                probability = ProbabilityTable(bands: bands)
+            } else {
+                p.append(.init(path: path, reason: "must be a list of {min_score, probability}, got \(YAMLFields.describe(node))"))
+            }
+        }
+        f.reportUnknown(into: &p, known: ["quality", "intent", "score", "buckets", "disqualifiers", "probability"])
     }
 
     private mutating func readRouting(_ f: inout YAMLFields, _ p: inout [ConfigError.Problem]) {

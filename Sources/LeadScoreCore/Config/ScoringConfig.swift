@@ -14,11 +14,15 @@ public struct ScoringConfig: Sendable, Equatable {
     public var routing: RoutingConfig
     /// Hard disqualifiers (email domain lists).
     public var disqualifiers: DisqualifierConfig
+    /// The score's conversion probability by band (`scoring.probability`, written by `leadscore
+    /// fit`); empty: none.
+    public var probability: ProbabilityTable
 
     /// The SPEC defaults.
     public init(quality: QualityConfig = .init(), intent: IntentConfig = .init(),
                 buckets: BucketConfig = .init(), routing: RoutingConfig = .init(),
-                disqualifiers: DisqualifierConfig = .init()) {
+                disqualifiers: DisqualifierConfig = .init(), probability: ProbabilityTable = .init()) {
+        self.probability = probability
         self.quality = quality
         self.intent = intent
         self.buckets = buckets
@@ -53,6 +57,14 @@ public struct ScoringConfig: Sendable, Equatable {
             let ms = duration.milliseconds
             check(ms > 0, path, "must be positive, got \(ConfigDuration.format(duration))")
             check(ms <= limit.milliseconds, path, "must be at most \(ConfigDuration.format(limit)), got \(ConfigDuration.format(duration))")
+        }
+        for (i, band) in probability.bands.enumerated() {
+            let path = "scoring.probability[\(i)]"
+            finite(band.minScore, "\(path).min_score")
+            check(band.probability >= 0 && band.probability <= 1, "\(path).probability", "must be within 0...1, got \(format(band.probability))")
+            if i > 0 {
+                check(band.minScore > probability.bands[i - 1].minScore, "\(path).min_score", "bands must be in strictly increasing order of min_score")
+            }
         }
         let q = quality
         let qp = "scoring.quality"

@@ -159,10 +159,12 @@ extension LeadBook {
         let accountID = accountID(of: i)
         let time = Timestamp(millisecondsSinceEpoch: t)
         let version = model.version
-        out.append(.leadRescored(LeadRescored(
+        var rescored = LeadRescored(
             leadID: leadID, accountID: accountID, seq: seq, oldBucket: old, newBucket: new, occurredAt: time,
             cause: cause, score: score, quality: q.points, intent: intentValue, breakdown: breakdown(i, at: t),
-            configVersion: version)))
+            configVersion: version)
+        rescored.probability = model.config.probability.probability(for: score)
+        out.append(.leadRescored(rescored))
         if scoresOnly { return }
         if new == .selfServe {
             leads[i].owner = -1

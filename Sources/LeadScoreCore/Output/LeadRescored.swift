@@ -32,6 +32,9 @@ public struct LeadRescored: Sendable, Equatable {
     public var breakdown: ScoreBreakdown
     /// `ScoringConfig.version` of the configuration that made it.
     public var configVersion: String
+    /// The score's conversion probability from the configuration's table (`scoring.probability`,
+    /// written by `leadscore fit`); nil, and absent from the JSON, without one.
+    public var probability: Double?
     /// Which model made it when it is not the live one (`"challenger"` on the shadow topic); nil,
     /// and absent from the JSON, for the live model's own transitions.
     public var model: String?

@@ -37,6 +37,7 @@ extension LeadRescored {
         w.key("score"); w.number(score)
         w.key("quality"); w.number(quality)
         w.key("intent"); w.number(intent)
+        if let probability { w.key("probability"); w.number(probability, decimals: 4) }
         w.key("breakdown"); breakdown.write(to: &w)
         w.key("config_version"); w.string(configVersion)
         w.key("idempotency_key"); w.string(idempotencyKey)
