@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import LeadScoreAnalysis
 import LeadScoreCore
 import LeadScoreDaemon
+import LeadScoreKafka
 
 /// `leadscore fit`: learns the scoring weights from recorded input events and their outcomes and
 /// writes them as a configuration file, with a report comparing it to the starting one.
@@ -88,6 +90,24 @@ struct FitCommand: ParsableCommand {
         return [a, b, c]
     }
 
+    /// With --brokers: the client settings the daemon would use, from `--config`'s `kafka:`
+    /// section (SASL, TLS through `librdkafka:`) and the `LEADSCORE_RDKAFKA_*` environment, so the
+    /// retraining job connects like the daemon whose file it is given.
+    private func clientSettings() throws -> KafkaConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        guard let config else {
+            var settings = DaemonConfiguration()
+            settings.applyEnvironment(environment)
+            return settings.kafka.clientConfiguration()
+        }
+        do throws(ConfigError) {
+            return try LeadScoreConfiguration.load(file: config, environment: environment).daemon.kafka.clientConfiguration()
+        } catch {
+            for problem in error.problems { printError("\(config): \(problem)") }
+            throw ExitCode(2)
+        }
+    }
+
     func run() throws {
         let start = try ScoringConfigFile.load(config, command: "fit")
         var samplerOptions = FitSampler.Options()
@@ -114,7 +134,7 @@ struct FitCommand: ParsableCommand {
             var events: [InputEvent] = []
             let names = topics.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty }
             do {
-                try TopicReader.readToEnd(brokers: brokers, topics: names, timeout: .seconds(kafkaTimeout)) { _, value in
+                try TopicReader.readToEnd(brokers: brokers, topics: names, timeout: .seconds(kafkaTimeout), client: try clientSettings()) { _, value in
                     do throws(EventDecodingError) { events.append(try decoder.decode(value)) } catch { skipped += 1 }
                 }
             } catch {

@@ -76,6 +76,20 @@ struct FitCommandTests {
             producer.close()
             #expect(try EvaluateCommandTests.run(["fit", "--brokers", broker.bootstrap, "--output", fromTopics.path] + options,
                                                  stdout: dir.appendingPathComponent("b.txt")) == 0)
+            // The client settings come from --config's kafka section, as the daemon reads them: a
+            // property librdkafka does not know stops the fit before it connects.
+            let secured = dir.appendingPathComponent("secured.yaml")
+            try "kafka:\n  librdkafka: {sasl.mechanizm: PLAIN}\n".write(to: secured, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try DaemonHarness.binary())
+            process.arguments = ["fit", "--brokers", broker.bootstrap, "--config", secured.path, "--output", dir.appendingPathComponent("c.yaml").path] + options
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 2 && said.contains("sasl.mechanizm"), "\(said)")
         }
         // Same weights, same thresholds: the same config_version in the header of both files.
         let a = try String(contentsOf: fromFile, encoding: .utf8), b = try String(contentsOf: fromTopics, encoding: .utf8)

@@ -3,7 +3,7 @@ import LeadScoreKafka
 
 extension DaemonConfiguration.KafkaSettings {
     /// The Kafka layer's configuration for these settings.
-    func clientConfiguration() -> KafkaConfiguration {
+    public func clientConfiguration() -> KafkaConfiguration {
         var config = KafkaConfiguration(bootstrap: brokers, clientID: clientID)
         config.sessionTimeout = sessionTimeout
         config.fetchWaitMax = fetchWaitMax

@@ -5,12 +5,19 @@ import Logging
 /// and hands each record's value to a closure, for `leadscore evaluate --brokers`.
 enum TopicReader {
     /// Calls `body(topic, value)` for every record with a value, until every partition of every
-    /// topic has reached its end; throws if that takes longer than `timeout`.
-    static func readToEnd(brokers: String, topics: [String], timeout: Duration,
+    /// topic has reached its end; throws if that takes longer than `timeout`. `client`: the
+    /// client settings to connect with (SASL, TLS: a configuration file's `kafka:` section and
+    /// the `LEADSCORE_RDKAFKA_*` environment), its brokers replaced by `brokers`.
+    static func readToEnd(brokers: String, topics: [String], timeout: Duration, client: KafkaConfiguration? = nil,
                           _ body: (String, [UInt8]) -> Void) throws {
         var logger = Logger(label: "leadscore.evaluate") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        let config = KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
+        var config = KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
+        if let client {
+            let servers = config.bootstrapServers
+            config = client
+            config.bootstrapServers = servers
+        }
         let reader = try KafkaPartitionReader(configuration: config, topics: topics, defaultStart: .beginning, logger: logger)
         defer { try? reader.close() }
         let deadline = ContinuousClock.now.advanced(by: timeout)
