@@ -232,6 +232,8 @@ public struct EvaluationReport: Sendable, Equatable {
     public var mix: [MixSlice]
     /// The short answers.
     public var verdict: Verdict
+    /// The live model against the challenger; nil when the input holds no challenger events.
+    public var comparison: ModelComparison? = nil
 
     /// The order of every per-bucket array of the report: A, B, C, nurture, self_serve, disqualified.
     public static let bucketOrder: [Bucket] = Bucket.reportOrder
