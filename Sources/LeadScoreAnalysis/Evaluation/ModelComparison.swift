@@ -67,7 +67,9 @@ public struct ModelComparison: Sendable, Equatable {
             let empty = champion.topBucket.leads == 0 ? "the champion's" : "the challenger's"
             return "champion vs challenger: \(agree); \(empty) top bucket A is empty, so top-bucket conversion cannot be compared (\(auc))"
         }
-        let rates = "A converts \(NumberText.percent(champion.topBucket.rate)) under the champion, \(NumberText.percent(challenger.topBucket.rate)) under the challenger"
+        // With the sizes: a larger A converting less is a different trade, not by itself a worse model.
+        let rates = "A converts \(NumberText.percent(champion.topBucket.rate)) of \(champion.topBucket.leads) leads under the champion, "
+            + "\(NumberText.percent(challenger.topBucket.rate)) of \(challenger.topBucket.leads) under the challenger"
         let detail = "\(NumberText.points(d.difference)) pts, 95% CI \(NumberText.points(d.lower)) to \(NumberText.points(d.upper))"
         if d.isSignificant {
             let better = d.difference > 0 ? "the challenger's top bucket converts better" : "the challenger's top bucket converts worse"
