@@ -18,6 +18,11 @@ struct EvaluateCommand: ParsableCommand {
             lines that are not events are counted as skipped. With --brokers it reads the topics \
             from a Kafka cluster instead, each to its end.
 
+            The challenger's bucket changes (lead_rescored with a model field, as on \
+            lead-scores-challenger or in a file of them) are kept apart from the live model's: the \
+            report is the live model's, plus a comparison of the two on the same leads and outcomes. \
+            A replay's output has no model field: give it with --challenger FILE.
+
             Each lead is evaluated in the bucket it was in at its first conversion (else its last \
             outcome, else its last bucket). The report states every definition it uses.
             """
@@ -32,17 +37,18 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Also write the report as a self-contained HTML page to this file.")
     var html: String?
 
+    @Option(help: ArgumentHelp("The challenger's output: lead_rescored lines from leadscore replay --config CHALLENGER (repeatable).",
+                               discussion: "Lines with a model field (a dump of lead-scores-challenger) are recognised in any file without it."))
+    var challenger: [String] = []
+
     @Option(help: "Measure drift against this input's final bucket mix and scores (files as above) instead of the first half of the window.")
     var baseline: String?
 
     @Option(help: "Read the topics of this Kafka cluster (HOST:PORT[,...]) instead of, or as well as, files.")
     var brokers: String?
 
-    @Option(help: "With --brokers: the topics to read, comma-separated.")
-    var topics: String = {
-        let t = DaemonConfiguration.Topics()
-        return [t.scores, t.routing, t.repEvents].joined(separator: ",")
-    }()
+    @Option(help: "With --brokers: the topics to read, comma-separated (default: \(EvaluateCommand.defaultTopics.joined(separator: ",")), and \(DaemonConfiguration.Topics().challenger) when the cluster has it).")
+    var topics: String?
 
     @Option(name: .customLong("kafka-timeout"), help: "With --brokers: seconds allowed to read the topics to their end.")
     var kafkaTimeout: Int = 120
@@ -76,8 +82,10 @@ struct EvaluateCommand: ParsableCommand {
         var evaluation = OutcomeEvaluation()
         let inputs = files.isEmpty && brokers == nil ? ["-"] : files
         for path in inputs { try read(path, into: &evaluation, report) }
+        for path in challenger { try read(path, into: &evaluation, asChallenger: true, report) }
         if let brokers {
-            let names = topics.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty }
+            let names = topics.map { $0.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty } }
+                ?? Self.defaultTopics(brokers: brokers, timeout: .seconds(min(kafkaTimeout, 10)))
             guard !names.isEmpty else { throw ValidationError("--topics names no topic") }
             do {
                 try TopicReader.readToEnd(brokers: brokers, topics: names, timeout: .seconds(kafkaTimeout)) { topic, value in
@@ -123,14 +131,29 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    private func read(_ path: String, into evaluation: inout OutcomeEvaluation,
+    /// The live model's topics and the rep events: what `--brokers` reads without `--topics`.
+    static var defaultTopics: [String] {
+        let t = DaemonConfiguration.Topics()
+        return [t.scores, t.routing, t.repEvents]
+    }
+
+    /// The default topics, and the challenger's when the cluster has it: a daemon that never had
+    /// a challenger has no such topic, and the reader refuses a missing topic, which would fail
+    /// the evaluation of the live model.
+    static func defaultTopics(brokers: String, timeout: Duration) -> [String] {
+        let challenger = DaemonConfiguration.Topics().challenger
+        return defaultTopics + (TopicReader.exists(challenger, brokers: brokers, timeout: timeout) ? [challenger] : [])
+    }
+
+    private func read(_ path: String, into evaluation: inout OutcomeEvaluation, asChallenger: Bool = false,
                       _ report: (EventDecodingError, String, Int?) -> Void) throws {
         // Bounded lines: an endless one (`/dev/zero`) is reported as soon as it outgrows the
         // bound and skipped, instead of growing in memory until its newline.
         let source = path == "-" ? "stdin" : path
         do {
             try FileInput.forEachLine(path: path, maxLineBytes: OutcomeEvaluation.maxLineBytes) { line, number in
-                if let error = evaluation.feed(line: line) { report(error, source, number) }
+                let error = asChallenger ? evaluation.feed(challengerLine: line) : evaluation.feed(line: line)
+                if let error { report(error, source, number) }
             } tooLong: { error, number in
                 evaluation.countTooLongLine(error)
                 report(error, source, number)

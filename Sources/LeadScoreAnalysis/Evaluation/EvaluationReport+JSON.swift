@@ -6,6 +6,8 @@ extension EvaluationReport {
 
     /// The report as one JSON object (schema `evaluation_report.schema.json`): rates, lifts and
     /// PSI to 6 decimals, scores to 2; a value that cannot be computed (no leads) is `null`.
+    /// `comparison` is there only when the input held the challenger's events, so a report
+    /// without a challenger is the same as before it existed.
     public func appendJSON(to out: inout [UInt8]) {
         var w = JSONWriter(bytes: out)
         out = []
@@ -76,6 +78,7 @@ extension EvaluationReport {
             w.endObject()
         }
         w.endArray()
+        if let comparison { Self.writeComparison(comparison, &w) }
         w.key("verdict")
         w.beginObject()
         w.key("ordered"); Self.bool(verdict.ordered, &w)
@@ -166,6 +169,63 @@ extension EvaluationReport {
         w.key("bucket_reading"); w.string(drift.bucketPSI.map(Statistics.stabilityReading))
         w.key("score_psi"); Self.ratio(drift.scorePSI, &w)
         w.key("score_reading"); w.string(drift.scorePSI.map(Statistics.stabilityReading))
+        w.endObject()
+    }
+
+    private static func writeComparison(_ c: ModelComparison, _ w: inout JSONWriter) {
+        func side(_ s: ModelComparison.Side) {
+            w.beginObject()
+            w.key("buckets")
+            w.beginArray()
+            for row in s.buckets {
+                w.beginObject()
+                w.key("bucket"); w.string(row.bucket.name)
+                w.key("leads"); w.integer(row.leads)
+                w.key("conversions"); w.integer(row.conversions)
+                w.key("rate"); ratio(row.rate, &w)
+                w.key("lift"); ratio(row.lift, &w)
+                w.endObject()
+            }
+            w.endArray()
+            w.key("auc"); ratio(s.auc, &w)
+            w.key("top_bucket"); w.beginObject(); group(s.topBucket, &w); w.endObject()
+            w.endObject()
+        }
+        w.key("comparison")
+        w.beginObject()
+        w.key("definition"); w.string(ModelComparison.definition)
+        w.key("challenger_lead_rescored"); w.integer(c.challengerRescored)
+        w.key("leads"); w.integer(c.leads)
+        w.key("conversions"); w.integer(c.conversions)
+        w.key("base_rate"); ratio(c.baseRate, &w)
+        w.key("champion_only"); w.integer(c.championOnly)
+        w.key("challenger_only"); w.integer(c.challengerOnly)
+        w.key("champion"); side(c.champion)
+        w.key("challenger"); side(c.challenger)
+        w.key("agreement")
+        w.beginObject()
+        w.key("rows")
+        w.beginArray()
+        for (b, row) in zip(Bucket.reportOrder, c.agreement) {
+            w.beginObject()
+            w.key("champion_bucket"); w.string(b.name)
+            w.key("challenger"); w.beginObject(); bucketCounts(row, &w); w.endObject()
+            w.endObject()
+        }
+        w.endArray()
+        w.key("agreeing"); w.integer(c.agreeing)
+        w.key("rate"); ratio(Statistics.rate(c.agreeing, c.leads), &w)
+        w.endObject()
+        let d = c.topBucketDifference
+        w.key("top_bucket_difference")
+        w.beginObject()
+        w.key("difference"); ratio(d?.difference, &w)
+        w.key("ci_lower"); ratio(d?.lower, &w)
+        w.key("ci_upper"); ratio(d?.upper, &w)
+        w.key("standard_error"); ratio(d?.standardError, &w)
+        w.key("significant"); bool(d?.isSignificant, &w)
+        w.endObject()
+        w.key("verdict"); w.string(c.verdict)
         w.endObject()
     }
 

@@ -8,9 +8,10 @@ import LeadScoreCore
 public struct EvaluationReport: Sendable, Equatable {
     /// What the input lines held.
     public struct Inputs: Sendable, Equatable {
-        /// Non-blank lines read (typed events added directly are not lines).
+        /// Non-blank lines read (typed events added directly are not lines), the challenger's
+        /// `lead_rescored` lines apart (`ModelComparison.challengerRescored`).
         public var lines = 0
-        /// `lead_rescored` events used.
+        /// The live model's `lead_rescored` events used.
         public var rescored = 0
         /// `lead_routed` events used.
         public var routed = 0
@@ -232,6 +233,8 @@ public struct EvaluationReport: Sendable, Equatable {
     public var mix: [MixSlice]
     /// The short answers.
     public var verdict: Verdict
+    /// The live model against the challenger; nil when the input holds no challenger events.
+    public var comparison: ModelComparison? = nil
 
     /// The order of every per-bucket array of the report: A, B, C, nurture, self_serve, disqualified.
     public static let bucketOrder: [Bucket] = Bucket.reportOrder

@@ -6,18 +6,33 @@ extension OutcomeEvaluation {
 
     /// Reads one JSON line: a `lead_rescored` or `lead_routed` (as `leadscore replay` and the
     /// daemon write them), a `lead_outcome` input (decoded as strictly as the daemon does), or any
-    /// other known input or output type (ignored). Blank lines are not counted.
+    /// other known input or output type (ignored). Blank lines are not counted. A `lead_rescored`
+    /// with a non-null `model` is the challenger's: it is counted in `challengerRescored`, not in
+    /// the input's lines (a line that cannot be read is counted as skipped, whoever wrote it).
     ///
     /// - Returns: why the line was skipped (not JSON, unknown type, a field missing or unusable),
     ///   nil when it was used or ignored. Skipped lines are counted, never fatal.
     @discardableResult
     public mutating func feed(line: UnsafeRawBufferPointer) -> EventDecodingError? {
+        feed(line, asChallenger: false)
+    }
+
+    /// Reads one line of the challenger's output, as `leadscore replay --config CHALLENGER`
+    /// writes it (no `model` field): its `lead_rescored` is the challenger's; every other line
+    /// (the routing a full replay also makes) is left out without being counted, so the
+    /// champion's report stays as it was. A line that cannot be read is counted as skipped.
+    @discardableResult
+    public mutating func feed(challengerLine line: UnsafeRawBufferPointer) -> EventDecodingError? {
+        feed(line, asChallenger: true)
+    }
+
+    private mutating func feed(_ line: UnsafeRawBufferPointer, asChallenger: Bool) -> EventDecodingError? {
         if ReplayRunner.isBlank(line) { return nil }
-        counts.lines += 1
         do {
-            try read(line)
+            if try !read(line, asChallenger: asChallenger) { counts.lines += 1 }
             return nil
         } catch {
+            counts.lines += 1
             counts.skipped += 1
             counts.skippedByCode[error.code.name, default: 0] += 1
             return error
@@ -66,9 +81,11 @@ extension OutcomeEvaluation {
         var repID: JSONScanner.Value?
         var holdout: JSONScanner.Value?
         var candidates: JSONScanner.Value?
+        var model: JSONScanner.Value?
     }
 
-    private mutating func read(_ line: UnsafeRawBufferPointer) throws(EventDecodingError) {
+    /// Reads one line; true when it was the challenger's (and so not counted among the lines).
+    private mutating func read(_ line: UnsafeRawBufferPointer, asChallenger: Bool) throws(EventDecodingError) -> Bool {
         guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 0 else {
             throw EventDecodingError(code: .syntax, message: "empty line", offset: 0)
         }
@@ -87,6 +104,7 @@ extension OutcomeEvaluation {
                 else if s.equals(key, "rep_id") { f.repID = value }
                 else if s.equals(key, "holdout") { f.holdout = value }
                 else if s.equals(key, "candidates") { f.candidates = value }
+                else if s.equals(key, "model") { f.model = value }
             } while try s.nextMember()
         }
         try s.expectEnd()
@@ -104,7 +122,13 @@ extension OutcomeEvaluation {
             guard v.kind == .number else { throw wrongType("score", "a number") }
             let score = s.double(v)
             guard score.isFinite else { throw EventDecodingError(code: .nonFinite, field: "score", message: "score is not finite") }
+            if asChallenger || f.model.map({ $0.kind != .null }) == true {
+                addChallengerRescored(leadID: leadID, seq: seq, bucket: bucket, score: score, at: at)
+                return true
+            }
             addRescored(leadID: leadID, seq: seq, bucket: bucket, score: score, at: at)
+        } else if asChallenger {
+            return true
         } else if s.equals(type, "lead_routed") {
             let leadID = try Self.leadID(f, s)
             let seq = try Self.seq(f, s)
@@ -131,6 +155,7 @@ extension OutcomeEvaluation {
             }
             counts.ignore(name)
         }
+        return false
     }
 
     private static func leadID(_ f: Fields, _ s: JSONScanner) throws(EventDecodingError) -> String {

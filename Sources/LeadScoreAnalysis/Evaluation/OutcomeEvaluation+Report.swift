@@ -5,7 +5,7 @@ extension OutcomeEvaluation {
     public static let defaultTimeSlices = 24
 
     /// One lead, evaluated.
-    private struct Evaluated {
+    struct Evaluated {
         var leadID: String
         var bucket: Bucket
         var score: Double
@@ -53,7 +53,8 @@ extension OutcomeEvaluation {
             uplift: Self.uplift(evaluated), tiers: Self.tiers(evaluated),
             calibration: Self.calibration(evaluated),
             drift: drift(baseline: baseline), mix: mix(slices: timeSlices),
-            verdict: Self.verdict(evaluated))
+            verdict: Self.verdict(evaluated),
+            comparison: challengerRescored > 0 ? comparison() : nil)
     }
 
     // MARK: Per-lead order
@@ -86,7 +87,7 @@ extension OutcomeEvaluation {
 
     // MARK: Tables
 
-    private static func bucketRows(_ leads: [Evaluated], baseRate: Double?) -> [EvaluationReport.BucketRow] {
+    static func bucketRows(_ leads: [Evaluated], baseRate: Double?) -> [EvaluationReport.BucketRow] {
         var n = [Int](repeating: 0, count: Bucket.reportOrder.count)
         var c = n
         for e in leads {

@@ -11,6 +11,10 @@ import LeadScoreCore
 /// bucket, score) entries, its routing facts (time, seq, holdout, tier of the chosen rep), and its
 /// first conversion and last outcome times. The definitions the report applies are in
 /// `EvaluationReport.definitions`.
+///
+/// A `lead_rescored` that names its `model` (the challenger's, on `lead-scores-challenger`) goes
+/// to the lead's challenger history, never into the live model's: the report is then that of the
+/// live model (the champion) exactly as without those lines, plus a comparison of the two.
 public struct OutcomeEvaluation: Sendable {
     /// One `lead_rescored`, reduced to what the evaluation reads.
     /// An entry of a lead's history: its moment and the transition it belongs to.
@@ -40,6 +44,8 @@ public struct OutcomeEvaluation: Sendable {
     /// Everything kept about one lead.
     struct Track: Sendable {
         var scores: [ScoreEntry] = []
+        /// The challenger's bucket changes (a `lead_rescored` with a `model`).
+        var challengerScores: [ScoreEntry] = []
         var routes: [RouteEntry] = []
         /// Earliest `converted` outcome.
         var firstConverted: Int64?
@@ -49,6 +55,9 @@ public struct OutcomeEvaluation: Sendable {
 
     /// What the lines held.
     public internal(set) var counts = EvaluationReport.Inputs()
+    /// The challenger's `lead_rescored` events used; they are not in `counts`, so the champion's
+    /// report is the same with or without them.
+    public internal(set) var challengerRescored = 0
     var index: [String: Int] = [:]
     var ids: [String] = []
     var tracks: [Track] = []
@@ -68,8 +77,12 @@ public struct OutcomeEvaluation: Sendable {
     /// Leads seen so far (with a `lead_rescored`, a `lead_routed` or an outcome).
     public var trackedLeads: Int { tracks.count }
 
-    /// Adds a `lead_rescored`.
+    /// Adds a `lead_rescored`: the challenger's when it names its `model`, else the live model's.
     public mutating func addRescored(_ e: LeadRescored) {
+        if e.model != nil {
+            addChallengerRescored(leadID: e.leadID, seq: e.seq, bucket: e.newBucket, score: e.score, at: e.occurredAt)
+            return
+        }
         addRescored(leadID: e.leadID, seq: e.seq, bucket: e.newBucket, score: e.score, at: e.occurredAt)
     }
 
@@ -81,6 +94,14 @@ public struct OutcomeEvaluation: Sendable {
         if lastRescoredAt.map({ t > $0 }) ?? true { lastRescoredAt = t }
         let i = slot(leadID)
         tracks[i].scores.append(ScoreEntry(at: t, seq: seq, bucket: bucket, score: score))
+    }
+
+    /// Adds a challenger's `lead_rescored` given by its parts: to the lead's challenger history
+    /// only (the evaluation window and the champion's counts stay as they are).
+    public mutating func addChallengerRescored(leadID: String, seq: UInt32, bucket: Bucket, score: Double, at: Timestamp) {
+        challengerRescored += 1
+        let i = slot(leadID)
+        tracks[i].challengerScores.append(ScoreEntry(at: at.millisecondsSinceEpoch, seq: seq, bucket: bucket, score: score))
     }
 
     /// Adds a `lead_routed`: its holdout flag, whether a rep got the lead, and the chosen rep's tier.
@@ -136,6 +157,7 @@ public struct OutcomeEvaluation: Sendable {
         var copy = self
         for (i, at) in erasedAt {
             copy.tracks[i].scores.removeAll { $0.at <= at }
+            copy.tracks[i].challengerScores.removeAll { $0.at <= at }
             copy.tracks[i].routes.removeAll { $0.at <= at }
             if let t = copy.tracks[i].firstConverted, t <= at { copy.tracks[i].firstConverted = nil }
             if let t = copy.tracks[i].lastOutcome, t <= at { copy.tracks[i].lastOutcome = nil }

@@ -35,6 +35,11 @@ enum EvaluationHTML {
         body += section("Drift",
                         "Population stability index (PSI) of the bucket mix and of the score distribution: below 0.1 stable, 0.1 to 0.25 a moderate shift, above 0.25 a major shift.",
                         driftTable(r))
+        if let c = r.comparison {
+            body += section("Champion vs challenger",
+                            c.verdict + ". " + ModelComparison.definition,
+                            comparisonTables(c))
+        }
         body += "<section><h2>Definitions</h2><dl>"
         for d in EvaluationReport.definitions { body += "<dt>\(escape(d.key))</dt><dd>\(escape(d.text))</dd>" }
         body += "</dl></section>\n"
@@ -141,6 +146,33 @@ enum EvaluationHTML {
             ["bucket mix", d.bucketPSI.map { NumberText.fixed($0, 3) } ?? "-", d.bucketPSI.map(Statistics.stabilityReading) ?? "n/a"],
             ["score distribution", d.scorePSI.map { NumberText.fixed($0, 3) } ?? "-", d.scorePSI.map(Statistics.stabilityReading) ?? "n/a"],
         ])
+        return out
+    }
+
+    /// Conversion by bucket under each model, the ranking figures and the agreement matrix.
+    static func comparisonTables(_ c: ModelComparison) -> String {
+        func lift(_ v: Double?) -> String { v.map { NumberText.fixed($0, 2) + "x" } ?? "-" }
+        func top(_ s: ModelComparison.Side) -> String {
+            "\(s.topBucket.conversions)/\(s.topBucket.leads) (\(NumberText.percent(s.topBucket.rate)))"
+        }
+        var out = "<p class=\"note\">\(c.leads) leads with a bucket under both models, \(c.conversions) converted, base rate \(escape(NumberText.percent(c.baseRate))); "
+            + "not compared: \(c.championOnly) with a bucket under the champion only, \(c.challengerOnly) under the challenger only.</p>\n"
+        out += table(["bucket", "champion leads", "converted", "rate", "lift", "challenger leads", "converted", "rate", "lift"],
+                     zip(c.champion.buckets, c.challenger.buckets).map { a, b in
+                         [a.bucket.name, String(a.leads), String(a.conversions), NumberText.percent(a.rate), lift(a.lift),
+                          String(b.leads), String(b.conversions), NumberText.percent(b.rate), lift(b.lift)]
+                     })
+        var figures = [["AUC", ModelComparison.auc(c.champion.auc), ModelComparison.auc(c.challenger.auc)],
+                       ["A converted", top(c.champion), top(c.challenger)]]
+        if let d = c.topBucketDifference {
+            figures.append(["A: challenger - champion (pts)", "",
+                            "\(NumberText.points(d.difference)) (95% interval \(NumberText.points(d.lower)) to \(NumberText.points(d.upper)))"])
+        }
+        out += table(["", "champion", "challenger"], figures)
+        out += "<p class=\"note\">Bucket agreement: \(c.agreeing) of \(c.leads) leads in the same bucket (\(escape(NumberText.percent(Statistics.rate(c.agreeing, c.leads))))); rows are the champion's bucket, columns the challenger's.</p>\n"
+        out += table(["champion \\ challenger"] + EvaluationReport.bucketOrder.map(\.name) + ["all"],
+                     zip(EvaluationReport.bucketOrder, c.agreement).map { b, row in [b.name] + row.map(String.init) + [String(row.reduce(0, +))] }
+                     + [["all"] + EvaluationReport.bucketOrder.indices.map { j in String(c.agreement.reduce(0) { $0 + $1[j] }) } + [String(c.leads)]])
         return out
     }
 

@@ -16,6 +16,7 @@ enum EvaluationText {
         out += calibration(r)
         out += drift(r)
         out += mix(r)
+        if let c = r.comparison { out += comparison(c) }
         out += "\ndefinitions\n"
         for d in EvaluationReport.definitions {
             out += wrap("\(d.key): \(d.text)", width: 100, indent: "  ", hanging: "    ")
@@ -135,6 +136,39 @@ enum EvaluationText {
         var t = TextTable("slice end", "A", "B", "C", "nurture", "self_serve", "disqualified")
         for slice in r.mix { t.add([Vocabulary.time(slice.end)] + slice.counts.map(String.init)) }
         return "\nbucket mix over time (leads per bucket in force at each slice end)\n" + t.rendered
+    }
+
+    /// Champion against challenger: conversion by bucket side by side, the ranking figures, the
+    /// bucket agreement matrix and the verdict, with the comparison's own rule.
+    static func comparison(_ c: ModelComparison) -> String {
+        var out = "\nchampion vs challenger (\(c.leads) leads with a bucket under both, \(c.conversions) converted, base rate \(NumberText.percent(c.baseRate)); "
+        out += "\(c.challengerRescored) challenger lead_rescored)\n"
+        if c.championOnly > 0 || c.challengerOnly > 0 {
+            out += "  not compared: \(c.championOnly) leads with a bucket under the champion only, \(c.challengerOnly) under the challenger only\n"
+        }
+        out += wrap(c.verdict, width: 100, indent: "  ", hanging: "    ")
+        var t = TextTable("bucket", "champion", "converted", "rate", "lift", "challenger", "converted", "rate", "lift")
+        for (a, b) in zip(c.champion.buckets, c.challenger.buckets) {
+            t.add(a.bucket.name, String(a.leads), String(a.conversions), NumberText.percent(a.rate), a.lift.map { NumberText.fixed($0, 2) } ?? "-",
+                  String(b.leads), String(b.conversions), NumberText.percent(b.rate), b.lift.map { NumberText.fixed($0, 2) } ?? "-")
+        }
+        out += t.rendered
+        var r = TextTable("", "champion", "challenger")
+        r.add("AUC", ModelComparison.auc(c.champion.auc), ModelComparison.auc(c.challenger.auc))
+        r.add("A converted", "\(c.champion.topBucket.conversions)/\(c.champion.topBucket.leads) \(NumberText.percent(c.champion.topBucket.rate))",
+              "\(c.challenger.topBucket.conversions)/\(c.challenger.topBucket.leads) \(NumberText.percent(c.challenger.topBucket.rate))")
+        if let d = c.topBucketDifference {
+            r.add("A: challenger - champion", "", "\(NumberText.points(d.difference)) pts (95% CI \(NumberText.points(d.lower)) to \(NumberText.points(d.upper)))")
+        }
+        out += r.rendered
+        var m = TextTable(["champion \\ challenger"] + EvaluationReport.bucketOrder.map(\.name) + ["all"])
+        for (b, row) in zip(EvaluationReport.bucketOrder, c.agreement) {
+            m.add([b.name] + row.map(String.init) + [String(row.reduce(0, +))])
+        }
+        m.add(["all"] + EvaluationReport.bucketOrder.indices.map { j in String(c.agreement.reduce(0) { $0 + $1[j] }) } + [String(c.leads)])
+        out += "  bucket agreement (leads): \(c.agreeing) of \(c.leads) in the same bucket (\(NumberText.percent(Statistics.rate(c.agreeing, c.leads))))\n" + m.rendered
+        out += wrap("comparison: " + ModelComparison.definition, width: 100, indent: "  ", hanging: "    ")
+        return out
     }
 
     /// Word-wraps one paragraph.

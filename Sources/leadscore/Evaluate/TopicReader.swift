@@ -32,6 +32,22 @@ enum TopicReader {
     }
 }
 
+extension TopicReader {
+    /// Whether the cluster has `topic`. False also when the cluster cannot be asked: the read
+    /// that follows meets the same failure and reports it with the topics it wanted.
+    static func exists(_ topic: String, brokers: String, timeout: Duration) -> Bool {
+        var logger = Logger(label: "leadscore.evaluate") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .error
+        let config = KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
+        do {
+            let admin = try KafkaAdmin(configuration: config, logger: logger)
+            return try admin.topicNames(timeout: timeout).contains(topic)
+        } catch {
+            return false
+        }
+    }
+}
+
 /// Reading the topics did not finish.
 struct TopicReadError: Error, CustomStringConvertible {
     var message: String
