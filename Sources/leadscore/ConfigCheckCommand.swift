@@ -38,7 +38,8 @@ struct ConfigCheckCommand: ParsableCommand {
         // sections, with LEADSCORE_* environment overrides applied.
         let loaded: LeadScoreConfiguration
         do {
-            loaded = try LeadScoreConfiguration.parse(yaml: text, environment: ProcessInfo.processInfo.environment)
+            loaded = try LeadScoreConfiguration.parse(yaml: text, environment: ProcessInfo.processInfo.environment,
+                                                      directory: (file as NSString).deletingLastPathComponent)
         } catch {
             for p in error.problems { printError("\(file): \(p)") }
             printError("\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") found")
@@ -47,6 +48,9 @@ struct ConfigCheckCommand: ParsableCommand {
         let d = loaded.daemon
         print("ok")
         print("config version \(loaded.scoring.version)")
+        if let challenger = loaded.challenger, let path = loaded.challengerFile {
+            print("challenger: config version \(challenger.version) from \(path), bucket changes to \(d.kafka.topics.challenger)")
+        }
         print("kafka: brokers \(d.kafka.brokers), group \(d.kafka.group), transactions \(d.kafka.transactions), "
             + "topics \(d.kafka.topics.all.joined(separator: ", "))")
         if !d.kafka.librdkafka.isEmpty {

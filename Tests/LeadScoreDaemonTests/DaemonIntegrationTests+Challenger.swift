@@ -151,3 +151,36 @@ extension DaemonIntegrationTests {
         return expected
     }
 }
+
+extension DaemonIntegrationTests {
+    @Test("a challenger without its topic (kafka.create_topics: false) stops the start with what to do", .timeLimit(.minutes(2)))
+    func challengerTopicMissing() async throws {
+        try await TansuBroker.withBroker { broker in
+            var harness = try await DaemonHarness.make(broker: broker, partitions: 2)
+            try await broker.createTopic("leadscore-state", partitions: 2)
+            harness.createTopics = false
+            let challenger = harness.directory.appendingPathComponent("challenger.yaml")
+            try Self.challengerYAML.write(to: challenger, atomically: true, encoding: .utf8)
+            let config = try harness.writeConfig(name: "no-challenger-topic", challenger: challenger)
+            let daemon = try harness.startDaemon(config: config, name: "no-challenger-topic", httpPort: try LoopbackPort.free())
+            #expect(await daemon.wait(timeout: .seconds(60)), "the daemon did not stop: \(daemon.output().suffix(2_000))")
+            #expect(daemon.terminationStatus != 0)
+            #expect(daemon.output().contains("the challenger topic lead-scores-challenger does not exist"), "\(daemon.output().suffix(2_000))")
+        }
+    }
+
+    /// `config check` reads a relative `challenger.config` from the checked file's folder (as
+    /// `run` does), wherever it is run from, and names the challenger's version.
+    @Test func configCheckReadsTheChallengerBesideTheFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadscore-check-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.challengerYAML.write(to: dir.appendingPathComponent("challenger.yaml"), atomically: true, encoding: .utf8)
+        let main = dir.appendingPathComponent("leadscore.yaml")
+        try "challenger:\n  config: challenger.yaml\n".write(to: main, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("check.txt")
+        #expect(try EvaluateCommandTests.run(["config", "check", main.path], stdout: out) == 0)
+        let version = try ScoringConfig(yaml: Self.challengerYAML).version
+        #expect(try String(contentsOf: out, encoding: .utf8).contains("challenger: config version \(version)"))
+    }
+}

@@ -52,6 +52,9 @@ public struct Daemon: Sendable, CustomStringConvertible {
             try ensureTopics(settings.kafka, kafka: kafka, logger: logger)
         }
         try checkStateTopic(settings.kafka.topics, kafka: kafka, logger: logger)
+        if settings.kafka.topics.hasChallenger && !settings.kafka.createTopics {
+            try checkChallengerTopic(settings.kafka.topics, kafka: kafka, logger: logger)
+        }
         var producerConfig = kafka
         if settings.kafka.transactions {
             producerConfig.transactionalID = settings.kafka.transactionalID
@@ -169,6 +172,16 @@ public struct Daemon: Sendable, CustomStringConvertible {
         guard state >= leads else {
             throw DaemonError(.topics, "the state topic \(topics.state) has \(state) partitions but \(topics.leadEvents) has \(leads): "
                 + "checkpoints of partition p go to partition p; give \(topics.state) at least \(leads) partitions")
+        }
+    }
+
+    /// A challenger's outputs need their topic; with `create_topics: false` a missing one would
+    /// only show as failed restores, so the start stops here with what to do.
+    private static func checkChallengerTopic(_ topics: DaemonConfiguration.Topics, kafka: KafkaConfiguration, logger: Logger) throws {
+        let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        do throws(KafkaError) { _ = try admin.partitionCount(topic: topics.challenger) } catch {
+            throw DaemonError(.topics, "challenger.config is set but the challenger topic \(topics.challenger) does not exist: create it "
+                + "(like \(topics.scores)), or set kafka.create_topics: true", underlying: error)
         }
     }
 
