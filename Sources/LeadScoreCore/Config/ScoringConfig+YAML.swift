@@ -64,25 +64,13 @@ extension ScoringConfig {
                 techno.strings("any_of", into: &quality.technographics, &p)
                 techno.reportUnknown(into: &p, known: ["points", "any_of"])
             }
-            if let node = q.take("employee_bands") {
-                let path = q.child("employee_bands")
-                if case .sequence(let sequence) = node {
-                    var bands: [QualityConfig.EmployeeBand] = []
-                    for (i, item) in sequence.enumerated() {
-                        guard var band = YAMLFields(item, path: "\(path)[\(i)]", problems: &p) else { continue }
-                        var entry = QualityConfig.EmployeeBand(minEmployees: 0, points: 0)
-                        if !band.keys.contains("min_employees") || !band.keys.contains("points") {
-                            p.append(.init(path: "\(path)[\(i)]", reason: "needs min_employees and points"))
-                        }
-                        band.integer("min_employees", into: &entry.minEmployees, &p)
-                        band.number("points", into: &entry.points, &p)
-                        band.reportUnknown(into: &p, known: ["min_employees", "points"])
-                        bands.append(entry)
-                    }
-                    quality.employeeBands = bands
-                } else {
-                    p.append(.init(path: path, reason: "must be a list of {min_employees, points}"))
-                }
+            if let bands = q.records("employee_bands", fields: ["min_employees", "points"], &p, { band, p in
+                var entry = QualityConfig.EmployeeBand(minEmployees: 0, points: 0)
+                band.integer("min_employees", into: &entry.minEmployees, &p)
+                band.number("points", into: &entry.points, &p)
+                return entry
+            }) {
+                quality.employeeBands = bands
             }
             q.number("max_points", into: &quality.maxPoints, &p)
             q.reportUnknown(into: &p, known: ["price_per_seat_usd", "floor_usd", "tiers", "target_industries",
@@ -141,25 +129,13 @@ extension ScoringConfig {
             d.strings("student_domains", into: &disqualifiers.studentDomains, &p)
             d.reportUnknown(into: &p, known: ["personal_domains", "competitor_domains", "student_domains"])
         }
-        if let node = f.take("probability") {
-            let path = f.child("probability")
-            if case .sequence(let sequence) = node {
-                var bands: [ProbabilityTable.Band] = []
-                for (i, item) in sequence.enumerated() {
-                    guard var band = YAMLFields(item, path: "\(path)[\(i)]", problems: &p) else { continue }
-                    var entry = ProbabilityTable.Band(minScore: 0, probability: 0)
-                    if !band.keys.contains("min_score") || !band.keys.contains("probability") {
-                        p.append(.init(path: "\(path)[\(i)]", reason: "needs min_score and probability"))
-                    }
-                    band.number("min_score", into: &entry.minScore, &p)
-                    band.number("probability", into: &entry.probability, &p)
-                    band.reportUnknown(into: &p, known: ["min_score", "probability"])
-                    bands.append(entry)
-                }
-                probability = ProbabilityTable(bands: bands)
-            } else {
-                p.append(.init(path: path, reason: "must be a list of {min_score, probability}, got \(YAMLFields.describe(node))"))
-            }
+        if let bands = f.records("probability", fields: ["min_score", "probability"], &p, { band, p in
+            var entry = ProbabilityTable.Band(minScore: 0, probability: 0)
+            band.number("min_score", into: &entry.minScore, &p)
+            band.number("probability", into: &entry.probability, &p)
+            return entry
+        }) {
+            probability = ProbabilityTable(bands: bands)
         }
         f.reportUnknown(into: &p, known: ["quality", "intent", "score", "buckets", "disqualifiers", "probability"])
     }

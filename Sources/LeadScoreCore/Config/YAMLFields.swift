@@ -127,6 +127,28 @@ package struct YAMLFields {
         text.allSatisfy(\.isWhitespace)
     }
 
+    /// A list of mappings, each with exactly the keys `fields` (all required), each read by
+    /// `read`; nil when the key is absent or not a list (reported).
+    package mutating func records<T>(_ key: String, fields: [String], _ problems: inout [ConfigError.Problem],
+                                     _ read: (inout YAMLFields, inout [ConfigError.Problem]) -> T) -> [T]? {
+        guard let node = take(key) else { return nil }
+        let path = child(key)
+        guard case .sequence(let sequence) = node else {
+            problems.append(.init(path: path, reason: "must be a list of {\(fields.joined(separator: ", "))}, got \(Self.describe(node))"))
+            return nil
+        }
+        var out: [T] = []
+        for (i, item) in sequence.enumerated() {
+            guard var entry = YAMLFields(item, path: "\(path)[\(i)]", problems: &problems) else { continue }
+            if !fields.allSatisfy(entry.keys.contains) {
+                problems.append(.init(path: "\(path)[\(i)]", reason: "needs \(fields.joined(separator: " and "))"))
+            }
+            out.append(read(&entry, &problems))
+            entry.reportUnknown(into: &problems, known: fields)
+        }
+        return out
+    }
+
     package mutating func strings(_ key: String, into value: inout [String], _ problems: inout [ConfigError.Problem]) {
         guard let node = take(key) else { return }
         guard case .sequence(let sequence) = node else {
