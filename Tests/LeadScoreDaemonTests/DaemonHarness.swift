@@ -219,6 +219,41 @@ struct DaemonHarness {
         return expected
     }
 
+    /// What a challenger under `config` must write to its topic, by dedupe key: per input partition
+    /// in offset order, a scores-only book's bucket changes with `"model":"challenger"` (their JSON
+    /// equals a full engine's under the same configuration, `ScoresOnlyBookTests`), and a
+    /// tombstone for each erased lead that had a bucket.
+    func expectedChallengerOutputs(config: ScoringConfig, input: [KafkaMessage]? = nil) throws -> [String: [UInt8]] {
+        let byPartition = Dictionary(grouping: try input ?? readAll([Self.leadTopic]), by: \.partition)
+        let decoder = EventDecoder()
+        var expected: [String: [UInt8]] = [:]
+        for (_, messages) in byPartition {
+            var book = LeadBook(config: config)
+            book.scoresOnly = true
+            var none = NoRoutingDesk()
+            var outputs: [OutputEvent] = []
+            for m in messages.sorted(by: { $0.offset < $1.offset }) {
+                guard let value = m.value, let event = try? decoder.decode(value) else { continue }
+                outputs.removeAll(keepingCapacity: true)
+                book.apply(event, reps: &none, into: &outputs)
+                for output in outputs {
+                    switch output {
+                    case .leadRescored(var rescored):
+                        rescored.model = ScoringModels.challengerName
+                        var json: [UInt8] = []
+                        OutputEvent.leadRescored(rescored).appendJSON(to: &json)
+                        expected[rescored.idempotencyKey] = json
+                    case .leadErased(let erased) where erased.topics.contains(.scores):
+                        expected[erased.idempotencyKey] = []
+                    default:
+                        continue
+                    }
+                }
+            }
+        }
+        return expected
+    }
+
     /// A routing decision's candidates carry each rep's load today, which counts the decisions of
     /// every partition (rep state is global, SPEC section 4) where the per-partition reference run
     /// counts its own: compared without it.

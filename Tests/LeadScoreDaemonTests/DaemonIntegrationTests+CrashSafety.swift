@@ -11,12 +11,16 @@ extension DaemonIntegrationTests {
     // The time limit allows for a loaded machine: each daemon also checkpoints every partition
     // to the state topic every second (273-374 s alone on 2 cores, 464 s in a full parallel run
     // before the state topic existed).
-    @Test("200k events, SIGKILL at random moments at least 10 times: outputs exactly once, as if uninterrupted",
+    @Test("200k events, SIGKILL at random moments at least 10 times: outputs exactly once, as if uninterrupted, the challenger's too",
           .timeLimit(.minutes(15)))
     func survivesRepeatedSigkill() async throws {
         try await TansuBroker.withBroker { broker in
             let harness = try await DaemonHarness.make(broker: broker, partitions: 4)
-            let config = try harness.writeConfig(name: "crash", snapshotInterval: "1s")
+            // A challenger scored beside the model: its topic and its half of every checkpoint go
+            // through the same crashes.
+            let challenger = harness.directory.appendingPathComponent("challenger.yaml")
+            try Self.challengerYAML.write(to: challenger, atomically: true, encoding: .utf8)
+            let config = try harness.writeConfig(name: "crash", snapshotInterval: "1s", challenger: challenger)
             var events = DaemonHarness.leadEvents(count: 200_000, leads: 20_000, seed: 42)
             // A few inputs that must be dead-lettered exactly once each, crashes or not.
             for (i, bad) in ["not json", #"{"event_id":"x","type":"engagement"}"#, #"{"type":"meeting"}"#].enumerated() {
@@ -98,7 +102,9 @@ extension DaemonIntegrationTests {
             #expect(await last.wait(timeout: .seconds(10)), "SIGTERM did not stop the daemon within 10 s")
             #expect(last.terminationStatus == 0)
 
-            let expected = try harness.expectedOutputs(repEvents: [try EventDecoder().decode(DaemonHarness.soloRoster)])
+            var expected = try harness.expectedOutputs(repEvents: [try EventDecoder().decode(DaemonHarness.soloRoster)])
+            expected["lead-scores-challenger"] = try harness.expectedChallengerOutputs(config: try ScoringConfig(yaml: Self.challengerYAML))
+            #expect((expected["lead-scores-challenger"]?.count ?? 0) > 10_000)
             let (problems, records) = try harness.verifyExactlyOnce(expected: expected)
             #expect(records > 10_000, "too few outputs to mean anything: \(records)")
             let slaOutputs = (expected["lead-routing"] ?? [:]).keys.filter { $0.hasSuffix(":b1") || $0.hasSuffix(":escalated") }.count
