@@ -2,6 +2,7 @@ import ArgumentParser
 import LeadScoreAnalysis
 import LeadScoreCore
 import LeadScoreDaemon
+import LeadScoreKafka
 
 /// `leadscore evaluate`: does the model work? Joins a run's outputs (`lead_rescored`,
 /// `lead_routed`) with the outcomes reps reported (`lead_outcome`) and reports conversion by
@@ -50,6 +51,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "With --brokers: the topics to read, comma-separated (default: \(EvaluateCommand.defaultTopics.joined(separator: ",")), and \(DaemonConfiguration.Topics().challenger) when the cluster has it).")
     var topics: String?
 
+    @Option(help: "With --brokers: connect with the client settings (kafka.librdkafka: SASL, TLS) of this daemon configuration file.")
+    var config: String?
+
     @Option(name: .customLong("kafka-timeout"), help: "With --brokers: seconds allowed to read the topics to their end.")
     var kafkaTimeout: Int = 120
 
@@ -84,11 +88,12 @@ struct EvaluateCommand: ParsableCommand {
         for path in inputs { try read(path, into: &evaluation, report) }
         for path in challenger { try read(path, into: &evaluation, asChallenger: true, report) }
         if let brokers {
+            let client = try KafkaClientFile.settings(config, command: "evaluate")
             let names = topics.map { $0.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty } }
-                ?? Self.defaultTopics(brokers: brokers, timeout: .seconds(min(kafkaTimeout, 10)))
+                ?? Self.defaultTopics(brokers: brokers, timeout: .seconds(min(kafkaTimeout, 10)), client: client)
             guard !names.isEmpty else { throw ValidationError("--topics names no topic") }
             do {
-                try TopicReader.readToEnd(brokers: brokers, topics: names, timeout: .seconds(kafkaTimeout)) { topic, value in
+                try TopicReader.readToEnd(brokers: brokers, topics: names, timeout: .seconds(kafkaTimeout), client: client) { topic, value in
                     value.withUnsafeBytes { raw in
                         if let error = evaluation.feed(line: raw) { report(error, topic, nil) }
                     }
@@ -140,9 +145,9 @@ struct EvaluateCommand: ParsableCommand {
     /// The default topics, and the challenger's when the cluster has it: a daemon that never had
     /// a challenger has no such topic, and the reader refuses a missing topic, which would fail
     /// the evaluation of the live model.
-    static func defaultTopics(brokers: String, timeout: Duration) -> [String] {
+    static func defaultTopics(brokers: String, timeout: Duration, client: KafkaConfiguration? = nil) -> [String] {
         let challenger = DaemonConfiguration.Topics().challenger
-        return defaultTopics + (TopicReader.exists(challenger, brokers: brokers, timeout: timeout) ? [challenger] : [])
+        return defaultTopics + (TopicReader.exists(challenger, brokers: brokers, timeout: timeout, client: client) ? [challenger] : [])
     }
 
     private func read(_ path: String, into evaluation: inout OutcomeEvaluation, asChallenger: Bool = false,

@@ -90,24 +90,6 @@ struct FitCommand: ParsableCommand {
         return [a, b, c]
     }
 
-    /// With --brokers: the client settings the daemon would use, from `--config`'s `kafka:`
-    /// section (SASL, TLS through `librdkafka:`) and the `LEADSCORE_RDKAFKA_*` environment, so the
-    /// retraining job connects like the daemon whose file it is given.
-    private func clientSettings() throws -> KafkaConfiguration {
-        let environment = ProcessInfo.processInfo.environment
-        guard let config else {
-            var settings = DaemonConfiguration()
-            settings.applyEnvironment(environment)
-            return settings.kafka.clientConfiguration()
-        }
-        do throws(ConfigError) {
-            return try LeadScoreConfiguration.load(file: config, environment: environment).daemon.kafka.clientConfiguration()
-        } catch {
-            for problem in error.problems { printError("\(config): \(problem)") }
-            throw ExitCode(2)
-        }
-    }
-
     func run() throws {
         let start = try ScoringConfigFile.load(config, command: "fit")
         var samplerOptions = FitSampler.Options()
@@ -134,7 +116,7 @@ struct FitCommand: ParsableCommand {
             var events: [InputEvent] = []
             let names = topics.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty }
             do {
-                try TopicReader.readToEnd(brokers: brokers, topics: names, timeout: .seconds(kafkaTimeout), client: try clientSettings()) { _, value in
+                try TopicReader.readToEnd(brokers: brokers, topics: names, timeout: .seconds(kafkaTimeout), client: try KafkaClientFile.settings(config, command: "fit")) { _, value in
                     do throws(EventDecodingError) { events.append(try decoder.decode(value)) } catch { skipped += 1 }
                 }
             } catch {

@@ -80,16 +80,20 @@ struct FitCommandTests {
             // property librdkafka does not know stops the fit before it connects.
             let secured = dir.appendingPathComponent("secured.yaml")
             try "kafka:\n  librdkafka: {sasl.mechanizm: PLAIN}\n".write(to: secured, atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try DaemonHarness.binary())
-            process.arguments = ["fit", "--brokers", broker.bootstrap, "--config", secured.path, "--output", dir.appendingPathComponent("c.yaml").path] + options
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 2 && said.contains("sasl.mechanizm"), "\(said)")
+            // evaluate --brokers --config reads them the same way.
+            for arguments in [["fit", "--brokers", broker.bootstrap, "--config", secured.path, "--output", dir.appendingPathComponent("c.yaml").path] + options,
+                              ["evaluate", "--brokers", broker.bootstrap, "--config", secured.path]] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: try DaemonHarness.binary())
+                process.arguments = arguments
+                let errors = Pipe()
+                process.standardError = errors
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 2 && said.contains("sasl.mechanizm"), "\(arguments[0]): \(said)")
+            }
         }
         // Same weights, same thresholds: the same config_version in the header of both files.
         let a = try String(contentsOf: fromFile, encoding: .utf8), b = try String(contentsOf: fromTopics, encoding: .utf8)

@@ -35,10 +35,15 @@ enum TopicReader {
 extension TopicReader {
     /// Whether the cluster has `topic`. False also when the cluster cannot be asked: the read
     /// that follows meets the same failure and reports it with the topics it wanted.
-    static func exists(_ topic: String, brokers: String, timeout: Duration) -> Bool {
+    static func exists(_ topic: String, brokers: String, timeout: Duration, client: KafkaConfiguration? = nil) -> Bool {
         var logger = Logger(label: "leadscore.evaluate") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .error
-        let config = KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
+        var config = KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
+        if let client {
+            let servers = config.bootstrapServers
+            config = client
+            config.bootstrapServers = servers
+        }
         do {
             let admin = try KafkaAdmin(configuration: config, logger: logger)
             return try admin.topicNames(timeout: timeout).contains(topic)
