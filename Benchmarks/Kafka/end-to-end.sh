@@ -88,7 +88,7 @@ tansu_pid=$!
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
 extra_topics="${E2E_RELAY_LATENCY_OUTPUTS:-}"
 for t in $(printf '%s\n' lead-events rep-events lead-scores lead-routing lead-enrichment-requests leadscore-deadletter \
-  lead-scores-challenger relay-out relay-latency-out ${extra_topics//,/ } | awk '!seen[$0]++'); do
+  leadscore-state lead-scores-challenger relay-out relay-latency-out ${extra_topics//,/ } | awk '!seen[$0]++'); do
   "$tansu" topic create --broker "$url" --partitions "$partitions" --config retention.ms=604800000 "$t" >/dev/null
 done
 

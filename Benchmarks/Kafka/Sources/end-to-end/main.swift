@@ -83,8 +83,13 @@ struct Options {
     }
 }
 
+/// The daemon and its profiler while they run: `fail` stops them, since `exit` runs no `defer` and
+/// they would outlive the broker the script stops.
+let liveChildren = Mutex<[Int32]>([])
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("end-to-end: \(message)\n".utf8))
+    for pid in liveChildren.withLock({ $0 }).reversed() { kill(pid, SIGINT) }
     exit(1)
 }
 
@@ -551,6 +556,7 @@ func runBenchmark(_ options: Options) throws {
     try daemon.run()
     defer { if daemon.isRunning { daemon.terminate() } }
     let pid = daemon.processIdentifier
+    liveChildren.withLock { $0.append(pid) }
 
     var first: (instant: ContinuousClock.Instant, done: Int64, cpu: Double, machine: CPUSnapshot)?
     var others = ""
@@ -576,6 +582,7 @@ func runBenchmark(_ options: Options) throws {
                     p.standardError = FileHandle.nullDevice
                     try p.run()
                     perf = p
+                    liveChildren.withLock { $0.append(p.processIdentifier) }
                 }
             }
             if done >= Int64(options.events) {
