@@ -169,7 +169,7 @@ func get(_ url: String) -> Data? {
     return result.withLock { $0 }
 }
 
-/// Lead events the daemon has processed: the sum of `leadscore_events_in_total` over the lead event
+/// Lead events the daemon has processed: the sum of `leadscore_events_in_total` over the lead-events
 /// types from /metrics (which takes no pipeline lock), else the sum of the partitions' next offsets
 /// from /summary (the lead-events partitions start at offset 0 here). nil when it does not answer.
 func daemonProgress(port: Int) -> Int64? {
@@ -177,7 +177,10 @@ func daemonProgress(port: Int) -> Int64? {
         var total: Int64 = 0
         var found = false
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("leadscore_events_in_total{") {
-            guard line.contains("type=\"engagement\"") || line.contains("type=\"intent\"") || line.contains("type=\"profile\""),
+            // Every type but the rep feed's (rep_roster, lead_outcome on rep-events): lead-events also
+            // carries lead_touched and lead_forgotten, and counting only three types never reached
+            // the end of the topic.
+            guard !line.contains("type=\"rep_roster\""), !line.contains("type=\"lead_outcome\""),
                   let value = line.split(separator: " ").last, let n = Double(value) else { continue }
             total += Int64(n)
             found = true
