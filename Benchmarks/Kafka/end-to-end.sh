@@ -16,6 +16,10 @@
 #   E2E_RELAY_LATENCY_OUTPUTS=relay-latency-out  output topics of the relay's latency phases, one
 #                             relay run each (relay-out holds the throughput phase's 1M copies; the
 #                             first listed is compared with the daemon)
+#   E2E_CHALLENGER=1          run the daemon with a challenger (challenger.config): a small YAML with
+#                             other weights and a half-life written into the work folder; or
+#                             E2E_CHALLENGER=FILE to use that scoring configuration; 0 (default): none. The daemon line
+#                             then includes the challenger's work; daemon_memory gives its RSS
 #   E2E_KEEP=1                keep the work folder (logs, daemon config, snapshots) and say where
 #   E2E_QUIET_WAIT=SECONDS    first wait up to this long for the machine to be idle (other processes
 #                             below 10% of it over 5 s), and up to min(SECONDS, 120) before each
@@ -84,10 +88,15 @@ tansu_pid=$!
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
 extra_topics="${E2E_RELAY_LATENCY_OUTPUTS:-}"
 for t in $(printf '%s\n' lead-events rep-events lead-scores lead-routing lead-enrichment-requests leadscore-deadletter \
-  relay-out relay-latency-out ${extra_topics//,/ } | awk '!seen[$0]++'); do
+  leadscore-state lead-scores-challenger relay-out relay-latency-out ${extra_topics//,/ } | awk '!seen[$0]++'); do
   "$tansu" topic create --broker "$url" --partitions "$partitions" --config retention.ms=604800000 "$t" >/dev/null
 done
 
+case "${E2E_CHALLENGER:-0}" in
+  0) challenger= ;;
+  1) challenger=builtin ;;
+  *) challenger=$(realpath "$E2E_CHALLENGER") ;;
+esac
 echo "# librdkafka $(pkg-config --modversion rdkafka), tansu $("$tansu" --version | awk '{print $2}'), $events events," \
   "$partitions partitions, ${E2E_LEADS:-50000} leads, ${E2E_REPS:-20} reps, $(nproc) cores;" \
   "fetch.wait.max.ms ${E2E_FETCH_WAIT_MS:-10} for daemon and relay; producers' linger.ms 5 (daemon default, relay default)"
@@ -96,4 +105,4 @@ echo "# librdkafka $(pkg-config --modversion rdkafka), tansu $("$tansu" --versio
   --leads "${E2E_LEADS:-50000}" --reps "${E2E_REPS:-20}" --outcomes "${E2E_OUTCOMES:-2000}" \
   --rates "${E2E_RATES:-100,500,1000}" --latency-seconds "$latency_seconds" --fetch-wait-ms "${E2E_FETCH_WAIT_MS:-10}" \
   --broker-pid "$tansu_pid" --quiet-wait "$(( ${E2E_QUIET_WAIT:-0} < 120 ? ${E2E_QUIET_WAIT:-0} : 120 ))" ${E2E_PERF:+--perf "$E2E_PERF"} \
-  ${E2E_RELAY_LATENCY_OUTPUTS:+--relay-latency-outputs "$E2E_RELAY_LATENCY_OUTPUTS"}
+  ${E2E_RELAY_LATENCY_OUTPUTS:+--relay-latency-outputs "$E2E_RELAY_LATENCY_OUTPUTS"} ${challenger:+--challenger "$challenger"}

@@ -75,6 +75,45 @@ public enum ScoringWorkloads {
         return outputs
     }
 
+    /// A challenger's configuration for the figures: other weights, a shorter half-life, a daily
+    /// cap, a third-party weight and industry points than the built-in model (the configuration of
+    /// the scores-only book's tests).
+    public static func challengerConfig() -> ScoringConfig {
+        var c = ScoringConfig()
+        c.intent.signals[.demoRequest]?.weight = 10
+        c.intent.signals[.pricingPageVisit]?.weight = 25
+        c.intent.signals[.pricingPageVisit]?.halfLife = .seconds(3 * 86_400)
+        c.intent.signals[.emailOpen]?.maxPointsPerDay = 4
+        c.intent.thirdPartyMaxWeight = 40
+        c.quality.industryPoints = 5
+        return c
+    }
+
+    /// `score(_:config:)` with a challenger beside the engine, as the daemon runs one: every lead
+    /// event is also applied to a scores-only `LeadBook` under `challenger` (rep events go to the
+    /// rep book only, as in the daemon). Returns the number of outputs of both.
+    public static func scoreWithChallenger(_ events: [InputEvent], config: ScoringConfig = ScoringConfig(),
+                                           challenger: ScoringConfig = challengerConfig()) -> Int {
+        var engine = ScoringEngine(config: config)
+        var shadow = LeadBook(config: challenger)
+        shadow.scoresOnly = true
+        var desk = NoRoutingDesk()
+        var out: [OutputEvent] = []
+        var shadowOut: [OutputEvent] = []
+        var outputs = 0
+        for e in events {
+            engine.apply(e, into: &out)
+            outputs += out.count
+            out.removeAll(keepingCapacity: true)
+            if !e.isRepEvent {
+                shadow.apply(e, reps: &desk, into: &shadowOut)
+                outputs += shadowOut.count
+                shadowOut.removeAll(keepingCapacity: true)
+            }
+        }
+        return outputs
+    }
+
     /// Decodes and scores every line with a fresh engine; returns the number of outputs.
     public static func decodeAndScore(_ lines: Lines, config: ScoringConfig = ScoringConfig()) -> Int {
         var engine = ScoringEngine(config: config)
@@ -123,14 +162,37 @@ public enum ScoringWorkloads {
     /// A lead book holding `leads` leads, each with a full profile and one engagement (the
     /// state a production partition holds), plus the rep book that routed them.
     public static func bookWithLeads(_ leads: Int) -> ScoringEngine {
-        // The ten positive signals, in the order of the signal table (as before negative signals).
-        let positiveSignals = Signal.allCases.filter { !$0.isNegative }
         var engine = ScoringEngine(config: ScoringConfig())
         var out: [OutputEvent] = []
+        forEachBookEvent(leads: leads) { event in
+            engine.apply(event, into: &out)
+            out.removeAll(keepingCapacity: true)
+        }
+        return engine
+    }
+
+    /// The scores-only book a challenger under `config` holds beside `bookWithLeads(leads)`: the
+    /// same lead events (not the rep roster, which the daemon never gives a challenger).
+    public static func challengerBookWithLeads(_ leads: Int, config: ScoringConfig = challengerConfig()) -> LeadBook {
+        var book = LeadBook(config: config)
+        book.scoresOnly = true
+        var desk = NoRoutingDesk()
+        var out: [OutputEvent] = []
+        forEachBookEvent(leads: leads) { event in
+            if !event.isRepEvent { book.apply(event, reps: &desk, into: &out) }
+            out.removeAll(keepingCapacity: true)
+        }
+        return book
+    }
+
+    /// The events of `bookWithLeads`: a 20-rep roster, then a profile and an engagement per lead.
+    private static func forEachBookEvent(leads: Int, _ body: (InputEvent) -> Void) {
+        // The ten positive signals, in the order of the signal table (as before negative signals).
+        let positiveSignals = Signal.allCases.filter { !$0.isNegative }
         let start: Int64 = 1_767_571_200_000
         for r in 0..<20 {
-            engine.apply(.repRoster(RepRosterEvent(eventID: "r\(r)", occurredAt: Timestamp(millisecondsSinceEpoch: start),
-                                                   repID: "R-\(r)", name: "Rep \(r)", active: true, capacityPerDay: 10_000)), into: &out)
+            body(.repRoster(RepRosterEvent(eventID: "r\(r)", occurredAt: Timestamp(millisecondsSinceEpoch: start),
+                                           repID: "R-\(r)", name: "Rep \(r)", active: true, capacityPerDay: 10_000)))
         }
         let industries = ["software", "retail", "healthcare", "media"]
         let places = [("US", "NA"), ("DE", "EMEA"), ("JP", "APAC")]
@@ -139,15 +201,13 @@ public enum ScoringWorkloads {
             let leadID = "L-\(i)"
             let accountID = i % 5 == 0 ? nil : "A-\(i / 4)"
             let place = places[i % places.count]
-            engine.apply(.profile(ProfileEvent(eventID: "p\(i)", occurredAt: t, leadID: leadID, accountID: accountID,
-                                               industry: industries[i % industries.count], employees: 10 + i % 5000,
-                                               country: place.0, region: place.1, seats: 1 + i % 200,
-                                               technographics: i % 3 == 0 ? ["salesforce"] : [])), into: &out)
-            engine.apply(.engagement(EngagementEvent(eventID: "e\(i)", occurredAt: t, leadID: leadID, accountID: accountID,
-                                                     signal: positiveSignals[i % positiveSignals.count])), into: &out)
-            out.removeAll(keepingCapacity: true)
+            body(.profile(ProfileEvent(eventID: "p\(i)", occurredAt: t, leadID: leadID, accountID: accountID,
+                                       industry: industries[i % industries.count], employees: 10 + i % 5000,
+                                       country: place.0, region: place.1, seats: 1 + i % 200,
+                                       technographics: i % 3 == 0 ? ["salesforce"] : [])))
+            body(.engagement(EngagementEvent(eventID: "e\(i)", occurredAt: t, leadID: leadID, accountID: accountID,
+                                             signal: positiveSignals[i % positiveSignals.count])))
         }
-        return engine
     }
 
     /// Resident set size of this process, in bytes (Linux `/proc/self/statm`; 0 elsewhere).

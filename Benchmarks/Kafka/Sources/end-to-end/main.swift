@@ -47,6 +47,9 @@ struct Options {
     var brokerPID: Int32?
     var relayLatencyOutputs = ["relay-latency-out"]
     var quietWait = 0
+    /// A challenger's scoring configuration for the daemon (`challenger.config`), or "builtin" for
+    /// `challengerYAML` written into the work folder; nil: no challenger.
+    var challenger: String?
 
     init(_ args: [String]) {
         var i = 1
@@ -71,6 +74,7 @@ struct Options {
             case "--perf": perf = value()
             case "--broker-pid": brokerPID = Int32(value())
             case "--quiet-wait": quietWait = Int(value()) ?? quietWait
+            case "--challenger": challenger = value()
             case "--relay-latency-outputs": relayLatencyOutputs = value().split(separator: ",").map(String.init)
             default: fail("unknown argument \(args[i])")
             }
@@ -79,8 +83,13 @@ struct Options {
     }
 }
 
+/// The daemon and its profiler while they run: `fail` stops them, since `exit` runs no `defer` and
+/// they would outlive the broker the script stops.
+let liveChildren = Mutex<[Int32]>([])
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("end-to-end: \(message)\n".utf8))
+    for pid in liveChildren.withLock({ $0 }).reversed() { kill(pid, SIGINT) }
     exit(1)
 }
 
@@ -160,7 +169,7 @@ func get(_ url: String) -> Data? {
     return result.withLock { $0 }
 }
 
-/// Lead events the daemon has processed: the sum of `leadscore_events_in_total` over the lead event
+/// Lead events the daemon has processed: the sum of `leadscore_events_in_total` over the lead-events
 /// types from /metrics (which takes no pipeline lock), else the sum of the partitions' next offsets
 /// from /summary (the lead-events partitions start at offset 0 here). nil when it does not answer.
 func daemonProgress(port: Int) -> Int64? {
@@ -168,7 +177,10 @@ func daemonProgress(port: Int) -> Int64? {
         var total: Int64 = 0
         var found = false
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("leadscore_events_in_total{") {
-            guard line.contains("type=\"engagement\"") || line.contains("type=\"intent\"") || line.contains("type=\"profile\""),
+            // Every type but the rep feed's (rep_roster, lead_outcome on rep-events): lead-events also
+            // carries lead_touched and lead_forgotten, and counting only three types never reached
+            // the end of the topic.
+            guard !line.contains("type=\"rep_roster\""), !line.contains("type=\"lead_outcome\""),
                   let value = line.split(separator: " ").last, let n = Double(value) else { continue }
             total += Int64(n)
             found = true
@@ -311,8 +323,22 @@ func runTool(_ path: String, _ arguments: [String], log: String) throws -> Strin
     return line
 }
 
+/// The challenger of `--challenger builtin`: other weights, a shorter half-life, a third-party
+/// weight and industry points than the built-in model (the daemon's challenger test's model).
+let challengerYAML = """
+scoring:
+  intent:
+    signals:
+      demo_request: {weight: 10}
+      pricing_page_visit: {weight: 25, half_life: 3d}
+    third_party: {max_weight: 40}
+  quality:
+    target_industries: {points: 5}
+
+"""
+
 /// The daemon's configuration file for this run (topics are created by the script).
-func daemonConfig(bootstrap: String, work: String, extraKafkaLine: String, librdkafka: String) -> String {
+func daemonConfig(bootstrap: String, work: String, extraKafkaLine: String, librdkafka: String, challenger: String? = nil) -> String {
     """
     kafka:
       brokers: \(bootstrap)
@@ -325,8 +351,19 @@ func daemonConfig(bootstrap: String, work: String, extraKafkaLine: String, librd
       interval: 30s
     stream:
       idle_clock: false
-
+    \(challenger.map { "challenger:\n  config: \($0)\n" } ?? "")
     """
+}
+
+/// Resident and peak resident memory of a process in bytes (/proc/PID/status VmRSS, VmHWM).
+func residentMemory(_ pid: Int32) -> (rss: Int, peak: Int)? {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+    func kB(_ name: String) -> Int? {
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
+        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1024 }
+    }
+    guard let rss = kB("VmRSS"), let peak = kB("VmHWM") else { return nil }
+    return (rss, peak)
 }
 
 /// Whether `leadscore config check` accepts the run's configuration with one more kafka: line.
@@ -501,9 +538,16 @@ func runBenchmark(_ options: Options) throws {
             librdkafka = "\"fetch.wait.max.ms\": \"\(options.fetchWaitMs)\"" + (librdkafka.isEmpty ? "" : ", \(librdkafka)")
         }
     }
-    try daemonConfig(bootstrap: options.bootstrap, work: options.work, extraKafkaLine: fetchWaitLine, librdkafka: librdkafka)
+    var challenger = options.challenger
+    if challenger == "builtin" {
+        challenger = "\(options.work)/challenger.yaml"
+        try challengerYAML.write(toFile: challenger!, atomically: true, encoding: .utf8)
+    }
+    try daemonConfig(bootstrap: options.bootstrap, work: options.work, extraKafkaLine: fetchWaitLine, librdkafka: librdkafka,
+                     challenger: challenger)
         .write(toFile: config, atomically: true, encoding: .utf8)
-    print("daemon config: kafka.\(fetchWaitLine.isEmpty ? "" : "\(fetchWaitLine), kafka.")librdkafka: {\(librdkafka)}")
+    print("daemon config: kafka.\(fetchWaitLine.isEmpty ? "" : "\(fetchWaitLine), kafka.")librdkafka: {\(librdkafka)}"
+        + (challenger.map { "; challenger.config: \($0)" } ?? "; no challenger"))
     waitForQuiet(live: broker, limit: options.quietWait, phase: "the daemon")
     let daemon = Process()
     daemon.executableURL = URL(fileURLWithPath: options.leadscore)
@@ -515,12 +559,14 @@ func runBenchmark(_ options: Options) throws {
     try daemon.run()
     defer { if daemon.isRunning { daemon.terminate() } }
     let pid = daemon.processIdentifier
+    liveChildren.withLock { $0.append(pid) }
 
     var first: (instant: ContinuousClock.Instant, done: Int64, cpu: Double, machine: CPUSnapshot)?
     var others = ""
     var perf: Process?
     let startDeadline = ContinuousClock.now.advanced(by: .seconds(180))
     var last: (instant: ContinuousClock.Instant, cpu: Double)
+    var memory: (rss: Int, peak: Int)?
     while true {
         guard daemon.isRunning else { fail("the daemon exited with \(daemon.terminationStatus); see \(options.work)/daemon.log") }
         guard ContinuousClock.now < startDeadline else { fail("the daemon did not catch up within 180 s; see \(options.work)/daemon.log") }
@@ -539,10 +585,12 @@ func runBenchmark(_ options: Options) throws {
                     p.standardError = FileHandle.nullDevice
                     try p.run()
                     perf = p
+                    liveChildren.withLock { $0.append(p.processIdentifier) }
                 }
             }
             if done >= Int64(options.events) {
                 last = (.now, processCPUSeconds(pid) ?? .nan)
+                memory = residentMemory(pid)
                 others = CPUSnapshot(live: broker + [pid] + (perf.map { [$0.processIdentifier] } ?? [])).others(since: first!.machine)
                 break
             }
@@ -561,6 +609,11 @@ func runBenchmark(_ options: Options) throws {
     print(String(format: "daemon messages=%d seconds=%.3f msgs_per_sec=%.0f cpu_seconds=%.2f cpu_us_per_event=%.2f %@%@",
                  processed, daemonSeconds, daemonRate, daemonCPU, daemonCPUPerEvent, others,
                  options.perf != nil ? " (under perf record: slower and costlier than without the profiler)" : ""))
+    // Every lead is in the daemon's books by now (the partitions' books and, with a challenger,
+    // its books): its memory after the whole topic, next to the leads the stream named.
+    print(String(format: "daemon_memory challenger=%@ rss_mb=%.1f peak_rss_mb=%.1f (after %d events over %d leads)",
+                 challenger == nil ? "no" : "yes", Double(memory?.rss ?? 0) / 1e6, Double(memory?.peak ?? 0) / 1e6,
+                 options.events, options.leads))
     let outputs = daemonOutputs(port: port)
     print("daemon outputs per input event: " + outputs.map { String(format: "%@=%.3f", $0.0, Double($0.1) / Double(options.events)) }
         .joined(separator: " ") + String(format: " (all: %.3f; the relay writes 1.000)", Double(outputs.reduce(0) { $0 + $1.1 }) / Double(options.events)))
