@@ -25,7 +25,8 @@ struct PartitionSummary: Sendable, Equatable {
     /// (recomputed every few seconds, `WorkerPartition.agreementEvery`).
     var challengerVersion: String?
     var agreement: BucketAgreement?
-    /// With a challenger: conversion by bucket under both models since the partition was taken.
+    /// With a challenger: conversion by bucket under both models since the partition was taken or
+    /// the challenger in force was loaded, whichever is later.
     var outcomes: OutcomesByModel.Counts?
 
     /// How far the replay from `restoredFrom` to `restoreTarget` got, 0...1 (1 once live).

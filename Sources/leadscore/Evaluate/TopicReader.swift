@@ -4,6 +4,14 @@ import Logging
 /// Reads Kafka topics from their beginning to their end (no consumer group, nothing committed)
 /// and hands each record's value to a closure, for `leadscore evaluate --brokers`.
 enum TopicReader {
+    /// `client`'s settings (defaults without one) with `brokers` as the bootstrap servers.
+    static func configuration(brokers: String, client: KafkaConfiguration?) -> KafkaConfiguration {
+        let servers = KafkaConfiguration(bootstrap: brokers).bootstrapServers
+        var config = client ?? KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
+        config.bootstrapServers = servers
+        return config
+    }
+
     /// Calls `body(topic, value)` for every record with a value, until every partition of every
     /// topic has reached its end; throws if that takes longer than `timeout`. `client`: the
     /// client settings to connect with (SASL, TLS: a configuration file's `kafka:` section and
@@ -12,13 +20,7 @@ enum TopicReader {
                           _ body: (String, [UInt8]) -> Void) throws {
         var logger = Logger(label: "leadscore.evaluate") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        var config = KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
-        if let client {
-            let servers = config.bootstrapServers
-            config = client
-            config.bootstrapServers = servers
-        }
-        let reader = try KafkaPartitionReader(configuration: config, topics: topics, defaultStart: .beginning, logger: logger)
+        let reader = try KafkaPartitionReader(configuration: configuration(brokers: brokers, client: client), topics: topics, defaultStart: .beginning, logger: logger)
         defer { try? reader.close() }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while !reader.isAtEnd {
@@ -38,14 +40,8 @@ extension TopicReader {
     static func exists(_ topic: String, brokers: String, timeout: Duration, client: KafkaConfiguration? = nil) -> Bool {
         var logger = Logger(label: "leadscore.evaluate") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .error
-        var config = KafkaConfiguration(bootstrap: brokers, clientID: "leadscore-evaluate")
-        if let client {
-            let servers = config.bootstrapServers
-            config = client
-            config.bootstrapServers = servers
-        }
         do {
-            let admin = try KafkaAdmin(configuration: config, logger: logger)
+            let admin = try KafkaAdmin(configuration: configuration(brokers: brokers, client: client), logger: logger)
             return try admin.topicNames(timeout: timeout).contains(topic)
         } catch {
             return false

@@ -90,7 +90,7 @@ extension PartitionWorkerCore {
 
     /// Publishes the outputs one input (or an idle-clock advance) caused, except those the recovery
     /// scan found already written, and keeps bucket counts and the dashboard's recent decisions;
-    /// then the challenger's.
+    /// the challenger's outputs of the same input go first.
     mutating func emit(partition p: inout WorkerPartition, sourceOffset: Int64, inputTimestamp: Int64?,
                        counts: inout BatchCounts) throws(KafkaError) {
         if !challengerOutputs.isEmpty { try emitChallenger(partition: &p, sourceOffset: sourceOffset, counts: &counts) }
@@ -135,6 +135,7 @@ extension PartitionWorkerCore {
         for output in challengerOutputs {
             switch output {
             case .leadRescored(var rescored):
+                // (The emptiness check spares building the key when nothing was recovered.)
                 if !p.written.isEmpty, case .found = p.takeWritten(OutputKey(topic: .challenger, dedupe: rescored.idempotencyKey)) {
                     counts.suppressed += 1
                     continue
