@@ -127,14 +127,24 @@ struct ClosedFormReference {
                 points += q.basicPoints
             }
         }
-        if let industry = lead.industry, q.targetIndustries.contains(industry) { points += q.industryPoints }
-        if lead.technographics.contains(where: { q.technographics.contains($0) }) { points += q.technographicPoints }
+        if let industry = lead.industry {
+            if let own = q.industryPointsByName[industry] {
+                points += own
+            } else if q.targetIndustries.contains(industry) {
+                points += q.industryPoints
+            }
+        }
+        var technographic = lead.technographics.contains(where: { q.technographics.contains($0) }) ? q.technographicPoints : 0
+        for name in q.technographicNamesInRules where lead.technographics.contains(name) {
+            technographic += q.technologyPointsByName[name] ?? 0
+        }
+        points += technographic
         if let employees = lead.employees {
             var band = 0.0
             for b in q.employeeBands where employees >= b.minEmployees { band = b.points }
             points += band
         }
-        return (min(q.maxPoints, points), selfServe)
+        return (min(q.maxPoints, max(0, points)), selfServe)
     }
 
     func bucket(_ lead: Lead, at t: Int64) -> Bucket {

@@ -25,6 +25,9 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
     /// Negative signals with half-lives shorter than most positive ones (2d, 4d, 6d), so intent
     /// often rises by decay alone.
     var fastNegatives = false
+    /// Points per industry and per technographic, some negative (a quality that sinks to the
+    /// floor of 0 and comes back as profiles change).
+    var perNamePoints = false
 
     /// The configuration the corpus is scored with.
     var config: ScoringConfig {
@@ -33,6 +36,11 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
             config.intent.signals[.bounce] = .init(weight: -10, halfLife: .seconds(2 * 86_400))
             config.intent.signals[.unsubscribe] = .init(weight: -20, halfLife: .seconds(4 * 86_400), maxPointsPerDay: 30)
             config.intent.signals[.spamComplaint] = .init(weight: -40, halfLife: .seconds(6 * 86_400))
+        }
+        if perNamePoints {
+            // Software and salesforce keep their points: the exact leads' sums are built on them.
+            config.quality.industryPointsByName = ["retail": -27.5, "healthcare": 9.75]
+            config.quality.technologyPointsByName = ["excel": -31, "snowflake": 2.5]
         }
         return config
     }
@@ -279,6 +287,9 @@ struct ExactnessCorpus: Sendable, CustomTestStringConvertible {
                         disqualifiers: true, fastNegatives: true),
         ExactnessCorpus(name: "fast negative signals, few late events", seed: 6, steps: 2500, accounts: 25, leadsPerAccount: 4,
                         soloLeads: 20, lateShare: 0.02, exactShare: 0.05, negatives: true, fastNegatives: true),
+        ExactnessCorpus(name: "points per industry and technographic, negative ones", seed: 7, steps: 2500, accounts: 25,
+                        leadsPerAccount: 4, soloLeads: 20, lateShare: 0.1, exactShare: 0.1, negatives: true,
+                        disqualifiers: true, perNamePoints: true),
     ]
 }
 

@@ -70,6 +70,8 @@ extension ScoringConfig {
         put("r.learn_owner", r.learnAccountOwner ? 1 : 0)
         // Added later: written only when present, so existing configurations keep their version.
         for band in probability.bands { put("p.\(String(band.minScore.bitPattern, radix: 16))", band.probability) }
+        for name in q.industryPointsByName.keys.sorted() { put("q.industry.\(name.utf8.count):\(name)", q.industryPointsByName[name] ?? 0) }
+        for name in q.technologyPointsByName.keys.sorted() { put("q.technology.\(name.utf8.count):\(name)", q.technologyPointsByName[name] ?? 0) }
         return out
     }
 }

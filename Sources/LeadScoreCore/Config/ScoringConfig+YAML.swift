@@ -72,9 +72,12 @@ extension ScoringConfig {
             }) {
                 quality.employeeBands = bands
             }
+            q.namedNumbers("industry_points", into: &quality.industryPointsByName, &p)
+            q.namedNumbers("technology_points", into: &quality.technologyPointsByName, &p)
             q.number("max_points", into: &quality.maxPoints, &p)
             q.reportUnknown(into: &p, known: ["price_per_seat_usd", "floor_usd", "tiers", "target_industries",
-                                              "technographics", "employee_bands", "max_points"])
+                                              "technographics", "industry_points", "technology_points",
+                                              "employee_bands", "max_points"])
         }
         if var i = f.mapping("intent", &p) {
             i.number("max", into: &intent.maxIntent, &p)

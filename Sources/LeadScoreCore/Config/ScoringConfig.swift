@@ -83,6 +83,15 @@ public struct ScoringConfig: Sendable, Equatable {
                   "floor must not be above the tier thresholds: floor \(format(q.floorUSD)) <= premium \(format(q.premiumMinUSD)) <= gold \(format(q.goldMinUSD))")
         }
         check(q.technographics.count <= 32, "\(qp).technographics.any_of", "at most 32 names, got \(q.technographics.count)")
+        for name in q.industryPointsByName.keys.sorted() {
+            finite(q.industryPointsByName[name] ?? 0, "\(qp).industry_points.\(name)", nonNegative: false)
+        }
+        for name in q.technologyPointsByName.keys.sorted() {
+            finite(q.technologyPointsByName[name] ?? 0, "\(qp).technology_points.\(name)", nonNegative: false)
+        }
+        let technographicNames = q.technographicNamesInRules.count
+        check(q.technographics.count > 32 || technographicNames <= 32, "\(qp).technology_points",
+              "technographics.any_of and technology_points name at most 32 technographics together, got \(technographicNames)")
         for (i, band) in q.employeeBands.enumerated() {
             check(band.minEmployees >= 0, "\(qp).employee_bands[\(i)].min_employees", "must not be negative, got \(band.minEmployees)")
             finite(band.points, "\(qp).employee_bands[\(i)].points")

@@ -170,6 +170,24 @@ package struct YAMLFields {
         value = result
     }
 
+    /// A mapping of names to numbers (`{retail: 20, education: -5}`).
+    package mutating func namedNumbers(_ key: String, into value: inout [String: Double], _ problems: inout [ConfigError.Problem]) {
+        guard var fields = mapping(key, &problems) else { return }
+        var result: [String: Double] = [:]
+        for name in fields.keys {
+            guard !YAMLFields.isBlank(name) else {
+                problems.append(.init(path: fields.path, reason: "names must not be blank"))
+                _ = fields.take(name)
+                continue
+            }
+            var number = Double.nan
+            let before = problems.count
+            fields.number(name, into: &number, &problems)
+            if problems.count == before { result[name] = number }
+        }
+        value = result
+    }
+
     /// Decimal numbers (YAML's `.inf`/`.nan` spellings included, so validation can name them).
     package static func parseNumber(_ text: String) -> Double? {
         switch text {

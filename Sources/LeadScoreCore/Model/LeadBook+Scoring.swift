@@ -9,19 +9,19 @@ extension LeadBook {
 
     /// Recomputes the cached quality of a lead from its profile fields.
     mutating func refreshQuality(_ i: Int) {
-        refreshQuality(i, model.config.quality, isTargetIndustry)
+        refreshQuality(i, model.config.quality, industryPoints, model.technographicPoints)
     }
 
-    /// `refreshQuality(_:)` with the configuration and industry table passed in: a restore calls it
+    /// `refreshQuality(_:)` with the configuration and tables passed in: a restore calls it
     /// for every lead, and reaching them through the book (an instance method) made the optimizer
     /// copy the whole book, every table of it retained and released, once per lead.
-    mutating func refreshQuality(_ i: Int, _ q: QualityConfig, _ isTargetIndustry: [Bool]) {
+    mutating func refreshQuality(_ i: Int, _ q: QualityConfig, _ industryPoints: [Double], _ technographics: TechnographicPoints) {
         guard leads[i].hasProfile else {
             leads[i].quality = 0
             leads[i].flags &= ~LeadRecord.belowFloor
             return
         }
-        let parts = Self.qualityParts(leads[i], q, isTargetIndustry)
+        let parts = Self.qualityParts(leads[i], q, industryPoints, technographics)
         leads[i].quality = Float(parts.total)
         if parts.selfServe {
             leads[i].flags |= LeadRecord.belowFloor
@@ -42,11 +42,12 @@ extension LeadBook {
     }
 
     func qualityParts(_ lead: LeadRecord) -> QualityParts {
-        Self.qualityParts(lead, model.config.quality, isTargetIndustry)
+        Self.qualityParts(lead, model.config.quality, industryPoints, model.technographicPoints)
     }
 
-    /// The quality parts of a lead under quality configuration `q`, `isTargetIndustry` by string index.
-    static func qualityParts(_ lead: LeadRecord, _ q: QualityConfig, _ isTargetIndustry: [Bool]) -> QualityParts {
+    /// The quality parts of a lead under quality configuration `q`, `industryPoints` by string index.
+    static func qualityParts(_ lead: LeadRecord, _ q: QualityConfig, _ industryPoints: [Double],
+                             _ technographics: TechnographicPoints) -> QualityParts {
         var parts = QualityParts()
         if let deal = lead.dealValue {
             parts.dealValue = deal
@@ -64,17 +65,16 @@ extension LeadBook {
                 parts.tier = "basic"; parts.tierPoints = q.basicPoints
             }
         }
-        if lead.industry >= 0 && isTargetIndustry[Int(lead.industry)] {
-            parts.industryPoints = q.industryPoints
-        }
-        if lead.technographics != 0 { parts.technographicPoints = q.technographicPoints }
+        if lead.industry >= 0 { parts.industryPoints = industryPoints[Int(lead.industry)] }
+        if lead.technographics != 0 { parts.technographicPoints = technographics.points(lead.technographics) }
         if lead.employees >= 0 {
             for band in q.employeeBands where Int(lead.employees) >= band.minEmployees {
                 parts.employeePoints = band.points
             }
         }
         let sum = parts.tierPoints + parts.industryPoints + parts.technographicPoints + parts.employeePoints
-        parts.total = Swift.min(q.maxPoints, sum)
+        // Only negative points (per industry or technographic) can take the sum below 0.
+        parts.total = Swift.min(q.maxPoints, Swift.max(0, sum))
         return parts
     }
 

@@ -35,8 +35,8 @@ public struct LeadBook: Sendable {
     var accountIndex: [String: Int32] = [:]
     /// Industries, countries and regions, interned.
     var strings: [String] = []
-    /// Per interned string: is it a target industry (spares a string hash per evaluation).
-    var isTargetIndustry: [Bool] = []
+    /// Per interned string: its points as an industry (spares a string hash per evaluation).
+    var industryPoints: [Double] = []
     var stringIndex: [String: Int32] = [:]
     /// Rep ids that own leads, interned.
     var owners: [String] = []
@@ -259,7 +259,7 @@ public struct LeadBook: Sendable {
         if let known = stringIndex[text] { return known }
         let s = Int32(strings.count)
         strings.append(text)
-        isTargetIndustry.append(model.targetIndustries.contains(text))
+        industryPoints.append(model.industryPoints[text] ?? 0)
         stringIndex[text] = s
         return s
     }

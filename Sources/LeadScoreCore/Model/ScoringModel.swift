@@ -31,7 +31,11 @@ struct ScoringModel: Sendable {
     let thresholdB: Double
     let thresholdC: Double
     let liftIntent: Double
-    let targetIndustries: Set<String>
+    /// Industry name -> its points (the target list's, then the per-name points over them);
+    /// an industry not here earns none.
+    let industryPoints: [String: Double]
+    /// What a lead's technographic bits are worth.
+    let technographicPoints: TechnographicPoints
     /// Technographic name -> bit in a lead's mask.
     let technographicBits: [String: UInt32]
     /// Bit k's name at position k (a repeated name leaves its later position empty, `""`, which
@@ -72,15 +76,32 @@ struct ScoringModel: Sendable {
         thresholdB = config.buckets.thresholdB
         thresholdC = config.buckets.thresholdC
         liftIntent = config.buckets.liftIntent
-        targetIndustries = Set(config.quality.targetIndustries)
+        let q = config.quality
+        var industryPoints: [String: Double] = [:]
+        for name in q.targetIndustries { industryPoints[name] = q.industryPoints }
+        for (name, points) in q.industryPointsByName { industryPoints[name] = points }
+        self.industryPoints = industryPoints
+        // Bits: the any-of list's positions first (as before per-name points existed, so a
+        // snapshot's bits mean the same), then the per-name points' other names.
+        let names = Array(q.technographicNamesInRules.prefix(32))
         var bits: [String: UInt32] = [:]
-        for (i, name) in config.quality.technographics.prefix(32).enumerated() where bits[name] == nil {
+        for (i, name) in names.enumerated() where bits[name] == nil {
             bits[name] = 1 << UInt32(i)
         }
         technographicBits = bits
-        technographicNames = config.quality.technographics.prefix(32).enumerated().map { i, name in
+        technographicNames = names.enumerated().map { i, name in
             bits[name] == 1 << UInt32(i) ? name : ""
         }
+        var anyOf: UInt32 = 0
+        for name in q.technographics { anyOf |= bits[name] ?? 0 }
+        var each = [Double](repeating: 0, count: 32)
+        var eachMask: UInt32 = 0
+        for (name, points) in q.technologyPointsByName {
+            guard let bit = bits[name] else { continue }
+            each[bit.trailingZeroBitCount] = points
+            eachMask |= bit
+        }
+        technographicPoints = TechnographicPoints(anyOfMask: anyOf, anyOfPoints: q.technographicPoints, eachMask: eachMask, each: each)
         let share = min(1, max(0, config.routing.holdoutShare))
         holdoutThreshold = share >= 1 ? UInt64.max : UInt64(share * 1_000_000)
     }
@@ -120,6 +141,27 @@ struct ScoringModel: Sendable {
     /// Stable holdout membership: FNV-1a 64 of the lead id, mod 10^6, below share x 10^6.
     func isHoldout(_ leadID: String) -> Bool {
         holdoutThreshold == UInt64.max || FNV1a64.hash(leadID) % 1_000_000 < holdoutThreshold
+    }
+}
+
+/// The technographic rules over a lead's bits: the any-of points once if any any-of bit is set,
+/// plus each set bit's own points.
+struct TechnographicPoints: Sendable {
+    let anyOfMask: UInt32
+    let anyOfPoints: Double
+    let eachMask: UInt32
+    /// Per bit position (32 entries).
+    let each: [Double]
+
+    @inline(__always)
+    func points(_ mask: UInt32) -> Double {
+        var points = mask & anyOfMask != 0 ? anyOfPoints : 0
+        var rest = mask & eachMask
+        while rest != 0 {
+            points += each[rest.trailingZeroBitCount]
+            rest &= rest &- 1
+        }
+        return points
     }
 }
 

@@ -244,11 +244,12 @@ extension LeadBook {
         for (a, id) in accountIDs.enumerated() { accountIndex[id] = Int32(a) }
         stringIndex = Dictionary(minimumCapacity: strings.count)
         for (s, text) in strings.enumerated() { stringIndex[text] = Int32(s) }
-        isTargetIndustry = strings.map { model.targetIndustries.contains($0) }
+        industryPoints = strings.map { model.industryPoints[$0] ?? 0 }
         // Quality is derived state: recomputed under the configuration now in force.
         let quality = model.config.quality
-        let targets = isTargetIndustry
-        for i in 0..<n { refreshQuality(i, quality, targets) }
+        let industries = industryPoints
+        let technographics = model.technographicPoints
+        for i in 0..<n { refreshQuality(i, quality, industries, technographics) }
         ownerIndex = Dictionary(minimumCapacity: owners.count)
         for (o, id) in owners.enumerated() { ownerIndex[id] = Int32(o) }
         guard accountIndex.count == accounts.count else {
