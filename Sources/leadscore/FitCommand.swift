@@ -17,7 +17,8 @@ struct FitCommand: ParsableCommand {
             events topics (ordered by occurred_at). Every lead the model scores is labelled at each \
             --every of event time by whether it converts within --horizon; a regularized logistic \
             regression over each signal's decayed value (from the engine itself) and the quality \
-            rules sets the weights and points, scaled to a 0-100 score; the bucket thresholds keep the \
+            rules (with points of either sign per industry and per technographic seen often \
+            enough) sets the weights and points, scaled to a 0-100 score; the bucket thresholds keep the \
             starting configuration's shares of A, B and C. Business rules stay as they are (floor, \
             tiers' deal values, disqualifiers, daily caps, half-lives, routing). The report compares \
             both configurations on the moments from --validate-from on (default: the last 30%).
@@ -51,6 +52,12 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("bucket-shares"), help: "Target shares of A,B,C among training moments, e.g. 0.1,0.2,0.3 (default: the starting configuration's).")
     var bucketShares: String?
 
+    @Option(name: .customLong("min-name-samples"), help: "Fewest labelled moments of an industry or technographic for it to get its own points.")
+    var minNameSamples = 100
+
+    @Option(name: .customLong("max-samples"), help: "Most labelled moments kept in memory (about 200 bytes each); past it they are thinned by a hash of lead and moment.")
+    var maxSamples = 500_000
+
     @Flag(help: "Write the report as JSON to stdout.")
     var json = false
 
@@ -74,6 +81,8 @@ struct FitCommand: ParsableCommand {
         guard ConfigDuration.parse(every).map({ $0 > .zero }) == true else { throw ValidationError("--every must be a positive duration such as 7d") }
         guard l2 >= 0 && l2.isFinite else { throw ValidationError("--l2 must be a non-negative number") }
         guard minConversions >= 1 else { throw ValidationError("--min-conversions must be at least 1") }
+        guard minNameSamples >= 1 else { throw ValidationError("--min-name-samples must be at least 1") }
+        guard maxSamples >= 1_000 else { throw ValidationError("--max-samples must be at least 1000") }
         if let validateFrom { _ = try Self.time(validateFrom) }
         if let bucketShares { _ = try Self.shares(bucketShares) }
     }
@@ -95,6 +104,7 @@ struct FitCommand: ParsableCommand {
         var samplerOptions = FitSampler.Options()
         samplerOptions.horizon = ConfigDuration.parse(horizon)!
         samplerOptions.every = ConfigDuration.parse(every)!
+        samplerOptions.maxSamples = maxSamples
         var sampler = FitSampler(space: FitFeatureSpace(start: start), options: samplerOptions)
         let decoder = EventDecoder()
         var skipped = 0
@@ -131,6 +141,7 @@ struct FitCommand: ParsableCommand {
         var options = ModelFit.Options()
         options.l2 = l2
         options.minConversions = minConversions
+        options.minNameSamples = minNameSamples
         options.validateFrom = try validateFrom.map(Self.time)
         options.bucketShares = try bucketShares.map(Self.shares)
         let fitted: ScoringConfig

@@ -59,11 +59,12 @@ struct ModelFitTests {
         var options = ModelFit.Options()
         options.validateFrom = Timestamp(millisecondsSinceEpoch: 0)
         options.minConversions = 0
-        let space = second.space
+        let rows = second.matrix(in: report.space)
+        let space = rows.space
         func auc(_ config: ScoringConfig) -> Double {
             let values = space.values(of: config)
             var pairs: [(Double, Bool)] = []
-            for i in 0..<second.count { pairs.append((space.score(second.row(i), values: values, config: config).score, second.labels[i])) }
+            for i in 0..<rows.count { pairs.append((space.score(rows.row(i), values: values, config: config).score, rows.labels[i])) }
             return Self.auc(pairs)
         }
         let onSecond = (fitted: auc(fitted), start: auc(Self.wrongStart))
@@ -71,7 +72,20 @@ struct ModelFitTests {
         // Recovered in sign and order: the world's fit rises with target industries, tools and
         // deal size, and its interest shows in engagement; negative signals stay non-positive.
         let q = fitted.quality
-        #expect(q.goldPoints > q.basicPoints && q.industryPoints > 0 && q.technographicPoints > 0, "\(q)")
+        #expect(q.goldPoints > q.basicPoints, "\(q)")
+        // Points per name: every target industry above every other; the tools the world counts
+        // above the two it does not, on average (the world counts "any of the four" once, which
+        // points added up per tool can only approach).
+        let industry = q.industryPointsByName
+        let targets = ["software", "financial_services", "healthcare"].compactMap { industry[$0] }
+        let others = ["retail", "manufacturing", "education", "media", "logistics"].compactMap { industry[$0] }
+        #expect(targets.count == 3 && others.count == 5, "\(industry)")
+        #expect((targets.min() ?? 0) > (others.max() ?? 0), "\(industry)")
+        let tools = q.technologyPointsByName
+        #expect(tools.count == 6, "\(tools)")
+        func mean(_ names: [String]) -> Double { names.reduce(0) { $0 + (tools[$1] ?? 0) } / Double(names.count) }
+        #expect(mean(["salesforce", "hubspot", "snowflake", "segment"]) > mean(["marketo", "zendesk"]) + 5, "\(tools)")
+        #expect(q.industryPoints == 0 && q.targetIndustries.isEmpty && q.technographicPoints == 0 && q.technographics.isEmpty)
         let w = { (s: Signal) in fitted.intent.rule(for: s).weight }
         #expect(w(.demoRequest) > 0 && w(.formFill) > 0 && w(.pricingPageVisit) > 0, "\(fitted.intent.signals)")
         #expect(w(.unsubscribe) <= 0 && w(.spamComplaint) <= 0 && w(.bounce) <= 0)
@@ -123,5 +137,28 @@ extension ModelFitTests {
         // Column 2 may not be negative: held at 0, the others refitted.
         let held = LogisticRegression.fit(rows: rows, width: 3, labels: labels, sign: [1, 1, 1], l2: 0.01)
         #expect(held.coefficients[2] == 0 && held.coefficients[0] > 0.5, "\(held)")
+    }
+}
+
+extension ModelFitTests {
+    /// `--max-samples`: past the bound the sampler keeps a half, a quarter... of the moments, each
+    /// chosen by a hash of lead and moment, so memory stays bounded on any input and the same
+    /// input keeps the same moments.
+    @Test func samplesAreBoundedAndThinnedDeterministically() throws {
+        let whole = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: Self.options)
+        var bounded = Self.options
+        bounded.maxSamples = whole.count / 3
+        let thinned = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: bounded)
+        let again = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: bounded)
+        #expect(whole.count > 500 && whole.keptShare == 1, "\(whole.count)")
+        // The bound counts moments whose horizon is still open too, so it may thin more than the
+        // labelled moments alone would need.
+        #expect(thinned.keptShare <= 0.25, "kept \(thinned.count) of \(whole.count)")
+        #expect(thinned.count <= bounded.maxSamples && Double(thinned.count) > Double(whole.count) * thinned.keptShare / 2)
+        #expect(thinned.rows == again.rows && thinned.labels == again.labels && thinned.moments == again.moments)
+        // A subset of the whole: every kept row is one of the whole's rows at the same moment.
+        var rowsAt: [Int64: Set<[Double]>] = [:]
+        for i in 0..<whole.count { rowsAt[whole.moments[i], default: []].insert(Array(whole.row(i))) }
+        #expect((0..<thinned.count).allSatisfy { rowsAt[thinned.moments[$0]]?.contains(Array(thinned.row($0))) == true })
     }
 }

@@ -15,6 +15,14 @@ public enum FitConfigYAML {
         y += "      basic: {points: \(number(q.basicPoints))}\n"
         y += "    target_industries: {points: \(number(q.industryPoints)), industries: \(list(q.targetIndustries))}\n"
         y += "    technographics: {points: \(number(q.technographicPoints)), any_of: \(list(q.technographics))}\n"
+        if !q.industryPointsByName.isEmpty {
+            y += "    industry_points:                 # points per industry (the target list's rule for the others)\n"
+            for name in q.industryPointsByName.keys.sorted() { y += "      \(quoted(name)): \(number(q.industryPointsByName[name] ?? 0))\n" }
+        }
+        if !q.technologyPointsByName.isEmpty {
+            y += "    technology_points:               # points per technographic used, added up\n"
+            for name in q.technologyPointsByName.keys.sorted() { y += "      \(quoted(name)): \(number(q.technologyPointsByName[name] ?? 0))\n" }
+        }
         y += "    employee_bands:\(q.employeeBands.isEmpty ? " []" : "")\n"
         for band in q.employeeBands { y += "      - {min_employees: \(band.minEmployees), points: \(number(band.points))}\n" }
         y += "    max_points: \(number(q.maxPoints))\n"
@@ -60,6 +68,13 @@ public enum FitConfigYAML {
 
     /// Shortest text that reads back as the same number.
     static func number(_ v: Double) -> String { format(v) }
+
+    /// A string JSON-quoted (a YAML double-quoted scalar, so any name reads back as itself).
+    static func quoted(_ name: String) -> String {
+        var w = JSONWriter()
+        w.string(name)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
 
     /// A flow list of strings, each JSON-quoted (a JSON string is a YAML double-quoted scalar).
     static func list(_ names: [String]) -> String {

@@ -2,12 +2,17 @@ import LeadScoreCore
 
 /// What `leadscore fit` learns weights for: one column per thing the configuration can weigh.
 ///
-/// Every column is read from the scoring engine itself, run under a *unit* configuration: each
-/// signal weighs 1 (-1 for the negative ones), third-party intent weighs a surge of 100 as 1,
+/// Every engine column is read from the scoring engine itself, run under a *unit* configuration:
+/// each signal weighs 1 (-1 for the negative ones), third-party intent weighs a surge of 100 as 1,
 /// every quality rule gives 1 point (employee band k gives k + 1, so the band can be told), and no
 /// cap applies but the daily caps, kept as counts (a cap of 3 points a day at weight 1 is 3 opens
 /// a day). So a signal's column is its decayed, capped value at the labelled moment, from the same
 /// exact decay code the daemon runs, and a fitted weight means in the daemon what it meant here.
+///
+/// Beside them, one 0/1 column per industry and per technographic seen often enough
+/// (`FitSamples.matrix(minSupport:)`): points per name (`industry_points`, `technology_points`),
+/// of either sign. They replace the target list's and the any-of rule's columns in the fit (which
+/// then give 0 points); those two stay in the rows so the starting configuration is scored exactly.
 public struct FitFeatureSpace: Sendable, Equatable {
     /// What a column stands for.
     public enum Column: Sendable, Hashable, CustomStringConvertible {
@@ -17,6 +22,10 @@ public struct FitFeatureSpace: Sendable, Equatable {
         case targetIndustry
         case technographic
         case employeeBand(Int)
+        /// The lead's industry is this one (and has its own column).
+        case industry(String)
+        /// The lead uses this technographic.
+        case technology(String)
 
         /// The configuration path of the value it sets.
         public var description: String {
@@ -27,6 +36,8 @@ public struct FitFeatureSpace: Sendable, Equatable {
             case .targetIndustry: "scoring.quality.target_industries.points"
             case .technographic: "scoring.quality.technographics.points"
             case .employeeBand(let k): "scoring.quality.employee_bands[\(k)].points"
+            case .industry(let name): "scoring.quality.industry_points.\(name)"
+            case .technology(let name): "scoring.quality.technology_points.\(name)"
             }
         }
 
@@ -34,18 +45,25 @@ public struct FitFeatureSpace: Sendable, Equatable {
         public var isIntent: Bool {
             switch self {
             case .signal, .thirdParty: true
-            case .tier, .targetIndustry, .technographic, .employeeBand: false
+            case .tier, .targetIndustry, .technographic, .employeeBand, .industry, .technology: false
             }
         }
 
-        /// The sign the configuration allows: negative signals weigh at most 0, all else at least 0.
-        public var mustBeNonPositive: Bool {
-            if case .signal(let s) = self { return s.isNegative }
-            return false
+        /// The sign the configuration allows: negative signals weigh at most 0, points per name
+        /// either sign, all else at least 0. As `LogisticRegression`'s `sign`.
+        public var sign: Int {
+            switch self {
+            case .signal(let s): s.isNegative ? -1 : 1
+            case .industry, .technology: 0
+            default: 1
+            }
         }
+
+        /// The sign the configuration allows: negative signals weigh at most 0.
+        public var mustBeNonPositive: Bool { sign < 0 }
     }
 
-    public let columns: [Column]
+    public private(set) var columns: [Column]
     /// The starting configuration.
     public let start: ScoringConfig
     /// The configuration the engine runs to read the columns.
@@ -79,14 +97,39 @@ public struct FitFeatureSpace: Sendable, Equatable {
         unit.quality.goldPoints = 1
         unit.quality.industryPoints = 1
         unit.quality.technographicPoints = 1
+        // The target list and the any-of rule alone (0/1): names come as their own columns.
+        unit.quality.industryPointsByName = [:]
+        unit.quality.technologyPointsByName = [:]
         unit.quality.employeeBands = start.quality.employeeBands.enumerated().map { .init(minEmployees: $1.minEmployees, points: Double($0 + 1)) }
         unit.quality.maxPoints = .greatestFiniteMagnitude
         self.unit = unit
     }
 
-    /// The columns of one lead's breakdown under the unit configuration, or nil when the lead is
-    /// not scored by the model (disqualified, or a known deal value below the floor: business
-    /// rules, not weights, decide those).
+    /// The space with a column per industry and per technographic named.
+    public func adding(industries: [String], technologies: [String]) -> FitFeatureSpace {
+        var space = self
+        space.columns += industries.map { .industry($0) } + technologies.map { .technology($0) }
+        return space
+    }
+
+    /// Industries with their own column (their rows carry no target-list column).
+    public var industries: [String] { columns.compactMap { if case .industry(let name) = $0 { name } else { nil } } }
+    /// Technographics with their own column.
+    public var technologies: [String] { columns.compactMap { if case .technology(let name) = $0 { name } else { nil } } }
+
+    /// Columns the fit leaves at 0 points: the target list's and the any-of rule's, once per-name
+    /// columns say the same thing name by name.
+    public func isReplaced(_ column: Column) -> Bool {
+        switch column {
+        case .targetIndustry: !industries.isEmpty
+        case .technographic: !technologies.isEmpty
+        default: false
+        }
+    }
+
+    /// The engine columns of one lead's breakdown under the unit configuration, or nil when the
+    /// lead is not scored by the model (disqualified, or a known deal value below the floor:
+    /// business rules, not weights, decide those).
     func row(_ b: ScoreBreakdown, into row: inout [Double]) -> Bool {
         if b.disqualifiedBy != nil { return false }
         if let deal = b.dealValueUSD, deal < start.quality.floorUSD { return false }
@@ -113,19 +156,25 @@ public struct FitFeatureSpace: Sendable, Equatable {
     }
 
     static let signalIndex: [Signal: Int] = Dictionary(uniqueKeysWithValues: Signal.allCases.enumerated().map { ($1, $0) })
+    static let targetIndustryIndex = Signal.allCases.count + 4
 
-    /// A configuration's value for each column (intent weights in points per unit, quality points).
+    /// A configuration's value for each column (intent weights in points per unit, quality
+    /// points). An industry's is what the configuration gives it in all (its own points, else the
+    /// target list's); a technographic's its own points, beside the any-of rule's.
     public func values(of config: ScoringConfig) -> [Double] {
-        columns.map { column in
+        let q = config.quality
+        return columns.map { column in
             switch column {
             case .signal(let s): config.intent.rule(for: s).weight
             case .thirdParty: config.intent.thirdPartyMaxWeight
-            case .tier("basic"): config.quality.basicPoints
-            case .tier("premium"): config.quality.premiumPoints
-            case .tier: config.quality.goldPoints
-            case .targetIndustry: config.quality.industryPoints
-            case .technographic: config.quality.technographicPoints
-            case .employeeBand(let k): k < config.quality.employeeBands.count ? config.quality.employeeBands[k].points : 0
+            case .tier("basic"): q.basicPoints
+            case .tier("premium"): q.premiumPoints
+            case .tier: q.goldPoints
+            case .targetIndustry: q.industryPoints
+            case .technographic: q.technographicPoints
+            case .employeeBand(let k): k < q.employeeBands.count ? q.employeeBands[k].points : 0
+            case .industry(let name): q.industryPointsByName[name] ?? (q.targetIndustries.contains(name) ? q.industryPoints : 0)
+            case .technology(let name): q.technologyPointsByName[name] ?? 0
             }
         }
     }
@@ -148,13 +197,15 @@ public struct FitFeatureSpace: Sendable, Equatable {
             case .targetIndustry: c.quality.industryPoints = value
             case .technographic: c.quality.technographicPoints = value
             case .employeeBand(let k): c.quality.employeeBands[k].points = value
+            case .industry(let name): c.quality.industryPointsByName[name] = value
+            case .technology(let name): c.quality.technologyPointsByName[name] = value
             }
         }
         return c
     }
 
     /// Score, intent and bucket of a row under `config`, as the engine computes them from the same
-    /// parts (intent capped to 0...max, quality to max_points, the intent lift).
+    /// parts (intent capped to 0...max, quality to 0...max_points, the intent lift).
     public func score(_ row: ArraySlice<Double>, values: [Double], config: ScoringConfig) -> (score: Double, intent: Double, bucket: Bucket) {
         var intent = 0.0
         var quality = 0.0
@@ -171,13 +222,27 @@ public struct FitFeatureSpace: Sendable, Equatable {
             }
         }
         intent = min(config.intent.maxIntent, max(0, intent))
-        quality = min(config.quality.maxPoints, quality)
+        quality = min(config.quality.maxPoints, max(0, quality))
         let b = config.buckets
         let score = b.qualityWeight * quality + b.intentWeight * intent
         var bucket: Bucket = score >= b.thresholdA ? .a : score >= b.thresholdB ? .b : score >= b.thresholdC ? .c : .nurture
         if intent >= b.liftIntent && bucket < .b { bucket = .b }
         return (score, intent, bucket)
     }
+}
+
+/// The rows a fit runs on: the engine's columns and the per-name ones, one row per labelled
+/// moment, in a `FitFeatureSpace` that names every column.
+public struct FitMatrix: Sendable {
+    public let space: FitFeatureSpace
+    public var width: Int { space.columns.count }
+    /// `width` values per sample.
+    public let rows: [Double]
+    public let labels: [Bool]
+    public let moments: [Int64]
+    public var count: Int { labels.count }
+
+    public func row(_ i: Int) -> ArraySlice<Double> { rows[(i * width)..<((i + 1) * width)] }
 }
 
 /// The labelled moments of a recorded stream: every lead the model scores, at regular moments of
@@ -190,10 +255,19 @@ public struct FitFeatureSpace: Sendable, Equatable {
 /// is used only when its whole horizon lies within the stream (no outcome is assumed missing).
 public struct FitSamples: Sendable {
     public let space: FitFeatureSpace
-    /// `width` values per sample.
+    /// `width` values per sample: the engine's columns.
     public private(set) var rows: [Double] = []
     public private(set) var labels: [Bool] = []
     public private(set) var moments: [Int64] = []
+    /// Per sample: the lead's industry (index into `industryNames`, -1 for none).
+    public private(set) var industries: [Int32] = []
+    /// Per sample: the technographics the lead uses (bits of `technologyNames`).
+    public private(set) var technologies: [UInt64] = []
+    /// Names seen in profiles, in order of first appearance.
+    public internal(set) var industryNames: [String] = []
+    public internal(set) var technologyNames: [String] = []
+    /// The share of labelled moments kept (1, or 1/2^k when `--max-samples` thinned them).
+    public internal(set) var keptShare = 1.0
     public var width: Int { space.columns.count }
     public var count: Int { labels.count }
 
@@ -201,10 +275,58 @@ public struct FitSamples: Sendable {
 
     public func row(_ i: Int) -> ArraySlice<Double> { rows[(i * width)..<((i + 1) * width)] }
 
-    mutating func append(_ row: [Double], label: Bool, at moment: Int64) {
+    mutating func append(_ row: ArraySlice<Double>, industry: Int32, technologies: UInt64, label: Bool, at moment: Int64) {
         rows += row
+        industries.append(industry)
+        self.technologies.append(technologies)
         labels.append(label)
         moments.append(moment)
+    }
+
+    /// The rows with a column for each industry and technographic of at least `minSupport`
+    /// samples (at most 32 technographics, the most common, which the configuration can name).
+    public func matrix(minSupport: Int) -> FitMatrix {
+        var industryCount = [Int](repeating: 0, count: industryNames.count)
+        var technologyCount = [Int](repeating: 0, count: technologyNames.count)
+        for i in 0..<count {
+            if industries[i] >= 0 { industryCount[Int(industries[i])] += 1 }
+            var bits = technologies[i]
+            while bits != 0 {
+                technologyCount[bits.trailingZeroBitCount] += 1
+                bits &= bits &- 1
+            }
+        }
+        let industries = industryNames.indices.filter { industryCount[$0] >= minSupport }.map { industryNames[$0] }.sorted()
+        let technologies = technologyNames.indices.filter { technologyCount[$0] >= minSupport }
+            .sorted { (technologyCount[$1], technologyNames[$0]) < (technologyCount[$0], technologyNames[$1]) }
+            .prefix(32).map { technologyNames[$0] }.sorted()
+        return matrix(in: space.adding(industries: industries, technologies: technologies))
+    }
+
+    /// The rows in `space` (this one's, with per-name columns added, e.g. by another fit).
+    public func matrix(in wide: FitFeatureSpace) -> FitMatrix {
+        let base = width
+        let industryColumn = Dictionary(uniqueKeysWithValues: wide.industries.enumerated().map { ($1, base + $0) })
+        let technologyColumn = Dictionary(uniqueKeysWithValues: wide.technologies.enumerated().map { ($1, base + industryColumn.count + $0) })
+        let byIndustry = industryNames.map { industryColumn[$0] }
+        let byTechnology = technologyNames.map { technologyColumn[$0] }
+        let w = wide.columns.count
+        var out = [Double](repeating: 0, count: count * w)
+        for i in 0..<count {
+            let o = i * w
+            for k in 0..<base { out[o + k] = rows[i * base + k] }
+            if industries[i] >= 0, let c = byIndustry[Int(industries[i])] {
+                out[o + c] = 1
+                // Its own column says what the target list said.
+                out[o + FitFeatureSpace.targetIndustryIndex] = 0
+            }
+            var bits = technologies[i]
+            while bits != 0 {
+                if let c = byTechnology[bits.trailingZeroBitCount] { out[o + c] = 1 }
+                bits &= bits &- 1
+            }
+        }
+        return FitMatrix(space: wide, rows: out, labels: labels, moments: moments)
     }
 }
 
@@ -215,20 +337,43 @@ public struct FitSampler: Sendable {
         public var horizon: Duration = .seconds(30 * 86_400)
         /// Time between two moments.
         public var every: Duration = .seconds(7 * 86_400)
+        /// Most labelled moments kept (memory: about 200 bytes each). Past it, moments are thinned
+        /// to a half, a quarter and so on, each kept or not by a hash of lead and moment, so the
+        /// same input keeps the same ones.
+        public var maxSamples = 500_000
         public init() {}
+    }
+
+    /// One moment's leads, before labels are known.
+    struct Pending: Sendable {
+        var moment: Int64
+        var leads: [String] = []
+        var hashes: [UInt64] = []
+        var rows: [Double] = []
+        var industries: [Int32] = []
+        var technologies: [UInt64] = []
     }
 
     let space: FitFeatureSpace
     let options: Options
     private var engine: ScoringEngine
     private var scratch: [OutputEvent] = []
-    /// Moments taken, each with the leads seen then and their rows (labelled at the end).
-    private var pending: [(moment: Int64, leads: [String], rows: [Double])] = []
+    private var pending: [Pending] = []
+    private var pendingCount = 0
+    /// Moments kept: those whose hash's top `thinning` bits are 0.
+    private var thinning = 0
     private var nextMoment: Int64?
     /// Each lead's first conversion.
     private var converted: [String: Int64] = [:]
     /// Each lead's first outcome of any kind (from then on it is not a lead to rank).
     private var closed: [String: Int64] = [:]
+    /// Each lead's industry and technographics as its profiles gave them (names the scoring
+    /// configuration does not list, too: the fit may give them points).
+    private var profiles: [String: (industry: Int32, technologies: UInt64)] = [:]
+    private var industryIndex: [String: Int32] = [:]
+    private var industryNames: [String] = []
+    private var technologyIndex: [String: Int] = [:]
+    private var technologyNames: [String] = []
     private(set) public var firstEventAt: Int64?
     private(set) public var lastEventAt: Int64?
     private(set) public var events = 0
@@ -252,39 +397,105 @@ public struct FitSampler: Sendable {
             nextMoment = m + options.every.milliseconds
         }
         lastEventAt = max(lastEventAt ?? t, t)
-        if case .leadOutcome(let o) = event {
+        switch event {
+        case .leadOutcome(let o):
             if closed[o.leadID] == nil { closed[o.leadID] = t }
             if o.outcome == .converted, converted[o.leadID] == nil { converted[o.leadID] = t }
+        case .profile(let p):
+            var known = profiles[p.leadID] ?? (-1, 0)
+            if let name = p.industry { known.industry = internIndustry(name) }
+            if let names = p.technographics {
+                // A profile's list replaces the lead's, as in the engine; 64 names at most.
+                known.technologies = 0
+                for name in names { known.technologies |= technologyBit(name) }
+            }
+            profiles[p.leadID] = known
+        case .leadForgotten(let f):
+            profiles[f.leadID] = nil
+        default:
+            break
         }
         scratch.removeAll(keepingCapacity: true)
         _ = engine.apply(event, into: &scratch)
     }
 
+    private mutating func internIndustry(_ name: String) -> Int32 {
+        if let known = industryIndex[name] { return known }
+        let k = Int32(industryNames.count)
+        industryNames.append(name)
+        industryIndex[name] = k
+        return k
+    }
+
+    private mutating func technologyBit(_ name: String) -> UInt64 {
+        if let known = technologyIndex[name] { return 1 << UInt64(known) }
+        guard technologyNames.count < 64 else { return 0 }
+        technologyIndex[name] = technologyNames.count
+        technologyNames.append(name)
+        return 1 << UInt64(technologyNames.count - 1)
+    }
+
+    /// Whether a sample with this hash is kept at `level` (the top `level` bits are 0).
+    static func kept(_ hash: UInt64, level: Int) -> Bool { level == 0 || hash >> UInt64(64 - level) == 0 }
+
     private mutating func takeMoment(_ m: Int64) {
-        var leads: [String] = []
-        var rows: [Double] = []
+        var entry = Pending(moment: m)
         var row = [Double](repeating: 0, count: space.columns.count)
         let closed = self.closed
+        let profiles = self.profiles
         let space = self.space
+        let level = thinning
         engine.leads.forEachBreakdown(at: Timestamp(millisecondsSinceEpoch: m)) { leadID, breakdown in
             if let c = closed[leadID], c <= m { return }
-            guard space.row(breakdown, into: &row) else { return }
-            leads.append(leadID)
-            rows += row
+            var mix = SplitMix64(seed: FNV1a64.hash(leadID) ^ UInt64(bitPattern: m))
+            let hash = mix.next()
+            guard Self.kept(hash, level: level), space.row(breakdown, into: &row) else { return }
+            let profile = profiles[leadID] ?? (-1, 0)
+            entry.leads.append(leadID)
+            entry.hashes.append(hash)
+            entry.rows += row
+            entry.industries.append(profile.industry)
+            entry.technologies.append(profile.technologies)
         }
-        pending.append((m, leads, rows))
+        pendingCount += entry.leads.count
+        pending.append(entry)
+        while pendingCount > options.maxSamples && thinning < 63 { thin() }
+    }
+
+    /// Keeps half of the moments kept so far (and of those to come).
+    private mutating func thin() {
+        thinning += 1
+        let width = space.columns.count
+        pendingCount = 0
+        for p in pending.indices {
+            let old = pending[p]
+            var new = Pending(moment: old.moment)
+            for k in old.leads.indices where Self.kept(old.hashes[k], level: thinning) {
+                new.leads.append(old.leads[k])
+                new.hashes.append(old.hashes[k])
+                new.rows += old.rows[(k * width)..<((k + 1) * width)]
+                new.industries.append(old.industries[k])
+                new.technologies.append(old.technologies[k])
+            }
+            pendingCount += new.leads.count
+            pending[p] = new
+        }
     }
 
     /// The labelled samples: the moments whose horizon ends within the stream.
     public func samples() -> FitSamples {
         var out = FitSamples(space: space)
+        out.industryNames = industryNames
+        out.technologyNames = technologyNames
+        out.keptShare = 1 / Double(UInt64(1) << UInt64(thinning))
         guard let last = lastEventAt else { return out }
         let h = options.horizon.milliseconds
         let width = space.columns.count
         for p in pending where p.moment + h <= last {
             for (k, lead) in p.leads.enumerated() {
                 let label = converted[lead].map { $0 > p.moment && $0 <= p.moment + h } ?? false
-                out.append(Array(p.rows[(k * width)..<((k + 1) * width)]), label: label, at: p.moment)
+                out.append(p.rows[(k * width)..<((k + 1) * width)], industry: p.industries[k], technologies: p.technologies[k],
+                           label: label, at: p.moment)
             }
         }
         return out

@@ -8,6 +8,8 @@ extension ModelFit.Report {
         ("auc", "chance that a validation moment that converted scores above one that did not (ties count half)"),
         ("log_loss", "mean negative log-likelihood of the validation labels under each configuration's score, mapped to a probability by a logistic curve fitted on the training moments"),
         ("lift", "a bucket's conversion rate over the validation base rate"),
+        ("points_per_name", "an industry or technographic with at least --min-name-samples training moments gets its own points, of either sign (industry_points, technology_points); the target list's and the any-of rule's points are then 0, so a name without its own points gets none"),
+        ("kept_share", "the share of labelled moments used: past --max-samples, moments are thinned to a half, a quarter and so on, by a hash of lead and moment"),
         ("thresholds", "set so the fitted configuration puts the same shares of training moments in A, B and C as the starting one (or --bucket-shares)"),
     ]
 
@@ -17,7 +19,11 @@ extension ModelFit.Report {
         func num(_ v: Double?, _ d: Int = 3) -> String { v.map { NumberText.fixed($0, d) } ?? "-" }
         var t = "leadscore fit\n\n"
         t += "training:   \(trainingSamples) moments before \(validateFrom), \(trainingConversions) converted\n"
-        t += "validation: \(validationSamples) moments from \(validateFrom) on, \(validationConversions) converted\n\n"
+        t += "validation: \(validationSamples) moments from \(validateFrom) on, \(validationConversions) converted\n"
+        if keptShare < 1 {
+            t += "sampled:    1 in \(Int((1 / keptShare).rounded())) of the moments (--max-samples), chosen by a hash of lead and moment\n"
+        }
+        t += "\n"
         t += "                    start \(startVersion)   fitted \(fittedVersion)\n"
         t += "validation AUC      \(pad(num(start.auc), 23))  \(num(fitted.auc))\n"
         t += "log loss            \(pad(num(start.logLoss), 23))  \(num(fitted.logLoss))\n"
@@ -105,6 +111,7 @@ extension ModelFit.Report {
         w.key("validation"); w.beginObject()
         w.key("moments"); w.integer(validationSamples); w.key("conversions"); w.integer(validationConversions)
         w.endObject()
+        w.key("kept_share"); w.number(keptShare, decimals: 6)
         w.key("start"); side(start, startVersion)
         w.key("fitted"); side(fitted, fittedVersion)
         w.key("changes"); w.beginArray()

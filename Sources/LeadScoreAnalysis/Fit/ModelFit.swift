@@ -30,6 +30,8 @@ public enum ModelFit {
         public var minConversions = 50
         /// Target shares of A, B and C (nil: the starting configuration's on the training moments).
         public var bucketShares: [Double]?
+        /// Fewest labelled moments of an industry or technographic for it to get its own points.
+        public var minNameSamples = 100
         public init() {}
     }
 
@@ -88,6 +90,10 @@ public enum ModelFit {
         public var moves: [Bucket: [Bucket: Int]]
         public var probabilities: [ProbabilityRow]
         public var iterations: Int
+        /// The columns fitted (the engine's and the per-name ones).
+        public var space: FitFeatureSpace
+        /// The share of labelled moments used (below 1 when `maxSamples` thinned them).
+        public var keptShare: Double
 
         public static func == (l: Report, r: Report) -> Bool {
             l.trainingSamples == r.trainingSamples && l.fittedVersion == r.fittedVersion && l.start == r.start && l.fitted == r.fitted
@@ -98,7 +104,8 @@ public enum ModelFit {
 
     static let ranked: [Bucket] = [.a, .b, .c, .nurture]
 
-    public static func run(_ samples: FitSamples, options: Options) throws(Failure) -> (config: ScoringConfig, report: Report) {
+    public static func run(_ sampled: FitSamples, options: Options) throws(Failure) -> (config: ScoringConfig, report: Report) {
+        let samples = sampled.matrix(minSupport: options.minNameSamples)
         let space = samples.space
         let width = samples.width
         let moments = Array(Set(samples.moments)).sorted()
@@ -117,12 +124,18 @@ public enum ModelFit {
         guard !validation.isEmpty else {
             throw Failure(description: "no validation moments from \(Timestamp(millisecondsSinceEpoch: validateFrom)) on: move --validate-from earlier")
         }
+        // The replaced columns (target list, any-of rule) are left out: 0 in every row.
+        let replaced = space.columns.map(space.isReplaced)
         var rows: [Double] = []
         rows.reserveCapacity(train.count * width)
-        for i in train { rows += samples.row(i) }
+        for i in train {
+            let from = rows.count
+            rows += samples.row(i)
+            for k in 0..<width where replaced[k] { rows[from + k] = 0 }
+        }
         let labels = train.map { samples.labels[$0] }
-        let sign = space.columns.map { $0.mustBeNonPositive ? -1 : 1 }
-        let lr = LogisticRegression.fit(rows: rows, width: width, labels: labels, sign: sign, l2: options.l2)
+        let lr = LogisticRegression.fit(rows: rows, width: width, labels: labels, sign: space.columns.map(\.sign), l2: options.l2)
+        rows = []
 
         // One scale from log-odds to points.
         let start = space.start
@@ -150,7 +163,12 @@ public enum ModelFit {
             let v = k * lr.coefficients[c] / (column.isIntent ? b.intentWeight : b.qualityWeight)
             values[c] = (v * 100).rounded() / 100
         }
+        for c in 0..<width where replaced[c] { values[c] = 0 }
         var fitted = space.config(with: values)
+        // Names without their own points get none (the reference the per-name points are
+        // measured from); lists whose points are 0 are left empty.
+        if space.isReplaced(.targetIndustry) { fitted.quality.targetIndustries = [] }
+        if space.isReplaced(.technographic) { fitted.quality.technographics = [] }
 
         // Thresholds: the same shares of A, B and C as before (or as asked).
         let startBuckets = train.map { space.score(samples.row($0), values: startValues, config: start).bucket }
@@ -186,7 +204,7 @@ public enum ModelFit {
         }
         let changes = space.columns.enumerated().compactMap { c, column -> WeightChange? in
             guard values[c] != startValues[c] || !lr.supported[c] else { return nil }
-            return WeightChange(path: column.description, old: startValues[c], new: values[c], supported: lr.supported[c])
+            return WeightChange(path: column.description, old: startValues[c], new: values[c], supported: lr.supported[c] || replaced[c])
         }
         let platt = LogisticRegression.platt(scores: fittedScores, labels: labels)
         let probabilities = stride(from: 0.0, to: 100.0, by: 10.0).map { from in
@@ -202,13 +220,13 @@ public enum ModelFit {
             validateFrom: Timestamp(millisecondsSinceEpoch: validateFrom), start: startSide, fitted: fittedSide,
             startVersion: start.version, fittedVersion: fitted.version, changes: changes,
             thresholds: ([b.thresholdA, b.thresholdB, b.thresholdC], thresholds), moves: moves,
-            probabilities: probabilities, iterations: lr.iterations)
+            probabilities: probabilities, iterations: lr.iterations, space: space, keptShare: sampled.keptShare)
         return (fitted, report)
     }
 
     /// One configuration on the validation moments; its probabilities are its score's Platt
     /// scaling fitted on the training moments (so log loss compares rankings, not raw points).
-    static func side(_ samples: FitSamples, train: [Int], validation: [Int], values: [Double], config: ScoringConfig) -> Side {
+    static func side(_ samples: FitMatrix, train: [Int], validation: [Int], values: [Double], config: ScoringConfig) -> Side {
         let space = samples.space
         let trainScores = train.map { space.score(samples.row($0), values: values, config: config).score }
         let platt = LogisticRegression.platt(scores: trainScores, labels: train.map { samples.labels[$0] })
