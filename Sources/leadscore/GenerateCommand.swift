@@ -18,6 +18,14 @@ struct GenerateCommand: ParsableCommand {
             the scoring engine on its own lines to know where they went, with --config if given). \
             Its length follows from --leads and --days (--events caps it). `leadscore evaluate` \
             over the world and a replay of it should find A > B > C and a positive holdout uplift.
+
+            --truth picks the hidden weights of a lead's fit. builtin (the default) mirrors the \
+            built-in scoring model: target industries, a fitting stack, seats, head count. \
+            alternative rewards what the built-in model does not: retail +0.3, manufacturing \
+            +0.15, education -0.15, marketo +0.25, zendesk +0.1, the model's target industries \
+            and fit tools 0, seats weighing less and the hidden budget more; for checking that \
+            `leadscore fit` recovers a truth that is not the model's own. The leads are the same \
+            under both truths.
             """
     )
 
@@ -29,6 +37,21 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(name: .long, help: "With --world: the scoring configuration the world routes with (YAML).")
     var config: String?
+
+    /// The world's truths by their command-line name.
+    enum Truth: String, ExpressibleByArgument, CaseIterable {
+        case builtin, alternative
+
+        var truth: WorldTruth {
+            switch self {
+            case .builtin: .builtIn
+            case .alternative: .alternative
+            }
+        }
+    }
+
+    @Option(name: .long, help: "With --world: the hidden fit weights, builtin (like the built-in model) or alternative (retail, manufacturing, marketo and zendesk fit; education does not).")
+    var truth: Truth = .builtin
 
     @Option(name: .long, help: "Distinct leads.")
     var leads: Int
@@ -55,6 +78,7 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--events is required (or --world)")
         }
         if config != nil && !world { throw ValidationError("--config only applies with --world") }
+        if truth != .builtin && !world { throw ValidationError("--truth only applies with --world") }
         guard leads >= 1 else { throw ValidationError("--leads must be >= 1") }
         guard reps >= 1 else { throw ValidationError("--reps must be >= 1") }
         guard days >= 0 && days <= 36_500 else { throw ValidationError("--days must be in 0...36500") }
@@ -77,7 +101,7 @@ struct GenerateCommand: ParsableCommand {
         if world {
             let scoring = try ScoringConfigFile.load(config, command: "generate")
             var stream = GroundTruthWorld(.init(leads: leads, reps: reps, seed: seed, start: startTime, days: max(1, days),
-                                                config: scoring))
+                                                config: scoring, truth: truth.truth))
             var written = 0
             while written < events ?? Int.max, stream.next(into: &out.buffer) {
                 written += 1

@@ -44,17 +44,22 @@ public struct GroundTruthWorld: Sendable {
         /// Whether the world writes reps' first touches itself, to the reps its own engine chose
         /// (true), or leaves them to the caller (the demo touches for the reps the daemon chose).
         public var touches = true
+        /// The hidden weights that make a lead a good fit. Default `.builtIn` (the world as it has
+        /// always been); another truth changes fits and outcomes, never the leads themselves.
+        public var truth: WorldTruth
 
-        /// Defaults: 20 reps, seed 1, starting 2026-01-05T00:00:00Z, 60 days, the built-in model.
+        /// Defaults: 20 reps, seed 1, starting 2026-01-05T00:00:00Z, 60 days, the built-in model,
+        /// the built-in truth.
         public init(leads: Int, reps: Int = 20, seed: UInt64 = 1,
                     start: Timestamp = Timestamp(millisecondsSinceEpoch: 1_767_571_200_000),
-                    days: Int = 60, config: ScoringConfig = ScoringConfig()) {
+                    days: Int = 60, config: ScoringConfig = ScoringConfig(), truth: WorldTruth = .builtIn) {
             self.leads = leads
             self.reps = reps
             self.seed = seed
             self.start = start
             self.days = days
             self.config = config
+            self.truth = truth
         }
     }
 
@@ -117,7 +122,8 @@ public struct GroundTruthWorld: Sendable {
         queue.push(t0 + Int64((0.5 + rng.unit()) * Double(10 * Self.day)), .churn)
         let arrivalSpan = Double(end - t0) * 0.85
         for i in 0..<o.leads {
-            let lead = WorldLead(index: i, seed: o.seed, arrival: t0 + Self.hour + Int64(rng.unit() * arrivalSpan))
+            let lead = WorldLead(index: i, seed: o.seed, arrival: t0 + Self.hour + Int64(rng.unit() * arrivalSpan),
+                                 truth: o.truth)
             leads.append(lead)
             queue.push(lead.arrival, .arrive(lead: Int32(i)))
         }

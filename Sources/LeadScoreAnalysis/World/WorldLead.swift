@@ -11,7 +11,8 @@ struct WorldLead: Sendable {
     var region: String
     var seats: Int
     var technographics: [String]
-    /// Hidden fit, 0...1: mostly the firmographics the model scores, plus a budget it cannot see.
+    /// Hidden fit, 0...1: the world's `WorldTruth` applied to the firmographics, plus a budget
+    /// the model cannot see.
     var fit: Double
     /// Hidden interest, 0...1: how often and how strongly the lead engages while active.
     var interest: Double
@@ -23,12 +24,12 @@ struct WorldLead: Sendable {
     var outcomeRep: Int32?
 
     static let industries = ["software", "financial_services", "healthcare", "retail", "manufacturing", "education", "media", "logistics"]
-    static let targetIndustries: Set<String> = ["software", "financial_services", "healthcare"]
     static let places = [("US", "NA"), ("CA", "NA"), ("GB", "EMEA"), ("DE", "EMEA"), ("FR", "EMEA"), ("JP", "APAC"), ("AU", "APAC"), ("BR", "LATAM")]
     static let tools = ["salesforce", "hubspot", "snowflake", "segment", "marketo", "zendesk"]
-    static let fitTools: Set<String> = ["salesforce", "hubspot", "snowflake", "segment"]
 
-    init(index i: Int, seed: UInt64, arrival: Int64) {
+    /// The lead's draws are the same whatever the truth (it only weighs them), so two truths give
+    /// the same profile and interest for a lead, with different fits.
+    init(index i: Int, seed: UInt64, arrival: Int64, truth: WorldTruth) {
         var h = SplitMix64(seed: UInt64(i) &* 0x9E37_79B9_7F4A_7C15 &+ seed)
         self.arrival = arrival
         account = i % 5 == 0 ? nil : i / 4
@@ -40,11 +41,8 @@ struct WorldLead: Sendable {
         seats = 5 + Int(u * u * u * 240)
         technographics = Self.tools.filter { _ in h.unit() < 0.3 }
         let budget = h.unit()
-        var f = min(1, Double(seats) / 100) * 0.45
-        if Self.targetIndustries.contains(industry) { f += 0.2 }
-        if technographics.contains(where: { Self.fitTools.contains($0) }) { f += 0.15 }
-        if employees >= 50 { f += 0.05 }
-        fit = min(1, f + 0.15 * budget)
+        fit = truth.fit(seats: seats, industry: industry, technographics: technographics, employees: employees,
+                        budget: budget)
         let v = h.unit()
         interest = v * v
         activeUntil = arrival + Int64((7 + 28 * h.unit()) * 86_400_000)
