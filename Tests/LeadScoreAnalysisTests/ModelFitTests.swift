@@ -24,8 +24,9 @@ struct ModelFitTests {
         return c
     }()
 
-    static func samples(seed: UInt64, leads: Int, days: Int, start: ScoringConfig, options: FitSampler.Options) throws -> FitSamples {
-        var world = GroundTruthWorld(.init(leads: leads, reps: 10, seed: seed, days: days))
+    static func samples(seed: UInt64, leads: Int, days: Int, start: ScoringConfig, options: FitSampler.Options,
+                        truth: WorldTruth = .builtIn, routing: ScoringConfig = ScoringConfig()) throws -> FitSamples {
+        var world = GroundTruthWorld(.init(leads: leads, reps: 10, seed: seed, days: days, config: routing, truth: truth))
         var sampler = FitSampler(space: FitFeatureSpace(start: start), options: options)
         let decoder = EventDecoder()
         var line: [UInt8] = []
@@ -160,5 +161,63 @@ extension ModelFitTests {
         var rowsAt: [Int64: Set<[Double]>] = [:]
         for i in 0..<whole.count { rowsAt[whole.moments[i], default: []].insert(Array(whole.row(i))) }
         #expect((0..<thinned.count).allSatisfy { rowsAt[thinned.moments[$0]]?.contains(Array(thinned.row($0))) == true })
+    }
+}
+
+extension ModelFitTests {
+    /// Issue 16's test: a world whose hidden truth is not the built-in model's (`.alternative`:
+    /// retail and manufacturing convert, education does not, the built-in target industries and
+    /// tools mean nothing, marketo and zendesk do). Fitted from the built-in model on one world, the
+    /// configuration ranks a second world of the same truth better (AUC) and its bucket A converts
+    /// more; the per-name points come out in the truth's sign and order.
+    ///
+    /// The world draws an outcome only for leads its engine routes, so a world routed by the
+    /// built-in model would label its nurture leads "never converts" whatever their truth, and
+    /// grade the built-in model by its own decisions. These worlds route every lead with any
+    /// score (C from 0.01), so the labels say what the truth does.
+    @Test func fitRecoversAnotherTruthFromTheBuiltInModel() throws {
+        var routeAll = ScoringConfig()
+        routeAll.buckets.thresholdC = 0.01
+        let first = try Self.samples(seed: 11, leads: 12_000, days: 75, start: ScoringConfig(), options: Self.options,
+                                     truth: .alternative, routing: routeAll)
+        let (fitted, report) = try ModelFit.run(first, options: .init())
+        #expect(fitted.validate().isEmpty)
+
+        let second = try Self.samples(seed: 12, leads: 12_000, days: 75, start: ScoringConfig(), options: Self.options,
+                                      truth: .alternative, routing: routeAll)
+        let rows = second.matrix(in: report.space)
+        let space = rows.space
+        func scored(_ config: ScoringConfig) -> (auc: Double, aRate: Double) {
+            let values = space.values(of: config)
+            var pairs: [(Double, Bool)] = []
+            var inA = 0, convertedInA = 0
+            for i in 0..<rows.count {
+                let s = space.score(rows.row(i), values: values, config: config)
+                pairs.append((s.score, rows.labels[i]))
+                if s.bucket == .a {
+                    inA += 1
+                    if rows.labels[i] { convertedInA += 1 }
+                }
+            }
+            return (Self.auc(pairs), Double(convertedInA) / Double(max(1, inA)))
+        }
+        let fittedOnSecond = scored(fitted)
+        let builtInOnSecond = scored(ScoringConfig())
+        #expect(fittedOnSecond.auc > builtInOnSecond.auc + 0.03, "AUC fitted \(fittedOnSecond.auc), built-in \(builtInOnSecond.auc)")
+        #expect(fittedOnSecond.aRate > builtInOnSecond.aRate, "A converts: fitted \(fittedOnSecond.aRate), built-in \(builtInOnSecond.aRate)")
+
+        let industry = fitted.quality.industryPointsByName
+        let points = { (name: String) in industry[name] ?? .nan }
+        #expect(points("retail") > points("manufacturing") && points("manufacturing") > points("education"), "\(industry)")
+        // The truth's zero-weight industries sit between its favoured and its penalised ones.
+        for neutral in ["software", "financial_services", "healthcare", "media", "logistics"] {
+            #expect(points(neutral) < points("retail") && points(neutral) > points("education"), "\(neutral): \(industry)")
+        }
+        let tools = fitted.quality.technologyPointsByName
+        let tool = { (name: String) in tools[name] ?? .nan }
+        for neutral in ["salesforce", "hubspot", "snowflake", "segment"] {
+            #expect(tool("marketo") > tool(neutral), "\(neutral): \(tools)")
+        }
+        #expect(tool("marketo") > tool("zendesk"), "\(tools)")
     }
 }

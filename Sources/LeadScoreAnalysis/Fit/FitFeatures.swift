@@ -105,10 +105,17 @@ public struct FitFeatureSpace: Sendable, Equatable {
         self.unit = unit
     }
 
+    /// The industry whose points the fit keeps at 0, the others' measured from it (nil: none).
+    /// Every profiled lead has one industry, so points for all of them would add up to a "has a
+    /// profile" term the tiers and bands also carry: with no reference the fit trades large
+    /// opposite points between them, and leads with few rules end up clamped at 0.
+    public private(set) var referenceIndustry: String?
+
     /// The space with a column per industry and per technographic named.
-    public func adding(industries: [String], technologies: [String]) -> FitFeatureSpace {
+    public func adding(industries: [String], technologies: [String], referenceIndustry: String? = nil) -> FitFeatureSpace {
         var space = self
         space.columns += industries.map { .industry($0) } + technologies.map { .technology($0) }
+        space.referenceIndustry = referenceIndustry
         return space
     }
 
@@ -123,6 +130,7 @@ public struct FitFeatureSpace: Sendable, Equatable {
         switch column {
         case .targetIndustry: !industries.isEmpty
         case .technographic: !technologies.isEmpty
+        case .industry(let name): name == referenceIndustry
         default: false
         }
     }
@@ -296,11 +304,14 @@ public struct FitSamples: Sendable {
                 bits &= bits &- 1
             }
         }
-        let industries = industryNames.indices.filter { industryCount[$0] >= minSupport }.map { industryNames[$0] }.sorted()
+        let common = industryNames.indices.filter { industryCount[$0] >= minSupport }
+        let industries = common.map { industryNames[$0] }.sorted()
+        // The reference: the most common industry (ties: the first name).
+        let reference = common.min { (industryCount[$1], industryNames[$0]) < (industryCount[$0], industryNames[$1]) }.map { industryNames[$0] }
         let technologies = technologyNames.indices.filter { technologyCount[$0] >= minSupport }
             .sorted { (technologyCount[$1], technologyNames[$0]) < (technologyCount[$0], technologyNames[$1]) }
             .prefix(32).map { technologyNames[$0] }.sorted()
-        return matrix(in: space.adding(industries: industries, technologies: technologies))
+        return matrix(in: space.adding(industries: industries, technologies: technologies, referenceIndustry: reference))
     }
 
     /// The rows in `space` (this one's, with per-name columns added, e.g. by another fit).

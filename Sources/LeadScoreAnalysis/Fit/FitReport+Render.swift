@@ -8,7 +8,7 @@ extension ModelFit.Report {
         ("auc", "chance that a validation moment that converted scores above one that did not (ties count half)"),
         ("log_loss", "mean negative log-likelihood of the validation labels under each configuration's score, mapped to a probability by a logistic curve fitted on the training moments"),
         ("lift", "a bucket's conversion rate over the validation base rate"),
-        ("points_per_name", "an industry or technographic with at least --min-name-samples training moments gets its own points, of either sign (industry_points, technology_points); the target list's and the any-of rule's points are then 0, so a name without its own points gets none"),
+        ("points_per_name", "an industry or technographic with at least --min-name-samples training moments gets its own points, of either sign (industry_points, technology_points), an industry's measured from the most common one's, which stays at 0; the target list's and the any-of rule's points are then 0, so a name without its own points gets none"),
         ("kept_share", "the share of labelled moments used: past --max-samples, moments are thinned to a half, a quarter and so on, by a hash of lead and moment"),
         ("thresholds", "set so the fitted configuration puts the same shares of training moments in A, B and C as the starting one (or --bucket-shares)"),
     ]
