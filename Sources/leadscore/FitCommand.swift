@@ -20,7 +20,8 @@ struct FitCommand: ParsableCommand {
             rules (with points of either sign per industry and per technographic seen often \
             enough) sets the weights and points, scaled to a 0-100 score; the bucket thresholds keep the \
             starting configuration's shares of A, B and C. Business rules stay as they are (floor, \
-            tiers' deal values, disqualifiers, daily caps, half-lives, routing). The report compares \
+            tiers' deal values, disqualifiers, daily caps, routing). Each signal's half-life changes only \
+            where the data tells the starting one and a multiple of it (--half-life-scales) apart. The report compares \
             both configurations on the moments from --validate-from on (default: the last 30%).
             """
     )
@@ -55,6 +56,12 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("min-name-samples"), help: "Fewest labelled moments of an industry or technographic for it to get its own points.")
     var minNameSamples = 100
 
+    @Option(name: .customLong("half-life-scales"), help: "Half-lives tried beside the starting ones, as multiples of them, comma-separated ('none': keep them all). Each is read by one more engine over the stream.")
+    var halfLifeScales = "0.25,0.5,2,4"
+
+    @Option(name: .customLong("half-life-evidence"), help: "Training log-likelihood (nats) another half-life must gain to be chosen.")
+    var halfLifeEvidence = 3.0
+
     @Option(name: .customLong("max-samples"), help: "Most labelled moments kept in memory (about 200 bytes each); past it they are thinned by a hash of lead and moment.")
     var maxSamples = 500_000
 
@@ -83,12 +90,23 @@ struct FitCommand: ParsableCommand {
         guard minConversions >= 1 else { throw ValidationError("--min-conversions must be at least 1") }
         guard minNameSamples >= 1 else { throw ValidationError("--min-name-samples must be at least 1") }
         guard maxSamples >= 1_000 else { throw ValidationError("--max-samples must be at least 1000") }
+        _ = try Self.scales(halfLifeScales)
+        guard halfLifeEvidence >= 0 && halfLifeEvidence.isFinite else { throw ValidationError("--half-life-evidence must be a non-negative number") }
         if let validateFrom { _ = try Self.time(validateFrom) }
         if let bucketShares { _ = try Self.shares(bucketShares) }
     }
 
     static func time(_ text: String) throws -> Timestamp {
         do { return try Timestamp(rfc3339: text) } catch { throw ValidationError("--validate-from: \(error)") }
+    }
+
+    static func scales(_ text: String) throws -> [Double] {
+        if text == "none" { return [] }
+        let values = text.split(separator: ",").map { Double(String($0.filter { !$0.isWhitespace })) }
+        guard !values.isEmpty, values.count <= 8, values.allSatisfy({ $0.map { $0 > 0 && $0 <= 100 && $0 != 1 } == true }) else {
+            throw ValidationError("--half-life-scales must be 'none' or up to 8 positive multiples other than 1, e.g. 0.5,2")
+        }
+        return values.compactMap { $0 }
     }
 
     static func shares(_ text: String) throws -> [Double] {
@@ -105,7 +123,7 @@ struct FitCommand: ParsableCommand {
         samplerOptions.horizon = ConfigDuration.parse(horizon)!
         samplerOptions.every = ConfigDuration.parse(every)!
         samplerOptions.maxSamples = maxSamples
-        var sampler = FitSampler(space: FitFeatureSpace(start: start), options: samplerOptions)
+        var sampler = FitSampler(space: FitFeatureSpace(start: start, halfLifeScales: try Self.scales(halfLifeScales)), options: samplerOptions)
         let decoder = EventDecoder()
         var skipped = 0
         func feed(_ line: UnsafeRawBufferPointer) {
@@ -142,6 +160,7 @@ struct FitCommand: ParsableCommand {
         options.l2 = l2
         options.minConversions = minConversions
         options.minNameSamples = minNameSamples
+        options.halfLifeEvidence = halfLifeEvidence
         options.validateFrom = try validateFrom.map(Self.time)
         options.bucketShares = try bucketShares.map(Self.shares)
         let fitted: ScoringConfig

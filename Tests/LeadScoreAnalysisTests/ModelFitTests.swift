@@ -221,3 +221,55 @@ extension ModelFitTests {
         #expect(tool("marketo") > tool("zendesk"), "\(tools)")
     }
 }
+
+extension ModelFitTests {
+    /// Half-lives where the data can tell them apart: in this stream a lead converts, if at all,
+    /// within a day of a web visit, so a web visit's value fades in about a day, not the starting
+    /// seven; email opens are noise. The fit shortens web_visit's half-life and keeps email_open's.
+    @Test func halfLivesChangeOnlyWhereTheDataTellsThemApart() throws {
+        let day: Int64 = 86_400_000
+        let t0: Int64 = 1_767_571_200_000
+        var rng = SplitMix64(seed: 9)
+        var events: [(Int64, InputEvent)] = []
+        for l in 0..<2_000 {
+            let lead = "L-\(l)"
+            let arrival = t0 + Int64(rng.unit() * 60) * day
+            for d in 0..<30 {
+                let dayStart = arrival + Int64(d) * day
+                if rng.unit() < 0.25 {
+                    let t = dayStart + Int64(rng.unit() * Double(day))
+                    events.append((t, .engagement(EngagementEvent(eventID: "o-\(l)-\(d)", occurredAt: Timestamp(millisecondsSinceEpoch: t),
+                                                                  leadID: lead, signal: .emailOpen))))
+                }
+                guard rng.unit() < 0.25 else { continue }
+                let t = dayStart + Int64(rng.unit() * Double(day))
+                events.append((t, .engagement(EngagementEvent(eventID: "v-\(l)-\(d)", occurredAt: Timestamp(millisecondsSinceEpoch: t),
+                                                              leadID: lead, signal: .webVisit))))
+                if rng.unit() < 0.15 {
+                    let c = t + Int64(rng.unit() * Double(day))
+                    events.append((c, .leadOutcome(LeadOutcomeEvent(eventID: "c-\(l)", occurredAt: Timestamp(millisecondsSinceEpoch: c),
+                                                                    leadID: lead, repID: "R-1", outcome: .converted))))
+                    break
+                }
+            }
+        }
+        var options = FitSampler.Options()
+        options.every = .seconds(86_400)
+        options.horizon = .seconds(86_400)
+        var sampler = FitSampler(space: FitFeatureSpace(start: ScoringConfig(), halfLifeScales: [0.25, 4]), options: options)
+        for (_, event) in events.enumerated().sorted(by: { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }).map(\.element) {
+            sampler.add(event)
+        }
+        let (fitted, report) = try ModelFit.run(sampler.samples(), options: .init())
+        let webVisit = Signal.allCases.firstIndex(of: .webVisit)!
+        let emailOpen = Signal.allCases.firstIndex(of: .emailOpen)!
+        #expect(report.halfLives[webVisit] == 0, "\(report.halfLifeEvidence)")
+        #expect(fitted.intent.rule(for: .webVisit).halfLife == .seconds(7 * 86_400 / 4))
+        #expect(report.halfLives[emailOpen] == nil, "\(report.halfLifeEvidence)")
+        #expect(fitted.intent.rule(for: .emailOpen).halfLife == ScoringConfig().intent.rule(for: .emailOpen).halfLife)
+        #expect(report.text().contains("scoring.intent.signals.web_visit.half_life (days)"))
+        // Read back from the file the fit writes.
+        let again = try ScoringConfig(yaml: FitConfigYAML.scoringSection(fitted))
+        #expect(again.intent.rule(for: .webVisit).halfLife == fitted.intent.rule(for: .webVisit).halfLife)
+    }
+}

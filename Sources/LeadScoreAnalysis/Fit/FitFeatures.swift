@@ -68,11 +68,18 @@ public struct FitFeatureSpace: Sendable, Equatable {
     public let start: ScoringConfig
     /// The configuration the engine runs to read the columns.
     let unit: ScoringConfig
+    /// Half-lives tried beside the starting ones, as multiples of them (e.g. 0.5 and 2): each is
+    /// read by another engine under `unit` with every half-life so scaled.
+    public let halfLifeScales: [Double]
+    let scaledUnits: [ScoringConfig]
+    /// The intent columns (signals, then third-party) come first: their count.
+    static let intentCount = Signal.allCases.count + 1
     /// Per signal: its daily cap counted in events (at the starting weight), nil for none.
     let countCaps: [Signal: Double]
 
-    public init(start: ScoringConfig) {
+    public init(start: ScoringConfig, halfLifeScales: [Double] = []) {
         self.start = start
+        self.halfLifeScales = halfLifeScales.filter { $0 > 0 && $0 != 1 && $0.isFinite }
         var columns: [Column] = Signal.allCases.map { .signal($0) }
         columns.append(.thirdParty)
         columns += ["basic", "premium", "gold"].map { .tier($0) }
@@ -103,6 +110,33 @@ public struct FitFeatureSpace: Sendable, Equatable {
         unit.quality.employeeBands = start.quality.employeeBands.enumerated().map { .init(minEmployees: $1.minEmployees, points: Double($0 + 1)) }
         unit.quality.maxPoints = .greatestFiniteMagnitude
         self.unit = unit
+        scaledUnits = self.halfLifeScales.map { Self.scalingHalfLives(of: unit, by: $0) }
+    }
+
+    /// `config` with every half-life (signals and third-party) times `scale`, whole milliseconds.
+    public static func scalingHalfLives(of config: ScoringConfig, by scale: Double) -> ScoringConfig {
+        var c = config
+        func scaled(_ d: Duration) -> Duration { .milliseconds(max(1, Int64((Double(d.milliseconds) * scale).rounded()))) }
+        for signal in Signal.allCases {
+            var rule = c.intent.rule(for: signal)
+            rule.halfLife = scaled(rule.halfLife)
+            c.intent.signals[signal] = rule
+        }
+        c.intent.thirdPartyHalfLife = scaled(c.intent.thirdPartyHalfLife)
+        return c
+    }
+
+    /// The intent columns of a breakdown (`intentCount` values from `offset`).
+    static func intentColumns(_ b: ScoreBreakdown, into row: inout [Double], at offset: Int) {
+        for k in 0..<intentCount { row[offset + k] = 0 }
+        let thirdParty = Signal.allCases.count
+        for c in b.intent {
+            if let signal = Signal(rawValue: c.signal) {
+                row[offset + signalIndex[signal]!] = abs(c.points)
+            } else {
+                row[offset + thirdParty] += c.points
+            }
+        }
     }
 
     /// The industry whose points the fit keeps at 0, the others' measured from it (nil: none).
@@ -276,6 +310,10 @@ public struct FitSamples: Sendable {
     public internal(set) var technologyNames: [String] = []
     /// The share of labelled moments kept (1, or 1/2^k when `--max-samples` thinned them).
     public internal(set) var keptShare = 1.0
+    /// Per sample, per scale of `space.halfLifeScales`: the intent columns under half-lives so
+    /// scaled (`FitFeatureSpace.intentCount` values each).
+    public private(set) var alternates: [Double] = []
+    var alternateWidth: Int { space.halfLifeScales.count * FitFeatureSpace.intentCount }
     public var width: Int { space.columns.count }
     public var count: Int { labels.count }
 
@@ -283,8 +321,10 @@ public struct FitSamples: Sendable {
 
     public func row(_ i: Int) -> ArraySlice<Double> { rows[(i * width)..<((i + 1) * width)] }
 
-    mutating func append(_ row: ArraySlice<Double>, industry: Int32, technologies: UInt64, label: Bool, at moment: Int64) {
+    mutating func append(_ row: ArraySlice<Double>, alternates: ArraySlice<Double>, industry: Int32, technologies: UInt64,
+                         label: Bool, at moment: Int64) {
         rows += row
+        self.alternates += alternates
         industries.append(industry)
         self.technologies.append(technologies)
         labels.append(label)
@@ -314,8 +354,12 @@ public struct FitSamples: Sendable {
         return matrix(in: space.adding(industries: industries, technologies: technologies, referenceIndustry: reference))
     }
 
-    /// The rows in `space` (this one's, with per-name columns added, e.g. by another fit).
-    public func matrix(in wide: FitFeatureSpace) -> FitMatrix {
+    /// The rows in `space` (this one's, with per-name columns added, e.g. by another fit), each
+    /// intent column `c` read under `halfLives[c]` (an index into `space.halfLifeScales`, nil for
+    /// the starting half-life).
+    public func matrix(in wide: FitFeatureSpace, halfLives: [Int?] = []) -> FitMatrix {
+        let aw = alternateWidth
+        let swaps = halfLives.enumerated().compactMap { c, k in k.map { (column: c, offset: $0 * FitFeatureSpace.intentCount + c) } }
         let base = width
         let industryColumn = Dictionary(uniqueKeysWithValues: wide.industries.enumerated().map { ($1, base + $0) })
         let technologyColumn = Dictionary(uniqueKeysWithValues: wide.technologies.enumerated().map { ($1, base + industryColumn.count + $0) })
@@ -326,6 +370,7 @@ public struct FitSamples: Sendable {
         for i in 0..<count {
             let o = i * w
             for k in 0..<base { out[o + k] = rows[i * base + k] }
+            for swap in swaps where swap.offset < aw { out[o + swap.column] = alternates[i * aw + swap.offset] }
             if industries[i] >= 0, let c = byIndustry[Int(industries[i])] {
                 out[o + c] = 1
                 // Its own column says what the target list said.
@@ -361,6 +406,7 @@ public struct FitSampler: Sendable {
         var leads: [String] = []
         var hashes: [UInt64] = []
         var rows: [Double] = []
+        var alternates: [Double] = []
         var industries: [Int32] = []
         var technologies: [UInt64] = []
     }
@@ -368,6 +414,8 @@ public struct FitSampler: Sendable {
     let space: FitFeatureSpace
     let options: Options
     private var engine: ScoringEngine
+    /// The same events under each of `space.halfLifeScales`.
+    private var scaledEngines: [ScoringEngine]
     private var scratch: [OutputEvent] = []
     private var pending: [Pending] = []
     private var pendingCount = 0
@@ -393,6 +441,7 @@ public struct FitSampler: Sendable {
         self.space = space
         self.options = options
         engine = ScoringEngine(config: space.unit)
+        scaledEngines = space.scaledUnits.map { ScoringEngine(config: $0) }
     }
 
     /// Applies one event (events in the order a replay reads them).
@@ -428,6 +477,10 @@ public struct FitSampler: Sendable {
         }
         scratch.removeAll(keepingCapacity: true)
         _ = engine.apply(event, into: &scratch)
+        for k in scaledEngines.indices {
+            scratch.removeAll(keepingCapacity: true)
+            _ = scaledEngines[k].apply(event, into: &scratch)
+        }
     }
 
     private mutating func internIndustry(_ name: String) -> Int32 {
@@ -456,7 +509,12 @@ public struct FitSampler: Sendable {
         let profiles = self.profiles
         let space = self.space
         let level = thinning
+        // Which leads (by their place in the book) are kept: the scaled engines saw the same
+        // events, so their books hold the same leads in the same places.
+        var kept: [Int] = []
+        var place = -1
         engine.leads.forEachBreakdown(at: Timestamp(millisecondsSinceEpoch: m)) { leadID, breakdown in
+            place += 1
             if let c = closed[leadID], c <= m { return }
             var mix = SplitMix64(seed: FNV1a64.hash(leadID) ^ UInt64(bitPattern: m))
             let hash = mix.next()
@@ -467,6 +525,25 @@ public struct FitSampler: Sendable {
             entry.rows += row
             entry.industries.append(profile.industry)
             entry.technologies.append(profile.technologies)
+            kept.append(place)
+        }
+        if !scaledEngines.isEmpty {
+            let n = FitFeatureSpace.intentCount
+            let aw = scaledEngines.count * n
+            entry.alternates = [Double](repeating: 0, count: kept.count * aw)
+            var columns = [Double](repeating: 0, count: n)
+            for (k, scaled) in scaledEngines.enumerated() {
+                var next = 0
+                var place = -1
+                let leads = entry.leads
+                scaled.leads.forEachBreakdown(at: Timestamp(millisecondsSinceEpoch: m)) { leadID, breakdown in
+                    place += 1
+                    guard next < kept.count, kept[next] == place, leads[next] == leadID else { return }
+                    FitFeatureSpace.intentColumns(breakdown, into: &columns, at: 0)
+                    for c in 0..<n { entry.alternates[next * aw + k * n + c] = columns[c] }
+                    next += 1
+                }
+            }
         }
         pendingCount += entry.leads.count
         pending.append(entry)
@@ -485,6 +562,10 @@ public struct FitSampler: Sendable {
                 new.leads.append(old.leads[k])
                 new.hashes.append(old.hashes[k])
                 new.rows += old.rows[(k * width)..<((k + 1) * width)]
+                if !old.alternates.isEmpty {
+                    let aw = old.alternates.count / old.leads.count
+                    new.alternates += old.alternates[(k * aw)..<((k + 1) * aw)]
+                }
                 new.industries.append(old.industries[k])
                 new.technologies.append(old.technologies[k])
             }
@@ -505,8 +586,9 @@ public struct FitSampler: Sendable {
         for p in pending where p.moment + h <= last {
             for (k, lead) in p.leads.enumerated() {
                 let label = converted[lead].map { $0 > p.moment && $0 <= p.moment + h } ?? false
-                out.append(p.rows[(k * width)..<((k + 1) * width)], industry: p.industries[k], technologies: p.technologies[k],
-                           label: label, at: p.moment)
+                let aw = p.leads.isEmpty ? 0 : p.alternates.count / p.leads.count
+                out.append(p.rows[(k * width)..<((k + 1) * width)], alternates: p.alternates[(k * aw)..<((k + 1) * aw)],
+                           industry: p.industries[k], technologies: p.technologies[k], label: label, at: p.moment)
             }
         }
         return out

@@ -41,6 +41,15 @@ extension ModelFit.Report {
         for c in changes {
             t += "  \(pad(c.path, 52)) \(pad(num(c.old, 2), 8)) -> \(num(c.new, 2))\(c.supported ? "" : "   (the data never varies it: kept)")\n"
         }
+        if !space.halfLifeScales.isEmpty {
+            t += "\nhalf-lives (x\(space.halfLifeScales.map { format($0) }.joined(separator: ", x")) tried; another is chosen when it gains at least the evidence asked for, in training log-likelihood):\n"
+            for (c, gain) in halfLifeEvidence.enumerated() {
+                guard let gain else { continue }
+                let name = c < Signal.allCases.count ? Signal.allCases[c].rawValue : "third_party"
+                let chosen = halfLives[c].map { "x\(format(space.halfLifeScales[$0]))" } ?? "kept"
+                t += "  \(pad(name, 20)) best other gains \(pad(num(gain, 1), 8)) nats: \(chosen)\n"
+            }
+        }
         t += "  \(pad("scoring.buckets A / B / C", 52)) \(thresholds.old.map { num($0, 2) }.joined(separator: " / ")) -> "
         t += thresholds.new.map { num($0, 2) }.joined(separator: " / ") + "\n"
         t += "\nbucket moves (validation moments; rows: start, columns: fitted)\n"
@@ -112,6 +121,16 @@ extension ModelFit.Report {
         w.key("moments"); w.integer(validationSamples); w.key("conversions"); w.integer(validationConversions)
         w.endObject()
         w.key("kept_share"); w.number(keptShare, decimals: 6)
+        w.key("half_lives"); w.beginArray()
+        for (c, gain) in halfLifeEvidence.enumerated() {
+            guard let gain else { continue }
+            w.beginObject()
+            w.key("signal"); w.string(c < Signal.allCases.count ? Signal.allCases[c].rawValue : "third_party")
+            w.key("best_other_gain"); w.number(gain, decimals: 3)
+            w.key("chosen_scale"); w.number(halfLives[c].map { space.halfLifeScales[$0] } ?? 1, decimals: 6)
+            w.endObject()
+        }
+        w.endArray()
         w.key("start"); side(start, startVersion)
         w.key("fitted"); side(fitted, fittedVersion)
         w.key("changes"); w.beginArray()

@@ -18,7 +18,8 @@ import LeadScoreCore
 /// starting one did (the sales team gets as many leads per bucket as before), or the shares given.
 /// What the data does not vary (a signal never seen, a rule no lead meets) keeps its starting
 /// value. Business rules are not touched: floor, tiers' deal values, disqualifiers, daily caps (as
-/// counts of events), half-lives, routing.
+/// counts of events), routing. A half-life changes only where the data tells it apart from a
+/// multiple of it (`halfLifeSearch`).
 public enum ModelFit {
     public struct Options: Sendable, Equatable {
         /// Moments from this time on are the validation window; nil: the last `validationShare`.
@@ -32,6 +33,11 @@ public enum ModelFit {
         public var bucketShares: [Double]?
         /// Fewest labelled moments of an industry or technographic for it to get its own points.
         public var minNameSamples = 100
+        /// Log-likelihood (nats, on the training moments) another half-life must gain over the
+        /// current one to be chosen: the data must tell them apart, not merely lean.
+        public var halfLifeEvidence = 3.0
+        /// Most training moments the half-life search fits on (every k-th, so it stays quick).
+        public var halfLifeSearchMoments = 40_000
         public init() {}
     }
 
@@ -94,6 +100,12 @@ public enum ModelFit {
         public var space: FitFeatureSpace
         /// The share of labelled moments used (below 1 when `maxSamples` thinned them).
         public var keptShare: Double
+        /// Per intent column (signals, then third-party): the scale of `space.halfLifeScales`
+        /// chosen for its half-life, nil for the starting one.
+        public var halfLives: [Int?]
+        /// Per intent column: the training log-likelihood gained by the best other half-life
+        /// tried (nats; nil when none was tried), whether or not it was enough to choose it.
+        public var halfLifeEvidence: [Double?]
 
         public static func == (l: Report, r: Report) -> Bool {
             l.trainingSamples == r.trainingSamples && l.fittedVersion == r.fittedVersion && l.start == r.start && l.fitted == r.fitted
@@ -105,7 +117,8 @@ public enum ModelFit {
     static let ranked: [Bucket] = [.a, .b, .c, .nurture]
 
     public static func run(_ sampled: FitSamples, options: Options) throws(Failure) -> (config: ScoringConfig, report: Report) {
-        let samples = sampled.matrix(minSupport: options.minNameSamples)
+        let startRows = sampled.matrix(minSupport: options.minNameSamples)
+        var samples = startRows
         let space = samples.space
         let width = samples.width
         let moments = Array(Set(samples.moments)).sorted()
@@ -126,16 +139,23 @@ public enum ModelFit {
         }
         // The replaced columns (target list, any-of rule) are left out: 0 in every row.
         let replaced = space.columns.map(space.isReplaced)
-        var rows: [Double] = []
-        rows.reserveCapacity(train.count * width)
-        for i in train {
-            let from = rows.count
-            rows += samples.row(i)
-            for k in 0..<width where replaced[k] { rows[from + k] = 0 }
-        }
         let labels = train.map { samples.labels[$0] }
-        let lr = LogisticRegression.fit(rows: rows, width: width, labels: labels, sign: space.columns.map(\.sign), l2: options.l2)
-        rows = []
+        func regression(_ samples: FitMatrix) -> LogisticRegression.Result {
+            var rows: [Double] = []
+            rows.reserveCapacity(train.count * width)
+            for i in train {
+                let from = rows.count
+                rows += samples.row(i)
+                for k in 0..<width where replaced[k] { rows[from + k] = 0 }
+            }
+            return LogisticRegression.fit(rows: rows, width: width, labels: labels, sign: space.columns.map(\.sign), l2: options.l2)
+        }
+        var lr = regression(samples)
+        let search = halfLifeSearch(sampled, rows: samples, train: train, base: lr, options: options)
+        if search.choice.contains(where: { $0 != nil }) {
+            samples = sampled.matrix(in: space, halfLives: search.choice)
+            lr = regression(samples)
+        }
 
         // One scale from log-odds to points.
         let start = space.start
@@ -165,13 +185,26 @@ public enum ModelFit {
         }
         for c in 0..<width where replaced[c] { values[c] = 0 }
         var fitted = space.config(with: values)
+        for (c, k) in search.choice.enumerated() {
+            guard let k else { continue }
+            let scale = space.halfLifeScales[k]
+            func scaled(_ d: Duration) -> Duration { .milliseconds(max(1, Int64((Double(d.milliseconds) * scale).rounded()))) }
+            if c < Signal.allCases.count {
+                let signal = Signal.allCases[c]
+                var rule = fitted.intent.rule(for: signal)
+                rule.halfLife = scaled(start.intent.rule(for: signal).halfLife)
+                fitted.intent.signals[signal] = rule
+            } else {
+                fitted.intent.thirdPartyHalfLife = scaled(start.intent.thirdPartyHalfLife)
+            }
+        }
         // Names without their own points get none (the reference the per-name points are
         // measured from); lists whose points are 0 are left empty.
         if space.isReplaced(.targetIndustry) { fitted.quality.targetIndustries = [] }
         if space.isReplaced(.technographic) { fitted.quality.technographics = [] }
 
         // Thresholds: the same shares of A, B and C as before (or as asked).
-        let startBuckets = train.map { space.score(samples.row($0), values: startValues, config: start).bucket }
+        let startBuckets = train.map { space.score(startRows.row($0), values: startValues, config: start).bucket }
         let shares = options.bucketShares ?? [Bucket.a, .b, .c].map { bucket in
             Double(startBuckets.filter { $0 == bucket }.count) / Double(max(1, train.count))
         }
@@ -194,17 +227,25 @@ public enum ModelFit {
             throw Failure(description: "the fitted configuration is not valid: \(problems.map { "\($0.path): \($0.reason)" }.joined(separator: "; "))")
         }
 
-        let startSide = side(samples, train: train, validation: validation, values: startValues, config: start)
+        let startSide = side(startRows, train: train, validation: validation, values: startValues, config: start)
         let fittedSide = side(samples, train: train, validation: validation, values: values, config: fitted)
         var moves: [Bucket: [Bucket: Int]] = [:]
         for i in validation {
-            let from = space.score(samples.row(i), values: startValues, config: start).bucket
+            let from = space.score(startRows.row(i), values: startValues, config: start).bucket
             let to = space.score(samples.row(i), values: values, config: fitted).bucket
             moves[from, default: [:]][to, default: 0] += 1
         }
-        let changes = space.columns.enumerated().compactMap { c, column -> WeightChange? in
+        var changes = space.columns.enumerated().compactMap { c, column -> WeightChange? in
             guard values[c] != startValues[c] || !lr.supported[c] else { return nil }
             return WeightChange(path: column.description, old: startValues[c], new: values[c], supported: lr.supported[c] || replaced[c])
+        }
+        for (c, k) in search.choice.enumerated() {
+            guard k != nil else { continue }
+            let path = c < Signal.allCases.count ? "scoring.intent.signals.\(Signal.allCases[c].rawValue).half_life" : "scoring.intent.third_party.half_life"
+            let old = c < Signal.allCases.count ? start.intent.rule(for: Signal.allCases[c]).halfLife : start.intent.thirdPartyHalfLife
+            let new = c < Signal.allCases.count ? fitted.intent.rule(for: Signal.allCases[c]).halfLife : fitted.intent.thirdPartyHalfLife
+            changes.append(WeightChange(path: path + " (days)", old: Double(old.milliseconds) / 86_400_000,
+                                        new: Double(new.milliseconds) / 86_400_000, supported: true))
         }
         let platt = LogisticRegression.platt(scores: fittedScores, labels: labels)
         let probabilities = stride(from: 0.0, to: 100.0, by: 10.0).map { from in
@@ -220,8 +261,70 @@ public enum ModelFit {
             validateFrom: Timestamp(millisecondsSinceEpoch: validateFrom), start: startSide, fitted: fittedSide,
             startVersion: start.version, fittedVersion: fitted.version, changes: changes,
             thresholds: ([b.thresholdA, b.thresholdB, b.thresholdC], thresholds), moves: moves,
-            probabilities: probabilities, iterations: lr.iterations, space: space, keptShare: sampled.keptShare)
+            probabilities: probabilities, iterations: lr.iterations, space: space, keptShare: sampled.keptShare,
+            halfLives: search.choice, halfLifeEvidence: search.evidence)
         return (fitted, report)
+    }
+
+    /// Chooses, signal by signal, the half-life whose decayed values rank the training moments
+    /// best. Every candidate is a logistic regression over the intent columns, with one column
+    /// more holding the base fit's quality points (fixed while the intent part changes): small,
+    /// so the search stays quick. A candidate replaces the current half-life only when its
+    /// log-likelihood is higher by `halfLifeEvidence` nats; signals are taken in column order,
+    /// each from the choices made before it.
+    static func halfLifeSearch(_ sampled: FitSamples, rows samples: FitMatrix, train: [Int], base: LogisticRegression.Result,
+                               options: Options) -> (choice: [Int?], evidence: [Double?]) {
+        let n = FitFeatureSpace.intentCount
+        var choice = [Int?](repeating: nil, count: n)
+        var evidence = [Double?](repeating: nil, count: n)
+        let scales = sampled.space.halfLifeScales
+        guard !scales.isEmpty, sampled.alternates.count == sampled.count * scales.count * n else { return (choice, evidence) }
+        let step = max(1, train.count / max(1, options.halfLifeSearchMoments))
+        let subset = stride(from: 0, to: train.count, by: step).map { train[$0] }
+        let width = samples.width
+        let aw = scales.count * n
+        let labels = subset.map { samples.labels[$0] }
+        // Per subset moment: the intent columns as they stand, then the fixed quality part.
+        var rows = [Double](repeating: 0, count: subset.count * (n + 1))
+        for (r, i) in subset.enumerated() {
+            var quality = 0.0
+            for k in 0..<width {
+                let x = samples.rows[i * width + k]
+                if k < n { rows[r * (n + 1) + k] = x } else { quality += base.coefficients[k] * x }
+            }
+            rows[r * (n + 1) + n] = quality
+        }
+        let sign = (0..<n).map { samples.space.columns[$0].sign } + [0]
+        func logLikelihood(_ rows: [Double]) -> Double {
+            let lr = LogisticRegression.fit(rows: rows, width: n + 1, labels: labels, sign: sign, l2: options.l2)
+            var sum = 0.0
+            for r in 0..<labels.count {
+                var z = lr.intercept
+                for k in 0...n { z += lr.coefficients[k] * rows[r * (n + 1) + k] }
+                let p = min(1 - 1e-12, max(1e-12, 1 / (1 + exp(-z))))
+                sum += labels[r] ? log(p) : log(1 - p)
+            }
+            return sum
+        }
+        var current = logLikelihood(rows)
+        for c in 0..<n where base.supported[c] {
+            var best: (k: Int, ll: Double)?
+            for k in scales.indices {
+                var candidate = rows
+                for (r, i) in subset.enumerated() { candidate[r * (n + 1) + c] = sampled.alternates[i * aw + k * n + c] }
+                let ll = logLikelihood(candidate)
+                if let b = best, b.ll >= ll { continue }
+                best = (k, ll)
+            }
+            guard let best else { continue }
+            evidence[c] = best.ll - current
+            if best.ll >= current + options.halfLifeEvidence {
+                choice[c] = best.k
+                current = best.ll
+                for (r, i) in subset.enumerated() { rows[r * (n + 1) + c] = sampled.alternates[i * aw + best.k * n + c] }
+            }
+        }
+        return (choice, evidence)
     }
 
     /// One configuration on the validation moments; its probabilities are its score's Platt
