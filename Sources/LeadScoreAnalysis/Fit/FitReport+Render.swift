@@ -41,6 +41,8 @@ extension ModelFit.Report {
         for c in changes {
             t += "  \(pad(c.path, 52)) \(pad(num(c.old, 2), 8)) -> \(num(c.new, 2))\(c.supported ? "" : "   (the data never varies it: kept)")\n"
         }
+        t += "  \(pad("scoring.buckets A / B / C", 52)) \(thresholds.old.map { num($0, 2) }.joined(separator: " / ")) -> "
+        t += thresholds.new.map { num($0, 2) }.joined(separator: " / ") + "\n"
         if !space.halfLifeScales.isEmpty {
             t += "\nhalf-lives (x\(space.halfLifeScales.map { format($0) }.joined(separator: ", x")) tried; another is chosen when it gains at least the evidence asked for, in training log-likelihood):\n"
             for (c, gain) in halfLifeEvidence.enumerated() {
@@ -50,8 +52,6 @@ extension ModelFit.Report {
                 t += "  \(pad(name, 20)) best other gains \(pad(num(gain, 1), 8)) nats: \(chosen)\n"
             }
         }
-        t += "  \(pad("scoring.buckets A / B / C", 52)) \(thresholds.old.map { num($0, 2) }.joined(separator: " / ")) -> "
-        t += thresholds.new.map { num($0, 2) }.joined(separator: " / ") + "\n"
         t += "\nbucket moves (validation moments; rows: start, columns: fitted)\n"
         let order = ModelFit.ranked
         t += "  \(pad("", 8))" + order.map { pad($0.name, 8) }.joined() + "\n"
