@@ -53,6 +53,9 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("bucket-shares"), help: "Target shares of A,B,C among training moments, e.g. 0.1,0.2,0.3 (default: the starting configuration's).")
     var bucketShares: String?
 
+    @Option(name: .customLong("bucket-precision"), help: "Or target conversion rates of A,B,C (each bucket or better, on training moments), e.g. 0.4,0.25,0.15.")
+    var bucketPrecision: String?
+
     @Option(name: .customLong("min-name-samples"), help: "Fewest labelled moments of an industry or technographic for it to get its own points.")
     var minNameSamples = 100
 
@@ -94,6 +97,8 @@ struct FitCommand: ParsableCommand {
         guard halfLifeEvidence >= 0 && halfLifeEvidence.isFinite else { throw ValidationError("--half-life-evidence must be a non-negative number") }
         if let validateFrom { _ = try Self.time(validateFrom) }
         if let bucketShares { _ = try Self.shares(bucketShares) }
+        if let bucketPrecision { _ = try Self.precision(bucketPrecision) }
+        if bucketShares != nil && bucketPrecision != nil { throw ValidationError("give --bucket-shares or --bucket-precision, not both") }
     }
 
     static func time(_ text: String) throws -> Timestamp {
@@ -107,6 +112,14 @@ struct FitCommand: ParsableCommand {
             throw ValidationError("--half-life-scales must be 'none' or up to 8 positive multiples other than 1, e.g. 0.5,2")
         }
         return values.compactMap { $0 }
+    }
+
+    static func precision(_ text: String) throws -> [Double] {
+        let values = text.split(separator: ",").map { Double(String($0.filter { !$0.isWhitespace })) }
+        guard values.count == 3, let a = values[0], let b = values[1], let c = values[2], a < 1, a > b, b > c, c > 0 else {
+            throw ValidationError("--bucket-precision must be three conversion rates A > B > C between 0 and 1, e.g. 0.4,0.25,0.15")
+        }
+        return [a, b, c]
     }
 
     static func shares(_ text: String) throws -> [Double] {
@@ -163,6 +176,7 @@ struct FitCommand: ParsableCommand {
         options.halfLifeEvidence = halfLifeEvidence
         options.validateFrom = try validateFrom.map(Self.time)
         options.bucketShares = try bucketShares.map(Self.shares)
+        options.bucketPrecision = try bucketPrecision.map(Self.precision)
         let fitted: ScoringConfig
         let report: ModelFit.Report
         do {

@@ -271,5 +271,30 @@ extension ModelFitTests {
         // Read back from the file the fit writes.
         let again = try ScoringConfig(yaml: FitConfigYAML.scoringSection(fitted))
         #expect(again.intent.rule(for: .webVisit).halfLife == fitted.intent.rule(for: .webVisit).halfLife)
+
+        // Thresholds by precision: the training moments at or above each threshold convert at
+        // the rate asked for, and just below it they would not.
+        var byPrecision = ModelFit.Options()
+        byPrecision.bucketPrecision = [0.12, 0.08, 0.05]
+        let samples = sampler.samples()
+        let (precise, preciseReport) = try ModelFit.run(samples, options: byPrecision)
+        let rows = samples.matrix(in: preciseReport.space, halfLives: preciseReport.halfLives)
+        let values = rows.space.values(of: precise)
+        var scored: [(Double, Bool)] = []
+        for i in 0..<rows.count where rows.moments[i] < preciseReport.validateFrom.millisecondsSinceEpoch {
+            scored.append((rows.space.score(rows.row(i), values: values, config: precise).score, rows.labels[i]))
+        }
+        let b = precise.buckets
+        for (threshold, target) in zip([b.thresholdA, b.thresholdB, b.thresholdC], [0.12, 0.08, 0.05]) {
+            let above = scored.filter { $0.0 >= threshold }
+            #expect(!above.isEmpty)
+            let rate = Double(above.filter(\.1).count) / Double(max(1, above.count))
+            #expect(rate >= target, "threshold \(threshold): \(above.count) moments convert at \(rate)")
+        }
+        #expect(b.thresholdA > b.thresholdB && b.thresholdB > b.thresholdC)
+        // A rate no moments reach: the bucket is left empty (its threshold above every score).
+        byPrecision.bucketPrecision = [0.99, 0.08, 0.05]
+        let (unreachable, _) = try ModelFit.run(samples, options: byPrecision)
+        #expect(scored.allSatisfy { $0.0 < unreachable.buckets.thresholdA })
     }
 }

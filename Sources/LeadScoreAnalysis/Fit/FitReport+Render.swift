@@ -10,7 +10,7 @@ extension ModelFit.Report {
         ("lift", "a bucket's conversion rate over the validation base rate"),
         ("points_per_name", "an industry or technographic with at least --min-name-samples training moments gets its own points, of either sign (industry_points, technology_points), an industry's measured from the most common one's, which stays at 0; the target list's and the any-of rule's points are then 0, so a name without its own points gets none"),
         ("kept_share", "the share of labelled moments used: past --max-samples, moments are thinned to a half, a quarter and so on, by a hash of lead and moment"),
-        ("thresholds", "set so the fitted configuration puts the same shares of training moments in A, B and C as the starting one (or --bucket-shares)"),
+        ("thresholds", "set so the fitted configuration puts the same shares of training moments in A, B and C as the starting one (or --bucket-shares); with --bucket-precision, each is the lowest score whose training moments at or above it converted at the rate asked for"),
     ]
 
     /// The report as text.

@@ -31,6 +31,9 @@ public enum ModelFit {
         public var minConversions = 50
         /// Target shares of A, B and C (nil: the starting configuration's on the training moments).
         public var bucketShares: [Double]?
+        /// Or target conversion rates (precision) of A, B and C, each of that bucket or better on
+        /// the training moments; wins over `bucketShares`.
+        public var bucketPrecision: [Double]?
         /// Fewest labelled moments of an industry or technographic for it to get its own points.
         public var minNameSamples = 100
         /// Log-likelihood (nats, on the training moments) another half-life must gain over the
@@ -210,11 +213,34 @@ public enum ModelFit {
         }
         let fittedScores = train.map { space.score(samples.row($0), values: values, config: fitted).score }
         let sortedScores = fittedScores.sorted()
-        var cumulative = 0.0
         var thresholds: [Double] = []
-        for share in shares {
-            cumulative += share
-            thresholds.append((quantile(sortedScores, max(0, 1 - cumulative)) * 100).rounded() / 100)
+        if let precision = options.bucketPrecision {
+            // Or by precision: each threshold is the lowest score whose moments at or above it
+            // (that bucket or better) converted at the target rate; above every score when none did.
+            let order = train.indices.sorted { (fittedScores[$1], $0) < (fittedScores[$0], $1) }
+            var best = [Double?](repeating: nil, count: precision.count)
+            var converted = 0
+            var k = 0
+            while k < order.count {
+                let score = fittedScores[order[k]]
+                var j = k
+                while j < order.count && fittedScores[order[j]] == score {
+                    if labels[order[j]] { converted += 1 }
+                    j += 1
+                }
+                for b in precision.indices where Double(converted) / Double(j) >= precision[b] { best[b] = score }
+                k = j
+            }
+            // Not rounded: leaving out the moments at the threshold's own score could take the
+            // rate below the target.
+            let above = (sortedScores.last ?? 0) + 0.01
+            thresholds = best.map { $0 ?? above }
+        } else {
+            var cumulative = 0.0
+            for share in shares {
+                cumulative += share
+                thresholds.append((quantile(sortedScores, max(0, 1 - cumulative)) * 100).rounded() / 100)
+            }
         }
         thresholds[2] = max(0.01, thresholds[2])
         thresholds[1] = max(thresholds[1], thresholds[2] + 0.01)
