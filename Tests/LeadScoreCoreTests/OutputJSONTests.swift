@@ -20,6 +20,25 @@ struct OutputJSONTests {
         #expect(String(decoding: bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001é""#)
     }
 
+    @Test("idempotency keys are written as the String the output names them", arguments: [
+        ("L-42", UInt32(7), "", Int?.none, "L-42:7"), ("L-42", 4_294_967_295, ":r", 2, "L-42:4294967295:r2"),
+        ("a\"b\\c\n", 0, ":b", 13, "a\"b\\c\n:0:b13"), ("lead", 1, ":escalated", nil, "lead:1:escalated"),
+        ("élan", 12, ":erased", nil, "élan:12:erased"),
+    ])
+    func idempotencyKeys(leadID: String, seq: UInt32, tag: String, number: Int?, key: String) {
+        var w = JSONWriter()
+        switch tag {
+        case ":r": w.idempotencyKey(leadID: leadID, seq: seq, tag: ":r", number: number)
+        case ":b": w.idempotencyKey(leadID: leadID, seq: seq, tag: ":b", number: number)
+        case ":escalated": w.idempotencyKey(leadID: leadID, seq: seq, tag: ":escalated", number: number)
+        case ":erased": w.idempotencyKey(leadID: leadID, seq: seq, tag: ":erased", number: number)
+        default: w.idempotencyKey(leadID: leadID, seq: seq, number: number)
+        }
+        var expected = JSONWriter()
+        expected.string(key)
+        #expect(w.bytes == expected.bytes)
+    }
+
     @Test("lead_rescored carries SPEC section 3's fields")
     func rescoredFields() throws {
         var engine = ScoringEngine(config: ScoringConfig())

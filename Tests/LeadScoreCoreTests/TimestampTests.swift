@@ -38,6 +38,15 @@ struct TimestampTests {
         #expect(try Timestamp(rfc3339: text).rfc3339 == text)
     }
 
+    @Test("formatting outside four-digit years and at the edges of a day", arguments: [
+        (Int64(-1), "1969-12-31T23:59:59.999Z"), (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+        (253_402_300_800_000, "10000-01-01T00:00:00Z"), (-62_167_219_200_001, "-1-12-31T23:59:59.999Z"),
+        (1_795_515_300_010, "2026-11-24T10:15:00.010Z"),
+    ])
+    func formats(ms: Int64, text: String) {
+        #expect(Timestamp(millisecondsSinceEpoch: ms).rfc3339 == text)
+    }
+
     @Test("the UTC day is floored, before the epoch too", arguments: [
         (Int64(0), Int64(0)), (86_399_999, 0), (86_400_000, 1), (-1, -1), (-86_400_000, -1), (-86_400_001, -2),
     ])

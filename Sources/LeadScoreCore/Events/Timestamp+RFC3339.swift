@@ -9,38 +9,67 @@ extension Timestamp {
     }
 
     /// Appends the RFC 3339 form (see `rfc3339`) to a byte buffer, for allocation-free JSON output.
+    ///
+    /// The text is laid out in a fixed buffer on the stack and appended in one go: every output
+    /// carries one to three timestamps, and an array per field (or an append per byte) was the
+    /// largest single cost of rendering them.
     public func appendRFC3339(to out: inout [UInt8]) {
         let ms = millisecondsSinceEpoch
         let (days, msOfDay) = ms.floorDividedAndModulo(86_400_000)
         let (y, m, d) = Timestamp.civil(fromDays: days)
-        let secondsOfDay = msOfDay / 1000
-        let millis = Int(msOfDay % 1000)
-        func put(_ value: Int, width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var v = value
-            var i = width - 1
-            while i >= 0 {
-                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-                i -= 1
-            }
-            out.append(contentsOf: digits)
-        }
         if y < 0 || y > 9999 {
             // Outside RFC 3339's four-digit years: still print something unambiguous.
             out.append(contentsOf: Array(String(y).utf8))
-        } else {
-            put(Int(y), width: 4)
+            appendRFC3339Tail(month: m, day: d, msOfDay: msOfDay, to: &out)
+            return
         }
-        out.append(UInt8(ascii: "-")); put(m, width: 2)
-        out.append(UInt8(ascii: "-")); put(d, width: 2)
-        out.append(UInt8(ascii: "T")); put(Int(secondsOfDay / 3600), width: 2)
-        out.append(UInt8(ascii: ":")); put(Int(secondsOfDay / 60 % 60), width: 2)
-        out.append(UInt8(ascii: ":")); put(Int(secondsOfDay % 60), width: 2)
+        // YYYY-MM-DDTHH:MM:SS.mmmZ: 24 bytes at most.
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { buffer in
+            Timestamp.putDigits(Int(y), width: 4, at: 0, in: buffer)
+            let count = Timestamp.layOutTail(month: m, day: d, msOfDay: msOfDay, at: 4, in: buffer)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// Everything after the year, for the rare year outside 0...9999.
+    private func appendRFC3339Tail(month m: Int, day d: Int, msOfDay: Int64, to out: inout [UInt8]) {
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { buffer in
+            let count = Timestamp.layOutTail(month: m, day: d, msOfDay: msOfDay, at: 0, in: buffer)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// Writes `-MM-DDTHH:MM:SS[.mmm]Z` at `start` (at most 20 bytes); returns the end.
+    @inline(__always)
+    private static func layOutTail(month m: Int, day d: Int, msOfDay: Int64, at start: Int,
+                                   in buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let secondsOfDay = Int(msOfDay / 1000)
+        let millis = Int(msOfDay % 1000)
+        var i = start
+        buffer[i] = UInt8(ascii: "-"); putDigits(m, width: 2, at: i + 1, in: buffer); i += 3
+        buffer[i] = UInt8(ascii: "-"); putDigits(d, width: 2, at: i + 1, in: buffer); i += 3
+        buffer[i] = UInt8(ascii: "T"); putDigits(secondsOfDay / 3600, width: 2, at: i + 1, in: buffer); i += 3
+        buffer[i] = UInt8(ascii: ":"); putDigits(secondsOfDay / 60 % 60, width: 2, at: i + 1, in: buffer); i += 3
+        buffer[i] = UInt8(ascii: ":"); putDigits(secondsOfDay % 60, width: 2, at: i + 1, in: buffer); i += 3
         if millis != 0 {
-            out.append(UInt8(ascii: ".")); put(millis, width: 3)
+            buffer[i] = UInt8(ascii: "."); putDigits(millis, width: 3, at: i + 1, in: buffer); i += 4
         }
-        out.append(UInt8(ascii: "Z"))
+        buffer[i] = UInt8(ascii: "Z")
+        return i + 1
+    }
+
+    /// The last `width` decimal digits of a non-negative `value`, zero padded, at `start`.
+    @inline(__always)
+    private static func putDigits(_ value: Int, width: Int, at start: Int, in buffer: UnsafeMutableRawBufferPointer) {
+        var v = value
+        var i = start + width - 1
+        while i >= start {
+            buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        }
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).

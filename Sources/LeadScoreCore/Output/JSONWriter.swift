@@ -152,9 +152,58 @@ public struct JSONWriter {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
+    /// An idempotency key `<leadID>:<seq>`, then `tag` and `number` when given (`L-1:4:r2`,
+    /// `L-1:4:erased`), as a string value, without building it as a String first: the same
+    /// bytes as `string(event.idempotencyKey)` (only the lead id can need escaping). `tag` is at
+    /// most 16 bytes (`:r`, `:b`, `:erased`, `:escalated`).
+    public mutating func idempotencyKey(leadID: String, seq: UInt32, tag: StaticString = "", number: Int? = nil) {
+        precondition(tag.utf8CodeUnitCount <= 16, "idempotency key tag too long")
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        JSONWriter.appendStringContents(leadID, to: &bytes)
+        // `:` + 10 digits + tag + 20 digits + `"`: 48 bytes at most.
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { buffer in
+            var n = 0
+            buffer[n] = UInt8(ascii: ":"); n += 1
+            n = JSONWriter.layOutDecimal(Int64(seq), at: n, in: buffer)
+            tag.withUTF8Buffer { t in
+                UnsafeMutableRawBufferPointer(rebasing: buffer[n...]).copyMemory(from: UnsafeRawBufferPointer(t))
+                n += t.count
+            }
+            if let number { n = JSONWriter.layOutDecimal(Int64(number), at: n, in: buffer) }
+            buffer[n] = UInt8(ascii: "\""); n += 1
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+        }
+    }
+
+    /// Writes the decimal text of `value` at `start` (room for 20 bytes needed); returns the end.
+    @inline(__always)
+    static func layOutDecimal(_ value: Int64, at start: Int, in buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var n = start
+        if value < 0 { buffer[n] = UInt8(ascii: "-"); n += 1 }
+        var v = value.magnitude
+        var count = 1
+        var rest = v / 10
+        while rest > 0 { count += 1; rest /= 10 }
+        var i = n + count - 1
+        repeat {
+            buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        } while v > 0
+        return n + count
+    }
+
     /// Appends a JSON string literal: `"`, `\` and control characters escaped, the rest as UTF-8.
     public static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        appendStringContents(value, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// A string literal's contents, escaped, without the quotes.
+    static func appendStringContents(_ value: String, to out: inout [UInt8]) {
         // Ids and names almost never need escaping: scan the contiguous UTF-8 and copy it in one go.
         var text = value
         let plain = text.withUTF8 { utf8 -> Bool in
@@ -162,10 +211,7 @@ public struct JSONWriter {
             out.append(contentsOf: utf8)
             return true
         }
-        if plain {
-            out.append(UInt8(ascii: "\""))
-            return
-        }
+        if plain { return }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
@@ -180,7 +226,6 @@ public struct JSONWriter {
             default: out.append(byte)
             }
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     @inline(__always)

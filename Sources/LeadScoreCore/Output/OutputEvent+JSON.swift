@@ -40,7 +40,7 @@ extension LeadRescored {
         if let probability { w.key("probability"); w.number(probability, decimals: 4) }
         w.key("breakdown"); breakdown.write(to: &w)
         w.key("config_version"); w.string(configVersion)
-        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.key("idempotency_key"); w.idempotencyKey(leadID: leadID, seq: seq)
         if let model { w.key("model"); w.string(model) }
         w.endObject()
     }
@@ -116,7 +116,8 @@ extension LeadRouted {
         }
         w.key("occurred_at"); w.timestamp(occurredAt)
         w.key("config_version"); w.string(configVersion)
-        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.key("idempotency_key")
+        w.idempotencyKey(leadID: leadID, seq: seq, tag: reroute == 0 ? "" : ":r", number: reroute == 0 ? nil : reroute)
         w.endObject()
     }
 }
@@ -150,7 +151,7 @@ extension LeadSLABreached {
         w.key("reroutes"); w.integer(reroutes)
         w.key("occurred_at"); w.timestamp(slaDueAt)
         w.key("config_version"); w.string(configVersion)
-        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.key("idempotency_key"); w.idempotencyKey(leadID: leadID, seq: seq, tag: ":b", number: reroutes + 1)
         w.endObject()
     }
 }
@@ -170,7 +171,7 @@ extension LeadEscalated {
         w.key("sla_due_at"); w.timestamp(slaDueAt)
         w.key("occurred_at"); w.timestamp(slaDueAt)
         w.key("config_version"); w.string(configVersion)
-        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.key("idempotency_key"); w.idempotencyKey(leadID: leadID, seq: seq, tag: ":escalated")
         w.endObject()
     }
 }
@@ -187,7 +188,7 @@ extension LeadErased {
         for topic in topics { w.string(topic.rawValue) }
         w.endArray()
         w.key("occurred_at"); w.timestamp(occurredAt)
-        w.key("idempotency_key"); w.string(idempotencyKey)
+        w.key("idempotency_key"); w.idempotencyKey(leadID: leadID, seq: seq, tag: ":erased")
         w.endObject()
     }
 }

@@ -68,14 +68,19 @@ extension RepBook {
         var sticky = false
     }
 
-    /// Tier groups a bucket tries, in order (0 top third, 1 middle, 2 bottom).
+    /// Tier groups a bucket tries, in order (0 top third, 1 middle, 2 bottom). Constants, so a
+    /// routing does not allocate the nested arrays again.
     static func tierGroups(_ bucket: Bucket) -> [[Int]] {
         switch bucket {
-        case .a: [[0], [1], [2]]
-        case .b: [[0, 1], [2]]
-        default: [[0, 1, 2]]
+        case .a: tierGroupsA
+        case .b: tierGroupsB
+        default: tierGroupsAny
         }
     }
+
+    private static let tierGroupsA = [[0], [1], [2]]
+    private static let tierGroupsB = [[0, 1], [2]]
+    private static let tierGroupsAny = [[0, 1, 2]]
 
     /// Every rep's eligibility at `at`: `.lowerScore` (the placeholder of an eligible rep no step
     /// has chosen or passed over yet) or why it cannot take the lead, checked in the order the

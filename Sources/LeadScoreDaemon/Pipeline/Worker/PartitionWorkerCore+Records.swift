@@ -101,7 +101,10 @@ extension PartitionWorkerCore {
                 continue
             }
             if case .leadRescored(let rescored) = output { p.count(rescored) }
-            if case .found(let writtenRep) = p.takeWritten(OutputKey(topic: OutputTopic(output.kind), dedupe: OutputPublisher.dedupeKey(output))) {
+            // The emptiness check spares building the key (a String) for every output: the
+            // recovery set is empty except for a while after a restore.
+            if !p.written.isEmpty,
+               case .found(let writtenRep) = p.takeWritten(OutputKey(topic: OutputTopic(output.kind), dedupe: OutputPublisher.dedupeKey(output))) {
                 counts.suppressed += 1
                 // The decision already written is the one downstream acted on: keep its rep even
                 // if the replay, seeing other rep load, chose another.
@@ -166,7 +169,7 @@ extension PartitionWorkerCore {
                        counts: inout BatchCounts) throws(KafkaError) {
         p.uncount(erased)
         for topic in erased.topics.map(OutputTopic.init) {
-            if case .found = p.takeWritten(OutputKey(topic: topic, dedupe: erased.idempotencyKey)) {
+            if !p.written.isEmpty, case .found = p.takeWritten(OutputKey(topic: topic, dedupe: erased.idempotencyKey)) {
                 counts.suppressed += 1
                 continue
             }
