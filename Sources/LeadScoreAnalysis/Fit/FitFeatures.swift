@@ -59,8 +59,6 @@ public struct FitFeatureSpace: Sendable, Equatable {
             }
         }
 
-        /// The sign the configuration allows: negative signals weigh at most 0.
-        public var mustBeNonPositive: Bool { sign < 0 }
     }
 
     public private(set) var columns: [Column]
@@ -113,17 +111,21 @@ public struct FitFeatureSpace: Sendable, Equatable {
         scaledUnits = self.halfLifeScales.map { Self.scalingHalfLives(of: unit, by: $0) }
     }
 
-    /// `config` with every half-life (signals and third-party) times `scale`, whole milliseconds.
+    /// `config` with every half-life (signals and third-party) times `scale`.
     public static func scalingHalfLives(of config: ScoringConfig, by scale: Double) -> ScoringConfig {
         var c = config
-        func scaled(_ d: Duration) -> Duration { .milliseconds(max(1, Int64((Double(d.milliseconds) * scale).rounded()))) }
         for signal in Signal.allCases {
             var rule = c.intent.rule(for: signal)
-            rule.halfLife = scaled(rule.halfLife)
+            rule.halfLife = scaled(rule.halfLife, by: scale)
             c.intent.signals[signal] = rule
         }
-        c.intent.thirdPartyHalfLife = scaled(c.intent.thirdPartyHalfLife)
+        c.intent.thirdPartyHalfLife = scaled(c.intent.thirdPartyHalfLife, by: scale)
         return c
+    }
+
+    /// A half-life times `scale`, in whole milliseconds (at least 1), as the engines read it.
+    static func scaled(_ halfLife: Duration, by scale: Double) -> Duration {
+        .milliseconds(max(1, Int64((Double(halfLife.milliseconds) * scale).rounded())))
     }
 
     /// The intent columns of a breakdown (`intentCount` values from `offset`).
@@ -176,14 +178,8 @@ public struct FitFeatureSpace: Sendable, Equatable {
         if b.disqualifiedBy != nil { return false }
         if let deal = b.dealValueUSD, deal < start.quality.floorUSD { return false }
         for k in row.indices { row[k] = 0 }
+        Self.intentColumns(b, into: &row, at: 0)
         let thirdParty = Signal.allCases.count
-        for c in b.intent {
-            if let signal = Signal(rawValue: c.signal) {
-                row[Self.signalIndex[signal]!] = abs(c.points)
-            } else {
-                row[thirdParty] += c.points
-            }
-        }
         switch b.tier {
         case "basic": row[thirdParty + 1] = 1
         case "premium": row[thirdParty + 2] = 1

@@ -191,14 +191,13 @@ public enum ModelFit {
         for (c, k) in search.choice.enumerated() {
             guard let k else { continue }
             let scale = space.halfLifeScales[k]
-            func scaled(_ d: Duration) -> Duration { .milliseconds(max(1, Int64((Double(d.milliseconds) * scale).rounded()))) }
             if c < Signal.allCases.count {
                 let signal = Signal.allCases[c]
                 var rule = fitted.intent.rule(for: signal)
-                rule.halfLife = scaled(start.intent.rule(for: signal).halfLife)
+                rule.halfLife = FitFeatureSpace.scaled(start.intent.rule(for: signal).halfLife, by: scale)
                 fitted.intent.signals[signal] = rule
             } else {
-                fitted.intent.thirdPartyHalfLife = scaled(start.intent.thirdPartyHalfLife)
+                fitted.intent.thirdPartyHalfLife = FitFeatureSpace.scaled(start.intent.thirdPartyHalfLife, by: scale)
             }
         }
         // Names without their own points get none (the reference the per-name points are
