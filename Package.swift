@@ -10,7 +10,7 @@ import PackageDescription
 //                       evaluation and its reports, synthetic streams, the ground-truth world
 //   LeadScoreDaemon     wiring: pipeline, snapshots, HTTP, lifecycle (on the core, never on analysis)
 //   leadscore           the command-line tool (run, replay, evaluate, generate, demo, ...)
-//   LeadScoreTestSupport  test harness: starts real brokers (Tansu) for integration tests
+//   LeadScoreTestSupport  test harness: starts real brokers (Tansu), runs long computations off the pool
 let package = Package(
     name: "leadscore",
     platforms: [.macOS(.v15)],
@@ -92,11 +92,11 @@ let package = Package(
         // The core's tests take inputs from the analysis module's synthetic stream; the core itself never imports it.
         .testTarget(
             name: "LeadScoreCoreTests",
-            dependencies: ["LeadScoreCore", "LeadScoreAnalysis"]
+            dependencies: ["LeadScoreCore", "LeadScoreAnalysis", "LeadScoreTestSupport"]
         ),
         .testTarget(
             name: "LeadScoreAnalysisTests",
-            dependencies: ["LeadScoreAnalysis", "LeadScoreCore"]
+            dependencies: ["LeadScoreAnalysis", "LeadScoreCore", "LeadScoreTestSupport"]
         ),
         .testTarget(
             name: "LeadScoreKafkaTests",

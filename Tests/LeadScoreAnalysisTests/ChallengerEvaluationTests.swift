@@ -1,3 +1,4 @@
+import LeadScoreTestSupport
 import Testing
 @testable import LeadScoreAnalysis
 @testable import LeadScoreCore
@@ -54,45 +55,49 @@ struct ChallengerEvaluationTests {
         return e
     }
 
-    @Test func challengerLinesLeaveTheChampionsReportByteIdentical() throws {
-        let w = try Self.world(challenger: ScoresOnlyBookTests.challenger)
-        #expect(w.challenger.count > 500)
-        #expect(w.challenger.allSatisfy { String(decoding: $0, as: UTF8.self).hasSuffix(#","model":"challenger"}"#) })
-        let alone = Self.evaluation(w.inputs, w.champion).report()
-        #expect(alone.comparison == nil)
-        // The challenger's lines first, in the middle and last: order does not matter.
-        let half = w.challenger.count / 2
-        for both in [Self.evaluation(w.challenger, w.inputs, w.champion),
-                     Self.evaluation(w.inputs, Array(w.challenger[..<half]), w.champion, Array(w.challenger[half...]))] {
-            var report = both.report()
-            #expect(both.challengerRescored == w.challenger.count)
-            #expect(report.comparison != nil)
-            report.comparison = nil
-            #expect(report.jsonString == alone.jsonString)
-            #expect(report == alone)
+    @Test func challengerLinesLeaveTheChampionsReportByteIdentical() async throws {
+        try await onOwnThread {
+            let w = try Self.world(challenger: ScoresOnlyBookTests.challenger)
+            #expect(w.challenger.count > 500)
+            #expect(w.challenger.allSatisfy { String(decoding: $0, as: UTF8.self).hasSuffix(#","model":"challenger"}"#) })
+            let alone = Self.evaluation(w.inputs, w.champion).report()
+            #expect(alone.comparison == nil)
+            // The challenger's lines first, in the middle and last: order does not matter.
+            let half = w.challenger.count / 2
+            for both in [Self.evaluation(w.challenger, w.inputs, w.champion),
+                         Self.evaluation(w.inputs, Array(w.challenger[..<half]), w.champion, Array(w.challenger[half...]))] {
+                var report = both.report()
+                #expect(both.challengerRescored == w.challenger.count)
+                #expect(report.comparison != nil)
+                report.comparison = nil
+                #expect(report.jsonString == alone.jsonString)
+                #expect(report == alone)
+            }
         }
     }
 
-    @Test func theComparisonCountsEveryComparedLeadOnceInTheMatrix() throws {
-        let w = try Self.world(challenger: ScoresOnlyBookTests.challenger)
-        let report = Self.evaluation(w.inputs, w.champion, w.challenger).report()
-        let c = try #require(report.comparison)
-        #expect(c.leads > 1_000)
-        #expect(c.agreement.count == 6 && c.agreement.allSatisfy { $0.count == 6 })
-        #expect(c.agreement.joined().reduce(0, +) == c.leads)
-        // Rows are the champion's buckets, columns the challenger's.
-        for (i, row) in c.agreement.enumerated() {
-            #expect(row.reduce(0, +) == c.champion.buckets[i].leads)
-            #expect(c.agreement.reduce(0) { $0 + $1[i] } == c.challenger.buckets[i].leads)
+    @Test func theComparisonCountsEveryComparedLeadOnceInTheMatrix() async throws {
+        try await onOwnThread {
+            let w = try Self.world(challenger: ScoresOnlyBookTests.challenger)
+            let report = Self.evaluation(w.inputs, w.champion, w.challenger).report()
+            let c = try #require(report.comparison)
+            #expect(c.leads > 1_000)
+            #expect(c.agreement.count == 6 && c.agreement.allSatisfy { $0.count == 6 })
+            #expect(c.agreement.joined().reduce(0, +) == c.leads)
+            // Rows are the champion's buckets, columns the challenger's.
+            for (i, row) in c.agreement.enumerated() {
+                #expect(row.reduce(0, +) == c.champion.buckets[i].leads)
+                #expect(c.agreement.reduce(0) { $0 + $1[i] } == c.challenger.buckets[i].leads)
+            }
+            #expect(c.champion.buckets.reduce(0) { $0 + $1.leads } == c.leads)
+            #expect(c.challenger.buckets.reduce(0) { $0 + $1.conversions } == c.conversions)
+            // The champion's compared leads are its evaluated leads, less those the challenger has no bucket for.
+            #expect(c.leads + c.championOnly == report.population.evaluated)
+            #expect(c.agreeing < c.leads, "a different model should move some leads")
+            #expect(c.champion.auc != nil && c.challenger.auc != nil)
+            #expect(!c.verdict.isEmpty && !c.verdict.contains("cannot be told apart"))
+            try EvaluationSchemaTests.check(report)
         }
-        #expect(c.champion.buckets.reduce(0) { $0 + $1.leads } == c.leads)
-        #expect(c.challenger.buckets.reduce(0) { $0 + $1.conversions } == c.conversions)
-        // The champion's compared leads are its evaluated leads, less those the challenger has no bucket for.
-        #expect(c.leads + c.championOnly == report.population.evaluated)
-        #expect(c.agreeing < c.leads, "a different model should move some leads")
-        #expect(c.champion.auc != nil && c.challenger.auc != nil)
-        #expect(!c.verdict.isEmpty && !c.verdict.contains("cannot be told apart"))
-        try EvaluationSchemaTests.check(report)
     }
 
     @Test func aChallengerIdenticalToTheChampionAgreesEverywhere() throws {

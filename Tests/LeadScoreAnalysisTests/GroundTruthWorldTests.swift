@@ -1,4 +1,5 @@
 import Foundation
+import LeadScoreTestSupport
 import Testing
 @testable import LeadScoreAnalysis
 @testable import LeadScoreCore
@@ -59,14 +60,16 @@ struct GroundTruthWorldTests {
     /// The leads of the industry the alternative truth favours (retail, +0.3) convert more often
     /// than those of the one it penalises (education, -0.15), and more often than the built-in
     /// scoring model's target industries (0 in this truth).
-    @Test func alternativeTruthConvertsTheIndustriesItFavours() throws {
-        let bytes = Self.world(leads: 4_000, days: 45, seed: 2, truth: .alternative).bytes
-        let rates = Self.conversionRates(bytes)
-        let retail = try #require(rates["retail"]), education = try #require(rates["education"])
-        let software = try #require(rates["software"])
-        #expect(retail.decided > 200 && education.decided > 200)
-        #expect(retail.rate > education.rate + 0.05, "retail \(retail), education \(education)")
-        #expect(retail.rate > software.rate, "retail \(retail), software \(software)")
+    @Test func alternativeTruthConvertsTheIndustriesItFavours() async throws {
+        try await onOwnThread {
+            let bytes = Self.world(leads: 4_000, days: 45, seed: 2, truth: .alternative).bytes
+            let rates = Self.conversionRates(bytes)
+            let retail = try #require(rates["retail"]), education = try #require(rates["education"])
+            let software = try #require(rates["software"])
+            #expect(retail.decided > 200 && education.decided > 200)
+            #expect(retail.rate > education.rate + 0.05, "retail \(retail), education \(education)")
+            #expect(retail.rate > software.rate, "retail \(retail), software \(software)")
+        }
     }
 
     /// The built-in and the alternative truth, as fit: terms as documented, clamped to 0...1.
@@ -133,53 +136,57 @@ struct GroundTruthWorldTests {
 
     /// The world draws each routed lead's outcome for the rep its own engine chose; a replay of
     /// the same lines must route every such lead to that same rep first.
-    @Test func outcomesNameTheRepAReplayRoutesTo() throws {
-        let (bytes, world) = Self.world(leads: 1_500, days: 40, seed: 11)
-        let output = DecodingReplayTests.replay(bytes).output
-        var firstRep: [String: String] = [:]
-        for event in Self.lines(output) where event["type"] as? String == "lead_routed" {
-            guard let lead = event["lead_id"] as? String, let rep = event["rep_id"] as? String, rep != "self_serve",
-                  firstRep[lead] == nil else { continue }
-            firstRep[lead] = rep
+    @Test func outcomesNameTheRepAReplayRoutesTo() async throws {
+        try await onOwnThread {
+            let (bytes, world) = Self.world(leads: 1_500, days: 40, seed: 11)
+            let output = DecodingReplayTests.replay(bytes).output
+            var firstRep: [String: String] = [:]
+            for event in Self.lines(output) where event["type"] as? String == "lead_routed" {
+                guard let lead = event["lead_id"] as? String, let rep = event["rep_id"] as? String, rep != "self_serve",
+                      firstRep[lead] == nil else { continue }
+                firstRep[lead] = rep
+            }
+            let input = Self.lines(bytes)
+            let assignedInCRM = Set(input.filter { $0["type"] as? String == "lead_assigned" }.compactMap { $0["lead_id"] as? String })
+            var checked = 0
+            for event in input where event["type"] as? String == "lead_outcome" {
+                guard let lead = event["lead_id"] as? String, lead.hasPrefix("L-"), !assignedInCRM.contains(lead) else { continue }
+                #expect(firstRep[lead] == event["rep_id"] as? String, "outcome of \(lead)")
+                checked += 1
+            }
+            #expect(checked > 200)
+            // Leads assigned in the CRM before the engine routed them have their outcome drawn then.
+            #expect(world.tally.routedLeads <= firstRep.count)
+            #expect(world.tally.routedLeads >= firstRep.count - assignedInCRM.count)
         }
-        let input = Self.lines(bytes)
-        let assignedInCRM = Set(input.filter { $0["type"] as? String == "lead_assigned" }.compactMap { $0["lead_id"] as? String })
-        var checked = 0
-        for event in input where event["type"] as? String == "lead_outcome" {
-            guard let lead = event["lead_id"] as? String, lead.hasPrefix("L-"), !assignedInCRM.contains(lead) else { continue }
-            #expect(firstRep[lead] == event["rep_id"] as? String, "outcome of \(lead)")
-            checked += 1
-        }
-        #expect(checked > 200)
-        // Leads assigned in the CRM before the engine routed them have their outcome drawn then.
-        #expect(world.tally.routedLeads <= firstRep.count)
-        #expect(world.tally.routedLeads >= firstRep.count - assignedInCRM.count)
     }
 
     /// The truth the evaluation should find, found by the evaluation itself: leads in A convert
     /// more than in B, B more than C, and routing by rep score beats the round-robin holdout.
-    @Test func evaluationFindsTheTruth() throws {
-        // A 50% holdout (instead of 5%): an even split gives a small world the narrowest interval
-        // (at 20%, seeds differ on whether +0.03 clears it).
-        var config = ScoringConfig()
-        config.routing.holdoutShare = 0.5
-        // This world gives no value to an account keeping one rep, so learned account owners can
-        // only cost it (later leads follow the first lead's rep instead of the best by score and
-        // load); the test measures rep-score routing against the round-robin holdout.
-        config.routing.learnAccountOwner = false
-        let (bytes, _) = Self.world(leads: 6_000, days: 45, seed: 1, config: config)
-        let output = DecodingReplayTests.replay(bytes, config: config).output
-        var evaluation = OutcomeEvaluation()
-        #expect(evaluation.feed(lines: bytes) == 0)
-        #expect(evaluation.feed(lines: output) == 0)
-        let report = evaluation.report()
-        func rate(_ b: Bucket) -> Double { report.buckets.first { $0.bucket == b }?.rate ?? -1 }
-        #expect(rate(.a) > rate(.b))
-        #expect(rate(.b) > rate(.c))
-        #expect(report.verdict.ordered == true)
-        let overall = try #require(report.uplift.overall.difference)
-        #expect(overall.difference > 0)
-        #expect(overall.isSignificant)
-        #expect(report.uplift.overall.holdout.leads > 1_500)
+    @Test func evaluationFindsTheTruth() async throws {
+        try await onOwnThread {
+            // A 50% holdout (instead of 5%): an even split gives a small world the narrowest interval
+            // (at 20%, seeds differ on whether +0.03 clears it).
+            var config = ScoringConfig()
+            config.routing.holdoutShare = 0.5
+            // This world gives no value to an account keeping one rep, so learned account owners can
+            // only cost it (later leads follow the first lead's rep instead of the best by score and
+            // load); the test measures rep-score routing against the round-robin holdout.
+            config.routing.learnAccountOwner = false
+            let (bytes, _) = Self.world(leads: 6_000, days: 45, seed: 1, config: config)
+            let output = DecodingReplayTests.replay(bytes, config: config).output
+            var evaluation = OutcomeEvaluation()
+            #expect(evaluation.feed(lines: bytes) == 0)
+            #expect(evaluation.feed(lines: output) == 0)
+            let report = evaluation.report()
+            func rate(_ b: Bucket) -> Double { report.buckets.first { $0.bucket == b }?.rate ?? -1 }
+            #expect(rate(.a) > rate(.b))
+            #expect(rate(.b) > rate(.c))
+            #expect(report.verdict.ordered == true)
+            let overall = try #require(report.uplift.overall.difference)
+            #expect(overall.difference > 0)
+            #expect(overall.isSignificant)
+            #expect(report.uplift.overall.holdout.leads > 1_500)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import LeadScoreAnalysis
 import LeadScoreCore
+import LeadScoreTestSupport
 import Testing
 
 /// `leadscore fit` (issue 16): the fitted weights mean what the engine computes, and a fit on one
@@ -45,51 +46,53 @@ struct ModelFitTests {
     }
 
     @Test("a fit on one world beats a wrong starting model on a second world of the same truth; deterministic")
-    func fitBeatsAWrongStart() throws {
-        let first = try Self.samples(seed: 3, leads: 3_000, days: 75, start: Self.wrongStart, options: Self.options)
-        let (fitted, report) = try ModelFit.run(first, options: .init())
-        let (again, _) = try ModelFit.run(first, options: .init())
-        #expect(fitted == again)
-        #expect(fitted.validate().isEmpty)
-        let fittedAUC = try #require(report.fitted.auc)
-        let startAUC = try #require(report.start.auc)
-        #expect(fittedAUC > startAUC + 0.03, "validation AUC fitted \(fittedAUC), start \(startAUC)")
+    func fitBeatsAWrongStart() async throws {
+        try await onOwnThread {
+            let first = try Self.samples(seed: 3, leads: 3_000, days: 75, start: Self.wrongStart, options: Self.options)
+            let (fitted, report) = try ModelFit.run(first, options: .init())
+            let (again, _) = try ModelFit.run(first, options: .init())
+            #expect(fitted == again)
+            #expect(fitted.validate().isEmpty)
+            let fittedAUC = try #require(report.fitted.auc)
+            let startAUC = try #require(report.start.auc)
+            #expect(fittedAUC > startAUC + 0.03, "validation AUC fitted \(fittedAUC), start \(startAUC)")
 
-        // A second world of the same truth, scored by both configurations as they stand.
-        let second = try Self.samples(seed: 4, leads: 3_000, days: 75, start: Self.wrongStart, options: Self.options)
-        var options = ModelFit.Options()
-        options.validateFrom = Timestamp(millisecondsSinceEpoch: 0)
-        options.minConversions = 0
-        let rows = second.matrix(in: report.space)
-        let space = rows.space
-        func auc(_ config: ScoringConfig) -> Double {
-            let values = space.values(of: config)
-            var pairs: [(Double, Bool)] = []
-            for i in 0..<rows.count { pairs.append((space.score(rows.row(i), values: values, config: config).score, rows.labels[i])) }
-            return Self.auc(pairs)
+            // A second world of the same truth, scored by both configurations as they stand.
+            let second = try Self.samples(seed: 4, leads: 3_000, days: 75, start: Self.wrongStart, options: Self.options)
+            var options = ModelFit.Options()
+            options.validateFrom = Timestamp(millisecondsSinceEpoch: 0)
+            options.minConversions = 0
+            let rows = second.matrix(in: report.space)
+            let space = rows.space
+            func auc(_ config: ScoringConfig) -> Double {
+                let values = space.values(of: config)
+                var pairs: [(Double, Bool)] = []
+                for i in 0..<rows.count { pairs.append((space.score(rows.row(i), values: values, config: config).score, rows.labels[i])) }
+                return Self.auc(pairs)
+            }
+            let onSecond = (fitted: auc(fitted), start: auc(Self.wrongStart))
+            #expect(onSecond.fitted > onSecond.start + 0.03, "second world: fitted \(onSecond.fitted), start \(onSecond.start)")
+            // Recovered in sign and order: the world's fit rises with target industries, tools and
+            // deal size, and its interest shows in engagement; negative signals stay non-positive.
+            let q = fitted.quality
+            #expect(q.goldPoints > q.basicPoints, "\(q)")
+            // Points per name: every target industry above every other; the tools the world counts
+            // above the two it does not, on average (the world counts "any of the four" once, which
+            // points added up per tool can only approach).
+            let industry = q.industryPointsByName
+            let targets = ["software", "financial_services", "healthcare"].compactMap { industry[$0] }
+            let others = ["retail", "manufacturing", "education", "media", "logistics"].compactMap { industry[$0] }
+            #expect(targets.count == 3 && others.count == 5, "\(industry)")
+            #expect((targets.min() ?? 0) > (others.max() ?? 0), "\(industry)")
+            let tools = q.technologyPointsByName
+            #expect(tools.count == 6, "\(tools)")
+            func mean(_ names: [String]) -> Double { names.reduce(0) { $0 + (tools[$1] ?? 0) } / Double(names.count) }
+            #expect(mean(["salesforce", "hubspot", "snowflake", "segment"]) > mean(["marketo", "zendesk"]) + 5, "\(tools)")
+            #expect(q.industryPoints == 0 && q.targetIndustries.isEmpty && q.technographicPoints == 0 && q.technographics.isEmpty)
+            let w = { (s: Signal) in fitted.intent.rule(for: s).weight }
+            #expect(w(.demoRequest) > 0 && w(.formFill) > 0 && w(.pricingPageVisit) > 0, "\(fitted.intent.signals)")
+            #expect(w(.unsubscribe) <= 0 && w(.spamComplaint) <= 0 && w(.bounce) <= 0)
         }
-        let onSecond = (fitted: auc(fitted), start: auc(Self.wrongStart))
-        #expect(onSecond.fitted > onSecond.start + 0.03, "second world: fitted \(onSecond.fitted), start \(onSecond.start)")
-        // Recovered in sign and order: the world's fit rises with target industries, tools and
-        // deal size, and its interest shows in engagement; negative signals stay non-positive.
-        let q = fitted.quality
-        #expect(q.goldPoints > q.basicPoints, "\(q)")
-        // Points per name: every target industry above every other; the tools the world counts
-        // above the two it does not, on average (the world counts "any of the four" once, which
-        // points added up per tool can only approach).
-        let industry = q.industryPointsByName
-        let targets = ["software", "financial_services", "healthcare"].compactMap { industry[$0] }
-        let others = ["retail", "manufacturing", "education", "media", "logistics"].compactMap { industry[$0] }
-        #expect(targets.count == 3 && others.count == 5, "\(industry)")
-        #expect((targets.min() ?? 0) > (others.max() ?? 0), "\(industry)")
-        let tools = q.technologyPointsByName
-        #expect(tools.count == 6, "\(tools)")
-        func mean(_ names: [String]) -> Double { names.reduce(0) { $0 + (tools[$1] ?? 0) } / Double(names.count) }
-        #expect(mean(["salesforce", "hubspot", "snowflake", "segment"]) > mean(["marketo", "zendesk"]) + 5, "\(tools)")
-        #expect(q.industryPoints == 0 && q.targetIndustries.isEmpty && q.technographicPoints == 0 && q.technographics.isEmpty)
-        let w = { (s: Signal) in fitted.intent.rule(for: s).weight }
-        #expect(w(.demoRequest) > 0 && w(.formFill) > 0 && w(.pricingPageVisit) > 0, "\(fitted.intent.signals)")
-        #expect(w(.unsubscribe) <= 0 && w(.spamComplaint) <= 0 && w(.bounce) <= 0)
     }
 
     @Test("too few conversions: refused with what to do")
@@ -145,22 +148,24 @@ extension ModelFitTests {
     /// `--max-samples`: past the bound the sampler keeps a half, a quarter... of the moments, each
     /// chosen by a hash of lead and moment, so memory stays bounded on any input and the same
     /// input keeps the same moments.
-    @Test func samplesAreBoundedAndThinnedDeterministically() throws {
-        let whole = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: Self.options)
-        var bounded = Self.options
-        bounded.maxSamples = whole.count / 3
-        let thinned = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: bounded)
-        let again = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: bounded)
-        #expect(whole.count > 500 && whole.keptShare == 1, "\(whole.count)")
-        // The bound counts moments whose horizon is still open too, so it may thin more than the
-        // labelled moments alone would need.
-        #expect(thinned.keptShare <= 0.25, "kept \(thinned.count) of \(whole.count)")
-        #expect(thinned.count <= bounded.maxSamples && Double(thinned.count) > Double(whole.count) * thinned.keptShare / 2)
-        #expect(thinned.rows == again.rows && thinned.labels == again.labels && thinned.moments == again.moments)
-        // A subset of the whole: every kept row is one of the whole's rows at the same moment.
-        var rowsAt: [Int64: Set<[Double]>] = [:]
-        for i in 0..<whole.count { rowsAt[whole.moments[i], default: []].insert(Array(whole.row(i))) }
-        #expect((0..<thinned.count).allSatisfy { rowsAt[thinned.moments[$0]]?.contains(Array(thinned.row($0))) == true })
+    @Test func samplesAreBoundedAndThinnedDeterministically() async throws {
+        try await onOwnThread {
+            let whole = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: Self.options)
+            var bounded = Self.options
+            bounded.maxSamples = whole.count / 3
+            let thinned = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: bounded)
+            let again = try Self.samples(seed: 6, leads: 600, days: 40, start: ScoringConfig(), options: bounded)
+            #expect(whole.count > 500 && whole.keptShare == 1, "\(whole.count)")
+            // The bound counts moments whose horizon is still open too, so it may thin more than the
+            // labelled moments alone would need.
+            #expect(thinned.keptShare <= 0.25, "kept \(thinned.count) of \(whole.count)")
+            #expect(thinned.count <= bounded.maxSamples && Double(thinned.count) > Double(whole.count) * thinned.keptShare / 2)
+            #expect(thinned.rows == again.rows && thinned.labels == again.labels && thinned.moments == again.moments)
+            // A subset of the whole: every kept row is one of the whole's rows at the same moment.
+            var rowsAt: [Int64: Set<[Double]>] = [:]
+            for i in 0..<whole.count { rowsAt[whole.moments[i], default: []].insert(Array(whole.row(i))) }
+            #expect((0..<thinned.count).allSatisfy { rowsAt[thinned.moments[$0]]?.contains(Array(thinned.row($0))) == true })
+        }
     }
 }
 
@@ -175,50 +180,52 @@ extension ModelFitTests {
     /// built-in model would label its nurture leads "never converts" whatever their truth, and
     /// grade the built-in model by its own decisions. These worlds route every lead with any
     /// score (C from 0.01), so the labels say what the truth does.
-    @Test func fitRecoversAnotherTruthFromTheBuiltInModel() throws {
-        var routeAll = ScoringConfig()
-        routeAll.buckets.thresholdC = 0.01
-        let first = try Self.samples(seed: 11, leads: 12_000, days: 75, start: ScoringConfig(), options: Self.options,
-                                     truth: .alternative, routing: routeAll)
-        let (fitted, report) = try ModelFit.run(first, options: .init())
-        #expect(fitted.validate().isEmpty)
+    @Test func fitRecoversAnotherTruthFromTheBuiltInModel() async throws {
+        try await onOwnThread {
+            var routeAll = ScoringConfig()
+            routeAll.buckets.thresholdC = 0.01
+            let first = try Self.samples(seed: 11, leads: 12_000, days: 75, start: ScoringConfig(), options: Self.options,
+                                         truth: .alternative, routing: routeAll)
+            let (fitted, report) = try ModelFit.run(first, options: .init())
+            #expect(fitted.validate().isEmpty)
 
-        let second = try Self.samples(seed: 12, leads: 12_000, days: 75, start: ScoringConfig(), options: Self.options,
-                                      truth: .alternative, routing: routeAll)
-        let rows = second.matrix(in: report.space)
-        let space = rows.space
-        func scored(_ config: ScoringConfig) -> (auc: Double, aRate: Double) {
-            let values = space.values(of: config)
-            var pairs: [(Double, Bool)] = []
-            var inA = 0, convertedInA = 0
-            for i in 0..<rows.count {
-                let s = space.score(rows.row(i), values: values, config: config)
-                pairs.append((s.score, rows.labels[i]))
-                if s.bucket == .a {
-                    inA += 1
-                    if rows.labels[i] { convertedInA += 1 }
+            let second = try Self.samples(seed: 12, leads: 12_000, days: 75, start: ScoringConfig(), options: Self.options,
+                                          truth: .alternative, routing: routeAll)
+            let rows = second.matrix(in: report.space)
+            let space = rows.space
+            func scored(_ config: ScoringConfig) -> (auc: Double, aRate: Double) {
+                let values = space.values(of: config)
+                var pairs: [(Double, Bool)] = []
+                var inA = 0, convertedInA = 0
+                for i in 0..<rows.count {
+                    let s = space.score(rows.row(i), values: values, config: config)
+                    pairs.append((s.score, rows.labels[i]))
+                    if s.bucket == .a {
+                        inA += 1
+                        if rows.labels[i] { convertedInA += 1 }
+                    }
                 }
+                return (Self.auc(pairs), Double(convertedInA) / Double(max(1, inA)))
             }
-            return (Self.auc(pairs), Double(convertedInA) / Double(max(1, inA)))
-        }
-        let fittedOnSecond = scored(fitted)
-        let builtInOnSecond = scored(ScoringConfig())
-        #expect(fittedOnSecond.auc > builtInOnSecond.auc + 0.03, "AUC fitted \(fittedOnSecond.auc), built-in \(builtInOnSecond.auc)")
-        #expect(fittedOnSecond.aRate > builtInOnSecond.aRate, "A converts: fitted \(fittedOnSecond.aRate), built-in \(builtInOnSecond.aRate)")
+            let fittedOnSecond = scored(fitted)
+            let builtInOnSecond = scored(ScoringConfig())
+            #expect(fittedOnSecond.auc > builtInOnSecond.auc + 0.03, "AUC fitted \(fittedOnSecond.auc), built-in \(builtInOnSecond.auc)")
+            #expect(fittedOnSecond.aRate > builtInOnSecond.aRate, "A converts: fitted \(fittedOnSecond.aRate), built-in \(builtInOnSecond.aRate)")
 
-        let industry = fitted.quality.industryPointsByName
-        let points = { (name: String) in industry[name] ?? .nan }
-        #expect(points("retail") > points("manufacturing") && points("manufacturing") > points("education"), "\(industry)")
-        // The truth's zero-weight industries sit between its favoured and its penalised ones.
-        for neutral in ["software", "financial_services", "healthcare", "media", "logistics"] {
-            #expect(points(neutral) < points("retail") && points(neutral) > points("education"), "\(neutral): \(industry)")
+            let industry = fitted.quality.industryPointsByName
+            let points = { (name: String) in industry[name] ?? .nan }
+            #expect(points("retail") > points("manufacturing") && points("manufacturing") > points("education"), "\(industry)")
+            // The truth's zero-weight industries sit between its favoured and its penalised ones.
+            for neutral in ["software", "financial_services", "healthcare", "media", "logistics"] {
+                #expect(points(neutral) < points("retail") && points(neutral) > points("education"), "\(neutral): \(industry)")
+            }
+            let tools = fitted.quality.technologyPointsByName
+            let tool = { (name: String) in tools[name] ?? .nan }
+            for neutral in ["salesforce", "hubspot", "snowflake", "segment"] {
+                #expect(tool("marketo") > tool(neutral), "\(neutral): \(tools)")
+            }
+            #expect(tool("marketo") > tool("zendesk"), "\(tools)")
         }
-        let tools = fitted.quality.technologyPointsByName
-        let tool = { (name: String) in tools[name] ?? .nan }
-        for neutral in ["salesforce", "hubspot", "snowflake", "segment"] {
-            #expect(tool("marketo") > tool(neutral), "\(neutral): \(tools)")
-        }
-        #expect(tool("marketo") > tool("zendesk"), "\(tools)")
     }
 }
 
@@ -226,75 +233,77 @@ extension ModelFitTests {
     /// Half-lives where the data can tell them apart: in this stream a lead converts, if at all,
     /// within a day of a web visit, so a web visit's value fades in about a day, not the starting
     /// seven; email opens are noise. The fit shortens web_visit's half-life and keeps email_open's.
-    @Test func halfLivesChangeOnlyWhereTheDataTellsThemApart() throws {
-        let day: Int64 = 86_400_000
-        let t0: Int64 = 1_767_571_200_000
-        var rng = SplitMix64(seed: 9)
-        var events: [(Int64, InputEvent)] = []
-        for l in 0..<2_000 {
-            let lead = "L-\(l)"
-            let arrival = t0 + Int64(rng.unit() * 60) * day
-            for d in 0..<30 {
-                let dayStart = arrival + Int64(d) * day
-                if rng.unit() < 0.25 {
+    @Test func halfLivesChangeOnlyWhereTheDataTellsThemApart() async throws {
+        try await onOwnThread {
+            let day: Int64 = 86_400_000
+            let t0: Int64 = 1_767_571_200_000
+            var rng = SplitMix64(seed: 9)
+            var events: [(Int64, InputEvent)] = []
+            for l in 0..<2_000 {
+                let lead = "L-\(l)"
+                let arrival = t0 + Int64(rng.unit() * 60) * day
+                for d in 0..<30 {
+                    let dayStart = arrival + Int64(d) * day
+                    if rng.unit() < 0.25 {
+                        let t = dayStart + Int64(rng.unit() * Double(day))
+                        events.append((t, .engagement(EngagementEvent(eventID: "o-\(l)-\(d)", occurredAt: Timestamp(millisecondsSinceEpoch: t),
+                                                                      leadID: lead, signal: .emailOpen))))
+                    }
+                    guard rng.unit() < 0.25 else { continue }
                     let t = dayStart + Int64(rng.unit() * Double(day))
-                    events.append((t, .engagement(EngagementEvent(eventID: "o-\(l)-\(d)", occurredAt: Timestamp(millisecondsSinceEpoch: t),
-                                                                  leadID: lead, signal: .emailOpen))))
-                }
-                guard rng.unit() < 0.25 else { continue }
-                let t = dayStart + Int64(rng.unit() * Double(day))
-                events.append((t, .engagement(EngagementEvent(eventID: "v-\(l)-\(d)", occurredAt: Timestamp(millisecondsSinceEpoch: t),
-                                                              leadID: lead, signal: .webVisit))))
-                if rng.unit() < 0.15 {
-                    let c = t + Int64(rng.unit() * Double(day))
-                    events.append((c, .leadOutcome(LeadOutcomeEvent(eventID: "c-\(l)", occurredAt: Timestamp(millisecondsSinceEpoch: c),
-                                                                    leadID: lead, repID: "R-1", outcome: .converted))))
-                    break
+                    events.append((t, .engagement(EngagementEvent(eventID: "v-\(l)-\(d)", occurredAt: Timestamp(millisecondsSinceEpoch: t),
+                                                                  leadID: lead, signal: .webVisit))))
+                    if rng.unit() < 0.15 {
+                        let c = t + Int64(rng.unit() * Double(day))
+                        events.append((c, .leadOutcome(LeadOutcomeEvent(eventID: "c-\(l)", occurredAt: Timestamp(millisecondsSinceEpoch: c),
+                                                                        leadID: lead, repID: "R-1", outcome: .converted))))
+                        break
+                    }
                 }
             }
-        }
-        var options = FitSampler.Options()
-        options.every = .seconds(86_400)
-        options.horizon = .seconds(86_400)
-        var sampler = FitSampler(space: FitFeatureSpace(start: ScoringConfig(), halfLifeScales: [0.25, 4]), options: options)
-        for (_, event) in events.enumerated().sorted(by: { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }).map(\.element) {
-            sampler.add(event)
-        }
-        let (fitted, report) = try ModelFit.run(sampler.samples(), options: .init())
-        let webVisit = Signal.allCases.firstIndex(of: .webVisit)!
-        let emailOpen = Signal.allCases.firstIndex(of: .emailOpen)!
-        #expect(report.halfLives[webVisit] == 0, "\(report.halfLifeEvidence)")
-        #expect(fitted.intent.rule(for: .webVisit).halfLife == .seconds(7 * 86_400 / 4))
-        #expect(report.halfLives[emailOpen] == nil, "\(report.halfLifeEvidence)")
-        #expect(fitted.intent.rule(for: .emailOpen).halfLife == ScoringConfig().intent.rule(for: .emailOpen).halfLife)
-        #expect(report.text().contains("scoring.intent.signals.web_visit.half_life (days)"))
-        // Read back from the file the fit writes.
-        let again = try ScoringConfig(yaml: FitConfigYAML.scoringSection(fitted))
-        #expect(again.intent.rule(for: .webVisit).halfLife == fitted.intent.rule(for: .webVisit).halfLife)
+            var options = FitSampler.Options()
+            options.every = .seconds(86_400)
+            options.horizon = .seconds(86_400)
+            var sampler = FitSampler(space: FitFeatureSpace(start: ScoringConfig(), halfLifeScales: [0.25, 4]), options: options)
+            for (_, event) in events.enumerated().sorted(by: { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }).map(\.element) {
+                sampler.add(event)
+            }
+            let (fitted, report) = try ModelFit.run(sampler.samples(), options: .init())
+            let webVisit = Signal.allCases.firstIndex(of: .webVisit)!
+            let emailOpen = Signal.allCases.firstIndex(of: .emailOpen)!
+            #expect(report.halfLives[webVisit] == 0, "\(report.halfLifeEvidence)")
+            #expect(fitted.intent.rule(for: .webVisit).halfLife == .seconds(7 * 86_400 / 4))
+            #expect(report.halfLives[emailOpen] == nil, "\(report.halfLifeEvidence)")
+            #expect(fitted.intent.rule(for: .emailOpen).halfLife == ScoringConfig().intent.rule(for: .emailOpen).halfLife)
+            #expect(report.text().contains("scoring.intent.signals.web_visit.half_life (days)"))
+            // Read back from the file the fit writes.
+            let again = try ScoringConfig(yaml: FitConfigYAML.scoringSection(fitted))
+            #expect(again.intent.rule(for: .webVisit).halfLife == fitted.intent.rule(for: .webVisit).halfLife)
 
-        // Thresholds by precision: the training moments at or above each threshold convert at
-        // the rate asked for, and just below it they would not.
-        var byPrecision = ModelFit.Options()
-        byPrecision.bucketPrecision = [0.12, 0.08, 0.05]
-        let samples = sampler.samples()
-        let (precise, preciseReport) = try ModelFit.run(samples, options: byPrecision)
-        let rows = samples.matrix(in: preciseReport.space, halfLives: preciseReport.halfLives)
-        let values = rows.space.values(of: precise)
-        var scored: [(Double, Bool)] = []
-        for i in 0..<rows.count where rows.moments[i] < preciseReport.validateFrom.millisecondsSinceEpoch {
-            scored.append((rows.space.score(rows.row(i), values: values, config: precise).score, rows.labels[i]))
+            // Thresholds by precision: the training moments at or above each threshold convert at
+            // the rate asked for, and just below it they would not.
+            var byPrecision = ModelFit.Options()
+            byPrecision.bucketPrecision = [0.12, 0.08, 0.05]
+            let samples = sampler.samples()
+            let (precise, preciseReport) = try ModelFit.run(samples, options: byPrecision)
+            let rows = samples.matrix(in: preciseReport.space, halfLives: preciseReport.halfLives)
+            let values = rows.space.values(of: precise)
+            var scored: [(Double, Bool)] = []
+            for i in 0..<rows.count where rows.moments[i] < preciseReport.validateFrom.millisecondsSinceEpoch {
+                scored.append((rows.space.score(rows.row(i), values: values, config: precise).score, rows.labels[i]))
+            }
+            let b = precise.buckets
+            for (threshold, target) in zip([b.thresholdA, b.thresholdB, b.thresholdC], [0.12, 0.08, 0.05]) {
+                let above = scored.filter { $0.0 >= threshold }
+                #expect(!above.isEmpty)
+                let rate = Double(above.filter(\.1).count) / Double(max(1, above.count))
+                #expect(rate >= target, "threshold \(threshold): \(above.count) moments convert at \(rate)")
+            }
+            #expect(b.thresholdA > b.thresholdB && b.thresholdB > b.thresholdC)
+            // A rate no moments reach: the bucket is left empty (its threshold above every score).
+            byPrecision.bucketPrecision = [0.99, 0.08, 0.05]
+            let (unreachable, _) = try ModelFit.run(samples, options: byPrecision)
+            #expect(scored.allSatisfy { $0.0 < unreachable.buckets.thresholdA })
         }
-        let b = precise.buckets
-        for (threshold, target) in zip([b.thresholdA, b.thresholdB, b.thresholdC], [0.12, 0.08, 0.05]) {
-            let above = scored.filter { $0.0 >= threshold }
-            #expect(!above.isEmpty)
-            let rate = Double(above.filter(\.1).count) / Double(max(1, above.count))
-            #expect(rate >= target, "threshold \(threshold): \(above.count) moments convert at \(rate)")
-        }
-        #expect(b.thresholdA > b.thresholdB && b.thresholdB > b.thresholdC)
-        // A rate no moments reach: the bucket is left empty (its threshold above every score).
-        byPrecision.bucketPrecision = [0.99, 0.08, 0.05]
-        let (unreachable, _) = try ModelFit.run(samples, options: byPrecision)
-        #expect(scored.allSatisfy { $0.0 < unreachable.buckets.thresholdA })
     }
 }
