@@ -13,6 +13,41 @@ struct OutputJSONTests {
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
 
+    /// The candidates are laid out on the stack in one go; the bytes are those of the same object
+    /// written field by field, for ids short and long, plain and escaped, and numbers of every
+    /// shape the writer knows (rounded, negative, zero padded, too large, not a number).
+    @Test("a routing candidate laid out on the stack is the object written field by field")
+    func routingCandidateLayout() {
+        let ids = ["R-1", "rep-0042", String(repeating: "r", count: 96), String(repeating: "x", count: 97) + "-long",
+                   "R\"1", "back\\slash", "tab\tid", "élan-7", ""]
+        let scores = [0.0, 0.4, 0.00005, 0.00004, -0.12345, 123.456789, 0.0412, 1e20, -Double.infinity, Double.nan]
+        for id in ids {
+            for (k, score) in scores.enumerated() {
+                for status in RoutingCandidate.Status.allCases {
+                    let candidate = RoutingCandidate(repID: id, status: status, repScore: score, tier: k % 3, loadToday: k * 997 - 3)
+                    var laidOut = JSONWriter()
+                    laidOut.beginArray()
+                    laidOut.routingCandidate(candidate)
+                    laidOut.routingCandidate(candidate)
+                    laidOut.endArray()
+                    var fields = JSONWriter()
+                    fields.beginArray()
+                    for _ in 0..<2 {
+                        fields.beginObject()
+                        fields.key("rep_id"); fields.string(candidate.repID)
+                        fields.key("status"); fields.string(candidate.status.rawValue)
+                        fields.key("rep_score"); fields.number(candidate.repScore, decimals: 4)
+                        fields.key("tier"); fields.integer(candidate.tier)
+                        fields.key("load_today"); fields.integer(candidate.loadToday)
+                        fields.endObject()
+                    }
+                    fields.endArray()
+                    #expect(laidOut.bytes == fields.bytes, "\(String(decoding: laidOut.bytes, as: UTF8.self))")
+                }
+            }
+        }
+    }
+
     @Test("strings are escaped")
     func strings() {
         var bytes: [UInt8] = []

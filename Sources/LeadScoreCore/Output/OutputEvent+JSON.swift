@@ -100,15 +100,7 @@ extension LeadRouted {
         w.key("account_owner"); w.string(accountOwner)
         w.key("candidates")
         w.beginArray()
-        for candidate in candidates {
-            w.beginObject()
-            w.key("rep_id"); w.string(candidate.repID)
-            w.key("status"); w.string(candidate.status.rawValue)
-            w.key("rep_score"); w.number(candidate.repScore, decimals: 4)
-            w.key("tier"); w.integer(candidate.tier)
-            w.key("load_today"); w.integer(candidate.loadToday)
-            w.endObject()
-        }
+        for candidate in candidates { w.routingCandidate(candidate) }
         w.endArray()
         w.key("reason"); w.string(reason)
         if reroute > 0 {
@@ -190,5 +182,48 @@ extension LeadErased {
         w.key("occurred_at"); w.timestamp(occurredAt)
         w.key("idempotency_key"); w.idempotencyKey(leadID: leadID, seq: seq, tag: ":erased")
         w.endObject()
+    }
+}
+
+extension JSONWriter {
+    /// The longest rep id laid out on the stack; a longer one (or one to escape) is written
+    /// field by field, to the same bytes.
+    static let inlineRepIDBytes = 96
+
+    /// `{"rep_id":"R-1","status":"chosen","rep_score":0.4,"tier":0,"load_today":3}`. A decision
+    /// lists every rep on the roster, so this is the output path's busiest object: it is laid
+    /// out on the stack and copied once.
+    mutating func routingCandidate(_ candidate: RoutingCandidate) {
+        var id = candidate.repID
+        let laidOut = id.withUTF8 { utf8 -> Bool in
+            guard utf8.count <= JSONWriter.inlineRepIDBytes, JSONWriter.needsNoEscaping(utf8) else { return false }
+            var status = candidate.status.rawValue
+            status.withUTF8 { statusText in
+                // 60 bytes of names and punctuation, the id, the status (13 at most), a number
+                // and two integers.
+                value(capacity: 64 + JSONWriter.inlineRepIDBytes + 32 + JSONWriter.maxNumberBytes + 40) { b in
+                    var n = JSONWriter.layOutLiteral(#"{"rep_id":""#, at: 0, in: b)
+                    n = JSONWriter.layOutBytes(utf8, at: n, in: b)
+                    n = JSONWriter.layOutLiteral(#"","status":""#, at: n, in: b)
+                    n = JSONWriter.layOutBytes(statusText, at: n, in: b)
+                    n = JSONWriter.layOutLiteral(#"","rep_score":"#, at: n, in: b)
+                    n = JSONWriter.layOutNumber(candidate.repScore, decimals: 4, at: n, in: b)
+                    n = JSONWriter.layOutLiteral(#","tier":"#, at: n, in: b)
+                    n = JSONWriter.layOutDecimal(Int64(candidate.tier), at: n, in: b)
+                    n = JSONWriter.layOutLiteral(#","load_today":"#, at: n, in: b)
+                    n = JSONWriter.layOutDecimal(Int64(candidate.loadToday), at: n, in: b)
+                    return JSONWriter.layOutLiteral("}", at: n, in: b)
+                }
+            }
+            return true
+        }
+        guard !laidOut else { return }
+        beginObject()
+        key("rep_id"); string(candidate.repID)
+        key("status"); string(candidate.status.rawValue)
+        key("rep_score"); number(candidate.repScore, decimals: 4)
+        key("tier"); integer(candidate.tier)
+        key("load_today"); integer(candidate.loadToday)
+        endObject()
     }
 }
