@@ -38,6 +38,11 @@ let package = Package(
             name: "scoring-figures",
             dependencies: ["ScoringWorkloads", .product(name: "LeadScoreCore", package: "leadscore")]
         ),
+        // One point of the scale curve: a book of N leads, its memory and its snapshot times.
+        .executableTarget(
+            name: "scale-book",
+            dependencies: ["ScoringWorkloads", .product(name: "LeadScoreCore", package: "leadscore")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
