@@ -11,8 +11,8 @@ import Foundation
 ///
 /// The body runs in the calling task (the test's), only on another executor, so `#expect`,
 /// `#require` and task-local values behave as in the test itself.
-public func onOwnThread(_ name: String = "test-computation", _ body: () async throws -> Void) async throws {
-    let executor = DedicatedThreadExecutor(name: name)
+public func onOwnThread(_ body: () async throws -> Void) async throws {
+    let executor = DedicatedThreadExecutor()
     defer { executor.shutdown() }
     try await withTaskExecutorPreference(executor, operation: body)
 }
@@ -24,12 +24,9 @@ final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var stopping = false
 
-    init(name: String) {
-        let thread = Thread { [self] in
-            Thread.current.name = name  // set from the thread itself, so the system sees it
-            loop()
-        }
-        // A fit's recursion is shallow, but test bodies build large values on the stack.
+    init() {
+        let thread = Thread { [self] in loop() }
+        // Test bodies build large values on the stack (worlds, fit matrices).
         thread.stackSize = 8 << 20
         thread.start()
     }

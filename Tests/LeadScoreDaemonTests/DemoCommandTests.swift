@@ -41,7 +41,7 @@ struct DemoCommandTests {
     /// cleanly, and its last frame has every section in the shared vocabulary.
     @Test(.timeLimit(.minutes(8)))
     func demoServesTheDashboardAndStopsByItself() async throws {
-        try await onOwnThread("demo-test") {
+        try await onOwnThread {
             let port = try LoopbackPort.free()
             let (demo, output) = try Self.start(["--duration", "20", "--rate", "400", "--leads", "600", "--reps", "8",
                                                  "--http", "127.0.0.1:\(port)"], name: "duration")
@@ -90,7 +90,7 @@ struct DemoCommandTests {
     /// for the run's full report, and that command runs as printed against the live demo.
     @Test(.timeLimit(.minutes(8)))
     func theWorldEndsWithANextStep() async throws {
-        try await onOwnThread("demo-test") {
+        try await onOwnThread {
             let (demo, output) = try Self.start(["--rate", "3000", "--leads", "40", "--reps", "4", "--days", "2", "--http", ""], name: "over")
             defer { try? FileManager.default.removeItem(at: output) }
             let over = try await Self.waitFor(seconds: 300, demo) { demo.output().contains("The world is over") }
@@ -124,7 +124,7 @@ struct DemoCommandTests {
     /// models' conversion by bucket as outcomes arrive.
     @Test(.timeLimit(.minutes(8)))
     func aChallengerFittedFromTheFirstWeeksIsComparedLive() async throws {
-        try await onOwnThread("demo-test") {
+        try await onOwnThread {
             // A rate that leaves the world a few seconds after the fit on a loaded machine (the fit
             // and the reload take a moment; outcomes before the reload count for the old challenger).
             let (demo, output) = try Self.start(["--rate", "1500", "--leads", "1500", "--days", "30", "--http", ""], name: "challenger")
@@ -161,7 +161,7 @@ struct DemoCommandTests {
     /// Ctrl-C (SIGINT) stops everything within a few seconds and exits 0.
     @Test(.timeLimit(.minutes(6)))
     func ctrlCStopsCleanly() async throws {
-        try await onOwnThread("demo-test") {
+        try await onOwnThread {
             let (demo, output) = try Self.start(["--rate", "300", "--leads", "400", "--http", ""], name: "sigint")
             defer { try? FileManager.default.removeItem(at: output) }
             let ready = try await Self.waitFor(seconds: 240, demo) { demo.output().contains("), ready ·") }
