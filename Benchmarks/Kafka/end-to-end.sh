@@ -21,6 +21,8 @@
 #                             E2E_CHALLENGER=FILE to use that scoring configuration; 0 (default): none. The daemon line
 #                             then includes the challenger's work; daemon_memory gives its RSS
 #   E2E_KEEP=1                keep the work folder (logs, daemon config, snapshots) and say where
+#   E2E_LEADSCORE=PATH        run this leadscore binary as the daemon instead of the one built here
+#                             (a before/after pair: two release binaries, runs alternated)
 #   E2E_QUIET_WAIT=SECONDS    first wait up to this long for the machine to be idle (other processes
 #                             below 10% of it over 5 s), and up to min(SECONDS, 120) before each
 #                             phase; every phase prints others=N%, the share of the machine other
@@ -100,7 +102,7 @@ esac
 echo "# librdkafka $(pkg-config --modversion rdkafka), tansu $("$tansu" --version | awk '{print $2}'), $events events," \
   "$partitions partitions, ${E2E_LEADS:-50000} leads, ${E2E_REPS:-20} reps, $(nproc) cores;" \
   "fetch.wait.max.ms ${E2E_FETCH_WAIT_MS:-10} for daemon and relay; producers' linger.ms 5 (daemon default, relay default)"
-"$here/.build/release/end-to-end" --bootstrap "127.0.0.1:$port" --leadscore "$root/.build/release/leadscore" \
+"$here/.build/release/end-to-end" --bootstrap "127.0.0.1:$port" --leadscore "${E2E_LEADSCORE:-$root/.build/release/leadscore}" \
   --bare-consumer "$work/bare_consumer" --bare-relay "$work/bare_relay" --work "$work" --events "$events" \
   --leads "${E2E_LEADS:-50000}" --reps "${E2E_REPS:-20}" --outcomes "${E2E_OUTCOMES:-2000}" \
   --rates "${E2E_RATES:-100,500,1000}" --latency-seconds "$latency_seconds" --fetch-wait-ms "${E2E_FETCH_WAIT_MS:-10}" \

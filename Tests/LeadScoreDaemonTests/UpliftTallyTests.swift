@@ -1,3 +1,5 @@
+import Foundation
+import LeadScoreAnalysis
 import LeadScoreCore
 @testable import LeadScoreDaemon
 import Testing
@@ -142,6 +144,40 @@ struct RoutedRecordTests {
     ])
     func refuses(text: String) {
         #expect(parse(Array(text.utf8)) == nil)
+    }
+
+    /// The fields the feed skips (the candidate lists above all) are passed over without being
+    /// validated; what it reads must still be what is there. Every routing and breach record of
+    /// a replayed stream, against Foundation's reading of the same line.
+    @Test("every routing record of a replay reads as Foundation reads it")
+    func readsAReplaysRecordsAsFoundationDoes() throws {
+        var stream = SyntheticStream(.init(events: 20_000, leads: 2_000, reps: 12, seed: 5))
+        var input: [UInt8] = []
+        while stream.next(into: &input) {}
+        var runner = ReplayRunner(config: ScoringConfig())
+        var output: [UInt8] = []
+        for line in input.split(separator: UInt8(ascii: "\n")) {
+            _ = Array(line).withUnsafeBytes { runner.feed(line: $0, output: &output) }
+        }
+        var checked = 0
+        for line in output.split(separator: UInt8(ascii: "\n")) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            let type = object["type"] as? String
+            guard type == "lead_routed" || type == "lead_sla_breached" else {
+                #expect(parse(Array(line)) == nil || type == nil)
+                continue
+            }
+            let record = try #require(parse(Array(line)), "\(String(decoding: line, as: UTF8.self))")
+            #expect(record.kind == (type == "lead_routed" ? .routed : .breached))
+            #expect(record.leadID == object["lead_id"] as? String)
+            #expect(record.repID == object["rep_id"] as? String)
+            #expect(record.bucket.name == object["bucket"] as? String)
+            #expect(record.holdout == (object["holdout"] as? Bool ?? false))
+            #expect(record.sticky == (object["sticky"] as? Bool ?? false))
+            #expect(record.occurredAt == (object["occurred_at"] as? String).flatMap { try? Timestamp(rfc3339: $0) })
+            checked += 1
+        }
+        #expect(checked > 1_000, "only \(checked) routing records")
     }
 }
 

@@ -191,6 +191,56 @@ package struct JSONScanner {
         }
     }
 
+    /// Moves past one value without validating what it passes over: a string to its closing
+    /// quote (escapes stepped over, UTF-8 not checked), an object or array to its matching
+    /// bracket (strings inside taken whole, nesting bounded by `maxDepth`), a number or literal to
+    /// the next delimiter. For records this program wrote itself, whose other fields a reader
+    /// ignores (the routing records' candidate lists): about a third of `scanValue`'s work.
+    /// Throws only on what would leave the position undefined: the input ending inside the
+    /// value, a closing bracket with none open, nesting past `maxDepth`.
+    package mutating func skipValue() throws(EventDecodingError) {
+        skipWhitespace()
+        guard pos < count else { throw syntax("unexpected end of input, expected a value") }
+        var depth = 0
+        repeat {
+            guard pos < count else { throw syntax("unexpected end of input inside a value") }
+            switch base[pos] {
+            case UInt8(ascii: "\""):
+                let start = pos
+                pos &+= 1
+                while true {
+                    guard pos < count else { throw syntax("unterminated string", at: start) }
+                    let c = base[pos]
+                    if c == UInt8(ascii: "\"") { break }
+                    pos &+= c == UInt8(ascii: "\\") ? 2 : 1
+                }
+                pos &+= 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth &+= 1
+                guard depth <= maxDepth else {
+                    throw EventDecodingError(code: .tooDeep, message: "objects and arrays nest deeper than \(maxDepth) levels", offset: pos)
+                }
+                pos &+= 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard depth > 0 else { throw syntax("expected a value, found \(describe(base[pos]))") }
+                depth &-= 1
+                pos &+= 1
+            default:
+                // A number, a literal, or (inside an object or array) punctuation and whitespace.
+                if depth == 0 {
+                    while pos < count {
+                        let c = base[pos]
+                        if c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]")
+                            || c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { break }
+                        pos &+= 1
+                    }
+                } else {
+                    pos &+= 1
+                }
+            }
+        } while depth > 0
+    }
+
     mutating func literal(_ word: StaticString) throws(EventDecodingError) {
         let n = word.utf8CodeUnitCount
         let w = word.utf8Start

@@ -3,7 +3,8 @@ import LeadScoreCore
 /// The few fields of a routing-topic record the rep feed and the recovery scan need (lead, rep,
 /// bucket, holdout, time), read in place with the core's JSON scanner, without building a tree:
 /// the routing topic carries a record per routed transition of every instance, each with its list
-/// of candidates, and the feed reads all of them. A record the scanner rejects yields nil.
+/// of candidates, and the feed reads all of them: the fields it needs are scanned and validated,
+/// the others only skipped (`JSONScanner.skipValue`). A record the scanner rejects yields nil.
 struct RoutedRecord: Sendable, Equatable {
     /// The record types of the routing topic the feed reads.
     enum Kind: Sendable, Equatable {
@@ -35,9 +36,15 @@ struct RoutedRecord: Sendable, Equatable {
         do throws(EventDecodingError) {
             guard try !s.beginObject() else { return nil }
             repeat {
-                let key = try s.readKey()
+                let field = Field(try s.readKey(), in: s)
+                // The fields read are scanned in full; the rest (the candidate list above all,
+                // twenty objects a record) only skipped.
+                if field == .other {
+                    try s.skipValue()
+                    continue
+                }
                 let value = try s.scanValue(depth: 1)
-                switch Field(key, in: s) {
+                switch field {
                 case .type:
                     guard value.kind == .string else { return nil }
                     kind = s.equals(value, "lead_routed") ? .routed : s.equals(value, "lead_sla_breached") ? .breached : nil
