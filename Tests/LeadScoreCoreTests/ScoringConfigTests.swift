@@ -91,6 +91,9 @@ struct ScoringConfigTests {
         ("scoring:\n  disqualifiers:\n    personal_domains: [gmail.com, ada@yahoo.com]",
          "scoring.disqualifiers.personal_domains[1]: must be a domain or domain suffix"),
         ("scoring:\n  disqualifiers: {student: [edu]}", "scoring.disqualifiers.student: unknown key"),
+        ("routing:\n  candidates_in_event: 0", "routing.candidates_in_event: must be at least 1 (the chosen rep) or all, got 0"),
+        ("routing:\n  candidates_in_event: some", "routing.candidates_in_event: must be a whole number of reps or all, got 'some'"),
+        ("routing:\n  candidates_in_event: 2.5", "routing.candidates_in_event: must be a whole number of reps or all"),
     ])
     func validationErrors(yaml: String, expected: String) {
         #expect {
@@ -137,6 +140,18 @@ struct ScoringConfigTests {
         #expect(spelled.version == defaults)
         #expect(try ScoringConfig(yaml: "scoring: {buckets: {A: 71}}").version != defaults)
         #expect(try ScoringConfig(yaml: "routing: {cadences: {C: {priority: 4}}}").version != defaults)
+    }
+
+    @Test("candidates_in_event: a number or all, 5 by default, outside the version")
+    func candidatesInEvent() throws {
+        #expect(ScoringConfig().routing.candidatesInEvent == 5)
+        let three = try ScoringConfig(yaml: "routing: {candidates_in_event: 3}")
+        let all = try ScoringConfig(yaml: "routing: {candidates_in_event: all}")
+        #expect(three.routing.candidatesInEvent == 3)
+        #expect(all.routing.candidatesInEvent == nil)
+        // How many reps an event lists changes no decision and no state.
+        #expect(three.version == ScoringConfig().version)
+        #expect(all.version == ScoringConfig().version)
     }
 
     @Test("the example configuration spells out exactly the defaults")

@@ -51,6 +51,12 @@ public struct RoutingConfig: Sendable, Equatable {
     /// When a lead whose account has no owner is routed to a rep, that rep becomes the account's
     /// owner, so the account's later leads follow it (lead-to-account matching). Default true.
     public var learnAccountOwner: Bool = true
+    /// How many reps a `lead_routed` lists among its candidates: the chosen rep, the reps the
+    /// lead was taken from after a breach and the account's owner always, then the reps that came
+    /// closest, up to this many in all; nil lists every rep (`all`). Every rep is still counted
+    /// in the decision's `candidate_counts`. Presentation only: the decision, the state and
+    /// `config_version` do not depend on it. Default 5.
+    public var candidatesInEvent: Int? = 5
 
     /// First-touch SLA enforcement: what happens when a lead's owner has not touched it by its
     /// `sla_due_at`.

@@ -172,12 +172,23 @@ extension ScoringConfig {
                                               "long_weight", "short_weight"])
         }
         f.bool("learn_account_owner", into: &routing.learnAccountOwner, &p)
+        if let node = f.take("candidates_in_event") {
+            if case .scalar(let scalar) = node, scalar.string == "all" {
+                routing.candidatesInEvent = nil
+            } else if case .scalar(let scalar) = node, let n = Int(scalar.string) {
+                routing.candidatesInEvent = n
+            } else {
+                p.append(.init(path: f.child("candidates_in_event"),
+                               reason: "must be a whole number of reps or all, got \(YAMLFields.describe(node))"))
+            }
+        }
         if var s = f.mapping("sla", &p) {
             s.integer("max_reroutes", into: &routing.sla.maxReroutes, &p)
             s.text("escalate_to", into: &routing.sla.escalateTo, &p)
             s.number("breach_weight", into: &routing.sla.breachWeight, &p)
             s.reportUnknown(into: &p, known: ["max_reroutes", "escalate_to", "breach_weight"])
         }
-        f.reportUnknown(into: &p, known: ["holdout_share", "cadences", "rep_score", "learn_account_owner", "sla"])
+        f.reportUnknown(into: &p, known: ["holdout_share", "cadences", "rep_score", "learn_account_owner", "sla",
+                                          "candidates_in_event"])
     }
 }

@@ -168,6 +168,9 @@ public struct ScoringConfig: Sendable, Equatable {
                       "\(dp).\(key)[\(k)]", "must be a domain or domain suffix such as gmail.com or edu, got '\(entry)'")
             }
         }
+        if let n = r.candidatesInEvent {
+            check(n >= 1, "\(rp).candidates_in_event", "must be at least 1 (the chosen rep) or all, got \(n)")
+        }
         check(r.sla.maxReroutes >= 0 && r.sla.maxReroutes <= 10, "\(rp).sla.max_reroutes",
               "must be within 0...10, got \(r.sla.maxReroutes)")
         check(!YAMLFields.isBlank(r.sla.escalateTo) && r.sla.escalateTo.utf8.count <= 256, "\(rp).sla.escalate_to",

@@ -121,7 +121,8 @@ extension LeadBook {
                 var routed = LeadRouted(
                     leadID: leadID, accountID: accountID, seq: seq, repID: rep, bucket: bucket, cadence: cadence,
                     slaDueAt: slaDue.at, slaClock: slaDue.clock, holdout: holdout, sticky: false, rule: decision.rule,
-                    accountOwner: decision.accountOwner, candidates: decision.candidates, reason: nil,
+                    accountOwner: decision.accountOwner, candidates: decision.candidates,
+                    candidateCounts: decision.candidateCounts, reason: nil,
                     occurredAt: at, configVersion: version)
                 routed.reroute = reroutes + 1
                 out.append(.leadRouted(routed))

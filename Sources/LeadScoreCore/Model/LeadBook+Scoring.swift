@@ -215,7 +215,8 @@ extension LeadBook {
         out.append(.leadRouted(LeadRouted(
             leadID: leadID, accountID: accountID, seq: seq, repID: decision.repID, bucket: new, cadence: cadence,
             slaDueAt: due.at, slaClock: due.clock, holdout: holdout, sticky: decision.sticky, rule: decision.rule,
-            accountOwner: decision.accountOwner, candidates: decision.candidates, reason: decision.reason,
+            accountOwner: decision.accountOwner, candidates: decision.candidates,
+            candidateCounts: decision.candidateCounts, reason: decision.reason,
             occurredAt: time, configVersion: version)))
         armSLA(i, due: decision.repID == nil ? nil : due.at, from: t)
     }

@@ -26,8 +26,11 @@ public struct LeadRouted: Sendable, Equatable {
     public var rule: RoutingRule
     /// The lead's account's owner when routing began (CRM or learned), eligible or not.
     public var accountOwner: String?
-    /// Every rep on the roster, in rep id order, with what became of it.
+    /// The reps `routing.candidates_in_event` lists (every rep on the roster when `all`), in rep
+    /// id order, with what became of each.
     public var candidates: [RoutingCandidate]
+    /// Every rep on the roster, listed or not, counted by what became of it.
+    public var candidateCounts: RoutingCandidate.Counts
     /// Set when `repID` is nil: why no rep got the lead.
     public var reason: String?
     /// 0 for the decision of a bucket change; n for its n-th re-route after a first-touch SLA
@@ -42,7 +45,8 @@ public struct LeadRouted: Sendable, Equatable {
     public init(leadID: String, accountID: String?, seq: UInt32, repID: String?, bucket: Bucket,
                 cadence: RoutingConfig.Cadence?, slaDueAt: Timestamp?, slaClock: SLAClock? = nil, holdout: Bool, sticky: Bool,
                 rule: RoutingRule = .none, accountOwner: String? = nil,
-                candidates: [RoutingCandidate], reason: String?, occurredAt: Timestamp, configVersion: String) {
+                candidates: [RoutingCandidate], candidateCounts: RoutingCandidate.Counts = .init(), reason: String?,
+                occurredAt: Timestamp, configVersion: String) {
         self.leadID = leadID
         self.accountID = accountID
         self.seq = seq
@@ -56,6 +60,7 @@ public struct LeadRouted: Sendable, Equatable {
         self.rule = rule
         self.accountOwner = accountOwner
         self.candidates = candidates
+        self.candidateCounts = candidateCounts
         self.reason = reason
         self.occurredAt = occurredAt
         self.configVersion = configVersion

@@ -102,6 +102,12 @@ extension LeadRouted {
         w.beginArray()
         for candidate in candidates { w.routingCandidate(candidate) }
         w.endArray()
+        w.key("candidate_counts")
+        w.beginObject()
+        candidateCounts.forEachNonZero { status, count in
+            w.key(string: status.rawValue); w.integer(count)
+        }
+        w.endObject()
         w.key("reason"); w.string(reason)
         if reroute > 0 {
             w.key("reroute"); w.integer(reroute)

@@ -207,8 +207,9 @@ extension RepBook {
         return (best, passedOver.filter { value($0) > bestValue || ($0 != best && value($0) == bestValue && reps[$0].id < reps[best].id) })
     }
 
-    /// The decision: the chosen rep (its load counted unless sticky) and every rep in rep id
-    /// order with its status.
+    /// The decision: the chosen rep (its load counted unless sticky), every rep counted by
+    /// status, and the reps `routing.candidates_in_event` lists (see `listedPositions`) in rep id
+    /// order.
     mutating func decide(_ choice: RoutingChoice?, status: [RoutingCandidate.Status], scores: [Double], tiers: [Int],
                          day: Int64, at: Timestamp, accountOwner: String?) -> RoutingDecision {
         var status = status
@@ -218,17 +219,66 @@ extension RepBook {
             status[chosen] = .chosen
             if !sticky { countLoad(chosen, at: at.millisecondsSinceEpoch) }
         }
-        var candidates: [RoutingCandidate] = []
-        candidates.reserveCapacity(reps.count)
-        for position in sorted {
-            let i = Int(position)
+        var counts = RoutingCandidate.Counts()
+        for s in status { counts.add(s) }
+        func candidate(_ i: Int) -> RoutingCandidate {
             let load = reps[i].load(onDay: day)
-            candidates.append(RoutingCandidate(
-                repID: reps[i].id, status: status[i], repScore: scores[i], tier: tiers[i],
-                loadToday: Int(i == chosen && !sticky ? load - 1 : load)))
+            return RoutingCandidate(repID: reps[i].id, status: status[i], repScore: scores[i], tier: tiers[i],
+                                    loadToday: Int(i == chosen && !sticky ? load - 1 : load))
+        }
+        var candidates: [RoutingCandidate] = []
+        if let listed = listedPositions(status: status, scores: scores, day: day, accountOwner: accountOwner) {
+            candidates.reserveCapacity(listed.count)
+            for position in listed { candidates.append(candidate(Int(sorted[position]))) }
+        } else {
+            candidates.reserveCapacity(reps.count)
+            for position in sorted { candidates.append(candidate(Int(position))) }
         }
         let reason: String? = chosen == nil ? (reps.isEmpty ? "no reps on the roster" : "no eligible rep") : nil
         return RoutingDecision(repID: chosen.map { reps[$0].id }, sticky: sticky, rule: choice?.rule ?? .none,
-                               accountOwner: accountOwner, candidates: candidates, reason: reason)
+                               accountOwner: accountOwner, candidates: candidates, candidateCounts: counts, reason: reason)
+    }
+
+    /// Positions in `sorted` (so in rep id order) of the reps a decision lists; nil when every rep
+    /// is listed (`all`, or a roster no longer than the limit). Always listed: the chosen rep,
+    /// the reps the lead was taken from (`sla_breached`) and the account's owner. Then, up to
+    /// `candidates_in_event` in all, the reps that came closest: eligible ones (passed over on
+    /// tier, score, hours or ownership) before the others, each by `score / (1 + load today)` as
+    /// rep-score routing weighs them, ties to the lower rep id.
+    func listedPositions(status: [RoutingCandidate.Status], scores: [Double], day: Int64, accountOwner: String?) -> [Int]? {
+        guard let limit = routing.candidatesInEvent, reps.count > limit else { return nil }
+        let owner = accountOwner.flatMap { index[$0] }.map(Int.init) ?? -1
+        var always: [Int] = []
+        // The closest `limit` of the others, best first: (0 eligible / 1 not, value, position).
+        var closest: [(group: Int, value: Double, position: Int)] = []
+        closest.reserveCapacity(limit + 1)
+        for position in sorted.indices {
+            let i = Int(sorted[position])
+            let group: Int
+            switch status[i] {
+            case .chosen, .slaBreached:
+                always.append(position)
+                continue
+            case _ where i == owner:
+                always.append(position)
+                continue
+            case .lowerScore, .lowerTier, .offHours, .ownerKept, .accountOwned: group = 0
+            case .inactive, .unavailable, .atCapacity, .territory: group = 1
+            }
+            let value = scores[i] / (1 + Double(reps[i].load(onDay: day)))
+            // Earlier positions win ties, so a new entry goes after every one it does not beat.
+            var at = closest.count
+            while at > 0, group < closest[at - 1].group || (group == closest[at - 1].group && value > closest[at - 1].value) {
+                at -= 1
+            }
+            guard at < limit else { continue }
+            closest.insert((group, value, position), at: at)
+            if closest.count > limit { closest.removeLast() }
+        }
+        let room = max(0, limit - always.count)
+        var listed = always
+        for entry in closest.prefix(room) { listed.append(entry.position) }
+        listed.sort()
+        return listed
     }
 }

@@ -26,6 +26,49 @@ public struct RoutingCandidate: Sendable, Equatable, Codable {
         case offHours = "off_hours"
         /// Breached this lead's first-touch SLA: a re-route never goes back to such a rep.
         case slaBreached = "sla_breached"
+
+        /// The status's place in declaration order (`allCases`), for `Counts`.
+        var ordinal: Int {
+            switch self {
+            case .chosen: 0
+            case .inactive: 1
+            case .unavailable: 2
+            case .atCapacity: 3
+            case .territory: 4
+            case .lowerTier: 5
+            case .lowerScore: 6
+            case .ownerKept: 7
+            case .accountOwned: 8
+            case .offHours: 9
+            case .slaBreached: 10
+            }
+        }
+    }
+
+    /// How many reps of a decision ended in each status, listed among the candidates or not
+    /// (`lead_routed`'s `candidate_counts`). Kept inline: no allocation per decision.
+    public struct Counts: Sendable, Equatable {
+        private var storage = SIMD16<UInt32>.zero
+
+        /// No rep counted.
+        public init() {}
+
+        /// The reps that ended in `status`.
+        public subscript(status: Status) -> Int { Int(storage[status.ordinal]) }
+
+        /// Counts one more rep in `status`.
+        public mutating func add(_ status: Status) { storage[status.ordinal] &+= 1 }
+
+        /// Every rep counted.
+        public var total: Int { Int(storage.wrappedSum()) }
+
+        /// Calls `body` for each status with at least one rep, in declaration order.
+        public func forEachNonZero(_ body: (Status, Int) -> Void) {
+            for status in Self.statuses where storage[status.ordinal] > 0 { body(status, Int(storage[status.ordinal])) }
+        }
+
+        /// `Status.allCases`, built once.
+        private static let statuses = Status.allCases
     }
 
     /// The rep.

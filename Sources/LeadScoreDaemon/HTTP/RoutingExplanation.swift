@@ -40,12 +40,15 @@ public struct RoutingExplanation: Sendable, Equatable {
     public var reroute: Int
     /// The router's note when no rep was eligible.
     public var reason: String?
-    /// The reps considered.
+    /// The reps the decision lists (`routing.candidates_in_event`).
     public var candidates: [Candidate]
+    /// Every rep considered, listed or not, counted by status (`candidate_counts`); nil in
+    /// decisions written before it existed, whose candidates were every rep.
+    public var counts: [String: Int]?
 
     /// Creates an explanation from a decision's fields.
     public init(bucket: String, repID: String?, rule: String?, holdout: Bool, sticky: Bool, reroute: Int,
-                reason: String?, candidates: [Candidate]) {
+                reason: String?, candidates: [Candidate], counts: [String: Int]? = nil) {
         self.bucket = bucket
         self.repID = repID
         self.rule = rule
@@ -54,13 +57,22 @@ public struct RoutingExplanation: Sendable, Equatable {
         self.reroute = reroute
         self.reason = reason
         self.candidates = candidates
+        self.counts = counts
     }
 
     /// The explanation of a decision the daemon made.
     public init(_ routed: LeadRouted) {
         self.init(bucket: routed.bucket.name, repID: routed.repID, rule: routed.rule.rawValue, holdout: routed.holdout,
                   sticky: routed.sticky, reroute: routed.reroute, reason: routed.reason,
-                  candidates: routed.candidates.map { Candidate(repID: $0.repID, status: $0.status.rawValue, tier: $0.tier, repScore: $0.repScore) })
+                  candidates: routed.candidates.map { Candidate(repID: $0.repID, status: $0.status.rawValue, tier: $0.tier, repScore: $0.repScore) },
+                  counts: Self.counts(routed.candidateCounts))
+    }
+
+    /// `candidate_counts` as the JSON names them.
+    static func counts(_ counts: RoutingCandidate.Counts) -> [String: Int] {
+        var named: [String: Int] = [:]
+        counts.forEachNonZero { status, count in named[status.rawValue] = count }
+        return named
     }
 
     /// The text: `best score/load in the top tier (score 0.31); passed: 2 at capacity`, `kept its
@@ -82,8 +94,12 @@ public struct RoutingExplanation: Sendable, Equatable {
         // Decisions without a rule field: the flags say as much.
         if rule == nil && sticky { return "kept its owner" }
         if rule == nil && holdout { return "holdout: round-robin, rep score ignored" }
-        var passed: [String: Int] = [:]
-        for c in candidates where c.repID != rep { passed[c.status, default: 0] += 1 }
+        // Counted over every rep, listed or not; the chosen rep's status is `chosen`, named in
+        // no note.
+        var passed: [String: Int] = counts ?? [:]
+        if counts == nil {
+            for c in candidates where c.repID != rep { passed[c.status, default: 0] += 1 }
+        }
         var text = "best score/load"
         if let chosen = candidates.first(where: { $0.repID == rep }) {
             text += " in the \(Vocabulary.tierName(chosen.tier)) tier (score \(NumberText.fixed(chosen.repScore, 2)))"

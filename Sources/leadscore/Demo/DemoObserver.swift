@@ -129,8 +129,18 @@ final class DemoObserver: Sendable {
         // The dashboard says why from the decision it made; this is the same text from the topic.
         let why = RoutingExplanation(bucket: bucket, repID: output.string("rep_id"), rule: output.string("rule"),
                                      holdout: output.bool("holdout") ?? false, sticky: output.bool("sticky") ?? false,
-                                     reroute: output.int("reroute") ?? 0, reason: output.string("reason"), candidates: candidates)
+                                     reroute: output.int("reroute") ?? 0, reason: output.string("reason"), candidates: candidates,
+                                     counts: output.object("candidate_counts")?.counts)
         return Decision(occurredAt: occurredAt, leadID: leadID, accountID: output.string("account_id"), bucket: bucket,
                         repID: output.string("rep_id") ?? "none", slaDueAt: output.string("sla_due_at") ?? "", reason: why.text)
+    }
+}
+
+extension JSONObjectFields {
+    /// The integral members, by key (`candidate_counts`).
+    fileprivate var counts: [String: Int] {
+        var named: [String: Int] = [:]
+        for key in members.keys { if let n = int(key) { named[key] = n } }
+        return named
     }
 }
