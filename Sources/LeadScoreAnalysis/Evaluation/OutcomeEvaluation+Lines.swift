@@ -40,7 +40,8 @@ extension OutcomeEvaluation {
     }
 
     /// The longest line the evaluation reads: 16 MiB. Larger than one input event's limit, since
-    /// a `lead_routed` lists every known rep among its candidates (about 100 bytes each).
+    /// a `lead_routed` with `routing.candidates_in_event: all` lists every known rep among its
+    /// candidates (about 100 bytes each).
     public static let maxLineBytes = 16 << 20
 
     /// Counts a line that was not read because it is longer than `maxLineBytes` (the reader that

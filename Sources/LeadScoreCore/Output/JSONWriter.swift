@@ -153,7 +153,7 @@ public struct JSONWriter {
     }
 
     /// A value the caller lays out itself in at most `capacity` bytes of stack: one copy into
-    /// the buffer instead of an append per piece (the routing candidates, twenty per decision).
+    /// the buffer instead of an append per piece (the routing candidates, several per decision).
     /// `layOut` returns how many bytes it wrote.
     @inline(__always)
     public mutating func value(capacity: Int, _ layOut: (UnsafeMutableRawBufferPointer) -> Int) {

@@ -197,8 +197,8 @@ extension JSONWriter {
     static let inlineRepIDBytes = 96
 
     /// `{"rep_id":"R-1","status":"chosen","rep_score":0.4,"tier":0,"load_today":3}`. A decision
-    /// lists every rep on the roster, so this is the output path's busiest object: it is laid
-    /// out on the stack and copied once.
+    /// lists up to `routing.candidates_in_event` of them (every rep with `all`), so this is the
+    /// output path's busiest object: it is laid out on the stack and copied once.
     mutating func routingCandidate(_ candidate: RoutingCandidate) {
         var id = candidate.repID
         let laidOut = id.withUTF8 { utf8 -> Bool in

@@ -38,7 +38,7 @@ struct RoutedRecord: Sendable, Equatable {
             repeat {
                 let field = Field(try s.readKey(), in: s)
                 // The fields read are scanned in full; the rest (the candidate list above all,
-                // twenty objects a record) only skipped.
+                // every rep with `candidates_in_event: all`) only skipped.
                 if field == .other {
                     try s.skipValue()
                     continue
