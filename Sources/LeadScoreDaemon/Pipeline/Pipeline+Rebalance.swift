@@ -241,17 +241,20 @@ extension Pipeline: KafkaRebalanceHandler {
                                stateEnds: [KafkaTopicPartition: Int64])
         -> (state: PartitionState, snapshot: Snapshot?, source: RestoreSource, bytes: Int, chain: StateCommit?) {
         var local: (state: PartitionState, snapshot: Snapshot)?
-        if let store, let newest = store.loadNewest(topic: leadTopic, partition: id, { $0 }),
-           let reason = Self.staleness(of: newest.snapshot, ends: ends) {
-            let retired = store.retire(topic: leadTopic, partition: id)
-            logger.warning("snapshot not used: \(reason); it was made against another broker or an earlier incarnation of the topic", metadata: [
-                    "kafka.partition": "\(id)", "snapshot.offset": "\(newest.snapshot.nextOffset)",
-                    "snapshot.set_aside": "\(retired)",
-                ])
-        } else if let loaded = store?.loadNewest(topic: leadTopic, partition: id, { snapshot in
-            try PartitionState(deserializing: snapshot.state, models: models)
+        // One read of the newest usable file: a stale one is set aside without being deserialized.
+        if let store, let newest = store.loadNewest(topic: leadTopic, partition: id, { snapshot -> (state: PartitionState?, stale: String?) in
+            if let reason = Self.staleness(of: snapshot, ends: ends) { return (nil, reason) }
+            return (try PartitionState(deserializing: snapshot.state, models: models), nil)
         }) {
-            local = (loaded.value, loaded.snapshot)
+            if let reason = newest.value.stale {
+                let retired = store.retire(topic: leadTopic, partition: id)
+                logger.warning("snapshot not used: \(reason); it was made against another broker or an earlier incarnation of the topic", metadata: [
+                        "kafka.partition": "\(id)", "snapshot.offset": "\(newest.snapshot.nextOffset)",
+                        "snapshot.set_aside": "\(retired)",
+                    ])
+            } else if let state = newest.value.state {
+                local = (state, newest.snapshot)
+            }
         }
         var chain: StateCommit?
         if let end = stateEnds[KafkaTopicPartition(topic: configuration.kafka.topics.state, partition: id)] {
