@@ -248,36 +248,45 @@ extension RepBook {
     func listedPositions(status: [RoutingCandidate.Status], scores: [Double], day: Int64, accountOwner: String?) -> [Int]? {
         guard let limit = routing.candidatesInEvent, reps.count > limit else { return nil }
         let owner = accountOwner.flatMap { index[$0] }.map(Int.init) ?? -1
-        var always: [Int] = []
-        // The closest `limit` of the others, best first: (0 eligible / 1 not, value, position).
-        var closest: [(group: Int, value: Double, position: Int)] = []
-        closest.reserveCapacity(limit + 1)
-        for position in sorted.indices {
-            let i = Int(sorted[position])
-            let group: Int
-            switch status[i] {
-            case .chosen, .slaBreached:
-                always.append(position)
-                continue
-            case _ where i == owner:
-                always.append(position)
-                continue
-            case .lowerScore, .lowerTier, .offHours, .ownerKept, .accountOwned: group = 0
-            case .inactive, .unavailable, .atCapacity, .territory: group = 1
+        // The always-listed reps first, then the closest others appended; one array per decision.
+        var listed: [Int] = []
+        listed.reserveCapacity(limit + 4)
+        typealias Entry = (group: Int, value: Double, position: Int)
+        // The closest `limit` of the others, best first, on the stack.
+        withUnsafeTemporaryAllocation(of: Entry.self, capacity: limit + 1) { closest in
+            var count = 0
+            for position in sorted.indices {
+                let i = Int(sorted[position])
+                let group: Int
+                switch status[i] {
+                case .chosen, .slaBreached:
+                    listed.append(position)
+                    continue
+                case _ where i == owner:
+                    listed.append(position)
+                    continue
+                case .lowerScore, .lowerTier, .offHours, .ownerKept, .accountOwned: group = 0
+                case .inactive, .unavailable, .atCapacity, .territory: group = 1
+                }
+                let value = scores[i] / (1 + Double(reps[i].load(onDay: day)))
+                // Earlier positions win ties, so a new entry goes after every one it does not beat.
+                var at = count
+                while at > 0, group < closest[at - 1].group || (group == closest[at - 1].group && value > closest[at - 1].value) {
+                    at -= 1
+                }
+                guard at < limit else { continue }
+                // Shift the worse entries down one (the last falls off past `limit`).
+                var k = min(count, limit - 1)
+                while k > at {
+                    closest.initializeElement(at: k, to: closest[k - 1])
+                    k -= 1
+                }
+                closest.initializeElement(at: at, to: (group, value, position))
+                count = min(count + 1, limit)
             }
-            let value = scores[i] / (1 + Double(reps[i].load(onDay: day)))
-            // Earlier positions win ties, so a new entry goes after every one it does not beat.
-            var at = closest.count
-            while at > 0, group < closest[at - 1].group || (group == closest[at - 1].group && value > closest[at - 1].value) {
-                at -= 1
-            }
-            guard at < limit else { continue }
-            closest.insert((group, value, position), at: at)
-            if closest.count > limit { closest.removeLast() }
+            let room = max(0, limit - listed.count)
+            for k in 0..<min(room, count) { listed.append(closest[k].position) }
         }
-        let room = max(0, limit - always.count)
-        var listed = always
-        for entry in closest.prefix(room) { listed.append(entry.position) }
         listed.sort()
         return listed
     }

@@ -142,10 +142,14 @@ public struct WorkingHours: Sendable, Equatable {
         let before = offsetMs(local - Self.dayMs)
         let after = offsetMs(local + Self.dayMs)
         var best: Int64?
-        for offset in before == after ? [before] : [before, after] {
+        // Each offset in force near `local` tried in turn (no array per call: this runs for every
+        // span end of every business-hours SLA).
+        func consider(_ offset: Int64) {
             let candidate = local - offset
             if candidate + offsetMs(candidate) == local { best = min(best ?? candidate, candidate) }
         }
+        consider(before)
+        if after != before { consider(after) }
         if let best { return best }
         // Gap: local - max(offsets) reads earlier than `local`, local - min(offsets) later.
         var lo = local - max(before, after), hi = local - min(before, after)
