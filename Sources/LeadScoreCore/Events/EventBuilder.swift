@@ -314,6 +314,8 @@ struct EventBuilder {
         var items: [String] = []
         var sub = JSONScanner(base: scanner.base, count: v.end, start: v.start, maxDepth: limits.maxDepth)
         if try sub.beginArray() { return items }
+        // Room for a typical list at once, not regrown from one element.
+        items.reserveCapacity(8)
         repeat {
             let item = try sub.scanValue(depth: 2)
             guard item.kind == .string else {
@@ -335,18 +337,19 @@ struct EventBuilder {
             let field = sub.withBytes(key) { CompanyField.match($0) }
             let value = try sub.scanValue(depth: 2)
             guard let field else { continue }
-            let path = "company." + field.key
+            // Built only for an error message ("company.employees" is too long to be inline).
+            func path() -> String { "company." + field.key }
             let bit: UInt8 = 1 << UInt8(field.rawValue)
             if seen & bit != 0 {
-                throw EventDecodingError(code: .duplicateField, field: path, message: "the field appears more than once", offset: keyStart)
+                throw EventDecodingError(code: .duplicateField, field: path(), message: "the field appears more than once", offset: keyStart)
             }
             seen |= bit
             if value.kind == .null { continue }
             switch field {
             case .employees:
-                event.employees = try int(value, path: path, in: 0...10_000_000)
+                event.employees = try int(value, path: path(), in: 0...10_000_000)
             case .industry, .country, .region:
-                guard value.kind == .string else { throw wrongType(path, value, expected: "a string") }
+                guard value.kind == .string else { throw wrongType(path(), value, expected: "a string") }
                 let text = scanner.string(value)
                 switch field {
                 case .industry: event.industry = text
@@ -449,10 +452,11 @@ struct EventBuilder {
             if try !items.beginArray() {
                 repeat {
                     let item = try items.scanValue(depth: 3)
-                    let itemPath = "\(path)[\(spans.count)]"
-                    guard item.kind == .string else { throw wrongType(itemPath, item, expected: "a HH:MM-HH:MM span") }
+                    // Built only for an error message.
+                    func itemPath() -> String { "\(path)[\(spans.count)]" }
+                    guard item.kind == .string else { throw wrongType(itemPath(), item, expected: "a HH:MM-HH:MM span") }
                     guard let span = WorkingHours.parseSpan(scanner.string(item)) else {
-                        throw EventDecodingError(code: .invalidValue, field: itemPath,
+                        throw EventDecodingError(code: .invalidValue, field: itemPath(),
                                                  message: "\(quoted(item)) is not a span like 09:00-17:30 (24-hour local time, end after start, 24:00 allowed as an end)",
                                                  offset: item.start)
                     }

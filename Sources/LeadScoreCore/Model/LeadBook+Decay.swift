@@ -52,9 +52,9 @@ extension LeadBook {
         let origin = firstSecond * 1000
         var terms: [ExponentialSum.Term] = []
         let sinceAdded = origin - leads[i].intentClock
-        for term in intentTerms(i) {
-            let h = model.halfLife[term.slot]
-            terms.append(.init(coefficient: term.value * decayFactor(sinceAdded, halfLife: h), rate: 1000 * M_LN2 / h))
+        forEachIntentTerm(i) { slot, value in
+            let h = model.halfLife[slot]
+            terms.append(.init(coefficient: value * decayFactor(sinceAdded, halfLife: h), rate: 1000 * M_LN2 / h))
         }
         let a = leads[i].account
         if a >= 0 && accounts[Int(a)].intent != 0 {
@@ -112,34 +112,8 @@ extension LeadBook {
         var needed = (threshold - model.qualityWeight * q.points) / model.intentWeight
         if current <= .b { needed = Swift.min(needed, model.liftIntent) }
 
-        // Coefficients at the lead's clock and decay rates (per ms, natural log).
-        var coefficients: [(c: Double, rate: Double)] = []
-        let sinceAdded = clock - leads[i].intentClock
-        for term in intentTerms(i) {
-            let h = model.halfLife[term.slot]
-            coefficients.append((term.value * decayFactor(sinceAdded, halfLife: h), M_LN2 / h))
-        }
-        let a = leads[i].account
-        if a >= 0 && accounts[Int(a)].intent != 0 {
-            let account = accounts[Int(a)]
-            let c = account.intent * decayFactor(clock - account.clock, halfLife: model.thirdPartyHalfLife)
-            coefficients.append((c, M_LN2 / model.thirdPartyHalfLife))
-        }
-        var dt = 0.0
         let horizonMS = Double(LeadBook.horizonSeconds) * 1000
-        for _ in 0..<100 {
-            var f = -needed
-            var slope = 0.0
-            for term in coefficients {
-                let v = term.c * exp(-term.rate * dt)
-                f += v
-                slope -= term.rate * v
-            }
-            guard f > 0, slope < 0 else { break }
-            let step = -f / slope
-            dt += step
-            if step < 0.5 || dt > horizonMS { break }
-        }
+        let dt = newtonEstimate(i, needed: needed, horizonMS: horizonMS)
         if !(dt <= horizonMS) { return Int64.max }
 
         let firstSecond = floorDiv(clock + 999, 1000)
@@ -172,5 +146,44 @@ extension LeadBook {
             if lower(mid) { hi = mid } else { lo = mid }
         }
         return hi * 1000
+    }
+
+    /// Newton's estimate (ms after the lead's clock) of when its intent falls to `needed`; the
+    /// terms (coefficient at the clock, decay rate per ms) kept on the stack: at most one per
+    /// signal class plus the account's.
+    private func newtonEstimate(_ i: Int, needed: Double, horizonMS: Double) -> Double {
+        let clock = leads[i].clock
+        let sinceAdded = clock - leads[i].intentClock
+        return withUnsafeTemporaryAllocation(of: (c: Double, rate: Double).self,
+                                              capacity: UInt16.bitWidth + 1) { coefficients in
+            var n = 0
+            forEachIntentTerm(i) { slot, value in
+                let h = model.halfLife[slot]
+                coefficients.initializeElement(at: n, to: (value * decayFactor(sinceAdded, halfLife: h), M_LN2 / h))
+                n += 1
+            }
+            let a = leads[i].account
+            if a >= 0 && accounts[Int(a)].intent != 0 {
+                let account = accounts[Int(a)]
+                let c = account.intent * decayFactor(clock - account.clock, halfLife: model.thirdPartyHalfLife)
+                coefficients.initializeElement(at: n, to: (c, M_LN2 / model.thirdPartyHalfLife))
+                n += 1
+            }
+            var dt = 0.0
+            for _ in 0..<100 {
+                var f = -needed
+                var slope = 0.0
+                for k in 0..<n {
+                    let v = coefficients[k].c * exp(-coefficients[k].rate * dt)
+                    f += v
+                    slope -= coefficients[k].rate * v
+                }
+                guard f > 0, slope < 0 else { break }
+                let step = -f / slope
+                dt += step
+                if step < 0.5 || dt > horizonMS { break }
+            }
+            return dt
+        }
     }
 }

@@ -76,37 +76,40 @@ extension LeadBook {
         return sum
     }
 
-    /// The lead's accumulators as (slot, value at its `intentClock`), in slot order.
-    func intentTerms(_ i: Int) -> [(slot: Int, value: Double)] {
-        let lead = leads[i]
-        var terms: [(slot: Int, value: Double)] = []
-        var slots = lead.intentSlots
-        var k = Int(lead.intentBlock)
+    /// Calls `body` with the lead's accumulators as (slot, value at its `intentClock`), in slot
+    /// order, without collecting them (the hot paths run it once or twice per event).
+    @inline(__always)
+    func forEachIntentTerm(_ i: Int, _ body: (_ slot: Int, _ value: Double) -> Void) {
+        var slots = leads[i].intentSlots
+        var k = Int(leads[i].intentBlock)
         while slots != 0 {
-            terms.append((slots.trailingZeroBitCount, intentPool[k]))
+            body(slots.trailingZeroBitCount, intentPool[k])
             slots &= slots &- 1
             k += 1
         }
-        return terms
     }
 
     /// Per-class decayed contributions at `t`: the signals in `Signal` order (negative ones
-    /// negative), then third-party and account.
+    /// negative), then third-party and account. One allocation, of the exact size.
     func contributions(_ i: Int, at t: Int64) -> [ScoreBreakdown.SignalContribution] {
         let dt = t - leads[i].intentClock
+        let a = leads[i].account
+        let withAccount = a >= 0 && accounts[Int(a)].intent != 0
+        let count = leads[i].intentSlots.nonzeroBitCount + (withAccount ? 1 : 0)
+        guard count > 0 else { return [] }
         var result: [ScoreBreakdown.SignalContribution] = []
+        result.reserveCapacity(count)
         var thirdParty: Double?
-        for term in intentTerms(i) {
-            let points = term.value * decayFactor(dt, halfLife: model.halfLife[term.slot])
-            if term.slot == Signal.thirdPartySlot {
+        forEachIntentTerm(i) { slot, value in
+            let points = value * decayFactor(dt, halfLife: model.halfLife[slot])
+            if slot == Signal.thirdPartySlot {
                 thirdParty = points
             } else {
-                result.append(.init(signal: Signal.bySlot[term.slot]?.rawValue ?? "third_party", points: points))
+                result.append(.init(signal: Signal.bySlot[slot]?.rawValue ?? "third_party", points: points))
             }
         }
         if let thirdParty { result.append(.init(signal: "third_party", points: thirdParty)) }
-        let a = leads[i].account
-        if a >= 0 && accounts[Int(a)].intent != 0 {
+        if withAccount {
             let account = accounts[Int(a)]
             result.append(.init(signal: "account_third_party",
                                 points: account.intent * decayFactor(t - account.clock, halfLife: model.thirdPartyHalfLife)))

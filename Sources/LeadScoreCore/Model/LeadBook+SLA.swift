@@ -103,7 +103,6 @@ extension LeadBook {
             leadID: leadID, accountID: accountID, seq: seq, repID: owner, bucket: bucket, slaDueAt: at,
             reroutes: reroutes, configVersion: version)))
         reps.recordBreach(repID: owner, at: at)
-        var reason = "max_reroutes (\(policy.maxReroutes)) reached"
         if reroutes < policy.maxReroutes {
             let lead = leads[i]
             let holdout = model.isHoldout(leadID)
@@ -129,8 +128,9 @@ extension LeadBook {
                 armSLA(i, due: slaDue.at, from: due)
                 return
             }
-            reason = "no eligible rep to re-route to"
         }
+        // Built only when the chain escalates (it was a String per breach).
+        let reason = reroutes < policy.maxReroutes ? "no eligible rep to re-route to" : "max_reroutes (\(policy.maxReroutes)) reached"
         leads.mark(i)
         slaBreaches[Int32(i)] = nil
         out.append(.leadEscalated(LeadEscalated(

@@ -166,43 +166,59 @@ public struct RepBook: Sendable {
     /// of `n` gets tier `3r / n` (integer division), so with 1 rep it is top, with 2 top and middle.
     mutating func cachedScoresAndTiers() -> (scores: [Double], tiers: [Int]) {
         if scoresStale || cachedScores.count != reps.count {
-            (cachedScores, cachedTiers) = scoresAndTiers()
+            // In place: the previous routing's references are gone, so the arrays are reused.
+            computeScoresAndTiers(into: &cachedScores, &cachedTiers)
             scoresStale = false
         }
         return (cachedScores, cachedTiers)
     }
 
     func scoresAndTiers() -> (scores: [Double], tiers: [Int]) {
+        var scores: [Double] = []
+        var tiers: [Int] = []
+        computeScoresAndTiers(into: &scores, &tiers)
+        return (scores, tiers)
+    }
+
+    /// Fills `scores` and `tiers` (resized to the reps' count), ranking on the stack.
+    func computeScoresAndTiers(into scores: inout [Double], _ tiers: inout [Int]) {
         var teamLongS: UInt64 = 0, teamLongN: UInt64 = 0, teamShortS: UInt64 = 0, teamShortN: UInt64 = 0
-        for rep in reps {
-            teamLongS += rep.longSuccesses; teamLongN += rep.longTrials
-            teamShortS += rep.shortSuccesses; teamShortN += rep.shortTrials
+        for i in reps.indices {
+            teamLongS += reps[i].longSuccesses; teamLongN += reps[i].longTrials
+            teamShortS += reps[i].shortSuccesses; teamShortN += reps[i].shortTrials
         }
         let prior = routing.priorStrength
         let teamLong = teamLongN == 0 ? routing.defaultTeamRate : Double(teamLongS) / Double(teamLongN)
         let teamShort = teamShortN == 0 ? routing.defaultTeamRate : Double(teamShortS) / Double(teamShortN)
-        var scores = [Double](repeating: 0, count: reps.count)
-        for (i, rep) in reps.enumerated() {
-            let long = (Double(rep.longSuccesses) + prior * teamLong) / (Double(rep.longTrials) + prior)
-            let short = (Double(rep.shortSuccesses) + prior * teamShort) / (Double(rep.shortTrials) + prior)
-            scores[i] = routing.longWeight * (prior + Double(rep.longTrials) > 0 ? long : teamLong)
-                + routing.shortWeight * (prior + Double(rep.shortTrials) > 0 ? short : teamShort)
-            if routing.sla.breachWeight > 0 && rep.shortBreaches > 0 {
-                let b = Double(rep.shortBreaches)
-                scores[i] -= routing.sla.breachWeight * b / (b + max(1, prior))
+        if scores.count != reps.count { scores = [Double](repeating: 0, count: reps.count) }
+        if tiers.count != reps.count { tiers = [Int](repeating: 2, count: reps.count) }
+        for i in reps.indices {
+            // By index: binding the `RepRecord` would copy it (its arrays retained and released).
+            let longTrials = Double(reps[i].longTrials), shortTrials = Double(reps[i].shortTrials)
+            let long = (Double(reps[i].longSuccesses) + prior * teamLong) / (longTrials + prior)
+            let short = (Double(reps[i].shortSuccesses) + prior * teamShort) / (shortTrials + prior)
+            var score = routing.longWeight * (prior + longTrials > 0 ? long : teamLong)
+                + routing.shortWeight * (prior + shortTrials > 0 ? short : teamShort)
+            if routing.sla.breachWeight > 0 && reps[i].shortBreaches > 0 {
+                let b = Double(reps[i].shortBreaches)
+                score -= routing.sla.breachWeight * b / (b + max(1, prior))
             }
+            scores[i] = score
+            tiers[i] = 2
         }
-        // Rank in rep id order first so the stable sort breaks score ties by rep id.
-        let ranked = sorted.filter { reps[Int($0)].active && reps[Int($0)].onRoster }
-            .enumerated()
-            .sorted { lhs, rhs in
-                let a = scores[Int(lhs.element)], b = scores[Int(rhs.element)]
-                return a != b ? a > b : lhs.offset < rhs.offset
+        // Active roster reps in rep id order, then by score, best first; the rep id order breaks
+        // score ties (the comparison is a total order, so any sort gives the same ranking).
+        withUnsafeTemporaryAllocation(of: (score: Double, position: Int, rep: Int).self, capacity: sorted.count) { ranked in
+            var n = 0
+            for position in sorted.indices {
+                let i = Int(sorted[position])
+                guard reps[i].active && reps[i].onRoster else { continue }
+                ranked.initializeElement(at: n, to: (scores[i], position, i))
+                n += 1
             }
-        var tiers = [Int](repeating: 2, count: reps.count)
-        for (rank, entry) in ranked.enumerated() {
-            tiers[Int(entry.element)] = 3 * rank / ranked.count
+            var entries = UnsafeMutableBufferPointer(rebasing: ranked[..<n])
+            entries.sort { lhs, rhs in lhs.score != rhs.score ? lhs.score > rhs.score : lhs.position < rhs.position }
+            for rank in 0..<n { tiers[entries[rank].rep] = 3 * rank / n }
         }
-        return (scores, tiers)
     }
 }
