@@ -47,7 +47,12 @@ extension RepBook {
         slideAll(to: at)
         let day = floorDiv(at.millisecondsSinceEpoch, 86_400_000)
         let (scores, tiers) = cachedScoresAndTiers()
-        var status = eligibility(at: at, day: day, country: country, region: region, excluding: excluding)
+        // The statuses live in a scratch array the book keeps between routings (moved out here,
+        // back at the end), so a routing allocates only the candidate list it returns.
+        var status: [RoutingCandidate.Status] = []
+        swap(&status, &statusScratch)
+        defer { swap(&status, &statusScratch) }
+        eligibility(at: at, day: day, country: country, region: region, excluding: excluding, into: &status)
         let groups = Self.tierGroups(bucket)
         // Only A leads look at working hours; the others never ask a calendar.
         let preferWorking = bucket == .a
@@ -58,7 +63,7 @@ extension RepBook {
             ?? (holdout ? roundRobin(preferWorking: preferWorking, at: at, &status)
                         : bestByRepScore(groups: groups, scores: scores, tiers: tiers, day: day,
                                          preferWorking: preferWorking, at: at, &status))
-        return decide(choice, status: status, scores: scores, tiers: tiers, day: day, at: at, accountOwner: owningRep)
+        return decide(choice, status: &status, scores: scores, tiers: tiers, day: day, at: at, accountOwner: owningRep)
     }
 
     /// The rep a routing step chose, and how.
@@ -86,9 +91,10 @@ extension RepBook {
     /// has chosen or passed over yet) or why it cannot take the lead, checked in the order the
     /// model documents.
     func eligibility(at: Timestamp, day: Int64, country: String?, region: String?,
-                     excluding: [String]) -> [RoutingCandidate.Status] {
+                     excluding: [String], into status: inout [RoutingCandidate.Status]) {
         let ms = at.millisecondsSinceEpoch
-        var status = [RoutingCandidate.Status](repeating: .lowerScore, count: reps.count)
+        status.removeAll(keepingCapacity: true)
+        status.append(contentsOf: repeatElement(.lowerScore, count: reps.count))
         // By index: binding each `RepRecord` to a name would copy it (its arrays retained and
         // released) once per rep per routing.
         for i in reps.indices {
@@ -104,7 +110,6 @@ extension RepBook {
                 status[i] = .atCapacity
             }
         }
-        return status
     }
 
     /// The rep has no territories, or the lead's country or region is one of them.
@@ -210,9 +215,8 @@ extension RepBook {
     /// The decision: the chosen rep (its load counted unless sticky), every rep counted by
     /// status, and the reps `routing.candidates_in_event` lists (see `listedPositions`) in rep id
     /// order.
-    mutating func decide(_ choice: RoutingChoice?, status: [RoutingCandidate.Status], scores: [Double], tiers: [Int],
+    mutating func decide(_ choice: RoutingChoice?, status: inout [RoutingCandidate.Status], scores: [Double], tiers: [Int],
                          day: Int64, at: Timestamp, accountOwner: String?) -> RoutingDecision {
-        var status = status
         let chosen = choice?.rep
         let sticky = choice?.sticky ?? false
         if let chosen {
@@ -227,9 +231,11 @@ extension RepBook {
                                     loadToday: Int(i == chosen && !sticky ? load - 1 : load))
         }
         var candidates: [RoutingCandidate] = []
-        if let listed = listedPositions(status: status, scores: scores, day: day, accountOwner: accountOwner) {
-            candidates.reserveCapacity(listed.count)
-            for position in listed { candidates.append(candidate(Int(sorted[position]))) }
+        if let limit = routing.candidatesInEvent, reps.count > limit {
+            listedPositions(limit: limit, status: status, scores: scores, day: day, accountOwner: accountOwner) { listed in
+                candidates.reserveCapacity(listed.count)
+                for position in listed { candidates.append(candidate(Int(sorted[position]))) }
+            }
         } else {
             candidates.reserveCapacity(reps.count)
             for position in sorted { candidates.append(candidate(Int(position))) }
@@ -239,55 +245,63 @@ extension RepBook {
                                accountOwner: accountOwner, candidates: candidates, candidateCounts: counts, reason: reason)
     }
 
-    /// Positions in `sorted` (so in rep id order) of the reps a decision lists; nil when every rep
-    /// is listed (`all`, or a roster no longer than the limit). Always listed: the chosen rep,
-    /// the reps the lead was taken from (`sla_breached`) and the account's owner. Then, up to
-    /// `candidates_in_event` in all, the reps that came closest: eligible ones (passed over on
-    /// tier, score, hours or ownership) before the others, each by `score / (1 + load today)` as
-    /// rep-score routing weighs them, ties to the lower rep id.
-    func listedPositions(status: [RoutingCandidate.Status], scores: [Double], day: Int64, accountOwner: String?) -> [Int]? {
-        guard let limit = routing.candidatesInEvent, reps.count > limit else { return nil }
+    /// Calls `body` with the positions in `sorted` (so in rep id order) of the reps a decision
+    /// lists when the roster is longer than `limit` (`routing.candidates_in_event`). Always
+    /// listed: the chosen rep, the reps the lead was taken from (`sla_breached`) and the
+    /// account's owner. Then, up to `limit` in all, the reps that came closest: eligible ones
+    /// (passed over on tier, score, hours or ownership) before the others, each by
+    /// `score / (1 + load today)` as rep-score routing weighs them, ties to the lower rep id.
+    /// Everything is kept on the stack.
+    func listedPositions(limit: Int, status: [RoutingCandidate.Status], scores: [Double], day: Int64, accountOwner: String?,
+                         _ body: (UnsafeBufferPointer<Int>) -> Void) {
         let owner = accountOwner.flatMap { index[$0] }.map(Int.init) ?? -1
-        // The always-listed reps first, then the closest others appended; one array per decision.
-        var listed: [Int] = []
-        listed.reserveCapacity(limit + 4)
         typealias Entry = (group: Int, value: Double, position: Int)
-        // The closest `limit` of the others, best first, on the stack.
-        withUnsafeTemporaryAllocation(of: Entry.self, capacity: limit + 1) { closest in
-            var count = 0
-            for position in sorted.indices {
-                let i = Int(sorted[position])
-                let group: Int
-                switch status[i] {
-                case .chosen, .slaBreached:
-                    listed.append(position)
-                    continue
-                case _ where i == owner:
-                    listed.append(position)
-                    continue
-                case .lowerScore, .lowerTier, .offHours, .ownerKept, .accountOwned: group = 0
-                case .inactive, .unavailable, .atCapacity, .territory: group = 1
+        // The always-listed reps first, then the closest others; at most every rep.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: sorted.count) { listed in
+            var listedCount = 0
+            // The closest `limit` of the others, best first.
+            withUnsafeTemporaryAllocation(of: Entry.self, capacity: limit + 1) { closest in
+                var count = 0
+                for position in sorted.indices {
+                    let i = Int(sorted[position])
+                    let group: Int
+                    switch status[i] {
+                    case .chosen, .slaBreached:
+                        listed.initializeElement(at: listedCount, to: position)
+                        listedCount += 1
+                        continue
+                    case _ where i == owner:
+                        listed.initializeElement(at: listedCount, to: position)
+                        listedCount += 1
+                        continue
+                    case .lowerScore, .lowerTier, .offHours, .ownerKept, .accountOwned: group = 0
+                    case .inactive, .unavailable, .atCapacity, .territory: group = 1
+                    }
+                    let value = scores[i] / (1 + Double(reps[i].load(onDay: day)))
+                    // Earlier positions win ties, so a new entry goes after every one it does not beat.
+                    var at = count
+                    while at > 0, group < closest[at - 1].group || (group == closest[at - 1].group && value > closest[at - 1].value) {
+                        at -= 1
+                    }
+                    guard at < limit else { continue }
+                    // Shift the worse entries down one (the last falls off past `limit`).
+                    var k = min(count, limit - 1)
+                    while k > at {
+                        closest.initializeElement(at: k, to: closest[k - 1])
+                        k -= 1
+                    }
+                    closest.initializeElement(at: at, to: (group, value, position))
+                    count = min(count + 1, limit)
                 }
-                let value = scores[i] / (1 + Double(reps[i].load(onDay: day)))
-                // Earlier positions win ties, so a new entry goes after every one it does not beat.
-                var at = count
-                while at > 0, group < closest[at - 1].group || (group == closest[at - 1].group && value > closest[at - 1].value) {
-                    at -= 1
+                let room = max(0, limit - listedCount)
+                for k in 0..<min(room, count) {
+                    listed.initializeElement(at: listedCount, to: closest[k].position)
+                    listedCount += 1
                 }
-                guard at < limit else { continue }
-                // Shift the worse entries down one (the last falls off past `limit`).
-                var k = min(count, limit - 1)
-                while k > at {
-                    closest.initializeElement(at: k, to: closest[k - 1])
-                    k -= 1
-                }
-                closest.initializeElement(at: at, to: (group, value, position))
-                count = min(count + 1, limit)
             }
-            let room = max(0, limit - listed.count)
-            for k in 0..<min(room, count) { listed.append(closest[k].position) }
+            var chosen = UnsafeMutableBufferPointer(rebasing: listed[..<listedCount])
+            chosen.sort()
+            body(UnsafeBufferPointer(chosen))
         }
-        listed.sort()
-        return listed
     }
 }

@@ -24,6 +24,8 @@ public struct RepBook: Sendable {
     var cachedScores: [Double] = []
     var cachedTiers: [Int] = []
     var scoresStale = true
+    /// Scratch space for one routing's statuses (see `route`), kept to avoid an allocation each.
+    var statusScratch: [RoutingCandidate.Status] = []
     /// Latest moment seen on rep events or routing (the rep windows' "now").
     public internal(set) var clock: Timestamp = Timestamp(millisecondsSinceEpoch: Int64.min)
 
@@ -167,7 +169,14 @@ public struct RepBook: Sendable {
     mutating func cachedScoresAndTiers() -> (scores: [Double], tiers: [Int]) {
         if scoresStale || cachedScores.count != reps.count {
             // In place: the previous routing's references are gone, so the arrays are reused.
-            computeScoresAndTiers(into: &cachedScores, &cachedTiers)
+            // Moved out first: passing `&cachedScores` to a method reading `self` would copy
+            // `self`, and the copy's reference would make every write copy the array.
+            var scores: [Double] = [], tiers: [Int] = []
+            swap(&scores, &cachedScores)
+            swap(&tiers, &cachedTiers)
+            computeScoresAndTiers(into: &scores, &tiers)
+            cachedScores = scores
+            cachedTiers = tiers
             scoresStale = false
         }
         return (cachedScores, cachedTiers)
