@@ -61,7 +61,27 @@ public struct ReplayRunner: Sendable {
     /// The engine the events drive.
     public private(set) var engine: ScoringEngine
     /// Counters so far.
-    public private(set) var summary = Summary()
+    public var summary: Summary {
+        var summary = counters
+        for (i, n) in eventCounts.enumerated() where n > 0 { summary.eventsByType[InputEvent.typeNames[i]] = n }
+        for (i, n) in outputCounts.enumerated() where n > 0 { summary.outputsByType[Self.kinds[i].rawValue] = n }
+        for (i, n) in transitionCounts.enumerated() where n > 0 {
+            let from = i / Self.buckets.count
+            summary.transitions[Transition(from: from == 0 ? nil : Self.buckets[from - 1], to: Self.buckets[i % Self.buckets.count])] = n
+        }
+        return summary
+    }
+    /// The counters kept as they are; events, outputs and transitions are counted by position
+    /// (below) and folded into `summary`'s dictionaries when it is read: no hash per event.
+    private var counters = Summary()
+    private static let kinds = OutputEvent.Kind.allCases
+    private static let buckets = Bucket.allCases
+    /// Events by `InputEvent.typeIndex`.
+    private var eventCounts = [Int](repeating: 0, count: InputEvent.typeNames.count)
+    /// Outputs by position in `Self.kinds`.
+    private var outputCounts = [Int](repeating: 0, count: Self.kinds.count)
+    /// `lead_rescored` by (position of `from` in `Self.buckets` + 1, 0 for none) x buckets + `to`.
+    private var transitionCounts = [Int](repeating: 0, count: (Self.buckets.count + 1) * Self.buckets.count)
     /// Each lead's latest bucket, from the `lead_rescored` events (kept only when
     /// `tracksFinalBuckets`; used by config comparison).
     public private(set) var finalBuckets: [String: Bucket] = [:]
@@ -89,14 +109,14 @@ public struct ReplayRunner: Sendable {
     @discardableResult
     public mutating func feed(line: UnsafeRawBufferPointer, output: inout [UInt8]) -> EventDecodingError? {
         if ReplayRunner.isBlank(line) { return nil }
-        summary.lines += 1
+        counters.lines += 1
         do {
             let event = try decoder.decode(line)
             apply(event, output: &output)
             return nil
         } catch {
-            summary.badLines += 1
-            summary.badLinesByCode[error.code.name, default: 0] += 1
+            counters.badLines += 1
+            counters.badLinesByCode[error.code.name, default: 0] += 1
             return error
         }
     }
@@ -104,25 +124,25 @@ public struct ReplayRunner: Sendable {
     /// Applies an already decoded event (config comparison decodes once for both runners). The
     /// event counts as one line read.
     public mutating func feed(event: InputEvent, output: inout [UInt8]) {
-        summary.lines += 1
+        counters.lines += 1
         apply(event, output: &output)
     }
 
     /// Counts a line that failed to decode elsewhere (config comparison decodes once).
     public mutating func countBadLine(_ error: EventDecodingError) {
-        summary.lines += 1
-        summary.badLines += 1
-        summary.badLinesByCode[error.code.name, default: 0] += 1
+        counters.lines += 1
+        counters.badLines += 1
+        counters.badLinesByCode[error.code.name, default: 0] += 1
     }
 
     private mutating func apply(_ event: InputEvent, output: inout [UInt8]) {
-        summary.eventsByType[event.typeName, default: 0] += 1
+        eventCounts[event.typeIndex] += 1
         let t = event.occurredAt
-        if summary.firstEventAt.map({ t < $0 }) ?? true { summary.firstEventAt = t }
-        if summary.lastEventAt.map({ t > $0 }) ?? true { summary.lastEventAt = t }
+        if counters.firstEventAt.map({ t < $0 }) ?? true { counters.firstEventAt = t }
+        if counters.lastEventAt.map({ t > $0 }) ?? true { counters.lastEventAt = t }
         switch engine.apply(event, into: &pending) {
         case .applied, .appliedCapped, .ignored: break
-        case .rejectedFuture, .rejectedMissingKey: summary.rejectedEvents += 1
+        case .rejectedFuture, .rejectedMissingKey: counters.rejectedEvents += 1
         }
         flush(output: &output)
     }
@@ -139,10 +159,11 @@ public struct ReplayRunner: Sendable {
     private mutating func flush(output: inout [UInt8]) {
         guard !pending.isEmpty else { return }
         for event in pending {
-            summary.outputsByType[event.kind.rawValue, default: 0] += 1
+            outputCounts[Self.kinds.firstIndex(of: event.kind)!] += 1
             if case .leadRescored(let r) = event {
-                summary.transitions[Transition(from: r.oldBucket, to: r.newBucket), default: 0] += 1
-                if r.cause == .decay { summary.decayTransitions += 1 }
+                let from = r.oldBucket.map { Self.buckets.firstIndex(of: $0)! + 1 } ?? 0
+                transitionCounts[from * Self.buckets.count + Self.buckets.firstIndex(of: r.newBucket)!] += 1
+                if r.cause == .decay { counters.decayTransitions += 1 }
                 if tracksFinalBuckets { finalBuckets[r.leadID] = r.newBucket }
             }
             if writesOutput {

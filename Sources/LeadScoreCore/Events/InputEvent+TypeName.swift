@@ -1,17 +1,20 @@
 extension InputEvent {
     /// The event's `type` as it appears in JSON (`engagement`, `rep_roster`, ...).
-    public var typeName: String {
+    public var typeName: String { Self.typeNames[typeIndex] }
+
+    /// The position of the event's type in `typeNames` (for counting by type without hashing).
+    public var typeIndex: Int {
         switch self {
-        case .engagement: "engagement"
-        case .intent: "intent"
-        case .profile: "profile"
-        case .repRoster: "rep_roster"
-        case .repAvailability: "rep_availability"
-        case .leadAssigned: "lead_assigned"
-        case .leadOutcome: "lead_outcome"
-        case .accountAssigned: "account_assigned"
-        case .leadTouched: "lead_touched"
-        case .leadForgotten: "lead_forgotten"
+        case .engagement: 0
+        case .intent: 1
+        case .profile: 2
+        case .repRoster: 3
+        case .repAvailability: 4
+        case .leadAssigned: 5
+        case .leadOutcome: 6
+        case .accountAssigned: 7
+        case .leadTouched: 8
+        case .leadForgotten: 9
         }
     }
 
