@@ -64,7 +64,7 @@ public struct RoutingCandidate: Sendable, Equatable, Codable {
 
         /// Calls `body` for each status with at least one rep, in declaration order.
         public func forEachNonZero(_ body: (Status, Int) -> Void) {
-            for status in Self.statuses where storage[status.ordinal] > 0 { body(status, Int(storage[status.ordinal])) }
+            for status in Self.statuses where self[status] > 0 { body(status, self[status]) }
         }
 
         /// `Status.allCases`, built once.
