@@ -266,11 +266,7 @@ extension RepBook {
                     let i = Int(sorted[position])
                     let group: Int
                     switch status[i] {
-                    case .chosen, .slaBreached:
-                        listed.initializeElement(at: listedCount, to: position)
-                        listedCount += 1
-                        continue
-                    case _ where i == owner:
+                    case .chosen, .slaBreached, _ where i == owner:
                         listed.initializeElement(at: listedCount, to: position)
                         listedCount += 1
                         continue

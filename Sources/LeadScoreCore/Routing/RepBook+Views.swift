@@ -5,7 +5,7 @@ extension RepBook {
     public func leaderboard(at: Timestamp) -> [RepView] {
         var copy = self
         copy.slideAll(to: at)
-        let (scores, tiers) = copy.scoresAndTiers()
+        let (scores, tiers) = copy.cachedScoresAndTiers()
         let ms = at.millisecondsSinceEpoch
         let day = floorDiv(ms, 86_400_000)
         var teamLongS: UInt64 = 0, teamLongN: UInt64 = 0, teamShortS: UInt64 = 0, teamShortN: UInt64 = 0

@@ -168,29 +168,15 @@ public struct RepBook: Sendable {
     /// of `n` gets tier `3r / n` (integer division), so with 1 rep it is top, with 2 top and middle.
     mutating func cachedScoresAndTiers() -> (scores: [Double], tiers: [Int]) {
         if scoresStale || cachedScores.count != reps.count {
-            // In place: the previous routing's references are gone, so the arrays are reused.
-            // Moved out first: passing `&cachedScores` to a method reading `self` would copy
-            // `self`, and the copy's reference would make every write copy the array.
-            var scores: [Double] = [], tiers: [Int] = []
-            swap(&scores, &cachedScores)
-            swap(&tiers, &cachedTiers)
-            computeScoresAndTiers(into: &scores, &tiers)
-            cachedScores = scores
-            cachedTiers = tiers
+            refreshScoresAndTiers()
             scoresStale = false
         }
         return (cachedScores, cachedTiers)
     }
 
-    func scoresAndTiers() -> (scores: [Double], tiers: [Int]) {
-        var scores: [Double] = []
-        var tiers: [Int] = []
-        computeScoresAndTiers(into: &scores, &tiers)
-        return (scores, tiers)
-    }
-
-    /// Fills `scores` and `tiers` (resized to the reps' count), ranking on the stack.
-    func computeScoresAndTiers(into scores: inout [Double], _ tiers: inout [Int]) {
+    /// Recomputes `cachedScores` and `cachedTiers` in place (the previous routing's references
+    /// to them are gone, so no array is allocated), ranking on the stack.
+    private mutating func refreshScoresAndTiers() {
         var teamLongS: UInt64 = 0, teamLongN: UInt64 = 0, teamShortS: UInt64 = 0, teamShortN: UInt64 = 0
         for i in reps.indices {
             teamLongS += reps[i].longSuccesses; teamLongN += reps[i].longTrials
@@ -199,8 +185,10 @@ public struct RepBook: Sendable {
         let prior = routing.priorStrength
         let teamLong = teamLongN == 0 ? routing.defaultTeamRate : Double(teamLongS) / Double(teamLongN)
         let teamShort = teamShortN == 0 ? routing.defaultTeamRate : Double(teamShortS) / Double(teamShortN)
-        if scores.count != reps.count { scores = [Double](repeating: 0, count: reps.count) }
-        if tiers.count != reps.count { tiers = [Int](repeating: 2, count: reps.count) }
+        if cachedScores.count != reps.count {
+            cachedScores = [Double](repeating: 0, count: reps.count)
+            cachedTiers = [Int](repeating: 2, count: reps.count)
+        }
         for i in reps.indices {
             // By index: binding the `RepRecord` would copy it (its arrays retained and released).
             let longTrials = Double(reps[i].longTrials), shortTrials = Double(reps[i].shortTrials)
@@ -212,8 +200,8 @@ public struct RepBook: Sendable {
                 let b = Double(reps[i].shortBreaches)
                 score -= routing.sla.breachWeight * b / (b + max(1, prior))
             }
-            scores[i] = score
-            tiers[i] = 2
+            cachedScores[i] = score
+            cachedTiers[i] = 2
         }
         // Active roster reps in rep id order, then by score, best first; the rep id order breaks
         // score ties (the comparison is a total order, so any sort gives the same ranking).
@@ -222,12 +210,12 @@ public struct RepBook: Sendable {
             for position in sorted.indices {
                 let i = Int(sorted[position])
                 guard reps[i].active && reps[i].onRoster else { continue }
-                ranked.initializeElement(at: n, to: (scores[i], position, i))
+                ranked.initializeElement(at: n, to: (cachedScores[i], position, i))
                 n += 1
             }
             var entries = UnsafeMutableBufferPointer(rebasing: ranked[..<n])
             entries.sort { lhs, rhs in lhs.score != rhs.score ? lhs.score > rhs.score : lhs.position < rhs.position }
-            for rank in 0..<n { tiers[entries[rank].rep] = 3 * rank / n }
+            for rank in 0..<n { cachedTiers[entries[rank].rep] = 3 * rank / n }
         }
     }
 }
