@@ -264,14 +264,17 @@ extension RepBook {
                 var count = 0
                 for position in sorted.indices {
                     let i = Int(sorted[position])
+                    // -1: always listed (the chosen rep, breached reps, the account's owner).
                     let group: Int
                     switch status[i] {
-                    case .chosen, .slaBreached, _ where i == owner:
+                    case .chosen, .slaBreached: group = -1
+                    case .lowerScore, .lowerTier, .offHours, .ownerKept, .accountOwned: group = 0
+                    case .inactive, .unavailable, .atCapacity, .territory: group = 1
+                    }
+                    if group < 0 || i == owner {
                         listed.initializeElement(at: listedCount, to: position)
                         listedCount += 1
                         continue
-                    case .lowerScore, .lowerTier, .offHours, .ownerKept, .accountOwned: group = 0
-                    case .inactive, .unavailable, .atCapacity, .territory: group = 1
                     }
                     let value = scores[i] / (1 + Double(reps[i].load(onDay: day)))
                     // Earlier positions win ties, so a new entry goes after every one it does not beat.

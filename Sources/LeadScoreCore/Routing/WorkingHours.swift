@@ -13,6 +13,9 @@ import Foundation
 /// and a span covering a fall-back hour contains the repeated hour once per reading of the clock
 /// (09:00-17:00 on a fall-back day lasting 9 hours if the change falls inside it). Working time is
 /// counted in real elapsed milliseconds.
+///
+/// Offsets are read from the zone's transition table (`ZoneOffsets`), which holds Foundation's
+/// answers: the same offsets without a lock and an ICU call per question.
 public struct WorkingHours: Sendable, Equatable {
     /// One span of local time on a weekday, `[start, end)` in minutes after local midnight.
     public struct Span: Sendable, Equatable, Hashable {
@@ -37,18 +40,28 @@ public struct WorkingHours: Sendable, Equatable {
     public static let searchHorizonDays = 400
 
     /// The rep's zone.
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone {
+        didSet { offsets = ZoneOffsets.of(timeZone) }
+    }
     /// Seven lists of spans, Monday first, each sorted and not overlapping.
     public var week: [[Span]]
     /// Local dates (days since 1970-01-01 in the rep's zone) with no working time, sorted, unique.
     public var holidays: [Int64]
+    /// The zone's offsets (shared by every calendar in the zone).
+    private var offsets: ZoneOffsets
 
     /// Creates a calendar. `week` must have seven entries (Monday first), each sorted and not
     /// overlapping; `holidays` are sorted and made unique here.
     public init(timeZone: TimeZone, week: [[Span]], holidays: [Int64] = []) {
         self.timeZone = timeZone
+        self.offsets = ZoneOffsets.of(timeZone)
         self.week = week.count == 7 ? week : Array(week.prefix(7)) + Array(repeating: [], count: max(0, 7 - week.count))
         self.holidays = Array(Set(holidays)).sorted()
+    }
+
+    /// Equal calendars: the same zone, week and holidays.
+    public static func == (a: WorkingHours, b: WorkingHours) -> Bool {
+        a.timeZone == b.timeZone && a.week == b.week && a.holidays == b.holidays
     }
 
     /// Every day `00:00-24:00`: a calendar that only has holidays.
@@ -122,8 +135,7 @@ public struct WorkingHours: Sendable, Equatable {
 
     /// The zone's UTC offset at instant `ms`, in milliseconds.
     func offsetMs(_ ms: Int64) -> Int64 {
-        let seconds = floorDiv(ms, 1000)
-        return Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))) * 1000
+        offsets.offsetMs(atSecond: floorDiv(ms, 1000))
     }
 
     /// The instants a span of local day `day` covers: `[first(day + start), first(day + end))`.
