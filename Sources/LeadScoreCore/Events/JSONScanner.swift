@@ -209,6 +209,14 @@ package struct JSONScanner {
                 let start = pos
                 pos &+= 1
                 while true {
+                    while pos &+ 8 <= count {
+                        let special = Self.quotesAndBackslashes(Self.word(base + pos))
+                        if special != 0 {
+                            pos &+= special.trailingZeroBitCount &>> 3
+                            break
+                        }
+                        pos &+= 8
+                    }
                     guard pos < count else { throw syntax("unterminated string", at: start) }
                     let c = base[pos]
                     if c == UInt8(ascii: "\"") { break }
@@ -291,6 +299,16 @@ package struct JSONScanner {
         let start = pos
         var escaped = false
         while pos < count {
+            // Eight plain bytes at a time, up to the first byte that needs a look of its own.
+            while pos &+ 8 <= count {
+                let special = Self.stringSpecials(Self.word(base + pos))
+                if special != 0 {
+                    pos &+= special.trailingZeroBitCount &>> 3
+                    break
+                }
+                pos &+= 8
+            }
+            guard pos < count else { break }
             let c = base[pos]
             if c == UInt8(ascii: "\"") {
                 let end = pos
@@ -309,6 +327,36 @@ package struct JSONScanner {
             }
         }
         throw syntax("unterminated string", at: start &- 1)
+    }
+
+    // MARK: Eight bytes at a time
+
+    /// Eight bytes at `p`, the first in the lowest bits (on any byte order).
+    @inline(__always)
+    static func word(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of every byte of `w` that is zero. Exact up to the lowest such byte (a borrow
+    /// can only flag bytes above a zero byte), which is all `trailingZeroBitCount` reads.
+    @inline(__always)
+    static func zeroBytes(_ w: UInt64) -> UInt64 { (w &- ones) & ~w & highBits }
+
+    /// Flags the bytes of `w` a string scan must look at one by one: `"`, `\`, control bytes
+    /// (below 0x20) and every byte of a multi-byte UTF-8 sequence (0x80 and above). Exact up to
+    /// the lowest flagged byte.
+    @inline(__always)
+    static func stringSpecials(_ w: UInt64) -> UInt64 {
+        zeroBytes(w ^ (ones &* 0x22)) | zeroBytes(w ^ (ones &* 0x5C)) | ((w &- ones &* 0x20) & ~w & highBits) | (w & highBits)
+    }
+
+    /// Flags the `"` and `\` bytes of `w`; exact up to the lowest flagged byte.
+    @inline(__always)
+    static func quotesAndBackslashes(_ w: UInt64) -> UInt64 {
+        zeroBytes(w ^ (ones &* 0x22)) | zeroBytes(w ^ (ones &* 0x5C))
     }
 
     mutating func scanEscape() throws(EventDecodingError) {
