@@ -223,8 +223,7 @@ extension RepBook {
             status[chosen] = .chosen
             if !sticky { countLoad(chosen, at: at.millisecondsSinceEpoch) }
         }
-        var counts = RoutingCandidate.Counts()
-        for s in status { counts.add(s) }
+        let counts = RoutingCandidate.Counts(counting: status)
         func candidate(_ i: Int) -> RoutingCandidate {
             let load = reps[i].load(onDay: day)
             return RoutingCandidate(repID: reps[i].id, status: status[i], repScore: scores[i], tier: tiers[i],

@@ -59,6 +59,18 @@ public struct RoutingCandidate: Sendable, Equatable, Codable {
         /// Counts one more rep in `status`.
         public mutating func add(_ status: Status) { storage[status.ordinal] &+= 1 }
 
+        /// Counts every status of `statuses`: in a plain buffer first, then stored at once (an
+        /// `add` per rep writes one lane of the vector in memory and reads the whole vector
+        /// back, which the processor cannot forward from the store: a stall per rep).
+        init(counting statuses: [Status]) {
+            storage = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { lanes in
+                lanes.initialize(repeating: 0)
+                for status in statuses { lanes[status.ordinal] &+= 1 }
+                guard let base = lanes.baseAddress else { return .zero }
+                return UnsafeRawPointer(base).loadUnaligned(as: SIMD16<UInt32>.self)
+            }
+        }
+
         /// Every rep counted.
         public var total: Int { Int(storage.wrappedSum()) }
 
