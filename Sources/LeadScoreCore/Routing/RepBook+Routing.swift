@@ -224,6 +224,9 @@ extension RepBook {
             if !sticky { countLoad(chosen, at: at.millisecondsSinceEpoch) }
         }
         let counts = RoutingCandidate.Counts(counting: status)
+        // The candidate list reads these through locals: a closure that captured `self` while
+        // `listedPositions` borrows it made Swift copy the whole book for the call.
+        let reps = self.reps, sorted = self.sorted
         func candidate(_ i: Int) -> RoutingCandidate {
             let load = reps[i].load(onDay: day)
             return RoutingCandidate(repID: reps[i].id, status: status[i], repScore: scores[i], tier: tiers[i],
