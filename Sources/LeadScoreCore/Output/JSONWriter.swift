@@ -60,21 +60,47 @@ public struct JSONWriter {
         commaBits &= ~1
     }
 
-    /// `"name":` for a key the program spells (never needs escaping): copied as is.
+    /// `"name":` for a key the program spells (never needs escaping): laid out with its comma on
+    /// the stack and appended in one copy (an append per piece checks the array each time).
     public mutating func key(_ name: StaticString) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        let comma = needsComma()
+        name.withUTF8Buffer { name in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: name.count + 4) { out in
+                var n = 0
+                if comma { out[n] = UInt8(ascii: ","); n += 1 }
+                out[n] = UInt8(ascii: "\""); n += 1
+                n = UnsafeMutableBufferPointer(rebasing: out[n...]).initialize(fromContentsOf: name) + n
+                out[n] = UInt8(ascii: "\""); out[n + 1] = UInt8(ascii: ":"); n += 2
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<n]))
+            }
+        }
         commaBits &= ~1
     }
 
-    /// A string value.
+    /// A string value. One that needs no escaping and is not long is laid out with its quotes
+    /// (and comma) on the stack and appended in one copy.
     public mutating func string(_ value: String) {
-        separate()
+        let comma = needsComma()
+        var text = value
+        let written = text.withUTF8 { utf8 -> Bool in
+            guard utf8.count <= JSONWriter.shortString, JSONWriter.needsNoEscaping(utf8) else { return false }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: JSONWriter.shortString + 3) { out in
+                var n = 0
+                if comma { out[n] = UInt8(ascii: ","); n += 1 }
+                out[n] = UInt8(ascii: "\""); n += 1
+                n = UnsafeMutableBufferPointer(rebasing: out[n...]).initialize(fromContentsOf: utf8) + n
+                out[n] = UInt8(ascii: "\""); n += 1
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<n]))
+            }
+            return true
+        }
+        if written { return }
+        if comma { bytes.append(UInt8(ascii: ",")) }
         JSONWriter.appendString(value, to: &bytes)
     }
+
+    /// Strings up to this many UTF-8 bytes go through the stack in `string(_:)`.
+    static let shortString = 125
 
     /// A string value or `null`.
     public mutating func string(_ value: String?) {
@@ -83,8 +109,13 @@ public struct JSONWriter {
 
     /// An integer value.
     public mutating func integer<T: BinaryInteger>(_ value: T) {
-        separate()
-        JSONWriter.appendInteger(Int64(clamping: value), to: &bytes)
+        let comma = needsComma()
+        withUnsafeTemporaryAllocation(byteCount: 22, alignment: 8) { buffer in
+            var n = 0
+            if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
+            n = JSONWriter.layOutDecimal(Int64(clamping: value), at: n, in: buffer)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+        }
     }
 
     /// Decimal digits of an integer, without building a String.
@@ -109,8 +140,13 @@ public struct JSONWriter {
     /// A number rounded to `decimals` places, trailing zeros dropped (`74.2`, `75`); non-finite
     /// numbers (which the engine never produces) are written as `null` to keep the JSON valid.
     public mutating func number(_ value: Double, decimals: Int = 2) {
-        separate()
-        JSONWriter.appendNumber(value, decimals: decimals, to: &bytes)
+        let comma = needsComma()
+        withUnsafeTemporaryAllocation(byteCount: JSONWriter.maxNumberBytes + 1, alignment: 8) { buffer in
+            var n = 0
+            if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
+            n = JSONWriter.layOutNumber(value, decimals: decimals, at: n, in: buffer)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+        }
     }
 
     /// `true`/`false`.
@@ -139,12 +175,17 @@ public struct JSONWriter {
 
     @inline(__always)
     private mutating func separate() {
-        guard depth > 0 else { return }
-        if commaBits & 1 != 0 {
-            bytes.append(UInt8(ascii: ","))
-        } else {
-            commaBits |= 1
-        }
+        if needsComma() { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// Whether the next value needs a comma before it (a value was already written at this
+    /// level); marks the level as having one. The caller writes the comma.
+    @inline(__always)
+    private mutating func needsComma() -> Bool {
+        guard depth > 0 else { return false }
+        if commaBits & 1 != 0 { return true }
+        commaBits |= 1
+        return false
     }
 
     @inline(__always)
@@ -157,9 +198,11 @@ public struct JSONWriter {
     /// `layOut` returns how many bytes it wrote.
     @inline(__always)
     public mutating func value(capacity: Int, _ layOut: (UnsafeMutableRawBufferPointer) -> Int) {
-        separate()
-        withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buffer in
-            let n = layOut(buffer)
+        let comma = needsComma()
+        withUnsafeTemporaryAllocation(byteCount: capacity + 1, alignment: 8) { buffer in
+            var n = 0
+            if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
+            n += layOut(UnsafeMutableRawBufferPointer(rebasing: buffer[n...]))
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
         }
     }
