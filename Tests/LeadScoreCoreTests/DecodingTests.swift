@@ -147,6 +147,20 @@ struct DecodingTests {
         #expect(event.eventID == id)
     }
 
+    /// The limit counts characters: plain, multi-byte and escaped ids, at and one past it.
+    @Test(arguments: [("a", 1), ("é", 2), ("日", 3), ("😀", 4), (#"\u0061"#, 1), (#"\""#, 1)])
+    func idLengthCountsCharacters(unit: String, bytesPerCharacter: Int) throws {
+        func event(_ count: Int) -> String {
+            #"{"event_id":"e","type":"lead_assigned","occurred_at":"2026-01-01T00:00:00Z","lead_id":"\#(String(repeating: unit, count: count))","rep_id":"R"}"#
+        }
+        guard case .leadAssigned(let assigned) = try decoder.decode(event(256)) else { Issue.record("not lead_assigned"); return }
+        #expect(assigned.leadID.unicodeScalars.count == 256)
+        #expect(assigned.leadID.utf8.count == 256 * bytesPerCharacter)
+        let error = #expect(throws: EventDecodingError.self) { try decoder.decode(event(257)) }
+        #expect(error?.code == .invalidValue, "\(String(describing: error))")
+        #expect(error?.description.contains("257 characters") == true, "\(String(describing: error))")
+    }
+
     @Test func nestingAtTheLimitIsAccepted() throws {
         // Event object = level 1, so 15 more levels reach the default limit of 16.
         let nested = String(repeating: "[", count: 15) + String(repeating: "]", count: 15)

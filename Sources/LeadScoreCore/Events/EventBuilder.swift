@@ -171,7 +171,10 @@ struct EventBuilder {
             throw EventDecodingError(code: .invalidValue, field: field.key, message: "an id must not be empty", offset: v.start)
         }
         // Characters, not bytes: JSON Schema's maxLength (schemas/) counts characters, and the
-        // decoder must accept exactly what the schemas accept.
+        // decoder must accept exactly what the schemas accept. A string never has more characters
+        // than bytes, so an id without escapes that is within the limit in bytes is not counted.
+        let bytes = v.end &- v.start
+        guard v.flag || bytes > limits.maxIDLength else { return scanner.string(v) }
         let length = scanner.characterCount(v)
         guard length <= limits.maxIDLength else {
             throw EventDecodingError(code: .invalidValue, field: field.key,
