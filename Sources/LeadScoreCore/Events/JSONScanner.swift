@@ -209,14 +209,7 @@ package struct JSONScanner {
                 let start = pos
                 pos &+= 1
                 while true {
-                    while pos &+ 8 <= count {
-                        let special = Self.quotesAndBackslashes(Self.word(base + pos))
-                        if special != 0 {
-                            pos &+= special.trailingZeroBitCount &>> 3
-                            break
-                        }
-                        pos &+= 8
-                    }
+                    skipWords(flagging: Self.quotesAndBackslashes)
                     guard pos < count else { throw syntax("unterminated string", at: start) }
                     let c = base[pos]
                     if c == UInt8(ascii: "\"") { break }
@@ -300,14 +293,7 @@ package struct JSONScanner {
         var escaped = false
         while pos < count {
             // Eight plain bytes at a time, up to the first byte that needs a look of its own.
-            while pos &+ 8 <= count {
-                let special = Self.stringSpecials(Self.word(base + pos))
-                if special != 0 {
-                    pos &+= special.trailingZeroBitCount &>> 3
-                    break
-                }
-                pos &+= 8
-            }
+            skipWords(flagging: Self.stringSpecials)
             guard pos < count else { break }
             let c = base[pos]
             if c == UInt8(ascii: "\"") {
@@ -330,6 +316,21 @@ package struct JSONScanner {
     }
 
     // MARK: Eight bytes at a time
+
+    /// Moves past whole words of eight bytes in which `special` flags no byte, then to the first
+    /// flagged byte of the word that has one; stops short of the last seven bytes of the input
+    /// (the caller goes on byte by byte).
+    @inline(__always)
+    mutating func skipWords(flagging special: (UInt64) -> UInt64) {
+        while pos &+ 8 <= count {
+            let flagged = special(Self.word(base + pos))
+            if flagged != 0 {
+                pos &+= flagged.trailingZeroBitCount &>> 3
+                return
+            }
+            pos &+= 8
+        }
+    }
 
     /// Eight bytes at `p`, the first in the lowest bits (on any byte order).
     @inline(__always)

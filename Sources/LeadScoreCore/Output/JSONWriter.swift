@@ -118,25 +118,6 @@ public struct JSONWriter {
         }
     }
 
-    /// Decimal digits of an integer, without building a String.
-    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        if v < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(v))
-            return
-        }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20
-            while v > 0 {
-                i -= 1
-                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(digits)[i...]))
-        }
-    }
-
     /// A number rounded to `decimals` places, trailing zeros dropped (`74.2`, `75`); non-finite
     /// numbers (which the engine never produces) are written as `null` to keep the JSON valid.
     public mutating func number(_ value: Double, decimals: Int = 2) {
