@@ -37,9 +37,16 @@ install: release
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/leadscore"
 
 # XCTest is off: every test is swift-testing, and XCTest's "Executed 0 tests" line only confuses.
+# The tests' scratch files (broker logs, snapshots, daemon configs) go to one directory of their
+# own: removed when the tests pass, kept and named when they fail.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-xctest $(SWIFT_TEST_FLAGS)
+	scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/leadscore-tests.XXXXXX"); \
+	if TMPDIR="$$scratch" $(SWIFT) test --skip-build --disable-xctest $(SWIFT_TEST_FLAGS); then \
+		rm -rf "$$scratch"; \
+	else \
+		status=$$?; echo "test scratch files (broker logs, snapshots, configs) kept in $$scratch"; exit $$status; \
+	fi
 
 demo: setup-build
 	$(SWIFT) build --product leadscore
