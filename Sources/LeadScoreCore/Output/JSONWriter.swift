@@ -61,18 +61,13 @@ public struct JSONWriter {
     }
 
     /// `"name":` for a key the program spells (never needs escaping): laid out with its comma on
-    /// the stack and appended in one copy (an append per piece checks the array each time).
+    /// the stack and appended in one copy (`value(capacity:_:)`; an append per piece checks the
+    /// array each time).
     public mutating func key(_ name: StaticString) {
-        let comma = needsComma()
-        name.withUTF8Buffer { name in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: name.count + 4) { out in
-                var n = 0
-                if comma { out[n] = UInt8(ascii: ","); n += 1 }
-                out[n] = UInt8(ascii: "\""); n += 1
-                n = UnsafeMutableBufferPointer(rebasing: out[n...]).initialize(fromContentsOf: name) + n
-                out[n] = UInt8(ascii: "\""); out[n + 1] = UInt8(ascii: ":"); n += 2
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<n]))
-            }
+        value(capacity: name.utf8CodeUnitCount + 3) { b in
+            var n = JSONWriter.layOutLiteral("\"", at: 0, in: b)
+            n = JSONWriter.layOutLiteral(name, at: n, in: b)
+            return JSONWriter.layOutLiteral("\":", at: n, in: b)
         }
         commaBits &= ~1
     }
@@ -80,22 +75,18 @@ public struct JSONWriter {
     /// A string value. One that needs no escaping and is not long is laid out with its quotes
     /// (and comma) on the stack and appended in one copy.
     public mutating func string(_ value: String) {
-        let comma = needsComma()
         var text = value
-        let written = text.withUTF8 { utf8 -> Bool in
+        let laidOut = text.withUTF8 { utf8 -> Bool in
             guard utf8.count <= JSONWriter.shortString, JSONWriter.needsNoEscaping(utf8) else { return false }
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: JSONWriter.shortString + 3) { out in
-                var n = 0
-                if comma { out[n] = UInt8(ascii: ","); n += 1 }
-                out[n] = UInt8(ascii: "\""); n += 1
-                n = UnsafeMutableBufferPointer(rebasing: out[n...]).initialize(fromContentsOf: utf8) + n
-                out[n] = UInt8(ascii: "\""); n += 1
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<n]))
+            self.value(capacity: utf8.count + 2) { b in
+                var n = JSONWriter.layOutLiteral("\"", at: 0, in: b)
+                n = JSONWriter.layOutBytes(utf8, at: n, in: b)
+                return JSONWriter.layOutLiteral("\"", at: n, in: b)
             }
             return true
         }
-        if written { return }
-        if comma { bytes.append(UInt8(ascii: ",")) }
+        if laidOut { return }
+        separate()
         JSONWriter.appendString(value, to: &bytes)
     }
 
@@ -109,25 +100,13 @@ public struct JSONWriter {
 
     /// An integer value.
     public mutating func integer<T: BinaryInteger>(_ value: T) {
-        let comma = needsComma()
-        withUnsafeTemporaryAllocation(byteCount: 22, alignment: 8) { buffer in
-            var n = 0
-            if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
-            n = JSONWriter.layOutDecimal(Int64(clamping: value), at: n, in: buffer)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-        }
+        self.value(capacity: 20) { JSONWriter.layOutDecimal(Int64(clamping: value), at: 0, in: $0) }
     }
 
     /// A number rounded to `decimals` places, trailing zeros dropped (`74.2`, `75`); non-finite
     /// numbers (which the engine never produces) are written as `null` to keep the JSON valid.
     public mutating func number(_ value: Double, decimals: Int = 2) {
-        let comma = needsComma()
-        withUnsafeTemporaryAllocation(byteCount: JSONWriter.maxNumberBytes + 1, alignment: 8) { buffer in
-            var n = 0
-            if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
-            n = JSONWriter.layOutNumber(value, decimals: decimals, at: n, in: buffer)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-        }
+        self.value(capacity: JSONWriter.maxNumberBytes) { JSONWriter.layOutNumber(value, decimals: decimals, at: 0, in: $0) }
     }
 
     /// `true`/`false`.
