@@ -172,9 +172,18 @@ final class RepFeed: Sendable {
             var outcomes: [LeadOutcomeEvent] = []
             let notAfter = Timestamp(millisecondsSinceEpoch: WallClock.millis() + maxFutureSkew.milliseconds)
             let upliftBefore = uplift.counts
+            // Records come in runs of one partition: a run's topic is compared once, and its
+            // position is written once, after its last record (offsets only grow within a run).
+            var runIsRouting = false
             for i in 0..<batch.count {
-                positions[KafkaTopicPartition(topic: batch.topic(at: i), partition: batch.partition(at: i))] = batch.offset(at: i) + 1
-                if batch.topic(at: i) == routingTopic {
+                let partition = batch.partition(at: i)
+                if i == 0 || partition != batch.partition(at: i - 1) || batch.topic(at: i) != batch.topic(at: i - 1) {
+                    runIsRouting = batch.topic(at: i) == routingTopic
+                }
+                if i + 1 == batch.count || batch.partition(at: i + 1) != partition || batch.topic(at: i + 1) != batch.topic(at: i) {
+                    positions[KafkaTopicPartition(topic: batch.topic(at: i), partition: partition)] = batch.offset(at: i) + 1
+                }
+                if runIsRouting {
                     // Load: this instance counted its own decisions as it made them; reading one back
                     // only moves it into what a checkpoint covers. An erasure's tombstone (no value,
                     // the erased lead in a header): the tally forgets the lead.
@@ -183,7 +192,9 @@ final class RepFeed: Sendable {
                         uplift.forget(leadID: erased)
                         continue
                     }
-                    let own = batch.withHeader(at: i, named: instanceHeader) { $0.map { $0.elementsEqual(instanceBytes) } ?? false }
+                    let own = batch.withHeader(at: i, named: instanceHeader) { header in
+                        header.map { h in instanceBytes.withUnsafeBytes { Self.sameBytes(h, $0) } } ?? false
+                    }
                     guard let routed = batch.withValue(at: i, { $0.flatMap { RoutedRecord.parse($0) } }) else { continue }
                     if routed.kind == .breached {
                         if let repID = routed.repID, let at = routed.occurredAt {
@@ -303,6 +314,13 @@ final class RepFeed: Sendable {
 
     /// The `kind` label of rep checkpoints in the checkpoint metrics.
     static let checkpointKind = "reps"
+
+    /// Byte-wise equality of two buffers (one `memcmp`).
+    static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
+    }
 
     /// The load a routing decision puts on its rep, when it went to one (not sticky, not
     /// self-serve): another instance's is counted now; this process's own was counted when it was
