@@ -164,6 +164,26 @@ struct DecodingErrorTests {
         }
     }
 
+    /// The builder keeps one slot per field inline; a field beyond them would trap, and every
+    /// field is remembered in one bit of a `UInt32`.
+    @Test func everyFieldHasASlot() {
+        #expect(EventField.allCases.count == EventBuilder.Slots.count)
+        #expect(EventField.allCases.count <= UInt32.bitWidth)
+    }
+
+    /// Every field's slot is in use: each one, given twice, is found the second time.
+    @Test(arguments: EventField.allCases.map(\.key))
+    func everyFieldTwiceIsADuplicate(key: String) {
+        let json = #"{"\#(key)":null,"\#(key)":null}"#
+        #expect(throws: EventDecodingError.self) { try EventDecoder().decode(json) }
+        do {
+            _ = try EventDecoder().decode(json)
+        } catch {
+            #expect(error.code == .duplicateField)
+            #expect(error.field == key)
+        }
+    }
+
     @Test func rejectsOversizedPayload() throws {
         let decoder = EventDecoder(limits: .init(maxPayloadBytes: 100))
         let text = #"{"event_id":"e","type":"lead_assigned","occurred_at":"2026-01-01T00:00:00Z","lead_id":"L","rep_id":"R","pad":"xxxxxxxxxxxxxxxx"}"#

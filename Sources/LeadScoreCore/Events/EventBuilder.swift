@@ -7,6 +7,10 @@ struct EventBuilder {
     var present: UInt32 = 0
     let limits: EventDecoder.Limits
 
+    /// Storage for the slots, kept by the decoder on its stack (a test checks the count matches
+    /// `EventField`).
+    typealias Slots = InlineArray<28, JSONScanner.Value>
+
     init(scanner: JSONScanner, slots: UnsafeMutableBufferPointer<JSONScanner.Value>, limits: EventDecoder.Limits) {
         self.scanner = scanner
         self.slots = slots

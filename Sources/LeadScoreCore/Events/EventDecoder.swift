@@ -54,13 +54,10 @@ public struct EventDecoder: Sendable {
             throw EventDecodingError(code: .syntax, message: "empty payload", offset: 0)
         }
         let limits = self.limits
-        let fieldCount = EventField.allCases.count
-        return try withUnsafeTemporaryAllocation(of: JSONScanner.Value.self, capacity: fieldCount) {
-            (slots) throws(EventDecodingError) -> InputEvent in
-            var builder = EventBuilder(
-                scanner: JSONScanner(base: base, count: bytes.count, maxDepth: limits.maxDepth),
-                slots: slots, limits: limits
-            )
+        var storage = EventBuilder.Slots(repeating: JSONScanner.Value(kind: .null, start: 0, end: 0, flag: false))
+        return try withUnsafeMutableBytes(of: &storage) { raw throws(EventDecodingError) -> InputEvent in
+            let slots = raw.bindMemory(to: JSONScanner.Value.self)
+            var builder = EventBuilder(scanner: JSONScanner(base: base, count: bytes.count, maxDepth: limits.maxDepth), slots: slots, limits: limits)
             try builder.scanTopLevel()
             return try builder.build()
         }
