@@ -16,6 +16,12 @@ protocol RecordBatch: Sendable {
     func valueCount(at i: Int) -> Int
     /// The record copied whole, for a dead letter.
     func message(at i: Int) -> KafkaMessage
+    /// A cache hint: record `i` is read soon (nothing by default).
+    func prefetch(at i: Int)
+}
+
+extension RecordBatch {
+    func prefetch(at i: Int) {}
 }
 
 extension KafkaRecordBatch: RecordBatch {}

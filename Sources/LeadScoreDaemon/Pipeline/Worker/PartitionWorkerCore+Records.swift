@@ -59,7 +59,10 @@ extension PartitionWorkerCore {
             defer { k = end }
             guard var p = partitions.removeValue(forKey: id) else { continue }
             defer { partitions[id] = p }
-            for i in indexes[k..<end] {
+            for n in k..<end {
+                let i = indexes[n]
+                // The message two records on: allocated by librdkafka's threads, first read here.
+                if n + 2 < end { batch.prefetch(at: indexes[n + 2]) }
                 do throws(KafkaError) {
                     try process(batch, index: i, partition: &p, notAfter: notAfter, counts: &counts)
                 } catch {
