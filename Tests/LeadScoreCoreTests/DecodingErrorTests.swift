@@ -164,10 +164,12 @@ struct DecodingErrorTests {
         }
     }
 
-    /// The builder keeps one slot per field inline; a field beyond them would trap, and every
-    /// field is remembered in one bit of a `UInt32`.
+    /// The decoder's stack has a slot for every field, laid out as an array of them, and the
+    /// builder remembers which fields it saw in one bit of a `UInt32` each.
     @Test func everyFieldHasASlot() {
-        #expect(EventField.allCases.count == EventBuilder.Slots.count)
+        #expect(EventField.allCases.count == EventSlots.count)
+        let value = MemoryLayout<JSONScanner.Value>.self
+        #expect(MemoryLayout<EventSlots>.size == (EventSlots.count - 1) * value.stride + value.size)
         #expect(EventField.allCases.count <= UInt32.bitWidth)
     }
 

@@ -7,10 +7,6 @@ struct EventBuilder {
     var present: UInt32 = 0
     let limits: EventDecoder.Limits
 
-    /// Storage for the slots, kept by the decoder on its stack (a test checks the count matches
-    /// `EventField`).
-    typealias Slots = InlineArray<28, JSONScanner.Value>
-
     init(scanner: JSONScanner, slots: UnsafeMutableBufferPointer<JSONScanner.Value>, limits: EventDecoder.Limits) {
         self.scanner = scanner
         self.slots = slots
@@ -522,5 +518,26 @@ enum EventType {
         case 14: return k.equals("lead_forgotten") ? .leadForgotten : nil
         default: return nil
         }
+    }
+}
+
+/// One slot per `EventField`, on the decoder's stack. A tuple: `InlineArray` needs macOS 26 and
+/// the package supports macOS 15. (A test checks it has room for every field.)
+struct EventSlots {
+    typealias Value = JSONScanner.Value
+    static let count = 28
+    var slots: (
+        Value, Value, Value, Value, Value, Value, Value,
+        Value, Value, Value, Value, Value, Value, Value,
+        Value, Value, Value, Value, Value, Value, Value,
+        Value, Value, Value, Value, Value, Value, Value
+    )
+
+    init() {
+        let v = Value(kind: .null, start: 0, end: 0, flag: false)
+        slots = (
+            v, v, v, v, v, v, v, v, v, v, v, v, v, v,
+            v, v, v, v, v, v, v, v, v, v, v, v, v, v
+        )
     }
 }
