@@ -12,6 +12,8 @@
 #                             (that run's daemon figures are then slowed by the profiler);
 #                             E2E_PERF_CALLGRAPH=dwarf,16384 unwinds through glibc and librdkafka
 #                             (no frame pointers) at 499 Hz. Read it with perf-stages.py FILE
+#   E2E_PERF_RELAY=FILE       perf record -e cpu-clock -g on the relay's throughput phase (its
+#                             figures are then slowed by the profiler); read it with perf report
 #   E2E_LEADS=50000, E2E_REPS=20, E2E_OUTCOMES=2000
 #   E2E_RELAY_LATENCY_OUTPUTS=relay-latency-out  output topics of the relay's latency phases, one
 #                             relay run each (relay-out holds the throughput phase's 1M copies; the

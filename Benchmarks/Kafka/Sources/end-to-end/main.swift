@@ -516,13 +516,21 @@ func runBenchmark(_ options: Options) throws {
     // 3. The bare relay: the floor of consume-and-produce.
     waitForQuiet(live: broker, limit: options.quietWait, phase: "bare_relay")
     cpuStart = CPUSnapshot(live: broker)
-    let relayLine = try runTool(options.bareRelay, [
+    // E2E_PERF_RELAY=FILE: the relay's throughput phase under perf record (cpu-clock, frame
+    // pointers; librdkafka's own frames end at their leaf), to set beside the daemon's profile.
+    let relayArguments = [
         "-b", options.bootstrap, "-t", "lead-events", "-o", "relay-out", "-g", "e2e-relay", "-n", String(options.events),
         "-T", "300", "-X", "session.timeout.ms=6000", "-X", fetchWait,
-    ], log: "\(options.work)/bare_relay.log")
+    ]
+    let relayPerf = ProcessInfo.processInfo.environment["E2E_PERF_RELAY"].flatMap { $0.isEmpty ? nil : $0 }
+    let relayLine = try relayPerf.map {
+        try runTool("/usr/bin/env", ["perf", "record", "-q", "-e", "cpu-clock", "-g", "-o", $0, "--", options.bareRelay] + relayArguments,
+                    log: "\(options.work)/bare_relay.log")
+    } ?? runTool(options.bareRelay, relayArguments, log: "\(options.work)/bare_relay.log")
     let relayRate = field(relayLine, "msgs_per_sec")
     let relayCPU = field(relayLine, "cpu_us_per_msg")
-    print("bare_relay \(relayLine) \(CPUSnapshot(live: broker).others(since: cpuStart))")
+    print("bare_relay \(relayLine) \(CPUSnapshot(live: broker).others(since: cpuStart))"
+          + (relayPerf != nil ? " (under perf record: slower and costlier than without the profiler)" : ""))
 
     // 4. The daemon on the same topic.
     let port = freePort()
