@@ -175,12 +175,13 @@ final class RepFeed: Sendable {
             // Records come in runs of one partition: a run's topic is compared once, and its
             // position is written once, after its last record (offsets only grow within a run).
             var runIsRouting = false
+            var startsRun = true
             for i in 0..<batch.count {
                 let partition = batch.partition(at: i)
-                if i == 0 || partition != batch.partition(at: i - 1) || batch.topic(at: i) != batch.topic(at: i - 1) {
-                    runIsRouting = batch.topic(at: i) == routingTopic
-                }
-                if i + 1 == batch.count || batch.partition(at: i + 1) != partition || batch.topic(at: i + 1) != batch.topic(at: i) {
+                if startsRun { runIsRouting = batch.topic(at: i) == routingTopic }
+                // This record ends its run: the next one (if any) starts another.
+                startsRun = i + 1 == batch.count || batch.partition(at: i + 1) != partition || batch.topic(at: i + 1) != batch.topic(at: i)
+                if startsRun {
                     positions[KafkaTopicPartition(topic: batch.topic(at: i), partition: partition)] = batch.offset(at: i) + 1
                 }
                 if runIsRouting {

@@ -523,10 +523,10 @@ func runBenchmark(_ options: Options) throws {
         "-T", "300", "-X", "session.timeout.ms=6000", "-X", fetchWait,
     ]
     let relayPerf = ProcessInfo.processInfo.environment["E2E_PERF_RELAY"].flatMap { $0.isEmpty ? nil : $0 }
-    let relayLine = try relayPerf.map {
-        try runTool("/usr/bin/env", ["perf", "record", "-q", "-e", "cpu-clock", "-g", "-o", $0, "--", options.bareRelay] + relayArguments,
-                    log: "\(options.work)/bare_relay.log")
-    } ?? runTool(options.bareRelay, relayArguments, log: "\(options.work)/bare_relay.log")
+    let (relayTool, relayPrefix) = relayPerf.map {
+        ("/usr/bin/env", ["perf", "record", "-q", "-e", "cpu-clock", "-g", "-o", $0, "--", options.bareRelay])
+    } ?? (options.bareRelay, [])
+    let relayLine = try runTool(relayTool, relayPrefix + relayArguments, log: "\(options.work)/bare_relay.log")
     let relayRate = field(relayLine, "msgs_per_sec")
     let relayCPU = field(relayLine, "cpu_us_per_msg")
     print("bare_relay \(relayLine) \(CPUSnapshot(live: broker).others(since: cpuStart))"
