@@ -7,6 +7,9 @@ public struct JSONWriter {
     /// 64 levels are plenty for the outputs (they nest four deep); no array per writer.
     private var commaBits: UInt64 = 0
     private var depth = 0
+    /// A program-spelled key not yet written: it goes out with its value, in one copy
+    /// (`value(capacity:_:)`), instead of an append of its own (half of an output's appends).
+    private var pendingKey: StaticString?
 
     /// Appends to an existing buffer.
     public init(bytes: [UInt8] = []) {
@@ -15,26 +18,26 @@ public struct JSONWriter {
 
     /// `{`
     public mutating func beginObject() {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
+        literal("{")
         push()
     }
 
     /// `}`
     public mutating func endObject() {
+        precondition(pendingKey == nil, "JSON key without a value")
         bytes.append(UInt8(ascii: "}"))
         pop()
     }
 
     /// `[`
     public mutating func beginArray() {
-        separate()
-        bytes.append(UInt8(ascii: "["))
+        literal("[")
         push()
     }
 
     /// `]`
     public mutating func endArray() {
+        precondition(pendingKey == nil, "JSON key without a value")
         bytes.append(UInt8(ascii: "]"))
         pop()
     }
@@ -54,22 +57,19 @@ public struct JSONWriter {
     /// `"name":` inside an object for a key that comes from data (escaped as needed); the value
     /// follows.
     public mutating func key(string name: String) {
+        precondition(pendingKey == nil, "JSON key without a value")
         separate()
         JSONWriter.appendString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         commaBits &= ~1
     }
 
-    /// `"name":` for a key the program spells (never needs escaping): laid out with its comma on
-    /// the stack and appended in one copy (`value(capacity:_:)`; an append per piece checks the
-    /// array each time).
+    /// `"name":` for a key the program spells (never needs escaping). Held until its value comes,
+    /// then laid out with the value (and the comma) on the stack and appended in one copy
+    /// (`value(capacity:_:)`; an append per piece checks the array each time).
     public mutating func key(_ name: StaticString) {
-        value(capacity: name.utf8CodeUnitCount + 3) { b in
-            var n = JSONWriter.layOutLiteral("\"", at: 0, in: b)
-            n = JSONWriter.layOutLiteral(name, at: n, in: b)
-            return JSONWriter.layOutLiteral("\":", at: n, in: b)
-        }
-        commaBits &= ~1
+        precondition(pendingKey == nil, "JSON key without a value")
+        pendingKey = name
     }
 
     /// A string value. One that needs no escaping and is not long is laid out with its quotes
@@ -111,31 +111,40 @@ public struct JSONWriter {
 
     /// `true`/`false`.
     public mutating func bool(_ value: Bool) {
-        separate()
-        JSONWriter.appendLiteral(value ? "true" : "false", to: &bytes)
+        literal(value ? "true" : "false")
     }
 
     /// `null`.
     public mutating func null() {
-        separate()
-        JSONWriter.appendLiteral("null", to: &bytes)
+        literal("null")
+    }
+
+    /// A value or opening bracket the program spells.
+    @inline(__always)
+    private mutating func literal(_ text: StaticString) {
+        value(capacity: text.utf8CodeUnitCount) { JSONWriter.layOutLiteral(text, at: 0, in: $0) }
     }
 
     /// An RFC 3339 timestamp string, or `null`.
     public mutating func timestamp(_ value: Timestamp?) {
-        separate()
         guard let value else {
-            JSONWriter.appendLiteral("null", to: &bytes)
+            null()
             return
         }
+        separate()
         bytes.append(UInt8(ascii: "\""))
         value.appendRFC3339(to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Before a value appended piece by piece: its comma and its pending key, if any.
     @inline(__always)
     private mutating func separate() {
-        if needsComma() { bytes.append(UInt8(ascii: ",")) }
+        if pendingKey != nil {
+            value(capacity: 0) { _ in 0 }
+        } else if needsComma() {
+            bytes.append(UInt8(ascii: ","))
+        }
     }
 
     /// Whether the next value needs a comma before it (a value was already written at this
@@ -159,9 +168,17 @@ public struct JSONWriter {
     @inline(__always)
     public mutating func value(capacity: Int, _ layOut: (UnsafeMutableRawBufferPointer) -> Int) {
         let comma = needsComma()
-        withUnsafeTemporaryAllocation(byteCount: capacity + 1, alignment: 8) { buffer in
+        let key = pendingKey
+        pendingKey = nil
+        let keyBytes = key.map { $0.utf8CodeUnitCount + 3 } ?? 0
+        withUnsafeTemporaryAllocation(byteCount: capacity + keyBytes + 1, alignment: 8) { buffer in
             var n = 0
             if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
+            if let key {
+                n = JSONWriter.layOutLiteral("\"", at: n, in: buffer)
+                n = JSONWriter.layOutLiteral(key, at: n, in: buffer)
+                n = JSONWriter.layOutLiteral("\":", at: n, in: buffer)
+            }
             n += layOut(UnsafeMutableRawBufferPointer(rebasing: buffer[n...]))
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
         }
