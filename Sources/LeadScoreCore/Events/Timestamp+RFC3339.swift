@@ -14,31 +14,41 @@ extension Timestamp {
     /// carries one to three timestamps, and an array per field (or an append per byte) was the
     /// largest single cost of rendering them.
     public func appendRFC3339(to out: inout [UInt8]) {
-        let ms = millisecondsSinceEpoch
-        let (days, msOfDay) = ms.floorDividedAndModulo(86_400_000)
-        let (y, m, d) = Timestamp.civil(fromDays: days)
-        if y < 0 || y > 9999 {
-            // Outside RFC 3339's four-digit years: still print something unambiguous.
-            out.append(contentsOf: Array(String(y).utf8))
-            appendRFC3339Tail(month: m, day: d, msOfDay: msOfDay, to: &out)
-            return
-        }
-        // YYYY-MM-DDTHH:MM:SS.mmmZ: 24 bytes at most.
-        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        // 40 bytes at most (`maxRFC3339Bytes`).
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &text) { buffer in
-            Timestamp.putDigits(Int(y), width: 4, at: 0, in: buffer)
-            let count = Timestamp.layOutTail(month: m, day: d, msOfDay: msOfDay, at: 4, in: buffer)
+            let count = layOutRFC3339(at: 0, in: buffer)
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
         }
     }
 
-    /// Everything after the year, for the rare year outside 0...9999.
-    private func appendRFC3339Tail(month m: Int, day d: Int, msOfDay: Int64, to out: inout [UInt8]) {
-        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &text) { buffer in
-            let count = Timestamp.layOutTail(month: m, day: d, msOfDay: msOfDay, at: 0, in: buffer)
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+    /// The most bytes `layOutRFC3339` writes: a year of up to 20 characters, then 20.
+    static let maxRFC3339Bytes = 40
+
+    /// Writes the RFC 3339 form (see `rfc3339`) at `start` (room for `maxRFC3339Bytes` needed);
+    /// returns the end. For writers that lay a whole value out on the stack (`JSONWriter`).
+    func layOutRFC3339(at start: Int, in buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let (days, msOfDay) = millisecondsSinceEpoch.floorDividedAndModulo(86_400_000)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
+        var i = start
+        if y >= 0 && y <= 9999 {
+            Timestamp.putDigits(Int(y), width: 4, at: i, in: buffer)
+            i += 4
+        } else {
+            // Outside RFC 3339's four-digit years: still print something unambiguous (the year's
+            // decimal text, signed).
+            if y < 0 { buffer[i] = UInt8(ascii: "-"); i += 1 }
+            var digits = 1
+            var rest = y.magnitude / 10
+            while rest > 0 { digits += 1; rest /= 10 }
+            var v = y.magnitude
+            for k in stride(from: i + digits - 1, through: i, by: -1) {
+                buffer[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+            i += digits
         }
+        return Timestamp.layOutTail(month: m, day: d, msOfDay: msOfDay, at: i, in: buffer)
     }
 
     /// Writes `-MM-DDTHH:MM:SS[.mmm]Z` at `start` (at most 20 bytes); returns the end.

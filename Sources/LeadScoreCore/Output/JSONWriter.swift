@@ -131,10 +131,12 @@ public struct JSONWriter {
             null()
             return
         }
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        value.appendRFC3339(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        self.value(capacity: Timestamp.maxRFC3339Bytes + 2) { b in
+            b[0] = UInt8(ascii: "\"")
+            let n = value.layOutRFC3339(at: 1, in: b)
+            b[n] = UInt8(ascii: "\"")
+            return n + 1
+        }
     }
 
     /// Before a value appended piece by piece: its comma and its pending key, if any.
@@ -190,23 +192,42 @@ public struct JSONWriter {
     /// most 16 bytes (`:r`, `:b`, `:erased`, `:escalated`).
     public mutating func idempotencyKey(leadID: String, seq: UInt32, tag: StaticString = "", number: Int? = nil) {
         precondition(tag.utf8CodeUnitCount <= 16, "idempotency key tag too long")
+        // A lead id that needs no escaping (all but a few) goes out with the rest in one copy.
+        var id = leadID
+        let laidOut = id.withUTF8 { utf8 -> Bool in
+            guard utf8.count <= JSONWriter.shortString, JSONWriter.needsNoEscaping(utf8) else { return false }
+            value(capacity: utf8.count + 1 + JSONWriter.maxKeyTailBytes) { b in
+                var n = JSONWriter.layOutLiteral("\"", at: 0, in: b)
+                n = JSONWriter.layOutBytes(utf8, at: n, in: b)
+                return JSONWriter.layOutKeyTail(seq: seq, tag: tag, number: number, at: n, in: b)
+            }
+            return true
+        }
+        if laidOut { return }
         separate()
         bytes.append(UInt8(ascii: "\""))
         JSONWriter.appendStringContents(leadID, to: &bytes)
-        // `:` + 10 digits + tag + 20 digits + `"`: 48 bytes at most.
         var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &text) { buffer in
-            var n = 0
-            buffer[n] = UInt8(ascii: ":"); n += 1
-            n = JSONWriter.layOutDecimal(Int64(seq), at: n, in: buffer)
-            tag.withUTF8Buffer { t in
-                UnsafeMutableRawBufferPointer(rebasing: buffer[n...]).copyMemory(from: UnsafeRawBufferPointer(t))
-                n += t.count
-            }
-            if let number { n = JSONWriter.layOutDecimal(Int64(number), at: n, in: buffer) }
-            buffer[n] = UInt8(ascii: "\""); n += 1
+            let n = JSONWriter.layOutKeyTail(seq: seq, tag: tag, number: number, at: 0, in: buffer)
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
         }
+    }
+
+    /// `:` + 10 digits + tag + 20 digits + `"`: the most bytes `layOutKeyTail` writes.
+    static let maxKeyTailBytes = 48
+
+    /// An idempotency key's end after the lead id: `:<seq>`, `tag`, `number`, the closing quote.
+    @inline(__always)
+    static func layOutKeyTail(seq: UInt32, tag: StaticString, number: Int?, at start: Int,
+                              in buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var n = start
+        buffer[n] = UInt8(ascii: ":"); n += 1
+        n = layOutDecimal(Int64(seq), at: n, in: buffer)
+        n = layOutLiteral(tag, at: n, in: buffer)
+        if let number { n = layOutDecimal(Int64(number), at: n, in: buffer) }
+        buffer[n] = UInt8(ascii: "\"")
+        return n + 1
     }
 
     /// Writes the decimal text of `value` at `start` (room for 20 bytes needed); returns the end.
