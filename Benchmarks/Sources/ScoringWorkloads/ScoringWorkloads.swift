@@ -67,8 +67,11 @@ public enum ScoringWorkloads {
         var engine = ScoringEngine(config: config)
         var out: [OutputEvent] = []
         var outputs = 0
-        for e in events {
-            engine.apply(e, into: &out)
+        // By index: `for e in events` would copy each event out of the array (retaining its
+        // strings), a cost the daemon does not pay (its workers apply each event where the
+        // decoder built it).
+        for i in events.indices {
+            engine.apply(events[i], into: &out)
             outputs += out.count
             out.removeAll(keepingCapacity: true)
         }
@@ -101,12 +104,12 @@ public enum ScoringWorkloads {
         var out: [OutputEvent] = []
         var shadowOut: [OutputEvent] = []
         var outputs = 0
-        for e in events {
-            engine.apply(e, into: &out)
+        for i in events.indices {
+            engine.apply(events[i], into: &out)
             outputs += out.count
             out.removeAll(keepingCapacity: true)
-            if !e.isRepEvent {
-                shadow.apply(e, reps: &desk, into: &shadowOut)
+            if !events[i].isRepEvent {
+                shadow.apply(events[i], reps: &desk, into: &shadowOut)
                 outputs += shadowOut.count
                 shadowOut.removeAll(keepingCapacity: true)
             }
