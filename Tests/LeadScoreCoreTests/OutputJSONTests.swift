@@ -8,9 +8,9 @@ struct OutputJSONTests {
         (0.1 + 0.2, 2, "0.3"), (0.6, 4, "0.6"), (1e-7, 2, "0"), (0.0412, 4, "0.0412"), (Double.nan, 2, "null"),
     ])
     func numbers(value: Double, decimals: Int, expected: String) {
-        var bytes: [UInt8] = []
-        JSONWriter.appendNumber(value, decimals: decimals, to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        var w = JSONWriter()
+        w.number(value, decimals: decimals)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
     }
 
     /// The candidates are laid out on the stack in one go; the bytes are those of the same object
@@ -72,6 +72,44 @@ struct OutputJSONTests {
         var expected = JSONWriter()
         expected.string(key)
         #expect(w.bytes == expected.bytes)
+    }
+
+    /// A key waits for its value and goes out with it; every kind of value after a key, in
+    /// objects and arrays, nested, with the long and escaped strings that take the piecewise path.
+    @Test("keys go out with their values, whatever the value")
+    func keysWithValues() {
+        let long = String(repeating: "x", count: 130)
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("s"); w.string("plain")
+        w.key("e"); w.string("a\"b")
+        w.key("l"); w.string(long)
+        w.key("n"); w.null()
+        w.key("t"); w.bool(true)
+        w.key("f"); w.bool(false)
+        w.key("i"); w.integer(-42)
+        w.key("d"); w.number(2.5)
+        w.key("ts"); w.timestamp(Timestamp(millisecondsSinceEpoch: 1_700_000_000_123))
+        w.key("old"); w.timestamp(Timestamp(millisecondsSinceEpoch: -62_167_219_200_001))
+        w.key("none"); w.timestamp(nil)
+        w.key("k"); w.idempotencyKey(leadID: "L-1", seq: 3, tag: ":r", number: 2)
+        w.key("kl"); w.idempotencyKey(leadID: long, seq: 1)
+        w.key("ke"); w.idempotencyKey(leadID: "q\"", seq: 1)
+        w.key("o")
+        w.beginObject()
+        w.key(string: "data\"key"); w.integer(1)
+        w.key("empty"); w.beginObject(); w.endObject()
+        w.endObject()
+        w.key("a")
+        w.beginArray()
+        w.integer(1); w.null(); w.string("x")
+        w.beginObject(); w.key("in"); w.beginArray(); w.endArray(); w.endObject()
+        w.endArray()
+        w.endObject()
+        let expected = #"{"s":"plain","e":"a\"b","l":"\#(long)","n":null,"t":true,"f":false,"i":-42,"d":2.5,"#
+            + #""ts":"2023-11-14T22:13:20.123Z","old":"-1-12-31T23:59:59.999Z","none":null,"k":"L-1:3:r2","#
+            + #""kl":"\#(long):1","ke":"q\":1","o":{"data\"key":1,"empty":{}},"a":[1,null,"x",{"in":[]}]}"#
+        #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
     }
 
     @Test("lead_rescored carries SPEC section 3's fields")

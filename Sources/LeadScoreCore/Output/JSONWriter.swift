@@ -286,20 +286,12 @@ public struct JSONWriter {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
-    /// Appends `value` rounded half away from zero to `decimals` places (at most 9), without
-    /// trailing zeros. Works on integers so the text never depends on the platform's printf.
-    public static func appendNumber(_ value: Double, decimals: Int, to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(byteCount: maxNumberBytes, alignment: 8) { buffer in
-            let n = layOutNumber(value, decimals: decimals, at: 0, in: buffer)
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-        }
-    }
-
     /// The most bytes `layOutNumber` writes: a sign, 19 digits, a point and 9 decimals.
     static let maxNumberBytes = 32
 
-    /// Writes `value` as `appendNumber` would at `start` (room for `maxNumberBytes` needed);
-    /// returns the end.
+    /// Writes `value` rounded half away from zero to `decimals` places (at most 9), without
+    /// trailing zeros, at `start` (room for `maxNumberBytes` needed); returns the end. Works on
+    /// integers so the text never depends on the platform's printf.
     static func layOutNumber(_ value: Double, decimals: Int, at start: Int, in buffer: UnsafeMutableRawBufferPointer) -> Int {
         let places = max(0, min(9, decimals))
         var scale: Int64 = 1
