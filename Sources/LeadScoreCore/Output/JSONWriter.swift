@@ -65,7 +65,7 @@ public struct JSONWriter {
     }
 
     /// `"name":` for a key the program spells (never needs escaping). Held until its value comes,
-    /// then laid out with the value (and the comma) on the stack and appended in one copy
+    /// then laid out with the value (and the comma) in one piece at the buffer's end
     /// (`value(capacity:_:)`; an append per piece checks the array each time).
     public mutating func key(_ name: StaticString) {
         precondition(pendingKey == nil, "JSON key without a value")
@@ -73,7 +73,7 @@ public struct JSONWriter {
     }
 
     /// A string value. One that needs no escaping and is not long is laid out with its quotes
-    /// (and comma) on the stack and appended in one copy.
+    /// (and comma) in one piece at the buffer's end.
     public mutating func string(_ value: String) {
         var text = value
         let laidOut = text.withUTF8 { utf8 -> Bool in
@@ -164,25 +164,30 @@ public struct JSONWriter {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    /// A value the caller lays out itself in at most `capacity` bytes of stack: one copy into
-    /// the buffer instead of an append per piece (the routing candidates, several per decision).
-    /// `layOut` returns how many bytes it wrote.
+    /// A value the caller lays out itself in at most `capacity` bytes, written in place at the
+    /// buffer's end with its comma and pending key: no append per piece, no copy (the routing
+    /// candidates, several per decision, and every short value). `layOut` returns how many
+    /// bytes it wrote.
     @inline(__always)
     public mutating func value(capacity: Int, _ layOut: (UnsafeMutableRawBufferPointer) -> Int) {
         let comma = needsComma()
         let key = pendingKey
         pendingKey = nil
         let keyBytes = key.map { $0.utf8CodeUnitCount + 3 } ?? 0
-        withUnsafeTemporaryAllocation(byteCount: capacity + keyBytes + 1, alignment: 8) { buffer in
-            var n = 0
-            if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
-            if let key {
-                n = JSONWriter.layOutLiteral("\"", at: n, in: buffer)
-                n = JSONWriter.layOutLiteral(key, at: n, in: buffer)
-                n = JSONWriter.layOutLiteral("\":", at: n, in: buffer)
+        // Laid out straight into the buffer's spare capacity (no copy), then counted in.
+        bytes.append(addingCapacity: capacity + keyBytes + 1) { span in
+            span.withUnsafeMutableBufferPointer { spare, written in
+                let buffer = UnsafeMutableRawBufferPointer(spare)
+                var n = 0
+                if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
+                if let key {
+                    n = JSONWriter.layOutLiteral("\"", at: n, in: buffer)
+                    n = JSONWriter.layOutLiteral(key, at: n, in: buffer)
+                    n = JSONWriter.layOutLiteral("\":", at: n, in: buffer)
+                }
+                n += layOut(UnsafeMutableRawBufferPointer(rebasing: buffer[n...]))
+                written = n
             }
-            n += layOut(UnsafeMutableRawBufferPointer(rebasing: buffer[n...]))
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
         }
     }
 
