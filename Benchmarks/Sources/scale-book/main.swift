@@ -23,6 +23,10 @@ t = ScoringWorkloads.now()
 let loaded = (try? LeadBook(deserializing: snapshot, config: ScoringConfig()))?.leadCount ?? -1
 let load = ScoringWorkloads.now() - t
 
+// FNV-1a 64 of the snapshot's bytes: equal digests across builds mean the format did not move.
+var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+for byte in snapshot { digest = (digest ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+
 func seconds(_ x: Double) -> String { String(Double(Int((x * 1000).rounded())) / 1000) }
 print("leads=\(leads) build_s=\(seconds(built)) rss_bytes_per_lead=\(bookBytes / max(1, leads)) "
-    + "snapshot_bytes=\(snapshot.count) snapshot_write_s=\(seconds(write)) snapshot_load_s=\(seconds(load)) loaded_leads=\(loaded)")
+    + "snapshot_bytes=\(snapshot.count) snapshot_write_s=\(seconds(write)) snapshot_load_s=\(seconds(load)) loaded_leads=\(loaded) snapshot_fnv=\(String(digest, radix: 16))")

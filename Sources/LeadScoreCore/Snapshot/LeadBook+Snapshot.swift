@@ -87,25 +87,30 @@ extension LeadBook {
 
     /// One lead record as the current format writes it (also a delta's, see `LeadBook+Delta`).
     static func writeLead(_ lead: LeadRecord, into w: inout SnapshotBytesWriter) {
-        w.i64(lead.clock)
-        w.i64(lead.intentClock)
-        w.i64(lead.timerDue)
-        w.i64(lead.slaDue)
-        w.f64(lead.dealOrSeats)
-        w.i32(lead.account)
-        w.i32(lead.nextInAccount)
-        w.i32(lead.owner)
-        w.u32(lead.seq)
-        w.i32(lead.employees)
-        w.i32(lead.industry)
-        w.i32(lead.country)
-        w.i32(lead.region)
-        w.u32(lead.technographics)
-        w.u16(lead.intentSlots)
-        w.u8(lead.bucket)
-        w.u8(lead.flags)
-        w.u16(lead.capSlots)
+        w.fields(leadRecordBytes) { f in
+            f.i64(lead.clock)
+            f.i64(lead.intentClock)
+            f.i64(lead.timerDue)
+            f.i64(lead.slaDue)
+            f.f64(lead.dealOrSeats)
+            f.i32(lead.account)
+            f.i32(lead.nextInAccount)
+            f.i32(lead.owner)
+            f.u32(lead.seq)
+            f.i32(lead.employees)
+            f.i32(lead.industry)
+            f.i32(lead.country)
+            f.i32(lead.region)
+            f.u32(lead.technographics)
+            f.u16(lead.intentSlots)
+            f.u8(lead.bucket)
+            f.u8(lead.flags)
+            f.u16(lead.capSlots)
+        }
     }
+
+    /// A lead's bytes in a snapshot (format 3 on; 72 in formats 1 and 2).
+    static let leadRecordBytes = 82
 
     /// The configuration version recorded in a lead snapshot (to decide whether to restore it).
     public static func snapshotConfigVersion(_ bytes: [UInt8]) throws(SnapshotError) -> String {
@@ -258,7 +263,7 @@ extension LeadBook {
     }
 
     static func readLead(_ r: inout SnapshotReader, version: UInt32) throws(SnapshotError) -> LeadRecord {
-        try r.need(version >= 3 ? 82 : 72, "leads")
+        try r.need(version >= 3 ? leadRecordBytes : 72, "leads")
         var lead = LeadRecord(clock: try r.i64("leads"))
         lead.intentClock = try r.i64("leads")
         lead.timerDue = try r.i64("leads")
