@@ -40,6 +40,40 @@ struct SnapshotTests {
         #expect(finish(restored) == original)
     }
 
+    /// The writer reserves the snapshot's size once; a bound below the bytes written would make
+    /// a large book's buffer grow (and copy itself) near the end. Checked on a book with every
+    /// table in use: accounts, owners, breach chains, forgotten leads, pending deadlines.
+    @Test("the reserved size bounds the bytes written")
+    func sizeBound() {
+        let events = StreamGenerator.leadEvents(seed: 7, accounts: 20, leadsPerAccount: 5, events: 6000)
+        var engine = ScoringEngine(config: ScoringConfig())
+        var out: [OutputEvent] = []
+        for event in StreamGenerator.repEvents() + events { engine.apply(event, into: &out) }
+        engine.apply(.leadForgotten(LeadForgottenEvent(eventID: "f", occurredAt: Fixture.at(days: 200), leadID: "L3-1", accountID: "A3")),
+                     into: &out)
+        engine.advance(to: Fixture.at(days: 300), into: &out)
+        #expect(out.contains { if case .leadSLABreached = $0 { true } else { false } })
+        #expect(!engine.leads.forgottenSeq.isEmpty)
+        var bytes: [UInt8] = []
+        engine.leads.serialize(into: &bytes)
+        #expect(bytes.count > 10_000)
+        #expect(engine.leads.serializedSizeBound() >= bytes.count)
+
+        // Profiles alone (no accumulators, whose spare cells would hide a short count of the
+        // leads' own bytes): the buffer keeps the capacity reserved for the bound, so it never grew.
+        var profiles = ScoringEngine(config: ScoringConfig())
+        for k in 0..<3000 {
+            profiles.apply(Fixture.profile("lead-\(k)", at: Fixture.t0, account: "acct-\(k / 3)", industry: "Software",
+                                           employees: 100 + k, country: "DE"), into: &out)
+        }
+        var written: [UInt8] = []
+        profiles.leads.serialize(into: &written)
+        var reserved: [UInt8] = []
+        reserved.reserveCapacity(profiles.leads.serializedSizeBound())
+        #expect(written.count > 3000 * LeadBook.leadRecordBytes)
+        #expect(written.capacity == reserved.capacity)
+    }
+
     @Test("bad bytes give a typed error, never a trap")
     func corrupt() {
         var engine = ScoringEngine(config: ScoringConfig())

@@ -24,7 +24,7 @@ extension LeadBook {
     public func serialize(into out: inout [UInt8]) {
         var w = SnapshotBytesWriter(bytes: out)
         out = []
-        w.bytes.reserveCapacity(w.bytes.count + leads.count * 100 + intentPool.capacity * 8 + 64)
+        w.bytes.reserveCapacity(w.bytes.count + serializedSizeBound())
         w.tag("LSLEADS")
         w.u32(LeadBook.snapshotVersion)
         w.string(model.version)
@@ -83,6 +83,19 @@ extension LeadBook {
             w.i64(floor)
         }
         out = w.bytes
+    }
+
+    /// At least the bytes `serialize` writes, to reserve them once: a short reserve (it was 100
+    /// bytes per lead, against ~115 written) made a large book's buffer grow near the end, a
+    /// copy of the whole snapshot and twice its pages. Pages reserved and never written are
+    /// never touched, so erring high costs nothing resident.
+    func serializedSizeBound() -> Int {
+        func listBytes(_ list: [String]) -> Int { list.reduce(4) { $0 + 4 + $1.utf8.count } }
+        let breachChains = slaBreaches.values.reduce(0) { $0 + 8 + 4 * $1.count }
+        return 1024 + model.version.utf8.count + 8 * model.halfLife.count + listBytes(model.technographicNames)
+            + listBytes(strings) + listBytes(owners) + listBytes(accountIDs) + accounts.count * 28
+            + listBytes(leadIDs) + leads.count * Self.leadRecordBytes + (intentPool.capacity + capPool.capacity) * 8
+            + breachChains + 12 * (forgottenSeq.count + slaStarts.count + lateFloors.count) + 16
     }
 
     /// One lead record as the current format writes it (also a delta's, see `LeadBook+Delta`).
