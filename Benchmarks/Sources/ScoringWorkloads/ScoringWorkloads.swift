@@ -67,11 +67,8 @@ public enum ScoringWorkloads {
         var engine = ScoringEngine(config: config)
         var out: [OutputEvent] = []
         var outputs = 0
-        // By index: `for e in events` would copy each event out of the array (retaining its
-        // strings), a cost the daemon does not pay (its workers apply each event where the
-        // decoder built it).
-        for i in events.indices {
-            engine.apply(events[i], into: &out)
+        for e in events {
+            engine.apply(e, into: &out)
             outputs += out.count
             out.removeAll(keepingCapacity: true)
         }
@@ -104,12 +101,12 @@ public enum ScoringWorkloads {
         var out: [OutputEvent] = []
         var shadowOut: [OutputEvent] = []
         var outputs = 0
-        for i in events.indices {
-            engine.apply(events[i], into: &out)
+        for e in events {
+            engine.apply(e, into: &out)
             outputs += out.count
             out.removeAll(keepingCapacity: true)
-            if !events[i].isRepEvent {
-                shadow.apply(events[i], reps: &desk, into: &shadowOut)
+            if !e.isRepEvent {
+                shadow.apply(e, reps: &desk, into: &shadowOut)
                 outputs += shadowOut.count
                 shadowOut.removeAll(keepingCapacity: true)
             }
