@@ -26,7 +26,7 @@ extension Timestamp {
     static let maxRFC3339Bytes = 40
 
     /// Writes the RFC 3339 form (see `rfc3339`) at `start` (room for `maxRFC3339Bytes` needed);
-    /// returns the end. For writers that lay a whole value out on the stack (`JSONWriter`).
+    /// returns the end. For writers that lay a whole value out in place (`JSONWriter`).
     func layOutRFC3339(at start: Int, in buffer: UnsafeMutableRawBufferPointer) -> Int {
         let (days, msOfDay) = millisecondsSinceEpoch.floorDividedAndModulo(86_400_000)
         let (y, m, d) = Timestamp.civil(fromDays: days)

@@ -7,7 +7,7 @@ public struct JSONWriter {
     /// 64 levels are plenty for the outputs (they nest four deep); no array per writer.
     private var commaBits: UInt64 = 0
     private var depth = 0
-    /// A program-spelled key not yet written: it goes out with its value, in one copy
+    /// A program-spelled key not yet written: it goes out with its value, in one piece
     /// (`value(capacity:_:)`), instead of an append of its own (half of an output's appends).
     private var pendingKey: StaticString?
 
@@ -159,11 +159,6 @@ public struct JSONWriter {
         return false
     }
 
-    @inline(__always)
-    static func appendLiteral(_ text: StaticString, to out: inout [UInt8]) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
-
     /// A value the caller lays out itself in at most `capacity` bytes, written in place at the
     /// buffer's end with its comma and pending key: no append per piece, no copy (the routing
     /// candidates, several per decision, and every short value). `layOut` returns how many
@@ -197,7 +192,7 @@ public struct JSONWriter {
     /// most 16 bytes (`:r`, `:b`, `:erased`, `:escalated`).
     public mutating func idempotencyKey(leadID: String, seq: UInt32, tag: StaticString = "", number: Int? = nil) {
         precondition(tag.utf8CodeUnitCount <= 16, "idempotency key tag too long")
-        // A lead id that needs no escaping (all but a few) goes out with the rest in one copy.
+        // A lead id that needs no escaping (all but a few) goes out with the rest in one piece.
         var id = leadID
         let laidOut = id.withUTF8 { utf8 -> Bool in
             guard utf8.count <= JSONWriter.shortString, JSONWriter.needsNoEscaping(utf8) else { return false }

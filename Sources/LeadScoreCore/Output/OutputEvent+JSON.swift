@@ -192,13 +192,13 @@ extension LeadErased {
 }
 
 extension JSONWriter {
-    /// The longest rep id laid out on the stack; a longer one (or one to escape) is written
+    /// The longest rep id laid out in one piece; a longer one (or one to escape) is written
     /// field by field, to the same bytes.
     static let inlineRepIDBytes = 96
 
     /// `{"rep_id":"R-1","status":"chosen","rep_score":0.4,"tier":0,"load_today":3}`. A decision
     /// lists up to `routing.candidates_in_event` of them (every rep with `all`), so this is the
-    /// output path's busiest object: it is laid out on the stack and copied once.
+    /// output path's busiest object: it is laid out in one piece at the buffer's end.
     mutating func routingCandidate(_ candidate: RoutingCandidate) {
         var id = candidate.repID
         let laidOut = id.withUTF8 { utf8 -> Bool in
