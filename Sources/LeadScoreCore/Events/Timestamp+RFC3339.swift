@@ -36,17 +36,8 @@ extension Timestamp {
             i += 4
         } else {
             // Outside RFC 3339's four-digit years: still print something unambiguous (the year's
-            // decimal text, signed).
-            if y < 0 { buffer[i] = UInt8(ascii: "-"); i += 1 }
-            var digits = 1
-            var rest = y.magnitude / 10
-            while rest > 0 { digits += 1; rest /= 10 }
-            var v = y.magnitude
-            for k in stride(from: i + digits - 1, through: i, by: -1) {
-                buffer[k] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
-            i += digits
+            // decimal text, signed, as the JSON writer writes any integer).
+            i = JSONWriter.layOutDecimal(y, at: i, in: buffer)
         }
         return Timestamp.layOutTail(month: m, day: d, msOfDay: msOfDay, at: i, in: buffer)
     }
