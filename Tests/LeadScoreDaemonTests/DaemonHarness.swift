@@ -261,6 +261,17 @@ struct DaemonHarness {
         String(decoding: json, as: UTF8.self).replacing(/"load_today":[0-9]+/, with: #""load_today":0"#)
     }
 
+    /// A routing decision or breach carries a `leadscore-routing` header that reads as its JSON
+    /// does (what the rep feeds read instead of the JSON); other routing-topic records carry none.
+    static func routingHeaderProblem(_ m: KafkaMessage) -> String? {
+        let fromJSON = (m.value ?? []).withUnsafeBytes { RoutedRecord.parse($0) }
+        let header = m.headers.first { $0.name == "leadscore-routing" }?.value
+        let fromHeader = header.flatMap { bytes in bytes.withUnsafeBytes { RoutedRecord(header: $0) } }
+        guard fromJSON != nil || header != nil else { return nil }
+        return fromHeader == fromJSON ? nil
+            : "\(m.topic)[\(m.partition)]@\(m.offset): routing header \(String(describing: fromHeader)) against the JSON's \(String(describing: fromJSON))"
+    }
+
     /// Checks the output topics against an uninterrupted run: every expected output exactly once,
     /// byte for byte, nothing else, and each lead's `seq` contiguous from 1. Returns a list of
     /// problems (empty when all holds) and the number of records checked.
@@ -276,6 +287,7 @@ struct DaemonHarness {
                 continue
             }
             seen[m.topic, default: [:]][key, default: 0] += 1
+            if m.topic == "lead-routing", let problem = Self.routingHeaderProblem(m) { problems.append(problem) }
             guard let want = expected[m.topic]?[key] else {
                 problems.append("\(m.topic): unexpected output \(key)")
                 continue

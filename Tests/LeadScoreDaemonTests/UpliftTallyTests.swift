@@ -179,6 +179,75 @@ struct RoutedRecordTests {
         }
         #expect(checked > 1_000, "only \(checked) routing records")
     }
+
+    /// The `leadscore-routing` header says what the JSON says: every routing decision and breach
+    /// of a scored stream, its header read back against the scan of its JSON.
+    @Test("the routing header reads as the record's JSON does")
+    func headerReadsAsTheJSON() throws {
+        var stream = SyntheticStream(.init(events: 20_000, leads: 2_000, reps: 12, seed: 7))
+        var input: [UInt8] = []
+        while stream.next(into: &input) {}
+        var engine = ScoringEngine(config: ScoringConfig())
+        let decoder = EventDecoder()
+        var outputs: [OutputEvent] = []
+        for line in input.split(separator: UInt8(ascii: "\n")) {
+            let event = try Array(line).withUnsafeBytes { try decoder.decode($0) }
+            engine.apply(event, into: &outputs)
+        }
+        var checked = (routed: 0, breached: 0, heldOut: 0, noRep: 0)
+        for output in outputs {
+            var json: [UInt8] = []
+            output.appendJSON(to: &json)
+            guard let record = RoutedRecord(output) else {
+                #expect(parse(json) == nil, "\(output.kind) is not read by the feed")
+                continue
+            }
+            let fromJSON = try #require(parse(json))
+            #expect(record == fromJSON)
+            let fromHeader = record.withHeaderBytes { $0.flatMap(RoutedRecord.init(header:)) }
+            #expect(fromHeader == fromJSON, "\(String(decoding: json, as: UTF8.self))")
+            if record.kind == .routed { checked.routed += 1 } else { checked.breached += 1 }
+            if record.holdout { checked.heldOut += 1 }
+            if record.repID == nil { checked.noRep += 1 }
+        }
+        #expect(checked.routed > 1_000 && checked.breached > 50 && checked.heldOut > 10, "\(checked)")
+    }
+
+    @Test("a header with a rep, quotes and non-ASCII ids, and one without a rep or time, read back as written", arguments: [
+        RoutedRecord(kind: .routed, leadID: "L-\"é\"", repID: "R-ü", bucket: .a, holdout: true,
+                     occurredAt: Timestamp(millisecondsSinceEpoch: -62_135_596_800_000), sticky: true),
+        RoutedRecord(kind: .breached, leadID: "L", repID: nil, bucket: .nurture, holdout: false, occurredAt: nil, sticky: false),
+        RoutedRecord(kind: .routed, leadID: "L-1", repID: "", bucket: .selfServe, holdout: false,
+                     occurredAt: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000), sticky: false),
+    ])
+    func headerRoundTrip(record: RoutedRecord) {
+        #expect(record.withHeaderBytes { $0.flatMap(RoutedRecord.init(header:)) } == record)
+    }
+
+    /// A header the feed cannot read sends it to the JSON: other versions, sizes that do not add
+    /// up, unknown kinds and buckets, a rep length without the rep flag, ids that are not UTF-8.
+    @Test("refuses headers it cannot read")
+    func refusesBadHeaders() throws {
+        let record = RoutedRecord(kind: .routed, leadID: "L-1", repID: "R-7", bucket: .b, holdout: false,
+                                  occurredAt: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000))
+        let good = record.withHeaderBytes { Array($0!) }
+        func read(_ bytes: [UInt8]) -> RoutedRecord? { bytes.withUnsafeBytes { RoutedRecord(header: $0) } }
+        #expect(read(good) == record)
+        var bad: [[UInt8]] = []
+        for (index, value) in [(0, UInt8(2)), (1, 7), (2, 200), (3, 0), (12, 40), (13 + 3, 0xFF)] {
+            var b = good
+            b[index] = value
+            bad.append(b)
+        }
+        bad.append(Array(good.prefix(13)))
+        bad.append(Array(good.prefix(16)))
+        bad.append([])
+        for b in bad { #expect(read(b) == nil, "\(b)") }
+        // A rep id longer than the layout holds: no header, the record is scanned.
+        let long = RoutedRecord(kind: .routed, leadID: "L-1", repID: String(repeating: "r", count: 256), bucket: .b, holdout: false,
+                                occurredAt: nil)
+        #expect(long.withHeaderBytes { $0 == nil })
+    }
 }
 
 extension UpliftTallyTests {

@@ -25,6 +25,8 @@ final class OutputPublisher: Sendable {
         static let instance: StaticString = "leadscore-instance"
         /// On an erasure's tombstones: the erased lead (the record key may be its account).
         static let erasedLead: StaticString = "leadscore-erased-lead"
+        /// On routing decisions and breaches: the fields the rep feed reads (`RoutedRecord+Header`).
+        static let routing: StaticString = RoutedRecord.headerName
     }
 
     /// What a delivery report needs to know about its record, packed into the producer's token:
@@ -155,6 +157,7 @@ final class OutputPublisher: Sendable {
                     try send(topic, key: UnsafeRawBufferPointer(k), value: v, token: token, size: v.count) { headers in
                         Self.addHeaders(&headers, source: source, sourceOffset: sourceOffset, instanceID: instanceID)
                         Self.addDedupe(&headers, output)
+                        if topic == .routing { Self.addRouting(&headers, output) }
                     }
                 }
             }
@@ -186,6 +189,14 @@ final class OutputPublisher: Sendable {
         source.label.withUnsafeBytes { headers.add(Header.source, $0) }
         headers.add(Header.sourceOffset, decimal: sourceOffset)
         instanceID.withUnsafeBytes { headers.add(Header.instance, $0) }
+    }
+
+    /// `leadscore-routing` on a routing decision or breach: what the rep feeds read instead of
+    /// the JSON (see `RoutedRecord+Header`).
+    private static func addRouting(_ headers: inout KafkaOutgoingHeaders, _ output: OutputEvent) {
+        RoutedRecord(output)?.withHeaderBytes { bytes in
+            if let bytes { headers.add(Header.routing, bytes) }
+        }
     }
 
     /// `leadscore-dedupe`: the idempotency key, written without building it as a String.

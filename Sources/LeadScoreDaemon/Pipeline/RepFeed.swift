@@ -13,6 +13,9 @@ import Synchronization
 /// rep's load today (its own it counts as it makes them). Each polled batch is applied under the
 /// rep state's lock in one step.
 ///
+/// A routing record is read from its `leadscore-routing` header when it has one this build reads
+/// (`RoutedRecord+Header`), else from its JSON (`RoutedRecord.parse`).
+///
 /// The feed also keeps the live uplift (`UpliftTally`): every instance's routing decisions and
 /// every `converted` outcome pass through it, on the feed's thread, which publishes the counts
 /// after each batch that changed them.
@@ -40,6 +43,7 @@ final class RepFeed: Sendable {
     private let instanceBytes: [UInt8]
     private let instanceHeader = OutputPublisher.Header.instance.description
     private let erasedLeadHeader = OutputPublisher.Header.erasedLead.description
+    private let routingHeader = OutputPublisher.Header.routing.description
     /// Rep events stamped later than now + this are skipped: applied, one would slide every
     /// rep's windows past its outcomes, and the topic is re-read at every start.
     private let maxFutureSkew: Duration
@@ -196,7 +200,9 @@ final class RepFeed: Sendable {
                     let own = batch.withHeader(at: i, named: instanceHeader) { header in
                         header.map { h in instanceBytes.withUnsafeBytes { Self.sameBytes(h, $0) } } ?? false
                     }
-                    guard let routed = batch.withValue(at: i, { $0.flatMap { RoutedRecord.parse($0) } }) else { continue }
+                    // The routing header when the record has one this build reads, else the JSON.
+                    guard let routed = batch.withHeader(at: i, named: routingHeader, { $0.flatMap(RoutedRecord.init(header:)) })
+                        ?? batch.withValue(at: i, { $0.flatMap { RoutedRecord.parse($0) } }) else { continue }
                     if routed.kind == .breached {
                         if let repID = routed.repID, let at = routed.occurredAt {
                             decoded.append(own ? .ownRead(OwnDecisions.Key(.breach, repID: repID, at: at)) : .breachedElsewhere(repID: repID, at: at))
