@@ -81,7 +81,7 @@ struct SnapshotReader {
         try need(n, field)
         let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + n)])
         offset += n
-        guard let text = String(validating: slice, as: UTF8.self) else { throw SnapshotError(code: .corrupt, field: field) }
+        guard let text = String(checkedUTF8: slice) else { throw SnapshotError(code: .corrupt, field: field) }
         return text
     }
 

@@ -90,12 +90,10 @@ extension RoutedRecord {
         let repCount = Int(bytes[12])
         let leadStart = Self.headerFixedBytes + repCount
         guard leadStart < bytes.count, flags & Self.repFlag != 0 || repCount == 0,
-              let leadID = String(validating: UnsafeRawBufferPointer(rebasing: bytes[leadStart...]), as: UTF8.self) else { return nil }
+              let leadID = String(checkedUTF8: UnsafeRawBufferPointer(rebasing: bytes[leadStart...])) else { return nil }
         var repID: String?
         if flags & Self.repFlag != 0 {
-            guard let rep = String(validating: UnsafeRawBufferPointer(rebasing: bytes[Self.headerFixedBytes..<leadStart]), as: UTF8.self) else {
-                return nil
-            }
+            guard let rep = String(checkedUTF8: UnsafeRawBufferPointer(rebasing: bytes[Self.headerFixedBytes..<leadStart])) else { return nil }
             repID = rep
         }
         let millis = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: Int64.self))
