@@ -33,7 +33,8 @@ final class RDKafkaConsumerCore: Sendable {
 
     /// Blocking batch poll: waits up to `timeout` for the first message, then takes whatever else is
     /// already fetched, up to `maxMessages`. Non-fatal consumer errors are logged and skipped; a
-    /// fatal error is thrown. Returns early (possibly empty) when a partition reaches its end.
+    /// fatal error is thrown. Returns early (possibly empty) when the first message waited for is a
+    /// partition's end.
     func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> [KafkaMessage] {
         let batch = try pollRecords(maxMessages: maxMessages, timeout: timeout)
         return (0..<batch.count).map { batch.message(at: $0) }
@@ -41,6 +42,11 @@ final class RDKafkaConsumerCore: Sendable {
 
     /// Like `poll`, but the records stay in librdkafka's buffers (`KafkaRecordBatch`): no copy of
     /// keys, values or headers, and no String per record.
+    ///
+    /// The first message is waited for with `rd_kafka_consumer_poll`; what else is already fetched
+    /// comes in one `rd_kafka_consume_batch_queue` call on the same (consumer) queue, which serves
+    /// rebalances and errors in order as `rd_kafka_consumer_poll` does, but takes its lock and
+    /// reads the clock once per call rather than once per message.
     func pollRecords(maxMessages: Int, timeout: Duration) throws(KafkaError) -> KafkaRecordBatch {
         guard !isClosed else { throw KafkaError(code: .closed, message: "poll after close") }
         let handle = client.handle
@@ -51,23 +57,21 @@ final class RDKafkaConsumerCore: Sendable {
         kept.reserveCapacity(min(maxMessages, 4096))
         topics.reserveCapacity(min(maxMessages, 4096))
         var failure: KafkaError?
-        var wait = Int32(timeout.timeoutMilliseconds)
-        while kept.count < maxMessages {
-            guard let m = rd_kafka_consumer_poll(handle, wait) else { break }
-            wait = 0
+        // Keeps a message, or serves an event (destroyed here); false once the batch must end.
+        func take(_ m: UnsafeMutablePointer<rd_kafka_message_t>) -> Bool {
             let err = m.pointee.err
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
                 let topic = Self.topicName(m.pointee.rkt, cache: &pollState.topicNames)
                 if !pollState.atEnd.isEmpty { pollState.atEnd.remove(KafkaTopicPartition(topic: topic, partition: m.pointee.partition)) }
                 kept.append(m)
                 topics.append(topic)
-                continue
+                return true
             }
             defer { rd_kafka_message_destroy(m) }
             if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 let topic = Self.topicName(m.pointee.rkt, cache: &pollState.topicNames)
                 pollState.atEnd.insert(KafkaTopicPartition(topic: topic, partition: m.pointee.partition))
-                break
+                return false
             }
             let text = m.pointee.payload.map {
                 String(decoding: UnsafeRawBufferPointer(start: $0, count: m.pointee.len), as: UTF8.self)
@@ -75,11 +79,25 @@ final class RDKafkaConsumerCore: Sendable {
             var error = KafkaError.rdKafka(err, context: text.isEmpty ? "consumer error" : text)
             if err == RD_KAFKA_RESP_ERR__FATAL {
                 error.isFatal = true
-                failure = error
-                break
+                if failure == nil { failure = error }
+                return false
             }
             client.logger.warning("consumer error", metadata: ["kafka.error": .string(error.description)])
             client.context.hooks.onError?(error)
+            return true
+        }
+        // A batch ends early (possibly empty) where the first poll meets a partition's end.
+        if maxMessages > 0, let first = rd_kafka_consumer_poll(handle, Int32(timeout.timeoutMilliseconds)), take(first),
+           maxMessages > 1, let queue = rd_kafka_queue_get_consumer(handle) {
+            defer { rd_kafka_queue_destroy(queue) }
+            withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<rd_kafka_message_t>?.self, capacity: maxMessages - 1) { buffer in
+                let n = rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress, buffer.count)
+                // Every message taken off the queue is kept or destroyed, also past an end of
+                // partition or a fatal error: it cannot be given back.
+                for k in 0..<max(0, n) {
+                    if let m = buffer[k] { _ = take(m) }
+                }
+            }
         }
         let batch = KafkaRecordBatch(messages: kept, topics: topics)
         if let failure { throw failure }
