@@ -57,20 +57,31 @@ final class RDKafkaConsumerCore: Sendable {
         kept.reserveCapacity(min(maxMessages, 4096))
         topics.reserveCapacity(min(maxMessages, 4096))
         var failure: KafkaError?
+        // The state is moved out for the batch and back after it: one access to the class's
+        // property per batch, not several checked ones per message.
+        var state = PollState()
+        swap(&state, &pollState)
+        defer { swap(&state, &pollState) }
+        // Messages come in runs of one topic: the last name is reused without a lookup.
+        var last: (rkt: OpaquePointer?, name: String) = (nil, "")
+        func topicName(_ rkt: OpaquePointer?) -> String {
+            if rkt != last.rkt { last = (rkt, Self.topicName(rkt, cache: &state.topicNames)) }
+            return last.name
+        }
         // Keeps a message, or serves an event (destroyed here); false once the batch must end.
         func take(_ m: UnsafeMutablePointer<rd_kafka_message_t>) -> Bool {
             let err = m.pointee.err
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                let topic = Self.topicName(m.pointee.rkt, cache: &pollState.topicNames)
-                if !pollState.atEnd.isEmpty { pollState.atEnd.remove(KafkaTopicPartition(topic: topic, partition: m.pointee.partition)) }
+                let topic = topicName(m.pointee.rkt)
+                if !state.atEnd.isEmpty { state.atEnd.remove(KafkaTopicPartition(topic: topic, partition: m.pointee.partition)) }
                 kept.append(m)
                 topics.append(topic)
                 return true
             }
             defer { rd_kafka_message_destroy(m) }
             if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                let topic = Self.topicName(m.pointee.rkt, cache: &pollState.topicNames)
-                pollState.atEnd.insert(KafkaTopicPartition(topic: topic, partition: m.pointee.partition))
+                let topic = topicName(m.pointee.rkt)
+                state.atEnd.insert(KafkaTopicPartition(topic: topic, partition: m.pointee.partition))
                 return false
             }
             let text = m.pointee.payload.map {
