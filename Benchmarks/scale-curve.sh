@@ -8,8 +8,10 @@
 #     stream), then a release `leadscore replay` of it to /dev/null under /usr/bin/time: events/s,
 #     CPU microseconds per event, peak RSS, peak RSS / leads (fixed costs included) and, against the
 #     first size, the RSS each added lead cost;
-#   - `scale-book LEADS` (this package): a book of that many leads built in memory, its resident
-#     bytes per lead, the time to write its snapshot and to load it back.
+#   - `scale-book LEADS FILE` (this package): a book of that many leads built in memory, its
+#     resident bytes per lead and the time to write its snapshot (saved to FILE); then
+#     `scale-book --load FILE`, the time to load it in a process of its own, as a restart or a
+#     hand-over does (a load in the process that built the book ran 1.6-1.8x slower at 10M leads).
 # The smallest size is the baseline: each row also prints its figures as a ratio to it, measured
 # in the same run. The generated streams are deleted after each size (10M leads at 3 events each
 # is about 5 GB).
@@ -35,7 +37,10 @@ for leads in $leads_list; do
   /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$leadscore" replay --quiet "$work/stream.jsonl" > /dev/null
   rm -f "$work/stream.jsonl"
   read -r wall user sys rss_kb < "$work/time"
-  book=$("$scale_book" "$leads")
+  book=$("$scale_book" "$leads" "$work/snapshot.bin")
+  # The own-process load's figures come last, so its snapshot_load_s is the one read.
+  book="$book $("$scale_book" --load "$work/snapshot.bin")"
+  rm -f "$work/snapshot.bin"
   row=$(python3 - "$leads" "$events" "$wall" "$user" "$sys" "$rss_kb" "$book" "$base" 2>"$work/base" <<'PY'
 import sys
 leads, events = int(sys.argv[1]), int(sys.argv[2])

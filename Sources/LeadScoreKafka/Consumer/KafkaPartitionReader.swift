@@ -45,7 +45,8 @@ public final class KafkaPartitionReader: Sendable {
         }
     }
 
-    /// Blocking batch poll, as `KafkaConsumer.poll`; returns early when a partition reaches its end.
+    /// Blocking batch poll, as `KafkaConsumer.poll`; returns early (possibly empty) when the first
+    /// message waited for is a partition's end.
     public func poll(maxMessages: Int, timeout: Duration) throws(KafkaError) -> [KafkaMessage] {
         try core.poll(maxMessages: maxMessages, timeout: timeout)
     }
