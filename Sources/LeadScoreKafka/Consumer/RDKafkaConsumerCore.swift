@@ -57,32 +57,42 @@ final class RDKafkaConsumerCore: Sendable {
         kept.reserveCapacity(min(maxMessages, 4096))
         topics.reserveCapacity(min(maxMessages, 4096))
         var failure: KafkaError?
-        // The state is moved out for the batch and back after it: one access to the class's
-        // property per batch, not several checked ones per message.
+        // Everything taken off the queue first: the first message waited for, then (unless it is
+        // a partition's end or a fatal error, where the batch ends) what else is already fetched.
+        var taken: [UnsafeMutablePointer<rd_kafka_message_t>?] = []
+        if maxMessages > 0, let first = rd_kafka_consumer_poll(handle, Int32(timeout.timeoutMilliseconds)) {
+            taken.append(first)
+            let err = first.pointee.err
+            if err != RD_KAFKA_RESP_ERR__PARTITION_EOF && err != RD_KAFKA_RESP_ERR__FATAL, maxMessages > 1,
+               let queue = rd_kafka_queue_get_consumer(handle) {
+                taken.append(contentsOf: repeatElement(nil, count: maxMessages - 1))
+                let n = taken.withUnsafeMutableBufferPointer { rd_kafka_consume_batch_queue(queue, 0, $0.baseAddress! + 1, maxMessages - 1) }
+                taken.removeLast(maxMessages - 1 - max(0, n))
+                rd_kafka_queue_destroy(queue)
+            }
+        }
+        // Every message taken is kept or destroyed, also past an end of partition or a fatal
+        // error: it cannot be given back. The poll state is moved out for the loop (one access to
+        // the class's property, not checked ones per message); messages come in runs of one
+        // topic, whose name is reused without a lookup.
         var state = PollState()
         swap(&state, &pollState)
         defer { swap(&state, &pollState) }
-        // Messages come in runs of one topic: the last name is reused without a lookup.
-        var last: (rkt: OpaquePointer?, name: String) = (nil, "")
-        func topicName(_ rkt: OpaquePointer?) -> String {
-            if rkt != last.rkt { last = (rkt, Self.topicName(rkt, cache: &state.topicNames)) }
-            return last.name
-        }
-        // Keeps a message, or serves an event (destroyed here); false once the batch must end.
-        func take(_ m: UnsafeMutablePointer<rd_kafka_message_t>) -> Bool {
+        var lastTopic: (rkt: OpaquePointer?, name: String) = (nil, "")
+        for case let m? in taken {
+            let rkt = m.pointee.rkt
+            if rkt != lastTopic.rkt { lastTopic = (rkt, Self.topicName(rkt, cache: &state.topicNames)) }
             let err = m.pointee.err
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                let topic = topicName(m.pointee.rkt)
-                if !state.atEnd.isEmpty { state.atEnd.remove(KafkaTopicPartition(topic: topic, partition: m.pointee.partition)) }
+                if !state.atEnd.isEmpty { state.atEnd.remove(KafkaTopicPartition(topic: lastTopic.name, partition: m.pointee.partition)) }
                 kept.append(m)
-                topics.append(topic)
-                return true
+                topics.append(lastTopic.name)
+                continue
             }
             defer { rd_kafka_message_destroy(m) }
             if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                let topic = topicName(m.pointee.rkt)
-                state.atEnd.insert(KafkaTopicPartition(topic: topic, partition: m.pointee.partition))
-                return false
+                state.atEnd.insert(KafkaTopicPartition(topic: lastTopic.name, partition: m.pointee.partition))
+                continue
             }
             let text = m.pointee.payload.map {
                 String(decoding: UnsafeRawBufferPointer(start: $0, count: m.pointee.len), as: UTF8.self)
@@ -91,24 +101,10 @@ final class RDKafkaConsumerCore: Sendable {
             if err == RD_KAFKA_RESP_ERR__FATAL {
                 error.isFatal = true
                 if failure == nil { failure = error }
-                return false
+                continue
             }
             client.logger.warning("consumer error", metadata: ["kafka.error": .string(error.description)])
             client.context.hooks.onError?(error)
-            return true
-        }
-        // A batch ends early (possibly empty) where the first poll meets a partition's end.
-        if maxMessages > 0, let first = rd_kafka_consumer_poll(handle, Int32(timeout.timeoutMilliseconds)), take(first),
-           maxMessages > 1, let queue = rd_kafka_queue_get_consumer(handle) {
-            defer { rd_kafka_queue_destroy(queue) }
-            withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<rd_kafka_message_t>?.self, capacity: maxMessages - 1) { buffer in
-                let n = rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress, buffer.count)
-                // Every message taken off the queue is kept or destroyed, also past an end of
-                // partition or a fatal error: it cannot be given back.
-                for k in 0..<max(0, n) {
-                    if let m = buffer[k] { _ = take(m) }
-                }
-            }
         }
         let batch = KafkaRecordBatch(messages: kept, topics: topics)
         if let failure { throw failure }
