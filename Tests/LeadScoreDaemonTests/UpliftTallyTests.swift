@@ -129,6 +129,14 @@ struct RoutedRecordTests {
         bytes.withUnsafeBytes { RoutedRecord.parse($0) }
     }
 
+    /// The lines of a 20k-event synthetic stream over 2,000 leads and 12 reps.
+    private func syntheticLines(seed: UInt64) -> [ArraySlice<UInt8>] {
+        var stream = SyntheticStream(.init(events: 20_000, leads: 2_000, reps: 12, seed: seed))
+        var input: [UInt8] = []
+        while stream.next(into: &input) {}
+        return input.split(separator: UInt8(ascii: "\n"))
+    }
+
     @Test("reads what the daemon writes", arguments: [
         ("L-1", String?("R-1"), Bucket.a, false), ("L-\"quoted\" é", nil, .c, true), ("L-2", "self_serve", .selfServe, false),
     ])
@@ -151,12 +159,9 @@ struct RoutedRecordTests {
     /// a replayed stream, against Foundation's reading of the same line.
     @Test("every routing record of a replay reads as Foundation reads it")
     func readsAReplaysRecordsAsFoundationDoes() throws {
-        var stream = SyntheticStream(.init(events: 20_000, leads: 2_000, reps: 12, seed: 5))
-        var input: [UInt8] = []
-        while stream.next(into: &input) {}
         var runner = ReplayRunner(config: ScoringConfig())
         var output: [UInt8] = []
-        for line in input.split(separator: UInt8(ascii: "\n")) {
+        for line in syntheticLines(seed: 5) {
             _ = Array(line).withUnsafeBytes { runner.feed(line: $0, output: &output) }
         }
         var checked = 0
@@ -184,13 +189,10 @@ struct RoutedRecordTests {
     /// of a scored stream, its header read back against the scan of its JSON.
     @Test("the routing header reads as the record's JSON does")
     func headerReadsAsTheJSON() throws {
-        var stream = SyntheticStream(.init(events: 20_000, leads: 2_000, reps: 12, seed: 7))
-        var input: [UInt8] = []
-        while stream.next(into: &input) {}
         var engine = ScoringEngine(config: ScoringConfig())
         let decoder = EventDecoder()
         var outputs: [OutputEvent] = []
-        for line in input.split(separator: UInt8(ascii: "\n")) {
+        for line in syntheticLines(seed: 7) {
             let event = try Array(line).withUnsafeBytes { try decoder.decode($0) }
             engine.apply(event, into: &outputs)
         }
