@@ -61,14 +61,18 @@ final class RDKafkaConsumerCore: Sendable {
         // a partition's end or a fatal error, where the batch ends) what else is already fetched.
         var taken: [UnsafeMutablePointer<rd_kafka_message_t>?] = []
         if maxMessages > 0, let first = rd_kafka_consumer_poll(handle, Int32(timeout.timeoutMilliseconds)) {
-            taken.append(first)
             let err = first.pointee.err
-            if err != RD_KAFKA_RESP_ERR__PARTITION_EOF && err != RD_KAFKA_RESP_ERR__FATAL, maxMessages > 1,
-               let queue = rd_kafka_queue_get_consumer(handle) {
-                taken.append(contentsOf: repeatElement(nil, count: maxMessages - 1))
-                let n = taken.withUnsafeMutableBufferPointer { rd_kafka_consume_batch_queue(queue, 0, $0.baseAddress! + 1, maxMessages - 1) }
-                taken.removeLast(maxMessages - 1 - max(0, n))
-                rd_kafka_queue_destroy(queue)
+            let endsHere = err == RD_KAFKA_RESP_ERR__PARTITION_EOF || err == RD_KAFKA_RESP_ERR__FATAL
+            let queue = endsHere || maxMessages == 1 ? nil : rd_kafka_queue_get_consumer(handle)
+            let room = queue == nil ? 0 : maxMessages - 1
+            // librdkafka writes the rest straight into the array's storage (nothing cleared first).
+            taken = Array(unsafeUninitializedCapacity: 1 + room) { buffer, count in
+                buffer.initializeElement(at: 0, to: first)
+                count = 1
+                if let queue {
+                    count += max(0, rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress! + 1, room))
+                    rd_kafka_queue_destroy(queue)
+                }
             }
         }
         // Every message taken is kept or destroyed, also past an end of partition or a fatal
