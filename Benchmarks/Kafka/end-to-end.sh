@@ -24,7 +24,8 @@
 #                             then includes the challenger's work; daemon_memory gives its RSS
 #   E2E_KEEP=1                keep the work folder (logs, daemon config, snapshots) and say where
 #   E2E_LEADSCORE=PATH        run this leadscore binary as the daemon instead of the one built here
-#                             (a before/after pair: two release binaries, runs alternated)
+#                             (a before/after pair: two release binaries; ab-pairs.sh runs them in
+#                             alternating order, NEW OLD OLD NEW)
 #   E2E_QUIET_WAIT=SECONDS    first wait up to this long for the machine to be idle (other processes
 #                             below 10% of it over 5 s), and up to min(SECONDS, 120) before each
 #                             phase; every phase prints others=N%, the share of the machine other
