@@ -26,7 +26,7 @@ final class OutputPublisher: Sendable {
         /// On an erasure's tombstones: the erased lead (the record key may be its account).
         static let erasedLead: StaticString = "leadscore-erased-lead"
         /// On routing decisions and breaches: the fields the rep feed reads (`RoutedRecord+Header`).
-        static let routing: StaticString = RoutedRecord.headerName
+        static let routing: StaticString = "leadscore-routing"
     }
 
     /// What a delivery report needs to know about its record, packed into the producer's token:

@@ -1,8 +1,9 @@
 import LeadScoreCore
 
-/// The `leadscore-routing` header: a routing-topic record's `RoutedRecord` in a few bytes beside
-/// its JSON, written by the publisher on every `lead_routed` and `lead_sla_breached` record, so the
-/// rep feed of every instance reads a decision without scanning its JSON (candidate lists and all).
+/// The `leadscore-routing` header (`OutputPublisher.Header.routing`): a routing-topic record's
+/// `RoutedRecord` in a few bytes beside its JSON, written by the publisher on every `lead_routed`
+/// and `lead_sla_breached` record, so the rep feed of every instance reads a decision without
+/// scanning its JSON (candidate lists and all).
 /// A record without the header (written before it existed) or with one the feed cannot read is
 /// scanned as before (`RoutedRecord.parse`): the header only spares work, the JSON stays the record.
 ///
@@ -19,8 +20,6 @@ import LeadScoreCore
 /// | 13..<13+n | rep id, UTF-8 |
 /// | 13+n..< | lead id, UTF-8 (the rest) |
 extension RoutedRecord {
-    /// The header's name.
-    static let headerName: StaticString = "leadscore-routing"
     /// The layout this build writes and reads.
     static let headerVersion: UInt8 = 1
     /// Bytes before the rep id.
@@ -67,8 +66,9 @@ extension RoutedRecord {
                     out[3] = flags
                     out.storeBytes(of: (occurredAt?.millisecondsSinceEpoch ?? 0).littleEndian, toByteOffset: 4, as: Int64.self)
                     out[12] = UInt8(repBytes.count)
-                    UnsafeMutableRawBufferPointer(rebasing: out[13..<(13 + repBytes.count)]).copyMemory(from: UnsafeRawBufferPointer(repBytes))
-                    UnsafeMutableRawBufferPointer(rebasing: out[(13 + repBytes.count)...]).copyMemory(from: UnsafeRawBufferPointer(leadBytes))
+                    let leadStart = Self.headerFixedBytes + repBytes.count
+                    UnsafeMutableRawBufferPointer(rebasing: out[Self.headerFixedBytes..<leadStart]).copyMemory(from: UnsafeRawBufferPointer(repBytes))
+                    UnsafeMutableRawBufferPointer(rebasing: out[leadStart...]).copyMemory(from: UnsafeRawBufferPointer(leadBytes))
                     return body(UnsafeRawBufferPointer(out))
                 }
             }
