@@ -3,6 +3,7 @@ import PackageDescription
 
 // The folders mirror the architecture:
 //   Crdkafka            C module map + shim over librdkafka (imported by LeadScoreKafka only)
+//   CCacheHints         the CPU's prefetch hint, which Swift lacks (a header; no I/O, no state)
 //   LeadScoreKafka      Swift-native Kafka layer: consumer, partition reader, producer, admin
 //   LeadScoreCore       the pure scoring model: events, config, engine, router (no I/O, no clocks),
 //                       and the statistics the daemon shows live; only what runs in production
@@ -37,10 +38,12 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        .target(name: "CCacheHints"),
         .target(
             name: "LeadScoreKafka",
             dependencies: [
                 "Crdkafka",
+                "CCacheHints",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -48,6 +51,7 @@ let package = Package(
         .target(
             name: "LeadScoreCore",
             dependencies: [
+                "CCacheHints",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Collections", package: "swift-collections"),
             ]

@@ -35,11 +35,4 @@ static inline rd_kafka_resp_err_t leadscore_produce(rd_kafka_t *rk, rd_kafka_top
                              RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
 }
 
-/*
- * Asks the CPU to bring `address` into its caches ahead of use (a hint: never faults, no effect on
- * results). Consumed messages are allocated by librdkafka's threads and first read by a partition
- * worker on another core; touching the next records' headers early hides that miss.
- */
-static inline void leadscore_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
-
 #endif

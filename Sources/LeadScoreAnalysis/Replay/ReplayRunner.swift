@@ -159,7 +159,7 @@ public struct ReplayRunner: Sendable {
     private mutating func flush(output: inout [UInt8]) {
         guard !pending.isEmpty else { return }
         for event in pending {
-            outputCounts[Self.kinds.firstIndex(of: event.kind)!] += 1
+            outputCounts[event.kind.position] += 1
             if case .leadRescored(let r) = event {
                 let from = r.oldBucket.map { Self.buckets.firstIndex(of: $0)! + 1 } ?? 0
                 transitionCounts[from * Self.buckets.count + Self.buckets.firstIndex(of: r.newBucket)!] += 1

@@ -1,3 +1,5 @@
+import CCacheHints
+
 /// The positions of a table changed since the last checkpoint, each listed once, so a checkpoint
 /// writes only what changed: its cost follows the leads an interval touched, not the leads the
 /// book holds (see `LeadBook+Delta`).
@@ -63,6 +65,16 @@ struct LeadTable: RandomAccessCollection, Sendable {
     mutating func reserveCapacity(_ n: Int) { elements.reserveCapacity(n) }
     @inline(__always) mutating func mark(_ position: Int) { changes.mark(position) }
     mutating func clearChanges() { changes.clear() }
+
+    /// Asks the CPU to fetch the record at `position` (both cache lines it may span).
+    @inline(__always)
+    func prefetch(_ position: Int) {
+        elements.withUnsafeBufferPointer { buffer in
+            let record = UnsafeRawPointer(buffer.baseAddress! + position)
+            leadscore_prefetch(record)
+            leadscore_prefetch(record + MemoryLayout<LeadRecord>.stride - 1)
+        }
+    }
 }
 
 /// The book's accounts, with their changes recorded as `LeadTable` records its leads'.

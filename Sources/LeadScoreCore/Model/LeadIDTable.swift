@@ -1,3 +1,5 @@
+import CCacheHints
+
 /// Maps lead ids to lead indexes with 4 bytes per slot: an open-addressing table (linear probing,
 /// at most half full) of indexes into the book's id array, which already holds the strings.
 ///
@@ -36,6 +38,21 @@ struct LeadIDTable: Sendable {
             if ids[Int(index)] == id { return index }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// Asks the CPU to fetch the slot a lookup of an id with hash `hash` reads first.
+    @inline(__always)
+    func prefetchHome(_ hash: UInt64) {
+        slots.withUnsafeBufferPointer { leadscore_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: hash) & ($0.count - 1))) }
+    }
+
+    /// The index in the slot a lookup of `hash` reads first, without comparing its id (a guess
+    /// for cache hints: right whenever the id sits in its home slot, as most do at half load);
+    /// nil when that slot is empty.
+    @inline(__always)
+    func homeIndex(_ hash: UInt64) -> Int32? {
+        let index = slots[Int(truncatingIfNeeded: hash) & (slots.count - 1)]
+        return index >= 0 ? index : nil
     }
 
     /// Adds `index` for `ids[index]` (which must not be present yet).

@@ -29,6 +29,18 @@ public enum OutputEvent: Sendable, Equatable {
         /// `lead_erased`: tombstones on the topics it names.
         case erased = "lead_erased"
 
+        /// The kind's position in `allCases` (for counting by kind without hashing).
+        public var position: Int {
+            switch self {
+            case .scores: 0
+            case .routing: 1
+            case .enrichment: 2
+            case .slaBreached: 3
+            case .escalated: 4
+            case .erased: 5
+            }
+        }
+
         /// The output topic an output of this type goes to (a forgotten lead's tombstones go to
         /// each topic its `topics` names; this is the first of them).
         public var topic: LeadErased.Topic {

@@ -1,3 +1,4 @@
+import CCacheHints
 import Crdkafka
 
 /// A batch of consumed records that stay in librdkafka's own buffers: nothing is copied until the
