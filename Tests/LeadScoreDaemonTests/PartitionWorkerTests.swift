@@ -26,6 +26,10 @@ struct PartitionWorkerTests {
         /// early ones (as when a replay under other rep state makes an SLA chain later than the
         /// first run did): each is still recognised when the replay makes it, and written once.
         case derivedLater
+        /// Malformed records first, last and in between, in batches of 1, 2, 3 and 7 records:
+        /// runs shorter than the worker's look-ahead (`PartitionWorkerCore.LookAhead`) and bad
+        /// records at its edges change nothing either.
+        case smallBatches
         var description: String { rawValue }
     }
 
@@ -82,16 +86,22 @@ struct PartitionWorkerTests {
             #expect(next.partitions[0]?.nextOffset == Int64(events.count))
         case .badInput:
             try worker.handle(.assign([fixture.fresh()]))
-            var mixed: [KafkaMessage] = []
-            for (i, e) in events.enumerated() {
-                mixed.append(KafkaMessage(topic: e.topic, partition: 0, offset: Int64(mixed.count), key: e.key, value: e.value))
-                if i % 500 == 7 {
-                    let bad: [UInt8]? = i % 1000 == 7 ? nil : Array(#"{"type":"engagement","lead_id":""#.utf8)
-                    mixed.append(KafkaMessage(topic: e.topic, partition: 0, offset: Int64(mixed.count), key: e.key, value: bad))
-                    deadLetters += 1
-                }
+            let mixed = WorkerFixture.withBadRecords(events, every: 500, firstAndLast: false)
+            deadLetters = mixed.deadLetters
+            try worker.handle(.records(MessageArrayBatch(messages: mixed.records), indexes: Array(mixed.records.indices)))
+        case .smallBatches:
+            try worker.handle(.assign([fixture.fresh()]))
+            let mixed = WorkerFixture.withBadRecords(events, every: 97, firstAndLast: true)
+            deadLetters = mixed.deadLetters
+            let sizes = [1, 2, 3, 7]
+            var start = 0
+            var n = 0
+            while start < mixed.records.count {
+                let batch = Array(mixed.records[start..<min(mixed.records.count, start + sizes[n % sizes.count])])
+                try worker.handle(.records(MessageArrayBatch(messages: batch), indexes: Array(batch.indices)))
+                start += batch.count
+                n += 1
             }
-            try worker.handle(.records(MessageArrayBatch(messages: mixed), indexes: Array(mixed.indices)))
         }
         try fixture.publisher.flush(timeout: .seconds(30))
         let (outputs, letters) = try fixture.readOutputs()
@@ -219,6 +229,25 @@ final class WorkerFixture: Sendable {
         DaemonHarness.leadEvents(count: count, leads: 300, seed: 5).enumerated().map { i, e in
             KafkaMessage(topic: topics.leadEvents, partition: 0, offset: Int64(i), key: e.key, value: e.value)
         }
+    }
+
+    /// `events` renumbered with a malformed record (every other one a tombstone) after every
+    /// `every`th from the 8th, and with `firstAndLast` one before the first and after the last.
+    static func withBadRecords(_ events: [KafkaMessage], every: Int, firstAndLast: Bool) -> (records: [KafkaMessage], deadLetters: Int) {
+        var mixed: [KafkaMessage] = []
+        var letters = 0
+        func bad(_ e: KafkaMessage) {
+            let value: [UInt8]? = letters % 2 == 1 ? nil : Array(#"{"type":"engagement","lead_id":""#.utf8)
+            mixed.append(KafkaMessage(topic: e.topic, partition: 0, offset: Int64(mixed.count), key: e.key, value: value))
+            letters += 1
+        }
+        if firstAndLast, let first = events.first { bad(first) }
+        for (i, e) in events.enumerated() {
+            mixed.append(KafkaMessage(topic: e.topic, partition: 0, offset: Int64(mixed.count), key: e.key, value: e.value))
+            if i % every == 7 { bad(e) }
+        }
+        if firstAndLast, let last = events.last { bad(last) }
+        return (mixed, letters)
     }
 
     /// The lead of the first engagement or profile record.

@@ -2,8 +2,11 @@ import LeadScoreCore
 
 /// Metric increments gathered over a batch and reported once.
 struct BatchCounts {
-    var eventsIn: [String: Int] = [:]
-    var outputs: [OutputEvent.Kind: Int] = [:]
+    /// By `InputEvent.typeIndex` (an array, not a dictionary: every record counts here, and a
+    /// String key was a hash per record).
+    var eventsIn = [Int](repeating: 0, count: InputEvent.typeNames.count)
+    /// By `OutputEvent.Kind.position`.
+    var outputs = [Int](repeating: 0, count: OutputEvent.Kind.allCases.count)
     var letters: [String: Int] = [:]
     /// Engagements a daily cap cut, by signal.
     var capped: [String: Int] = [:]
@@ -12,8 +15,8 @@ struct BatchCounts {
     var challengerOutputs = 0
 
     func report(to metrics: DaemonMetrics) {
-        for (type, n) in eventsIn { metrics.eventsIn[type].increment(by: n) }
-        for (kind, n) in outputs { metrics.outputs[kind.rawValue].increment(by: n) }
+        for (type, n) in eventsIn.enumerated() where n > 0 { metrics.eventsIn[InputEvent.typeNames[type]].increment(by: n) }
+        for (kind, n) in outputs.enumerated() where n > 0 { metrics.outputs[OutputEvent.Kind.allCases[kind].rawValue].increment(by: n) }
         for (reason, n) in letters {
             metrics.deadLetters[reason].increment(by: n)
             metrics.outputs["dead_letter"].increment(by: n)

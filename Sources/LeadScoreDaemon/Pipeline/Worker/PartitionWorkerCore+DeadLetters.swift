@@ -5,54 +5,55 @@ import LeadScoreKafka
 /// an event the engine refused (future stamp, wrong topic, no key). Each becomes one record on
 /// the dead-letter topic, written once (de-duplicated like any output after a restore).
 extension PartitionWorkerCore {
-    /// Decodes record `i` and applies it to `p`; returns the dead letter when it cannot be used.
-    mutating func decodeAndApply(_ batch: any RecordBatch, index i: Int, partition p: inout WorkerPartition, notAfter: Timestamp,
-                                 counts: inout BatchCounts) -> DeadLetter? {
+    /// Decodes record `i`, the run's record at `position`, into the look-ahead: its event, or
+    /// the dead letter it makes when it cannot be used (too large, a tombstone, not an event).
+    /// Decoding needs no state, so the worker decodes a couple of records ahead of the one it
+    /// applies (`LookAhead`).
+    func decode(_ batch: any RecordBatch, index i: Int, position: Int, book: LeadBook) {
         let maxEventBytes = configuration.stream.maxEventBytes
         if batch.valueCount(at: i) > maxEventBytes {
-            return DeadLetter(tooLarge: batch.message(at: i), limit: maxEventBytes)
+            return lookAhead.put(letter: DeadLetter(tooLarge: batch.message(at: i), limit: maxEventBytes), at: position)
         }
-        // The event is applied where it was decoded: handed out of the closure (in a Result, an
-        // Optional), its ~180 bytes would be copied at each step.
-        return batch.withValue(at: i) { value -> DeadLetter? in
+        batch.withValue(at: i) { value in
             guard let value else {
-                return DeadLetter(reason: DeadLetter.Reason.tombstone, field: nil, message: "a record with no value", input: batch.message(at: i))
+                return lookAhead.put(letter: DeadLetter(reason: DeadLetter.Reason.tombstone, field: nil, message: "a record with no value",
+                                                        input: batch.message(at: i)), at: position)
             }
-            let event: InputEvent
             do throws(EventDecodingError) {
-                event = try decoder.decode(value)
+                lookAhead.put(event: try decoder.decode(value), at: position, book: book)
             } catch {
-                return DeadLetter(decodingError: error, input: batch.message(at: i))
+                lookAhead.put(letter: DeadLetter(decodingError: error, input: batch.message(at: i)), at: position)
             }
-            return apply(event, to: &p, notAfter: notAfter, counts: &counts, batch: batch, index: i)
         }
     }
 
     /// Applies one decoded event; returns the dead letter when it was refused.
-    private mutating func apply(_ event: InputEvent, to p: inout WorkerPartition, notAfter: Timestamp, counts: inout BatchCounts,
-                                batch: any RecordBatch, index i: Int) -> DeadLetter? {
+    /// `event` is read where it lies (in the look-ahead): passed on as `pointee`, never bound to
+    /// a name of its own, which would copy it (~180 bytes, its strings retained).
+    mutating func apply(_ event: UnsafePointer<InputEvent>, to p: inout WorkerPartition, notAfter: Timestamp, counts: inout BatchCounts,
+                        batch: any RecordBatch, index i: Int) -> DeadLetter? {
         var desk = environment.reps.desk
-        let outcome = p.book.apply(event, reps: &desk, into: &outputs, notAfter: notAfter)
+        let outcome = p.book.apply(event.pointee, reps: &desk, into: &outputs, notAfter: notAfter)
         if p.challenger != nil {
             // The challenger sees every event the live model does, and only scores.
             var none = NoRoutingDesk()
-            p.challenger?.apply(event, reps: &none, into: &challengerOutputs, notAfter: notAfter)
+            p.challenger?.apply(event.pointee, reps: &none, into: &challengerOutputs, notAfter: notAfter)
         }
         switch outcome {
         case .applied:
-            counts.eventsIn[event.typeName, default: 0] += 1
+            counts.eventsIn[event.pointee.typeIndex] += 1
             return nil
         case .appliedCapped:
-            counts.eventsIn[event.typeName, default: 0] += 1
-            if case .engagement(let e) = event { counts.capped[e.signal.rawValue, default: 0] += 1 }
+            counts.eventsIn[event.pointee.typeIndex] += 1
+            if case .engagement(let e) = event.pointee { counts.capped[e.signal.rawValue, default: 0] += 1 }
             return nil
         case .rejectedFuture:
             return DeadLetter(reason: DeadLetter.Reason.futureTimestamp, field: "occurred_at",
-                              message: "occurred_at \(event.occurredAt) is later than now + \(ConfigDuration.format(configuration.stream.maxFutureSkew))",
+                              message: "occurred_at \(event.pointee.occurredAt) is later than now + \(ConfigDuration.format(configuration.stream.maxFutureSkew))",
                               input: batch.message(at: i))
         case .ignored:
             return DeadLetter(reason: DeadLetter.Reason.wrongTopic, field: "type",
-                              message: "\(event.typeName) belongs on the rep events topic", input: batch.message(at: i))
+                              message: "\(event.pointee.typeName) belongs on the rep events topic", input: batch.message(at: i))
         case .rejectedMissingKey:
             return DeadLetter(reason: DeadLetter.Reason.missingKey, field: "lead_id",
                               message: "the event names neither a lead nor an account", input: batch.message(at: i))

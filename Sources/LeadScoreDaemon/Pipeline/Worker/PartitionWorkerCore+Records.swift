@@ -59,12 +59,19 @@ extension PartitionWorkerCore {
             defer { k = end }
             guard var p = partitions.removeValue(forKey: id) else { continue }
             defer { partitions[id] = p }
+            lookAhead.clear()
+            let ahead = LookAhead.distance
+            for n in k..<min(end, k + ahead) { decode(batch, index: indexes[n], position: n - k, book: p.book) }
             for n in k..<end {
                 let i = indexes[n]
-                // The message two records on: allocated by librdkafka's threads, first read here.
-                if n + 2 < end { batch.prefetch(at: indexes[n + 2]) }
+                // Decoded ahead (see `LookAhead`): the record `ahead` on, then the next one's lead
+                // record hinted; and the message after those, allocated by librdkafka's threads
+                // and first read here, hinted.
+                if n + ahead < end { decode(batch, index: indexes[n + ahead], position: n + ahead - k, book: p.book) }
+                if n + 1 < end { lookAhead.hintRecord(at: n + 1 - k, book: p.book) }
+                if n + ahead + 1 < end { batch.prefetch(at: indexes[n + ahead + 1]) }
                 do throws(KafkaError) {
-                    try process(batch, index: i, partition: &p, notAfter: notAfter, counts: &counts)
+                    try process(at: n - k, batch: batch, index: i, partition: &p, notAfter: notAfter, counts: &counts)
                 } catch {
                     if environment.fence.isClosed { throw DaemonError(.fenced, "nothing more is produced", partition: id, underlying: error) }
                     throw DaemonError(.kafka, "cannot produce an output", partition: id, underlying: error)
@@ -75,18 +82,25 @@ extension PartitionWorkerCore {
         environment.metrics.processingLatency.record(ContinuousClock.now - started)
     }
 
-    /// One record of partition `p`.
-    private mutating func process(_ batch: any RecordBatch, index i: Int, partition p: inout WorkerPartition, notAfter: Timestamp,
-                                  counts: inout BatchCounts) throws(KafkaError) {
+    /// One record of partition `p`: record `i` of `batch`, held decoded in the look-ahead at
+    /// `position` (released here).
+    private mutating func process(at position: Int, batch: any RecordBatch, index i: Int, partition p: inout WorkerPartition,
+                                  notAfter: Timestamp, counts: inout BatchCounts) throws(KafkaError) {
+        defer { lookAhead.release(position) }
         let offset = batch.offset(at: i)
-        guard offset >= p.nextOffset else { return }
+        guard offset >= p.nextOffset, lookAhead.holds(position) else { return }
         // (Most records leave both lists empty; emptying an empty array still checks uniqueness
         // and calls the runtime.)
         if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true) }
         if !challengerOutputs.isEmpty { challengerOutputs.removeAll(keepingCapacity: true) }
-        if let letter = decodeAndApply(batch, index: i, partition: &p, notAfter: notAfter, counts: &counts) {
-            try publish(letter, partition: &p, counts: &counts)
+        // The event is applied where it lies in the look-ahead, not copied out.
+        let letter: DeadLetter?
+        if let refused = lookAhead.letter(at: position) {
+            letter = refused
+        } else {
+            letter = apply(lookAhead.event(at: position), to: &p, notAfter: notAfter, counts: &counts, batch: batch, index: i)
         }
+        if let letter { try publish(letter, partition: &p, counts: &counts) }
         try emit(partition: &p, sourceOffset: offset, inputTimestamp: batch.timestampMilliseconds(at: i), counts: &counts)
         p.nextOffset = offset + 1
         p.eventsIn += 1
@@ -130,7 +144,7 @@ extension PartitionWorkerCore {
             }
             try checkFence()
             try environment.publisher.publish(output, source: p.source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp, buffer: &json)
-            counts.outputs[output.kind, default: 0] += 1
+            counts.outputs[output.kind.position] += 1
             if case .leadRouted(let routed) = output { environment.recent.append(routed) }
         }
     }
@@ -181,7 +195,7 @@ extension PartitionWorkerCore {
             try checkFence()
             try environment.publisher.publishTombstone(erased, topic: topic, source: p.source, sourceOffset: sourceOffset)
         }
-        counts.outputs[.erased, default: 0] += 1
+        counts.outputs[OutputEvent.Kind.erased.position] += 1
     }
 
     /// A fenced instance writes nothing more (see `MembershipFence`).

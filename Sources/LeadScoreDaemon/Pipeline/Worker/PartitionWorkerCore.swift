@@ -16,6 +16,8 @@ struct PartitionWorkerCore {
     var challengerOutputs: [OutputEvent] = []
     /// The JSON of the output in hand (reused).
     var json: [UInt8] = []
+    /// Records decoded ahead of the one in hand (reused; empty between runs).
+    let lookAhead = LookAhead()
     var lastHousekeeping = ContinuousClock.now
     var lastSnapshot = ContinuousClock.now
     /// Set once a `stop` was handled.
