@@ -58,9 +58,10 @@ public struct ReplayRunner: Sendable {
         public var events: Int { eventsByType.values.reduce(0, +) }
     }
 
-    /// The engine the events drive.
+    /// The engine the events drive (every line fed is in it after `finish`).
     public private(set) var engine: ScoringEngine
-    /// Counters so far.
+    /// Counters so far (complete after `finish`: lines are counted as they are fed, events as
+    /// they are applied).
     public var summary: Summary {
         var summary = counters
         for (i, n) in eventCounts.enumerated() where n > 0 { summary.eventsByType[InputEvent.typeNames[i]] = n }
@@ -91,6 +92,11 @@ public struct ReplayRunner: Sendable {
     public let writesOutput: Bool
     let decoder: EventDecoder
     private var pending: [OutputEvent] = []
+    /// Lines decoded ahead of the one applied (`EventLookAhead`): the events at positions
+    /// `applied..<queued` are held, at most `EventLookAhead.distance` of them between calls.
+    private var ahead = EventLookAhead()
+    private var queued = 0
+    private var applied = 0
 
     /// A runner with an empty engine.
     public init(config: ScoringConfig, decoder: EventDecoder = EventDecoder(),
@@ -102,7 +108,9 @@ public struct ReplayRunner: Sendable {
     }
 
     /// Decodes and applies one line (without its newline). Blank lines are skipped. Outputs are
-    /// appended to `output` as JSON Lines.
+    /// appended to `output` as JSON Lines. A line is applied once `EventLookAhead.distance` more
+    /// lines have been fed (or at `finish`, or at a `feed(event:)`), in order, so its outputs come
+    /// out that many lines later; all are out after `finish`.
     ///
     /// - Returns: the decoding error for a bad line (counted; the caller reports it with file and
     ///   line number), nil otherwise.
@@ -111,8 +119,12 @@ public struct ReplayRunner: Sendable {
         if ReplayRunner.isBlank(line) { return nil }
         counters.lines += 1
         do {
-            let event = try decoder.decode(line)
-            apply(event, output: &output)
+            // Decoded into the look-ahead; applied once `distance` more lines have come (or at
+            // `finish`), so the cache misses of its lead overlap the lines before it.
+            unshareLookAhead()
+            ahead.put(try decoder.decode(line), at: queued, book: engine.leads)
+            queued += 1
+            if queued - applied > EventLookAhead.distance { applyNext(output: &output) }
             return nil
         } catch {
             counters.badLines += 1
@@ -121,26 +133,48 @@ public struct ReplayRunner: Sendable {
         }
     }
 
-    /// Applies an already decoded event (config comparison decodes once for both runners). The
-    /// event counts as one line read.
+    /// Applies one decoded event (after every line fed before it).
     public mutating func feed(event: InputEvent, output: inout [UInt8]) {
+        drainLookAhead(output: &output)
         counters.lines += 1
-        apply(event, output: &output)
+        withUnsafePointer(to: event) { apply($0, output: &output) }
     }
 
-    /// Counts a line that failed to decode elsewhere (config comparison decodes once).
+    /// Counts a line that never reached the decoder (too long) as a bad line.
     public mutating func countBadLine(_ error: EventDecodingError) {
         counters.lines += 1
         counters.badLines += 1
         counters.badLinesByCode[error.code.name, default: 0] += 1
     }
 
-    private mutating func apply(_ event: InputEvent, output: inout [UInt8]) {
-        eventCounts[event.typeIndex] += 1
-        let t = event.occurredAt
+    /// The oldest event of the look-ahead, applied where it lies; the next one's lead record is
+    /// hinted first.
+    private mutating func applyNext(output: inout [UInt8]) {
+        if applied + 1 < queued { ahead.hintRecord(at: applied + 1, book: engine.leads) }
+        apply(ahead.event(at: applied), output: &output)
+        ahead.release(applied)
+        applied += 1
+    }
+
+    /// Applies every event still held.
+    private mutating func drainLookAhead(output: inout [UInt8]) {
+        guard applied < queued else { return }
+        unshareLookAhead()
+        while applied < queued { applyNext(output: &output) }
+    }
+
+    /// A copy of the runner (a value) shares the look-ahead's storage until one of them changes it.
+    private mutating func unshareLookAhead() {
+        if !isKnownUniquelyReferenced(&ahead) { ahead = ahead.copy() }
+    }
+
+    /// `event` is read where it lies, never bound to a name of its own (which would copy it).
+    private mutating func apply(_ event: UnsafePointer<InputEvent>, output: inout [UInt8]) {
+        eventCounts[event.pointee.typeIndex] += 1
+        let t = event.pointee.occurredAt
         if counters.firstEventAt.map({ t < $0 }) ?? true { counters.firstEventAt = t }
         if counters.lastEventAt.map({ t > $0 }) ?? true { counters.lastEventAt = t }
-        switch engine.apply(event, into: &pending) {
+        switch engine.apply(event.pointee, into: &pending) {
         case .applied, .appliedCapped, .ignored: break
         case .rejectedFuture, .rejectedMissingKey: counters.rejectedEvents += 1
         }
@@ -150,6 +184,7 @@ public struct ReplayRunner: Sendable {
     /// Ends the run: with `until`, fires the decay transitions due by then (stream time moves to
     /// `until` if that is later than the last event).
     public mutating func finish(until: Timestamp?, output: inout [UInt8]) {
+        drainLookAhead(output: &output)
         if let until {
             engine.advance(to: until, into: &pending)
             flush(output: &output)
