@@ -90,32 +90,6 @@ struct DecodingReplayTests {
         #expect(String(decoding: a, as: UTF8.self).contains("lead_sla_breached"))
     }
 
-    /// The runner applies a line two lines after it is fed (its look-ahead, `EventLookAhead`): a
-    /// copy taken in between holds the same pending lines, and the two runners go on apart.
-    @Test("a copy of a runner taken mid-stream goes on as the original does, and apart from it")
-    func copiedRunnerGoesOnAlone() {
-        let input = Self.generate(events: 4_000, leads: 200, seed: 12)
-        let lines = input.split(separator: UInt8(ascii: "\n")).map(Array.init)
-        let whole = Self.replay(input).output
-        var first = ReplayRunner(config: ScoringConfig())
-        var out: [UInt8] = []
-        for line in lines[..<1_001] { _ = line.withUnsafeBytes { first.feed(line: $0, output: &out) } }
-        var second = first
-        var outSecond = out
-        // Fed apart: a bad line to one only, the rest to both, in interleaved steps.
-        _ = Array("{".utf8).withUnsafeBytes { second.feed(line: $0, output: &outSecond) }
-        for line in lines[1_001...] {
-            _ = line.withUnsafeBytes { first.feed(line: $0, output: &out) }
-            _ = line.withUnsafeBytes { second.feed(line: $0, output: &outSecond) }
-        }
-        first.finish(until: nil, output: &out)
-        second.finish(until: nil, output: &outSecond)
-        #expect(out == whole)
-        #expect(outSecond == whole)
-        #expect(first.summary.badLines == 0 && second.summary.badLines == 1)
-        #expect(first.summary.events == second.summary.events)
-    }
-
     @Test func replayOutputIsTheEngineOutput() {
         // Driving the engine directly with decoded events gives the same bytes as the runner.
         let input = Self.generate(events: 2_000, leads: 150, seed: 5)

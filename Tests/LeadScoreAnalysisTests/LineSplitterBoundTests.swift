@@ -84,7 +84,6 @@ struct LineSplitterBoundTests {
                 errors.append((n, tooLong))
             }
         }
-        runner.finish(until: nil, output: &output)
         #expect(errors.map(\.0) == [1])
         #expect(errors.map(\.1.code) == [.tooLarge])
         #expect(runner.summary.badLinesByCode == ["too_large": 1])

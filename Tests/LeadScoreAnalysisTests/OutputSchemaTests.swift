@@ -22,7 +22,6 @@ struct OutputSchemaTests {
             for line in input.split(separator: UInt8(ascii: "\n")) {
                 _ = Array(line).withUnsafeBytes { runner.feed(line: $0, output: &output) }
             }
-            runner.finish(until: nil, output: &output)
             let lines = output.split(separator: UInt8(ascii: "\n")).count
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("outputs-\(UUID().uuidString).jsonl")
             defer { try? FileManager.default.removeItem(at: file) }

@@ -67,20 +67,8 @@ public enum ScoringWorkloads {
         var engine = ScoringEngine(config: config)
         var out: [OutputEvent] = []
         var outputs = 0
-        // The look-ahead hints the daemon's workers and replay give (`EventLookAhead`): the lead
-        // two events on has its id-table slot hinted, the next one its record.
-        let distance = EventLookAhead.distance
-        var hashes = [UInt64?](repeating: nil, count: distance + 1)
-        func hint(_ n: Int) {
-            let hash = LeadBook.hintedLeadID(of: events[n]).map(LeadBook.hintHash)
-            if let hash { engine.leads.prefetchSlot(hash: hash) }
-            hashes[n % hashes.count] = hash
-        }
-        for n in 0..<min(distance, events.count) { hint(n) }
-        for n in events.indices {
-            if n + distance < events.count { hint(n + distance) }
-            if n + 1 < events.count, let next = hashes[(n + 1) % hashes.count] { engine.leads.prefetchRecord(hash: next) }
-            engine.apply(events[n], into: &out)
+        for e in events {
+            engine.apply(e, into: &out)
             outputs += out.count
             out.removeAll(keepingCapacity: true)
         }

@@ -58,10 +58,9 @@ public struct ReplayRunner: Sendable {
         public var events: Int { eventsByType.values.reduce(0, +) }
     }
 
-    /// The engine the events drive (every line fed is in it after `finish`).
+    /// The engine the events drive.
     public private(set) var engine: ScoringEngine
-    /// Counters so far (complete after `finish`: lines are counted as they are fed, events as
-    /// they are applied).
+    /// Counters so far.
     public var summary: Summary {
         var summary = counters
         for (i, n) in eventCounts.enumerated() where n > 0 { summary.eventsByType[InputEvent.typeNames[i]] = n }
@@ -92,11 +91,6 @@ public struct ReplayRunner: Sendable {
     public let writesOutput: Bool
     let decoder: EventDecoder
     private var pending: [OutputEvent] = []
-    /// Lines decoded ahead of the one applied (`EventLookAhead`): the events at positions
-    /// `applied..<queued` are held, at most `EventLookAhead.distance` of them between calls.
-    private var ahead = EventLookAhead()
-    private var queued = 0
-    private var applied = 0
 
     /// A runner with an empty engine.
     public init(config: ScoringConfig, decoder: EventDecoder = EventDecoder(),
@@ -108,9 +102,7 @@ public struct ReplayRunner: Sendable {
     }
 
     /// Decodes and applies one line (without its newline). Blank lines are skipped. Outputs are
-    /// appended to `output` as JSON Lines. A line is applied once `EventLookAhead.distance` more
-    /// lines have been fed (or at `finish`, or at a `feed(event:)`), in order, so its outputs come
-    /// out that many lines later; all are out after `finish`.
+    /// appended to `output` as JSON Lines.
     ///
     /// - Returns: the decoding error for a bad line (counted; the caller reports it with file and
     ///   line number), nil otherwise.
@@ -119,12 +111,8 @@ public struct ReplayRunner: Sendable {
         if ReplayRunner.isBlank(line) { return nil }
         counters.lines += 1
         do {
-            // Decoded into the look-ahead; applied once `distance` more lines have come (or at
-            // `finish`), so the cache misses of its lead overlap the lines before it.
-            unshareLookAhead()
-            ahead.put(try decoder.decode(line), at: queued, book: engine.leads)
-            queued += 1
-            if queued - applied > EventLookAhead.distance { applyNext(output: &output) }
+            let event = try decoder.decode(line)
+            apply(event, output: &output)
             return nil
         } catch {
             counters.badLines += 1
@@ -133,48 +121,26 @@ public struct ReplayRunner: Sendable {
         }
     }
 
-    /// Applies one decoded event (after every line fed before it).
+    /// Applies an already decoded event (config comparison decodes once for both runners). The
+    /// event counts as one line read.
     public mutating func feed(event: InputEvent, output: inout [UInt8]) {
-        drainLookAhead(output: &output)
         counters.lines += 1
-        withUnsafePointer(to: event) { apply($0, output: &output) }
+        apply(event, output: &output)
     }
 
-    /// Counts a line that never reached the decoder (too long) as a bad line.
+    /// Counts a line that failed to decode elsewhere (config comparison decodes once).
     public mutating func countBadLine(_ error: EventDecodingError) {
         counters.lines += 1
         counters.badLines += 1
         counters.badLinesByCode[error.code.name, default: 0] += 1
     }
 
-    /// The oldest event of the look-ahead, applied where it lies; the next one's lead record is
-    /// hinted first.
-    private mutating func applyNext(output: inout [UInt8]) {
-        if applied + 1 < queued { ahead.hintRecord(at: applied + 1, book: engine.leads) }
-        apply(ahead.event(at: applied), output: &output)
-        ahead.release(applied)
-        applied += 1
-    }
-
-    /// Applies every event still held.
-    private mutating func drainLookAhead(output: inout [UInt8]) {
-        guard applied < queued else { return }
-        unshareLookAhead()
-        while applied < queued { applyNext(output: &output) }
-    }
-
-    /// A copy of the runner (a value) shares the look-ahead's storage until one of them changes it.
-    private mutating func unshareLookAhead() {
-        if !isKnownUniquelyReferenced(&ahead) { ahead = ahead.copy() }
-    }
-
-    /// `event` is read where it lies, never bound to a name of its own (which would copy it).
-    private mutating func apply(_ event: UnsafePointer<InputEvent>, output: inout [UInt8]) {
-        eventCounts[event.pointee.typeIndex] += 1
-        let t = event.pointee.occurredAt
+    private mutating func apply(_ event: InputEvent, output: inout [UInt8]) {
+        eventCounts[event.typeIndex] += 1
+        let t = event.occurredAt
         if counters.firstEventAt.map({ t < $0 }) ?? true { counters.firstEventAt = t }
         if counters.lastEventAt.map({ t > $0 }) ?? true { counters.lastEventAt = t }
-        switch engine.apply(event.pointee, into: &pending) {
+        switch engine.apply(event, into: &pending) {
         case .applied, .appliedCapped, .ignored: break
         case .rejectedFuture, .rejectedMissingKey: counters.rejectedEvents += 1
         }
@@ -184,7 +150,6 @@ public struct ReplayRunner: Sendable {
     /// Ends the run: with `until`, fires the decay transitions due by then (stream time moves to
     /// `until` if that is later than the last event).
     public mutating func finish(until: Timestamp?, output: inout [UInt8]) {
-        drainLookAhead(output: &output)
         if let until {
             engine.advance(to: until, into: &pending)
             flush(output: &output)

@@ -2,13 +2,15 @@ import CCacheHints
 
 /// Cache hints for the events a caller is about to apply.
 ///
-/// Finding a lead by id is three dependent cache misses on a book larger than the cache: the id
-/// table's slot, the id it points to, then the lead's record; on the SPEC stream that was 15-19% of
-/// scoring a decoded event. A caller that holds the next events (the daemon's worker has the
-/// batch; replay has the lines) can start those loads early and let them arrive while it works on
-/// the events before: `prefetchSlot` two events ahead, `prefetchRecord` one event ahead (it reads
-/// the slot the first hint fetched). Hints never change the book or any result; a wrong or stale
-/// hint only costs the load.
+/// Finding a lead by id is three dependent loads: the id table's slot, the id it points to, then
+/// the lead's record; when they miss the cache they are most of the lookup. A caller that holds
+/// the next events (the daemon's partition worker has the batch) can start those loads early and
+/// let them arrive while it works on the events before: `prefetchSlot` two events ahead,
+/// `prefetchRecord` one event ahead (it reads the slot the first hint fetched). Hints never change
+/// the book or any result; a wrong or stale hint only costs the load. They pay where other threads
+/// evict the book between events (the daemon: workers beside librdkafka's threads on the same
+/// cores); a single-threaded replay of the SPEC stream keeps its active leads cached and gained
+/// nothing from them (Benchmarks/README.md, issue 17 stage 9).
 extension LeadBook {
     /// The lead an event names, for the hints: the lead id of a lead event, nil for account-level
     /// intent and rep events.

@@ -20,7 +20,7 @@ extension PartitionWorkerCore {
                                                         input: batch.message(at: i)), at: position)
             }
             do throws(EventDecodingError) {
-                lookAhead.events.put(try decoder.decode(value), at: position, book: book)
+                lookAhead.put(event: try decoder.decode(value), at: position, book: book)
             } catch {
                 lookAhead.put(letter: DeadLetter(decodingError: error, input: batch.message(at: i)), at: position)
             }

@@ -68,7 +68,7 @@ extension PartitionWorkerCore {
                 // record hinted; and the message after those, allocated by librdkafka's threads
                 // and first read here, hinted.
                 if n + ahead < end { decode(batch, index: indexes[n + ahead], position: n + ahead - k, book: p.book) }
-                if n + 1 < end { lookAhead.events.hintRecord(at: n + 1 - k, book: p.book) }
+                if n + 1 < end { lookAhead.hintRecord(at: n + 1 - k, book: p.book) }
                 if n + ahead + 1 < end { batch.prefetch(at: indexes[n + ahead + 1]) }
                 do throws(KafkaError) {
                     try process(at: n - k, batch: batch, index: i, partition: &p, notAfter: notAfter, counts: &counts)
@@ -98,7 +98,7 @@ extension PartitionWorkerCore {
         if let refused = lookAhead.letter(at: position) {
             letter = refused
         } else {
-            letter = apply(lookAhead.events.event(at: position), to: &p, notAfter: notAfter, counts: &counts, batch: batch, index: i)
+            letter = apply(lookAhead.event(at: position), to: &p, notAfter: notAfter, counts: &counts, batch: batch, index: i)
         }
         if let letter { try publish(letter, partition: &p, counts: &counts) }
         try emit(partition: &p, sourceOffset: offset, inputTimestamp: batch.timestampMilliseconds(at: i), counts: &counts)
