@@ -28,6 +28,7 @@ extension PartitionWorkerCore {
     }
 
     /// Applies one decoded event; returns the dead letter when it was refused.
+    ///
     /// `event` is read where it lies (in the look-ahead): passed on as `pointee`, never bound to
     /// a name of its own, which would copy it (~180 bytes, its strings retained).
     mutating func apply(_ event: UnsafePointer<InputEvent>, to p: inout WorkerPartition, notAfter: Timestamp, counts: inout BatchCounts,
