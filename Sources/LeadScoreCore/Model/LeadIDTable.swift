@@ -31,7 +31,7 @@ struct LeadIDTable: Sendable {
     @inline(__always)
     func find(_ id: String, in ids: [String]) -> Int32? {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask
+        var slot = home(LeadIDTable.hash(id))
         while true {
             let index = slots[slot]
             if index < 0 { return nil }
@@ -40,10 +40,16 @@ struct LeadIDTable: Sendable {
         }
     }
 
+    /// The slot a lookup of an id with hash `hash` reads first (every lookup, insert, removal and
+    /// hint starts here).
+    @inline(__always)
+    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (slots.count - 1) }
+
     /// Asks the CPU to fetch the slot a lookup of an id with hash `hash` reads first.
     @inline(__always)
     func prefetchHome(_ hash: UInt64) {
-        slots.withUnsafeBufferPointer { leadscore_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: hash) & ($0.count - 1))) }
+        let slot = home(hash)
+        slots.withUnsafeBufferPointer { leadscore_prefetch($0.baseAddress! + slot) }
     }
 
     /// The index in the slot a lookup of `hash` reads first, without comparing its id (a guess
@@ -51,7 +57,7 @@ struct LeadIDTable: Sendable {
     /// nil when that slot is empty.
     @inline(__always)
     func homeIndex(_ hash: UInt64) -> Int32? {
-        let index = slots[Int(truncatingIfNeeded: hash) & (slots.count - 1)]
+        let index = slots[home(hash)]
         return index >= 0 ? index : nil
     }
 
@@ -66,7 +72,7 @@ struct LeadIDTable: Sendable {
     /// deletion, no tombstones, so probes stay as short as before).
     mutating func remove(_ id: String, in ids: [String]) {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask
+        var slot = home(LeadIDTable.hash(id))
         while true {
             let index = slots[slot]
             if index < 0 { return }
@@ -78,9 +84,9 @@ struct LeadIDTable: Sendable {
         var hole = slot
         var next = (slot + 1) & mask
         while slots[next] >= 0 {
-            let home = Int(truncatingIfNeeded: LeadIDTable.hash(ids[Int(slots[next])])) & mask
+            let start = home(LeadIDTable.hash(ids[Int(slots[next])]))
             // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
-            let homeAfterHole = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next)
+            let homeAfterHole = hole <= next ? (start > hole && start <= next) : (start > hole || start <= next)
             if !homeAfterHole {
                 slots[hole] = slots[next]
                 slots[next] = -1
@@ -93,7 +99,7 @@ struct LeadIDTable: Sendable {
     /// Points the entry of `id` (now at `old` in `ids`) to `new`, for a lead moved in the arrays.
     mutating func move(_ id: String, from old: Int32, to new: Int32) {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask
+        var slot = home(LeadIDTable.hash(id))
         while slots[slot] >= 0 {
             if slots[slot] == old {
                 slots[slot] = new
@@ -105,7 +111,7 @@ struct LeadIDTable: Sendable {
 
     private mutating func place(_ index: Int32, _ id: String) {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: LeadIDTable.hash(id)) & mask
+        var slot = home(LeadIDTable.hash(id))
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = index
     }
