@@ -8,8 +8,11 @@ extension PartitionWorkerCore {
     /// Decodes record `i`, the run's record at `position`, into the look-ahead: its event, or
     /// the dead letter it makes when it cannot be used (too large, a tombstone, not an event).
     /// Decoding needs no state, so the worker decodes a couple of records ahead of the one it
-    /// applies (`LookAhead`).
-    func decode(_ batch: any RecordBatch, index i: Int, position: Int, book: LeadBook) {
+    /// applies (`LookAhead`). A record below `nextOffset` (already in the book: a redelivery) is
+    /// left undecoded, as `process` skips it; the run's records come in offset order, so one at
+    /// or past it now is still due when its turn comes.
+    func decode(_ batch: any RecordBatch, index i: Int, position: Int, book: LeadBook, nextOffset: Int64) {
+        guard batch.offset(at: i) >= nextOffset else { return lookAhead.release(position) }
         let maxEventBytes = configuration.stream.maxEventBytes
         if batch.valueCount(at: i) > maxEventBytes {
             return lookAhead.put(letter: DeadLetter(tooLarge: batch.message(at: i), limit: maxEventBytes), at: position)

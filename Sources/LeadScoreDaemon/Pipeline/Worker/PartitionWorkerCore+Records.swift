@@ -61,13 +61,13 @@ extension PartitionWorkerCore {
             defer { partitions[id] = p }
             lookAhead.clear()
             let ahead = LookAhead.distance
-            for n in k..<min(end, k + ahead) { decode(batch, index: indexes[n], position: n - k, book: p.book) }
+            for n in k..<min(end, k + ahead) { decode(batch, index: indexes[n], position: n - k, book: p.book, nextOffset: p.nextOffset) }
             for n in k..<end {
                 let i = indexes[n]
                 // Decoded ahead (see `LookAhead`): the record `ahead` on, then the next one's lead
                 // record hinted; and the message after those, allocated by librdkafka's threads
                 // and first read here, hinted.
-                if n + ahead < end { decode(batch, index: indexes[n + ahead], position: n + ahead - k, book: p.book) }
+                if n + ahead < end { decode(batch, index: indexes[n + ahead], position: n + ahead - k, book: p.book, nextOffset: p.nextOffset) }
                 if n + 1 < end { lookAhead.hintRecord(at: n + 1 - k, book: p.book) }
                 if n + ahead + 1 < end { batch.prefetch(at: indexes[n + ahead + 1]) }
                 do throws(KafkaError) {
