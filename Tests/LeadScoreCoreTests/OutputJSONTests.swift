@@ -50,9 +50,9 @@ struct OutputJSONTests {
 
     @Test("strings are escaped")
     func strings() {
-        var bytes: [UInt8] = []
-        JSONWriter.appendString("a\"b\\c\nd\u{1}é", to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001é""#)
+        var w = JSONWriter()
+        w.string("a\"b\\c\nd\u{1}é")
+        #expect(String(decoding: w.bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001é""#)
     }
 
     @Test("idempotency keys are written as the String the output names them", arguments: [

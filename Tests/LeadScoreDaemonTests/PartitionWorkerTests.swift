@@ -294,10 +294,10 @@ final class WorkerFixture: Sendable {
                                                sourceOffset: 0)
                 continue
             }
-            var buffer: [UInt8] = []
+            var json = JSONWriter()
             try publisher.publish(output.event, source: .init(topic: topics.leadEvents, partition: 0), sourceOffset: 0, inputTimestamp: nil,
-                                  buffer: &buffer)
-            #expect(buffer == output.json)
+                                  json: &json)
+            #expect(json.bytes == output.json)
         }
     }
 

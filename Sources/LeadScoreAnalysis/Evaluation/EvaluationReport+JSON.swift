@@ -9,8 +9,7 @@ extension EvaluationReport {
     /// `comparison` is there only when the input held the challenger's events, so a report
     /// without a challenger is the same as before it existed.
     public func appendJSON(to out: inout [UInt8]) {
-        var w = JSONWriter(bytes: out)
-        out = []
+        var w = JSONWriter()
         w.beginObject()
         w.key("report"); w.string("leadscore_evaluation")
         w.key("version"); w.integer(Self.jsonVersion)
@@ -87,7 +86,7 @@ extension EvaluationReport {
         w.key("text"); w.beginArray(); for line in verdictLines { w.string(line) }; w.endArray()
         w.endObject()
         w.endObject()
-        out = w.bytes
+        w.append(to: &out)
     }
 
     /// The JSON of `appendJSON` as a string.

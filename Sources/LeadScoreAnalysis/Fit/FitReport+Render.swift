@@ -76,8 +76,7 @@ extension ModelFit.Report {
 
     /// The report as one JSON object.
     public func appendJSON(to out: inout [UInt8]) {
-        var w = JSONWriter(bytes: out)
-        out = []
+        var w = JSONWriter()
         func opt(_ v: Double?, _ d: Int = 6) { if let v { w.number(v, decimals: d) } else { w.null() } }
         func side(_ s: ModelFit.Side, _ version: String) {
             w.beginObject()
@@ -168,7 +167,7 @@ extension ModelFit.Report {
         }
         w.endArray()
         w.endObject()
-        out = w.bytes
+        w.append(to: &out)
     }
 
     private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }

@@ -98,8 +98,7 @@ public enum ReplayReport {
     /// One JSON object per moved lead, for spreadsheets and scripts.
     public static func appendChangesJSONL(_ d: ConfigComparison.Diff, to out: inout [UInt8]) {
         for c in d.changes {
-            var w = JSONWriter(bytes: out)
-            out = [] // keep the buffer uniquely referenced so appends do not copy it
+            var w = JSONWriter()
             w.beginObject()
             w.key("lead_id"); w.string(c.leadID)
             w.key("bucket"); w.string(c.primary?.name)
@@ -107,7 +106,7 @@ public enum ReplayReport {
             w.key("score"); if let s = c.primaryScore { w.number(s) } else { w.null() }
             w.key("compare_score"); if let s = c.candidateScore { w.number(s) } else { w.null() }
             w.endObject()
-            out = w.bytes
+            w.append(to: &out)
             out.append(UInt8(ascii: "\n"))
         }
     }

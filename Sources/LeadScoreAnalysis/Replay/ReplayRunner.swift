@@ -166,10 +166,15 @@ public struct ReplayRunner: Sendable {
                 if r.cause == .decay { counters.decayTransitions += 1 }
                 if tracksFinalBuckets { finalBuckets[r.leadID] = r.newBucket }
             }
-            if writesOutput {
-                event.appendJSON(to: &output)
-                output.append(UInt8(ascii: "\n"))
+        }
+        if writesOutput {
+            // The input's outputs rendered into one writer and copied out once.
+            var json = JSONWriter()
+            for event in pending {
+                event.write(to: &json)
+                json.lineBreak()
             }
+            json.append(to: &output)
         }
         pending.removeAll(keepingCapacity: true)
     }

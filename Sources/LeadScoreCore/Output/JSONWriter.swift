@@ -1,8 +1,17 @@
-/// A minimal JSON writer over a byte buffer: correct string escaping and number text that is the
-/// same on every run and platform (Foundation's encoder is too slow for the output path).
-public struct JSONWriter {
-    /// The bytes written so far.
-    public var bytes: [UInt8]
+/// A minimal JSON writer over a byte buffer of its own: correct string escaping and number text
+/// that is the same on every run and platform (Foundation's encoder is too slow for the output
+/// path).
+///
+/// The buffer is raw memory the writer owns (noncopyable, freed in `deinit`), not an array: every
+/// value is laid out in place after one capacity check, with no uniqueness check, no count kept
+/// by an array and no closure per append (an `Array`'s per-value bookkeeping was the largest part
+/// of rendering). Read the result in place (`withUnsafeBytes`), copy it out (`bytes`), or append
+/// it to an array (`append(to:)`); `removeAll()` reuses the buffer for the next document.
+public struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    /// How many bytes are written.
+    public private(set) var count = 0
     /// One bit per open object or array (innermost lowest): a value was written at that level.
     /// 64 levels are plenty for the outputs (they nest four deep); no array per writer.
     private var commaBits: UInt64 = 0
@@ -11,9 +20,74 @@ public struct JSONWriter {
     /// (`value(capacity:_:)`), instead of an append of its own (half of an output's appends).
     private var pendingKey: StaticString?
 
-    /// Appends to an existing buffer.
-    public init(bytes: [UInt8] = []) {
-        self.bytes = bytes
+    /// An empty writer with room for `capacity` bytes (it grows as needed; an output event is
+    /// usually well under the default).
+    public init(capacity: Int = 1024) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(byteCount: self.capacity, alignment: 1)
+    }
+
+    deinit { base.deallocate() }
+
+    /// A copy of the bytes written.
+    public var bytes: [UInt8] {
+        [UInt8](UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Lends the bytes written (valid only inside `body`).
+    public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Appends the bytes written to `out`.
+    public func append(to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Forgets what was written (keeping the buffer) for the next document.
+    public mutating func removeAll() {
+        precondition(pendingKey == nil && depth == 0, "JSON document left open")
+        count = 0
+        commaBits = 0
+    }
+
+    /// A line break between top-level documents (JSON Lines); only outside every object and array.
+    public mutating func lineBreak() {
+        precondition(pendingKey == nil && depth == 0, "line break inside a JSON document")
+        reserve(1).storeBytes(of: UInt8(ascii: "\n"), as: UInt8.self)
+        count += 1
+    }
+
+    /// Room for `n` more bytes at the end, growing the buffer when it is short; the caller
+    /// counts in what it writes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) -> UnsafeMutableRawPointer {
+        if _slowPath(capacity - count < n) { grow(toAtLeast: count + n) }
+        return base + count
+    }
+
+    @inline(never)
+    private mutating func grow(toAtLeast minimum: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < minimum { newCapacity *= 2 }
+        let new = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 1)
+        new.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = new
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func appendByte(_ byte: UInt8) {
+        reserve(1).storeBytes(of: byte, as: UInt8.self)
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
     }
 
     /// `{`
@@ -25,7 +99,7 @@ public struct JSONWriter {
     /// `}`
     public mutating func endObject() {
         precondition(pendingKey == nil, "JSON key without a value")
-        bytes.append(UInt8(ascii: "}"))
+        appendByte(UInt8(ascii: "}"))
         pop()
     }
 
@@ -38,7 +112,7 @@ public struct JSONWriter {
     /// `]`
     public mutating func endArray() {
         precondition(pendingKey == nil, "JSON key without a value")
-        bytes.append(UInt8(ascii: "]"))
+        appendByte(UInt8(ascii: "]"))
         pop()
     }
 
@@ -59,14 +133,14 @@ public struct JSONWriter {
     public mutating func key(string name: String) {
         precondition(pendingKey == nil, "JSON key without a value")
         separate()
-        JSONWriter.appendString(name, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        quoted(name)
+        appendByte(UInt8(ascii: ":"))
         commaBits &= ~1
     }
 
     /// `"name":` for a key the program spells (never needs escaping). Held until its value comes,
     /// then laid out with the value (and the comma) in one piece at the buffer's end
-    /// (`value(capacity:_:)`; an append per piece checks the array each time).
+    /// (`value(capacity:_:)`).
     public mutating func key(_ name: StaticString) {
         precondition(pendingKey == nil, "JSON key without a value")
         pendingKey = name
@@ -75,8 +149,9 @@ public struct JSONWriter {
     /// A string value. One that needs no escaping and is not long is laid out with its quotes
     /// (and comma) in one piece at the buffer's end.
     public mutating func string(_ value: String) {
-        var text = value
-        let laidOut = text.withUTF8 { utf8 -> Bool in
+        // Read in place (a small string from the stack, a native one from its storage): no copy
+        // of the String, so no retain and release.
+        let laidOut = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             guard utf8.count <= JSONWriter.shortString, JSONWriter.needsNoEscaping(utf8) else { return false }
             self.value(capacity: utf8.count + 2) { b in
                 var n = JSONWriter.layOutLiteral("\"", at: 0, in: b)
@@ -85,12 +160,12 @@ public struct JSONWriter {
             }
             return true
         }
-        if laidOut { return }
+        if laidOut == true { return }
         separate()
-        JSONWriter.appendString(value, to: &bytes)
+        quoted(value)
     }
 
-    /// Strings up to this many UTF-8 bytes go through the stack in `string(_:)`.
+    /// Strings up to this many UTF-8 bytes are laid out in one piece in `string(_:)`.
     static let shortString = 125
 
     /// A string value or `null`.
@@ -145,7 +220,7 @@ public struct JSONWriter {
         if pendingKey != nil {
             value(capacity: 0) { _ in 0 }
         } else if needsComma() {
-            bytes.append(UInt8(ascii: ","))
+            appendByte(UInt8(ascii: ","))
         }
     }
 
@@ -169,21 +244,17 @@ public struct JSONWriter {
         let key = pendingKey
         pendingKey = nil
         let keyBytes = key.map { $0.utf8CodeUnitCount + 3 } ?? 0
-        // Laid out straight into the buffer's spare capacity (no copy), then counted in.
-        bytes.append(addingCapacity: capacity + keyBytes + 1) { span in
-            span.withUnsafeMutableBufferPointer { spare, written in
-                let buffer = UnsafeMutableRawBufferPointer(spare)
-                var n = 0
-                if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
-                if let key {
-                    n = JSONWriter.layOutLiteral("\"", at: n, in: buffer)
-                    n = JSONWriter.layOutLiteral(key, at: n, in: buffer)
-                    n = JSONWriter.layOutLiteral("\":", at: n, in: buffer)
-                }
-                n += layOut(UnsafeMutableRawBufferPointer(rebasing: buffer[n...]))
-                written = n
-            }
+        let room = capacity + keyBytes + 1
+        let buffer = UnsafeMutableRawBufferPointer(start: reserve(room), count: room)
+        var n = 0
+        if comma { buffer[n] = UInt8(ascii: ","); n += 1 }
+        if let key {
+            n = JSONWriter.layOutLiteral("\"", at: n, in: buffer)
+            n = JSONWriter.layOutLiteral(key, at: n, in: buffer)
+            n = JSONWriter.layOutLiteral("\":", at: n, in: buffer)
         }
+        n += layOut(UnsafeMutableRawBufferPointer(rebasing: buffer[n...]))
+        count += n
     }
 
     /// An idempotency key `<leadID>:<seq>`, then `tag` and `number` when given (`L-1:4:r2`,
@@ -193,8 +264,7 @@ public struct JSONWriter {
     public mutating func idempotencyKey(leadID: String, seq: UInt32, tag: StaticString = "", number: Int? = nil) {
         precondition(tag.utf8CodeUnitCount <= 16, "idempotency key tag too long")
         // A lead id that needs no escaping (all but a few) goes out with the rest in one piece.
-        var id = leadID
-        let laidOut = id.withUTF8 { utf8 -> Bool in
+        let laidOut = leadID.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             guard utf8.count <= JSONWriter.shortString, JSONWriter.needsNoEscaping(utf8) else { return false }
             value(capacity: utf8.count + 1 + JSONWriter.maxKeyTailBytes) { b in
                 var n = JSONWriter.layOutLiteral("\"", at: 0, in: b)
@@ -203,15 +273,12 @@ public struct JSONWriter {
             }
             return true
         }
-        if laidOut { return }
+        if laidOut == true { return }
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        JSONWriter.appendStringContents(leadID, to: &bytes)
-        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &text) { buffer in
-            let n = JSONWriter.layOutKeyTail(seq: seq, tag: tag, number: number, at: 0, in: buffer)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-        }
+        appendByte(UInt8(ascii: "\""))
+        stringContents(leadID)
+        let tail = UnsafeMutableRawBufferPointer(start: reserve(JSONWriter.maxKeyTailBytes), count: JSONWriter.maxKeyTailBytes)
+        count += JSONWriter.layOutKeyTail(seq: seq, tag: tag, number: number, at: 0, in: tail)
     }
 
     /// `:` + 10 digits + tag + 20 digits + `"`: the most bytes `layOutKeyTail` writes.
@@ -248,35 +315,34 @@ public struct JSONWriter {
         return n + count
     }
 
-    /// Appends a JSON string literal: `"`, `\` and control characters escaped, the rest as UTF-8.
-    public static func appendString(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        appendStringContents(value, to: &out)
-        out.append(UInt8(ascii: "\""))
+    /// A JSON string literal: `"`, `\` and control characters escaped, the rest as UTF-8.
+    private mutating func quoted(_ value: String) {
+        appendByte(UInt8(ascii: "\""))
+        stringContents(value)
+        appendByte(UInt8(ascii: "\""))
     }
 
     /// A string literal's contents, escaped, without the quotes.
-    static func appendStringContents(_ value: String, to out: inout [UInt8]) {
-        // Ids and names almost never need escaping: scan the contiguous UTF-8 and copy it in one go.
-        var text = value
-        let plain = text.withUTF8 { utf8 -> Bool in
-            guard needsNoEscaping(utf8) else { return false }
-            out.append(contentsOf: utf8)
+    private mutating func stringContents(_ value: String) {
+        // Ids and names almost never need escaping: copy the contiguous UTF-8 in one go.
+        let plain = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard JSONWriter.needsNoEscaping(utf8) else { return false }
+            appendBytes(utf8)
             return true
         }
-        if plain { return }
+        if plain == true { return }
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
-            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\""): appendByte(UInt8(ascii: "\\")); appendByte(byte)
+            case UInt8(ascii: "\\"): appendByte(UInt8(ascii: "\\")); appendByte(byte)
+            case 0x0A: appendByte(UInt8(ascii: "\\")); appendByte(UInt8(ascii: "n"))
+            case 0x0D: appendByte(UInt8(ascii: "\\")); appendByte(UInt8(ascii: "r"))
+            case 0x09: appendByte(UInt8(ascii: "\\")); appendByte(UInt8(ascii: "t"))
             case 0..<0x20:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                out.append(hexDigit(byte >> 4))
-                out.append(hexDigit(byte & 0xf))
-            default: out.append(byte)
+                appendByte(UInt8(ascii: "\\")); appendByte(UInt8(ascii: "u"))
+                appendByte(UInt8(ascii: "0")); appendByte(UInt8(ascii: "0"))
+                appendByte(JSONWriter.hexDigit(byte >> 4)); appendByte(JSONWriter.hexDigit(byte & 0xf))
+            default: appendByte(byte)
             }
         }
     }

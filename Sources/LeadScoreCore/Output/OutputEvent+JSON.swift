@@ -2,8 +2,14 @@ extension OutputEvent {
     /// Appends the event as one JSON object with SPEC section 3's field names. Scores, quality and
     /// intent are rounded to 2 decimals, rep scores to 4; nothing else is lost.
     public func appendJSON(to out: inout [UInt8]) {
-        var w = JSONWriter(bytes: out)
-        out = []
+        var w = JSONWriter()
+        write(to: &w)
+        w.append(to: &out)
+    }
+
+    /// Writes the event as one JSON object (the bytes of `appendJSON`) to `w`: the daemon and
+    /// replay render into a writer they keep, and read the bytes where they lie.
+    public func write(to w: inout JSONWriter) {
         switch self {
         case .leadRescored(let e): e.write(to: &w)
         case .leadRouted(let e): e.write(to: &w)
@@ -12,7 +18,6 @@ extension OutputEvent {
         case .leadEscalated(let e): e.write(to: &w)
         case .leadErased(let e): e.write(to: &w)
         }
-        out = w.bytes
     }
 
     /// The JSON of `appendJSON` as a string.

@@ -140,19 +140,20 @@ final class OutputPublisher: Sendable {
         try result.get()
     }
 
-    /// Enqueues one output produced by input `source` at `sourceOffset`, rendering its JSON into
-    /// `buffer` (reused across calls), to its kind's topic or to `topic` (the challenger's). For a
-    /// routing decision, `inputTimestamp` (the input record's broker timestamp, epoch
-    /// milliseconds) feeds the input-to-routing latency histogram.
+    /// Enqueues one output produced by input `source` at `sourceOffset`, rendering its JSON with
+    /// `json` (reused across calls; the bytes go to the producer from where they lie), to its
+    /// kind's topic or to `topic` (the challenger's). For a routing decision, `inputTimestamp`
+    /// (the input record's broker timestamp, epoch milliseconds) feeds the input-to-routing
+    /// latency histogram.
     func publish(_ output: OutputEvent, to topic: OutputTopic? = nil, source: Source, sourceOffset: Int64, inputTimestamp: Int64?,
-                 buffer: inout [UInt8]) throws(KafkaError) {
-        buffer.removeAll(keepingCapacity: true)
-        output.appendJSON(to: &buffer)
+                 json: inout JSONWriter) throws(KafkaError) {
+        json.removeAll()
+        output.write(to: &json)
         let topic = topic ?? OutputTopic(output.kind)
         let token = Token(topic: topic, inputTimestamp: topic == .routing ? inputTimestamp : nil)
         var key = output.partitionKey
         let result: Result<Void, KafkaError> = key.withUTF8 { k in
-            buffer.withUnsafeBytes { v in
+            json.withUnsafeBytes { v in
                 Result { () throws(KafkaError) in
                     try send(topic, key: UnsafeRawBufferPointer(k), value: v, token: token, size: v.count) { headers in
                         Self.addHeaders(&headers, source: source, sourceOffset: sourceOffset, instanceID: instanceID)

@@ -114,6 +114,8 @@ extension PartitionWorkerCore {
                        counts: inout BatchCounts) throws(KafkaError) {
         if !challengerOutputs.isEmpty { try emitChallenger(partition: &p, sourceOffset: sourceOffset, counts: &counts) }
         guard !outputs.isEmpty else { return }
+        // One writer for this input's outputs (each rendered into it in turn and produced from it).
+        var json = JSONWriter()
         for output in outputs {
             if case .leadErased(let erased) = output {
                 try erase(erased, partition: &p, sourceOffset: sourceOffset, counts: &counts)
@@ -143,7 +145,7 @@ extension PartitionWorkerCore {
                 continue
             }
             try checkFence()
-            try environment.publisher.publish(output, source: p.source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp, buffer: &json)
+            try environment.publisher.publish(output, source: p.source, sourceOffset: sourceOffset, inputTimestamp: inputTimestamp, json: &json)
             counts.outputs[output.kind.position] += 1
             if case .leadRouted(let routed) = output { environment.recent.append(routed) }
         }
@@ -154,6 +156,7 @@ extension PartitionWorkerCore {
     /// found on that topic); an erasure tombstones the lead there.
     private mutating func emitChallenger(partition p: inout WorkerPartition, sourceOffset: Int64,
                                          counts: inout BatchCounts) throws(KafkaError) {
+        var json = JSONWriter()
         for output in challengerOutputs {
             switch output {
             case .leadRescored(var rescored):
@@ -165,7 +168,7 @@ extension PartitionWorkerCore {
                 rescored.model = ScoringModels.challengerName
                 try checkFence()
                 try environment.publisher.publish(.leadRescored(rescored), to: .challenger, source: p.source, sourceOffset: sourceOffset,
-                                                  inputTimestamp: nil, buffer: &json)
+                                                  inputTimestamp: nil, json: &json)
                 counts.challengerOutputs += 1
             case .leadErased(let erased) where erased.topics.contains(.scores):
                 if !p.written.isEmpty, case .found = p.takeWritten(OutputKey(topic: .challenger, dedupe: erased.idempotencyKey)) {

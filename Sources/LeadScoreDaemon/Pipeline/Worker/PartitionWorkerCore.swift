@@ -14,8 +14,6 @@ struct PartitionWorkerCore {
     var outputs: [OutputEvent] = []
     /// The challenger's outputs for the record in hand (reused).
     var challengerOutputs: [OutputEvent] = []
-    /// The JSON of the output in hand (reused).
-    var json: [UInt8] = []
     /// Records decoded ahead of the one in hand (reused; empty between runs).
     let lookAhead = LookAhead()
     var lastHousekeeping = ContinuousClock.now
@@ -27,7 +25,6 @@ struct PartitionWorkerCore {
         self.scoring = scoring
         self.challengerScoring = challenger
         self.environment = environment
-        json.reserveCapacity(16 * 1024)
     }
 
     var configuration: DaemonConfiguration { environment.configuration }
