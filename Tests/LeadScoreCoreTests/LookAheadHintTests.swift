@@ -63,9 +63,10 @@ struct LookAheadHintTests {
         #expect(LeadBook.hintedLeadID(of: Fixture.roster("R-1")) == nil)
     }
 
-    @Test("counting positions: an output kind's position and an input type's index are their places in the lists")
+    @Test("counting positions: an output kind's and a bucket's position are their places in the lists")
     func positions() {
         for (i, kind) in OutputEvent.Kind.allCases.enumerated() { #expect(kind.position == i, "\(kind)") }
         #expect(Set(OutputEvent.Kind.allCases.map(\.position)).count == OutputEvent.Kind.allCases.count)
+        for (i, bucket) in Bucket.allCases.enumerated() { #expect(bucket.position == i, "\(bucket)") }
     }
 }

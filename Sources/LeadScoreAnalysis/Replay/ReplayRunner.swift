@@ -161,8 +161,8 @@ public struct ReplayRunner: Sendable {
         for event in pending {
             outputCounts[event.kind.position] += 1
             if case .leadRescored(let r) = event {
-                let from = r.oldBucket.map { Self.buckets.firstIndex(of: $0)! + 1 } ?? 0
-                transitionCounts[from * Self.buckets.count + Self.buckets.firstIndex(of: r.newBucket)!] += 1
+                let from = r.oldBucket.map { $0.position + 1 } ?? 0
+                transitionCounts[from * Self.buckets.count + r.newBucket.position] += 1
                 if r.cause == .decay { counters.decayTransitions += 1 }
                 if tracksFinalBuckets { finalBuckets[r.leadID] = r.newBucket }
             }

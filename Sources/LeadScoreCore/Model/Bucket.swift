@@ -30,6 +30,10 @@ public enum Bucket: UInt8, Sendable, CaseIterable, Hashable, Codable, Comparable
         }
     }
 
+    /// The bucket's position in `allCases` (declared in raw-value order), for counting by bucket
+    /// without searching the list.
+    public var position: Int { Int(rawValue) }
+
     /// True for the buckets that get a rep (`A`, `B`, `C`).
     public var isRepBucket: Bool { self == .a || self == .b || self == .c }
 
