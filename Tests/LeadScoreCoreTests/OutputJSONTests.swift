@@ -80,6 +80,43 @@ struct OutputJSONTests {
     func keysWithValues() {
         let long = String(repeating: "x", count: 130)
         var w = JSONWriter()
+        Self.sample(into: &w)
+        let expected = #"{"s":"plain","e":"a\"b","l":"\#(long)","n":null,"t":true,"f":false,"i":-42,"d":2.5,"#
+            + #""ts":"2023-11-14T22:13:20.123Z","old":"-1-12-31T23:59:59.999Z","none":null,"k":"L-1:3:r2","#
+            + #""kl":"\#(long):1","ke":"q\":1","o":{"data\"key":1,"empty":{}},"a":[1,null,"x",{"in":[]}]}"#
+        #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+    }
+
+    /// The writer's buffer is its own: growing it mid-value (from the smallest start, many times
+    /// over) and reusing it after `removeAll()` write the bytes of a writer that never grew, and
+    /// every way of reading them out gives the same bytes.
+    @Test("a writer that grows, or is reused, writes what a fresh large one does")
+    func growthAndReuse() {
+        var large = JSONWriter(capacity: 1 << 16)
+        for _ in 0..<20 {
+            Self.sample(into: &large)
+            large.lineBreak()
+        }
+        var small = JSONWriter(capacity: 1)
+        small.beginArray(); small.integer(7); small.endArray()
+        small.removeAll()
+        for _ in 0..<20 {
+            Self.sample(into: &small)
+            small.lineBreak()
+        }
+        #expect(small.count == large.count)
+        #expect(small.bytes == large.bytes)
+        var appended: [UInt8] = [1, 2]
+        small.append(to: &appended)
+        #expect(appended == [1, 2] + large.bytes)
+        #expect(small.withUnsafeBytes { [UInt8]($0) } == large.bytes)
+        let lines = String(decoding: large.bytes, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 20 && Set(lines).count == 1)
+    }
+
+    /// One document with every kind of value (the expectation is in `keysWithValues`).
+    static func sample(into w: inout JSONWriter) {
+        let long = String(repeating: "x", count: 130)
         w.beginObject()
         w.key("s"); w.string("plain")
         w.key("e"); w.string("a\"b")
@@ -106,10 +143,6 @@ struct OutputJSONTests {
         w.beginObject(); w.key("in"); w.beginArray(); w.endArray(); w.endObject()
         w.endArray()
         w.endObject()
-        let expected = #"{"s":"plain","e":"a\"b","l":"\#(long)","n":null,"t":true,"f":false,"i":-42,"d":2.5,"#
-            + #""ts":"2023-11-14T22:13:20.123Z","old":"-1-12-31T23:59:59.999Z","none":null,"k":"L-1:3:r2","#
-            + #""kl":"\#(long):1","ke":"q\":1","o":{"data\"key":1,"empty":{}},"a":[1,null,"x",{"in":[]}]}"#
-        #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
     }
 
     @Test("lead_rescored carries SPEC section 3's fields")

@@ -97,8 +97,8 @@ public enum ReplayReport {
 
     /// One JSON object per moved lead, for spreadsheets and scripts.
     public static func appendChangesJSONL(_ d: ConfigComparison.Diff, to out: inout [UInt8]) {
+        var w = JSONWriter()
         for c in d.changes {
-            var w = JSONWriter()
             w.beginObject()
             w.key("lead_id"); w.string(c.leadID)
             w.key("bucket"); w.string(c.primary?.name)
@@ -106,9 +106,9 @@ public enum ReplayReport {
             w.key("score"); if let s = c.primaryScore { w.number(s) } else { w.null() }
             w.key("compare_score"); if let s = c.candidateScore { w.number(s) } else { w.null() }
             w.endObject()
-            w.append(to: &out)
-            out.append(UInt8(ascii: "\n"))
+            w.lineBreak()
         }
+        w.append(to: &out)
     }
 
     static func row(_ name: String, _ n: Int) -> String {
