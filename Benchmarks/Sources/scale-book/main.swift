@@ -19,9 +19,9 @@ func seconds(_ x: Double) -> String { String(Double(Int((x * 1000).rounded())) /
 
 // FNV-1a 64 of the snapshot's bytes: equal digests across builds mean the format did not move.
 func digest(_ bytes: [UInt8]) -> String {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-    return String(h, radix: 16)
+    var h = FNV1a64()
+    h.combine(bytes: bytes)
+    return String(h.value, radix: 16)
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -10,8 +10,13 @@ public struct FNV1a64: Sendable {
 
     /// Mixes in the UTF-8 bytes of a string.
     public mutating func combine(_ text: String) {
+        combine(bytes: text.utf8)
+    }
+
+    /// Mixes in bytes (a file's, a snapshot's).
+    public mutating func combine<Bytes: Sequence<UInt8>>(bytes: Bytes) {
         var h = value
-        for byte in text.utf8 {
+        for byte in bytes {
             h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
         value = h

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LeadScoreCore
 
 /// Tells when the configuration file changed, so a daemon reloads on an edit as well as on
 /// SIGHUP (SPEC section 4). Polled (every few seconds) rather than watched with inotify: it works
@@ -45,17 +46,17 @@ struct ConfigFileWatcher {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return nil }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: enough to tell an edit from none
+        var hash = FNV1a64()  // enough to tell an edit from none
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var total = 0
         while total < 4 << 20 {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { break }
-            for byte in buffer[0..<n] { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            hash.combine(bytes: buffer[0..<n])
             total += n
         }
         let modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        return Fingerprint(size: Int64(st.st_size), modified: modified, hash: hash)
+        return Fingerprint(size: Int64(st.st_size), modified: modified, hash: hash.value)
     }
 }

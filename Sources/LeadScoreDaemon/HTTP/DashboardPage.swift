@@ -273,22 +273,8 @@ enum DashboardPage {
         value.isFinite ? NumberText.fixed(value, decimals) : "–"
     }
 
-    /// HTML text and attribute escaping.
-    static func esc(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// HTML text and attribute escaping (`HTMLText`), short for the templates above.
+    static func esc(_ text: String) -> String { HTMLText.escaped(text) }
 
     /// A lead id as one path segment of a relative link.
     static func percentEncoded(_ id: String) -> String {

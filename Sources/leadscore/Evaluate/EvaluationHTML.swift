@@ -331,18 +331,6 @@ enum EvaluationHTML {
         Vocabulary.time(t)
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// HTML text and attribute escaping: the dashboard's rule (`HTMLText`).
+    static func escape(_ text: String) -> String { HTMLText.escaped(text) }
 }
