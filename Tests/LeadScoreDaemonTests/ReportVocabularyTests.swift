@@ -28,7 +28,7 @@ struct ReportVocabularyTests {
         // Terms explained where they first appear, in the dashboard's words.
         for term in [Vocabulary.Term.tier, .lift, .holdout] {
             #expect(report.contains(term.explanation), "the text report does not explain \(term.label)")
-            #expect(page.contains(term.explanation), "the page does not explain \(term.label)")
+            #expect(page.contains(HTMLText.escaped(term.explanation)), "the page does not explain \(term.label)")
         }
         // One colour per bucket, the dashboard's: the mix chart's legend uses each.
         for bucket in Vocabulary.bucketNames {
