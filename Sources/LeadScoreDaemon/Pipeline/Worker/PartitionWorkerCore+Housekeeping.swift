@@ -28,6 +28,7 @@ extension PartitionWorkerCore {
         var counts = BatchCounts()
         defer { counts.report(to: environment.metrics) }
         try inTransaction { (core: inout PartitionWorkerCore) throws(DaemonError) in
+            var json = JSONWriter()
             for id in core.partitions.keys.sorted() {
                 guard var p = core.partitions.removeValue(forKey: id) else { continue }
                 defer { core.partitions[id] = p }
@@ -44,7 +45,7 @@ extension PartitionWorkerCore {
                     p.challenger?.advance(to: target, reps: &none, into: &core.challengerOutputs)
                 }
                 do throws(KafkaError) {
-                    try core.emit(partition: &p, sourceOffset: p.nextOffset - 1, inputTimestamp: nil, counts: &counts)
+                    try core.emit(partition: &p, sourceOffset: p.nextOffset - 1, inputTimestamp: nil, counts: &counts, json: &json)
                 } catch {
                     throw DaemonError(.kafka, "cannot produce an idle-clock output", partition: id, underlying: error)
                 }

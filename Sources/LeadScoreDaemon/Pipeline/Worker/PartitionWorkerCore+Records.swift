@@ -49,6 +49,8 @@ extension PartitionWorkerCore {
         let notAfter = Timestamp(millisecondsSinceEpoch: wallNow + configuration.stream.maxFutureSkew.milliseconds)
         var counts = BatchCounts()
         defer { counts.report(to: environment.metrics) }
+        // The batch's outputs are rendered into one writer in turn, each produced from where it lies.
+        var json = JSONWriter()
         // Records come in runs of one partition; each run works on the partition's state taken
         // out of the dictionary (a move, not a copy) and put back at the end of the run.
         var k = 0
@@ -71,7 +73,7 @@ extension PartitionWorkerCore {
                 if n + 1 < end { lookAhead.hintRecord(at: n + 1 - k, book: p.book) }
                 if n + ahead + 1 < end { batch.prefetch(at: indexes[n + ahead + 1]) }
                 do throws(KafkaError) {
-                    try process(at: n - k, batch: batch, index: i, partition: &p, notAfter: notAfter, counts: &counts)
+                    try process(at: n - k, batch: batch, index: i, partition: &p, notAfter: notAfter, counts: &counts, json: &json)
                 } catch {
                     if environment.fence.isClosed { throw DaemonError(.fenced, "nothing more is produced", partition: id, underlying: error) }
                     throw DaemonError(.kafka, "cannot produce an output", partition: id, underlying: error)
@@ -85,7 +87,7 @@ extension PartitionWorkerCore {
     /// One record of partition `p`: record `i` of `batch`, held decoded in the look-ahead at
     /// `position` (released here).
     private mutating func process(at position: Int, batch: any RecordBatch, index i: Int, partition p: inout WorkerPartition,
-                                  notAfter: Timestamp, counts: inout BatchCounts) throws(KafkaError) {
+                                  notAfter: Timestamp, counts: inout BatchCounts, json: inout JSONWriter) throws(KafkaError) {
         defer { lookAhead.release(position) }
         let offset = batch.offset(at: i)
         guard offset >= p.nextOffset, lookAhead.holds(position) else { return }
@@ -101,7 +103,7 @@ extension PartitionWorkerCore {
             letter = apply(lookAhead.event(at: position), to: &p, notAfter: notAfter, counts: &counts, batch: batch, index: i)
         }
         if let letter { try publish(letter, partition: &p, counts: &counts) }
-        try emit(partition: &p, sourceOffset: offset, inputTimestamp: batch.timestampMilliseconds(at: i), counts: &counts)
+        try emit(partition: &p, sourceOffset: offset, inputTimestamp: batch.timestampMilliseconds(at: i), counts: &counts, json: &json)
         p.nextOffset = offset + 1
         p.eventsIn += 1
         p.streamTimeAtLastInput = p.book.streamTime
@@ -109,13 +111,12 @@ extension PartitionWorkerCore {
 
     /// Publishes the outputs one input (or an idle-clock advance) caused, except those the recovery
     /// scan found already written, and keeps bucket counts and the dashboard's recent decisions;
-    /// the challenger's outputs of the same input go first.
+    /// the challenger's outputs of the same input go first. Each is rendered with `json`, the
+    /// caller's writer (kept across its inputs).
     mutating func emit(partition p: inout WorkerPartition, sourceOffset: Int64, inputTimestamp: Int64?,
-                       counts: inout BatchCounts) throws(KafkaError) {
-        if !challengerOutputs.isEmpty { try emitChallenger(partition: &p, sourceOffset: sourceOffset, counts: &counts) }
+                       counts: inout BatchCounts, json: inout JSONWriter) throws(KafkaError) {
+        if !challengerOutputs.isEmpty { try emitChallenger(partition: &p, sourceOffset: sourceOffset, counts: &counts, json: &json) }
         guard !outputs.isEmpty else { return }
-        // One writer for this input's outputs (each rendered into it in turn and produced from it).
-        var json = JSONWriter()
         for output in outputs {
             if case .leadErased(let erased) = output {
                 try erase(erased, partition: &p, sourceOffset: sourceOffset, counts: &counts)
@@ -155,8 +156,7 @@ extension PartitionWorkerCore {
     /// (its keys, `lead_id:seq` of its own transitions, are checked against what the recovery scan
     /// found on that topic); an erasure tombstones the lead there.
     private mutating func emitChallenger(partition p: inout WorkerPartition, sourceOffset: Int64,
-                                         counts: inout BatchCounts) throws(KafkaError) {
-        var json = JSONWriter()
+                                         counts: inout BatchCounts, json: inout JSONWriter) throws(KafkaError) {
         for output in challengerOutputs {
             switch output {
             case .leadRescored(var rescored):
