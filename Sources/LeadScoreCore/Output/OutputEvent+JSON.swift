@@ -205,11 +205,10 @@ extension JSONWriter {
     /// lists up to `routing.candidates_in_event` of them (every rep with `all`), so this is the
     /// output path's busiest object: it is laid out in one piece at the buffer's end.
     mutating func routingCandidate(_ candidate: RoutingCandidate) {
-        var id = candidate.repID
-        let laidOut = id.withUTF8 { utf8 -> Bool in
+        // The id and the status read in place, as `string(_:)` reads its value (no String copy).
+        let laidOut = candidate.repID.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             guard utf8.count <= JSONWriter.inlineRepIDBytes, JSONWriter.needsNoEscaping(utf8) else { return false }
-            var status = candidate.status.rawValue
-            status.withUTF8 { statusText in
+            let statusRead = candidate.status.rawValue.utf8.withContiguousStorageIfAvailable { statusText in
                 // 60 bytes of names and punctuation, the id, the status (13 at most), a number
                 // and two integers.
                 value(capacity: 64 + JSONWriter.inlineRepIDBytes + 32 + JSONWriter.maxNumberBytes + 40) { b in
@@ -226,9 +225,9 @@ extension JSONWriter {
                     return JSONWriter.layOutLiteral("}", at: n, in: b)
                 }
             }
-            return true
+            return statusRead != nil
         }
-        guard !laidOut else { return }
+        guard laidOut != true else { return }
         beginObject()
         key("rep_id"); string(candidate.repID)
         key("status"); string(candidate.status.rawValue)
