@@ -1,5 +1,6 @@
 import Foundation
 import LeadScoreKafka
+import LeadScoreTestSupport
 import Synchronization
 import Testing
 
@@ -63,6 +64,65 @@ struct FastPathTests {
             #expect(entry?.name == "record-\(i)")
         }
         try consumer.close()
+        producer.close()
+    }
+
+    /// A thread that keeps calling `serveDeliveries()` gets the reports of what it produced (so
+    /// librdkafka frees their memory there); when nobody asks, the delivery thread serves them.
+    @Test func deliveryReportsAreServedByTheThreadThatAsks() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: KafkaTest.logger)
+        try cluster.createTopic("served", partitions: 1)
+        let servedOn = Mutex<[UInt64: pthread_t]>([:])
+        let producer = try KafkaProducer(configuration: KafkaTest.producerConfig(cluster.bootstrap), logger: KafkaTest.logger) { delivery in
+            #expect(delivery.error == nil)
+            let thread = pthread_self()
+            servedOn.withLock { $0[delivery.token] = thread }
+        }
+        let topic = producer.topic("served")
+        let value = Array("v".utf8)
+        func send(_ token: UInt64) throws {
+            try value.withUnsafeBytes { v in try producer.produce(to: topic, key: nil, value: v, token: token) { _ in } }
+        }
+        func served(_ tokens: Range<UInt64>) -> [pthread_t] { servedOn.withLock { d in tokens.compactMap { d[$0] } } }
+
+        // Nobody asks: every report is served, all on one thread (the delivery thread).
+        let unasked: Range<UInt64> = 0..<50
+        for token in unasked { try send(token) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while served(unasked).count < unasked.count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let deliveryThreads = served(unasked)
+        #expect(deliveryThreads.count == unasked.count)
+
+        // A thread that asks, one record at a time, gets its records' reports.
+        let asked: Range<UInt64> = 50..<250
+        func serveWhileSending() throws -> pthread_t {
+            // Long enough for the delivery thread's wait to end and see that someone serves.
+            let warmUp = ContinuousClock.now + .milliseconds(300)
+            while ContinuousClock.now < warmUp {
+                producer.serveDeliveries()
+                Thread.sleep(forTimeInterval: 0.0005)
+            }
+            for token in asked {
+                try send(token)
+                let deadline = ContinuousClock.now + .seconds(30)
+                while servedOn.withLock({ $0[token] == nil }) && ContinuousClock.now < deadline {
+                    producer.serveDeliveries()
+                    Thread.sleep(forTimeInterval: 0.0005)
+                }
+            }
+            return pthread_self()
+        }
+        var asker: pthread_t?
+        try await onOwnThread { asker = try serveWhileSending() }
+        let me = try #require(asker)
+        let threads = served(asked)
+        #expect(threads.count == asked.count)
+        let onAsker = threads.filter { pthread_equal($0, me) != 0 }.count
+        // The delivery thread may take a report whenever the asking thread is held up for a
+        // moment; without `serveDeliveries()` it would take all of them.
+        #expect(onAsker >= asked.count / 4, "\(onAsker) of \(asked.count) reports served by the asking thread")
+        #expect(!deliveryThreads.contains { pthread_equal($0, me) != 0 })
+        #expect(deliveryThreads.allSatisfy { pthread_equal($0, deliveryThreads[0]) != 0 })
         producer.close()
     }
 }

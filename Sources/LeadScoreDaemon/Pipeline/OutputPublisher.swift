@@ -76,7 +76,8 @@ final class OutputPublisher: Sendable {
     }
 
     /// Next offset after the highest delivered one, by output topic and partition; and the first
-    /// fatal delivery failure. Written by the producer's delivery thread.
+    /// fatal delivery failure. Written by whichever thread serves the reports (the producer's
+    /// delivery thread, or a partition worker).
     struct DeliveryState {
         var delivered: [[Int64]] = Array(repeating: [], count: OutputTopic.allCases.count)
         var failure: KafkaError?
@@ -251,7 +252,7 @@ final class OutputPublisher: Sendable {
         ])
     }
 
-    /// The delivery handler (producer's delivery thread).
+    /// The delivery handler (the producer's delivery thread, or a worker serving reports).
     private static func delivered(_ delivery: KafkaTokenDelivery, book: DeliveryBook, metrics: DaemonMetrics,
                                   logger: Logger, topics: DaemonConfiguration.Topics) {
         guard let token = Token(raw: delivery.token) else {
@@ -280,6 +281,17 @@ final class OutputPublisher: Sendable {
             if offset + 1 > s.delivered[t][p] { s.delivered[t][p] = offset + 1 }
         }
     }
+
+    /// Serves the delivery reports that have arrived, on the calling thread (see
+    /// `KafkaProducer.serveDeliveries()`): a partition worker calls it every
+    /// `deliveryServeInterval` records it processes, so the memory of its outputs is freed where
+    /// the next outputs are allocated.
+    func serveDeliveries() {
+        producer.serveDeliveries()
+    }
+
+    /// Records a worker processes between two `serveDeliveries()` calls.
+    static let deliveryServeInterval = 16
 
     /// Waits until everything enqueued so far is delivered; throws the first delivery failure.
     func flush(timeout: Duration) throws(KafkaError) {

@@ -166,7 +166,8 @@ final class StateTopicWriter: @unchecked Sendable {
     }
 }
 
-/// Collects the delivery reports of a set of records (delivery thread) for a waiter (writer thread).
+/// Collects the delivery reports of a set of records (on whichever thread serves them, mostly the
+/// producer's delivery thread) for a waiter (writer thread).
 private final class Acknowledgements: Sendable {
     private let results: Mutex<[Result<KafkaDeliveryReport, KafkaError>?]>
     private let remaining: DispatchSemaphore = DispatchSemaphore(value: 0)

@@ -15,7 +15,8 @@ public struct KafkaDeliveryReport: Sendable, Hashable {
     }
 }
 
-/// The completion of one produced message, called on the producer's delivery thread.
+/// The completion of one produced message, called on the thread that serves its report (see
+/// `KafkaProducer`).
 public typealias KafkaDeliveryCompletion = @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void
 
 /// Carries a message's completion through librdkafka's per-message opaque pointer.

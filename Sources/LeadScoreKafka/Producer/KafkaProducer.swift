@@ -3,7 +3,9 @@ import Foundation
 import Logging
 import Synchronization
 
-/// A Kafka producer: idempotent by default, with delivery reports served on a dedicated thread.
+/// A Kafka producer: idempotent by default. Delivery reports are served by the threads that
+/// produce when they ask (`serveDeliveries()`), and by a delivery thread of its own whenever they
+/// do not.
 ///
 /// Two ways to send: `produce(...)` is the cheap fire-and-forget path with an optional completion
 /// closure (when librdkafka's local queue is full it waits for deliveries to make room instead of
@@ -16,7 +18,9 @@ public final class KafkaProducer: Sendable {
     private let queueFullWait: Duration
 
     /// Creates the producer and starts its delivery thread. `onDelivery` receives the outcome of
-    /// every record produced with a token, on the delivery thread.
+    /// every record produced with a token, on whichever thread serves the report (the delivery
+    /// thread, or a caller of `serveDeliveries()`, `flush(timeout:)` or a `produce` waiting for
+    /// room), so it must be thread-safe.
     public init(configuration: KafkaConfiguration, hooks: KafkaClientHooks = KafkaClientHooks(), logger: Logger,
                 onDelivery: (@Sendable (KafkaTokenDelivery) -> Void)? = nil) throws(KafkaError) {
         let client = try RDKafkaClient(
@@ -28,9 +32,16 @@ public final class KafkaProducer: Sendable {
         // Messages time out after message.timeout.ms, so the queue cannot stay full longer than that.
         self.queueFullWait = configuration.messageTimeout + .seconds(5)
         self.thread = DedicatedThread.start(name: "kafka-producer-delivery") {
+            var seen = state.callerServes
             while !state.isStopping {
-                let served = rd_kafka_poll(client.handle, 100)
-                if served > 0 { state.signalProgress() }
+                rd_kafka_poll(client.handle, 100)
+                // While producing threads serve their own reports, stay out of their way (each
+                // report this thread took would free its message here, away from the thread that
+                // allocates the next ones); serve again once they have been quiet for a moment.
+                while !state.isStopping && state.callerServes != seen {
+                    seen = state.callerServes
+                    Thread.sleep(forTimeInterval: KafkaProducer.callerQuietInterval)
+                }
             }
             // Serve what is left so every completion is called before the handle goes away.
             let drainDeadline = ContinuousClock.now.advanced(by: .seconds(5))
@@ -46,14 +57,32 @@ public final class KafkaProducer: Sendable {
         state.stop()
     }
 
+    /// How long callers of `serveDeliveries()` must stay quiet before the delivery thread serves
+    /// reports again.
+    static let callerQuietInterval = 0.002
+
+    /// Serves the delivery reports that have arrived, on the calling thread, without waiting: their
+    /// completions and the delivery handler run here. For a thread that produces at a high rate,
+    /// every few records: librdkafka frees a message and its headers where its report is served,
+    /// so served here the memory goes back to the cache of the thread that allocates the next
+    /// messages, as in a single-threaded relay, instead of being freed on the delivery thread and
+    /// taken from the shared heap again (Benchmarks/README.md, issue 17 stage 11). While callers do
+    /// this, the delivery thread stands aside; once they stop for `callerQuietInterval`, it serves
+    /// the reports again.
+    public func serveDeliveries() {
+        state.noteCallerServe()
+        rd_kafka_poll(client.handle, 0)
+    }
+
     /// Messages not yet delivered (or failed) plus delivery reports not yet served.
     public var outstandingCount: Int { Int(rd_kafka_outq_len(client.handle)) }
 
     /// Deliveries that failed for messages produced without a completion.
     public var unreportedFailureCount: Int { client.context.deliveryFailures.load(ordering: .relaxed) }
 
-    /// Enqueues a message without waiting for the broker. `completion`, if given, is called once on
-    /// the delivery thread with the outcome. Blocks only while the local queue is full.
+    /// Enqueues a message without waiting for the broker. `completion`, if given, is called once
+    /// with the outcome, on the thread that serves its report. Blocks only while the local queue is
+    /// full.
     public func produce(
         topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
         completion: KafkaDeliveryCompletion? = nil
@@ -78,19 +107,18 @@ public final class KafkaProducer: Sendable {
         throw KafkaError.rdKafka(err, context: "produce to \(topic)", key: err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ? "topic" : nil)
     }
 
-    /// Calls `attempt` again while librdkafka's local queue is full, waiting for deliveries to make
-    /// room, for at most `queueFullWait`; returns librdkafka's last answer.
+    /// Calls `attempt` again while librdkafka's local queue is full, serving delivery reports to
+    /// make room, for at most `queueFullWait`; returns librdkafka's last answer.
     private func retryingWhileQueueFull(_ attempt: () -> rd_kafka_resp_err_t) -> rd_kafka_resp_err_t {
         var deadline: ContinuousClock.Instant?
         while true {
-            let progress = state.progress
             let err = attempt()
             guard err == RD_KAFKA_RESP_ERR__QUEUE_FULL else { return err }
             let now = ContinuousClock.now
             let limit = deadline ?? now.advanced(by: queueFullWait)
             deadline = limit
             guard now < limit && !state.isStopping else { return err }
-            state.waitForProgress(since: progress, upTo: .milliseconds(100))
+            serve(waitingUpTo: .milliseconds(10))
         }
     }
 
@@ -144,7 +172,8 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Waits until every message produced so far is delivered or failed (and its completion has
-    /// run), up to `timeout`. Blocks the calling thread; the delivery thread does the work.
+    /// run), up to `timeout`. Blocks the calling thread, which serves delivery reports meanwhile
+    /// (beside the delivery thread), as librdkafka's own flush does.
     public func flush(timeout: Duration) throws(KafkaError) {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while outstandingCount > 0 {
@@ -152,10 +181,13 @@ public final class KafkaProducer: Sendable {
             guard now < deadline else {
                 throw KafkaError(code: .timeout, message: "flush: \(outstandingCount) messages still outstanding after \(timeout)")
             }
-            let progress = state.progress
-            if outstandingCount == 0 { break }
-            state.waitForProgress(since: progress, upTo: min(.milliseconds(50), deadline - now))
+            serve(waitingUpTo: min(.milliseconds(10), deadline - now))
         }
+    }
+
+    /// Serves delivery reports on the calling thread, waiting up to `limit` for one to arrive.
+    private func serve(waitingUpTo limit: Duration) {
+        rd_kafka_poll(client.handle, Int32(clamping: max(1, limit.milliseconds)))
     }
 
     /// Fails every message still waiting in the local queue (not yet sent to a broker) with a
@@ -188,38 +220,25 @@ public final class KafkaProducer: Sendable {
 
 /// Mutable producer state shared with the delivery thread.
 ///
-/// `@unchecked Sendable`: `topics` is guarded by its `Mutex`, `progress`/`stopping` are atomics, and
-/// `condition` is only used to wait for and signal progress. Topic handles are destroyed in
-/// `deinit`, after the delivery thread (which holds the client) can no longer produce to them.
+/// `@unchecked Sendable`: `topics` is guarded by its `Mutex`, `stopping` and `callerServes` are
+/// atomics. Topic handles are destroyed in `deinit`, after the delivery thread (which holds the
+/// client) can no longer produce to them.
 final class ProducerState: @unchecked Sendable {
     private let topics = Mutex<[String: OpaquePointer]>([:])
-    private let progressCounter = Atomic<UInt64>(0)
     private let stopping = Atomic<Bool>(false)
-    private let condition = NSCondition()
+    private let callerServeCount = Atomic<UInt64>(0)
 
     var isStopping: Bool { stopping.load(ordering: .acquiring) }
-    var progress: UInt64 { progressCounter.load(ordering: .acquiring) }
+
+    /// How many times producing threads served their own delivery reports (`serveDeliveries()`).
+    var callerServes: UInt64 { callerServeCount.load(ordering: .relaxed) }
+
+    func noteCallerServe() {
+        callerServeCount.add(1, ordering: .relaxed)
+    }
 
     func stop() {
         stopping.store(true, ordering: .releasing)
-        signalProgress()
-    }
-
-    func signalProgress() {
-        progressCounter.add(1, ordering: .releasing)
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Waits until the delivery thread served something after `since`, or `upTo` passes.
-    func waitForProgress(since: UInt64, upTo: Duration) {
-        let until = Date(timeIntervalSinceNow: Double(upTo.milliseconds) / 1000)
-        condition.lock()
-        while progress == since && !isStopping {
-            if !condition.wait(until: until) { break }
-        }
-        condition.unlock()
     }
 
     /// A cached librdkafka topic handle, so producing does not look the topic up per message.

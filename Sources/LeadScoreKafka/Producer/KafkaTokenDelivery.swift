@@ -1,5 +1,5 @@
 /// The outcome of a record produced with a token (`KafkaProducer.produce(to:key:value:headers:token:)`),
-/// given to the producer's one `onDelivery` handler on its delivery thread.
+/// given to the producer's one `onDelivery` handler on the thread that serves its report.
 ///
 /// A token instead of a closure per record: the caller encodes what it needs to know about the
 /// record (its kind, when its input arrived) in 63 bits, and nothing is allocated per record.

@@ -79,6 +79,14 @@ extension PartitionWorkerCore {
                     throw DaemonError(.kafka, "cannot produce an output", partition: id, underlying: error)
                 }
                 p.lastInputAt = started
+                // Under load, this thread serves the reports of what it produced (freeing their
+                // memory where the next outputs are allocated); at low rates the producer's
+                // delivery thread does.
+                recordsSinceDeliveryServe += 1
+                if recordsSinceDeliveryServe == OutputPublisher.deliveryServeInterval {
+                    recordsSinceDeliveryServe = 0
+                    environment.publisher.serveDeliveries()
+                }
             }
         }
         environment.metrics.processingLatency.record(ContinuousClock.now - started)

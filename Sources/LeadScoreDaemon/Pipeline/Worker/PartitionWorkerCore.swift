@@ -16,6 +16,8 @@ struct PartitionWorkerCore {
     var challengerOutputs: [OutputEvent] = []
     /// Records decoded ahead of the one in hand (reused; empty between runs).
     let lookAhead = LookAhead()
+    /// Records processed since the worker last served the producer's delivery reports.
+    var recordsSinceDeliveryServe = 0
     var lastHousekeeping = ContinuousClock.now
     var lastSnapshot = ContinuousClock.now
     /// Set once a `stop` was handled.
